@@ -1,0 +1,77 @@
+package org.poolbench.backend;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntFunction;
+
+/** The backends by the names users see. */
+public final class Backends {
+
+    /** Every backend, in the order charts and tables list them. */
+    public enum Kind {
+        SEQUENTIAL("sequential", false, w -> new SequentialBackend()),
+        THREAD_POOL("thread-pool", false,
+                w -> new ExecutorBackend("thread-pool", w, Executors.newFixedThreadPool(w, daemonThreads()))),
+        FORK_JOIN("fork-join", false, w -> new ExecutorBackend("fork-join", w, new ForkJoinPool(w))),
+        VIRTUAL_THREADS("virtual-threads", false, VirtualThreadBackend::new),
+        THREAD_PER_TASK("thread-per-task", false, ThreadPerTaskBackend::new);
+
+        private final String id;
+        private final boolean processes;
+        private final IntFunction<Backend> factory;
+
+        Kind(String id, boolean processes, IntFunction<Backend> factory) {
+            this.id = id;
+            this.processes = processes;
+            this.factory = factory;
+        }
+
+        /** The name users see. */
+        public String id() {
+            return id;
+        }
+
+        /** True where tasks run in other JVMs. */
+        public boolean usesProcesses() {
+            return processes;
+        }
+    }
+
+    private Backends() {
+    }
+
+    /** The names of every backend, for help texts and error messages. */
+    public static List<String> names() {
+        return Arrays.stream(Kind.values()).map(Kind::id).toList();
+    }
+
+    /** The backend called {@code name}; an {@link IllegalArgumentException} naming the valid choices otherwise. */
+    public static Kind kind(String name) {
+        for (Kind k : Kind.values()) {
+            if (k.id.equals(name)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException(
+                "unknown backend '" + name + "'; valid backends: " + String.join(", ", names()));
+    }
+
+    /** A new backend called {@code name} with {@code workers} workers ({@code sequential} always has one). */
+    public static Backend create(String name, int workers) {
+        Kind kind = kind(name);
+        return kind.factory.apply(checkWorkers(workers));
+    }
+
+    static int checkWorkers(int workers) {
+        if (workers <= 0) {
+            throw new IllegalArgumentException("workers must be a positive integer, got " + workers);
+        }
+        return workers;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        return Thread.ofPlatform().name("poolbench-thread-pool-", 0).daemon().factory();
+    }
+}
