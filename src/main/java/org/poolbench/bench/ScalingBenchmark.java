@@ -1,0 +1,112 @@
+package org.poolbench.bench;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.poolbench.backend.Backend;
+import org.poolbench.backend.Backends;
+import org.poolbench.workload.DownloadServer;
+import org.poolbench.workload.Workload;
+import org.poolbench.workload.Workloads;
+
+/**
+ * Scaling: how much faster does a job get with more cores, for each workload and backend?
+ *
+ * <p>One operation is one whole job: 12 factorials of 50000!–70000!, a million squares, or 32 downloads. The job is
+ * the same at every core count (strong scaling), so {@code speedup = T(sequential, 1 core) / T(backend, k cores)}.
+ * "k cores" means the JMH run was pinned to k CPUs (run-bench.sh does that with taskset; the worker JVMs of the
+ * process backends inherit the pin), not only that k workers were used: {@code cores} is checked in the set-up.
+ *
+ * <p>What to expect: factorial scales on every backend but sequential, the process backends a little behind (JVM
+ * start-up is amortized by the pool, not by process-per-task); squares does not scale on processes, where every
+ * number crosses a pipe twice; download scales with concurrency even on one core, since its tasks mostly wait.
+ *
+ * <p>The backend is created once per trial, outside the measurement: this family asks how well a running pool
+ * spreads work, not what it costs to start one (that is the creation family). Every job's results are checked against
+ * the known answer after the invocation, outside the timed region, so a wrong backend fails the run instead of
+ * looking fast.
+ *
+ * <p>Run only this: {@code java -cp target/benchmarks.jar org.openjdk.jmh.Main ScalingBenchmark -p workload=factorial
+ * -p backend=thread-pool -p workers=2}; or {@code ./run-bench.sh smoke --workloads factorial}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class ScalingBenchmark {
+
+    @Param({"factorial", "squares", "download"})
+    public String workload;
+
+    @Param({"sequential", "thread-pool", "fork-join", "virtual-threads", "thread-per-task"})
+    public String backend;
+
+    /** Tasks that may run at once. */
+    @Param({"1"})
+    public int workers;
+
+    /** CPUs this JVM may use; 0 skips the check. */
+    @Param({"0"})
+    public int cores;
+
+    /** Tasks per unit of scheduling; 0 = CPython's rule ceil(n / (4 × workers)). */
+    @Param({"0"})
+    public int chunksize;
+
+    /** Tasks per job; 0 = the workload's default. */
+    @Param({"0"})
+    public int tasks;
+
+    /** Download only: the server's wait before each response. */
+    @Param({"20"})
+    public int latencyMs;
+
+    /** Download only: the size of each file. */
+    @Param({"65536"})
+    public int fileBytes;
+
+    private DownloadServer server;
+    private Workload<Object, Object> job;
+    private Backend pool;
+    private List<Object> last;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Cores.check(cores);
+        server = Workloads.serverFor(workload, latencyMs, fileBytes);
+        job = Workloads.create(workload, tasks, server);
+        job.expected(); // computed now, not during the first measured job
+        pool = Backends.create(backend, workers);
+    }
+
+    @Benchmark
+    public List<Object> job() {
+        last = pool.map(job.task(), job.inputs(), chunksize);
+        return last;
+    }
+
+    /** Check every job's answer, outside the timed region (jobs take milliseconds, so this costs no precision). */
+    @TearDown(Level.Invocation)
+    public void verify() {
+        job.verify(last);
+        last = null;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (pool != null) {
+            pool.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.poolbench.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run of JMH in its own JVM, pinned to {@code cores} CPUs: a benchmark class and the parameter values to cross.
+ *
+ * @param family the family, for progress lines
+ * @param benchmark the JMH include pattern, e.g. {@code ScalingBenchmark}
+ * @param cores the CPUs this run is pinned to; also passed as the {@code cores} parameter, which the benchmark checks
+ * @param params JMH {@code @Param} values, crossed by JMH
+ */
+record JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params) {
+
+    JmhInvocation {
+        params = new LinkedHashMap<>(params);
+    }
+
+    /** How many parameter combinations JMH will measure. */
+    int points() {
+        int n = 1;
+        for (List<String> values : params.values()) {
+            n *= values.size();
+        }
+        return n;
+    }
+
+    /** The JMH arguments that select this invocation's benchmark and parameters. */
+    List<String> jmhArgs() {
+        List<String> args = new ArrayList<>();
+        args.add(benchmark.contains(".") ? benchmark : "\\." + benchmark + "\\.");
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            args.add("-p");
+            args.add(e.getKey() + "=" + String.join(",", e.getValue()));
+        }
+        return args;
+    }
+
+    /** A short description for progress lines. */
+    String describe() {
+        StringBuilder sb = new StringBuilder(family).append(", ").append(cores)
+                .append(cores == 1 ? " core" : " cores");
+        params.forEach((k, v) -> {
+            if (!k.equals("cores")) {
+                sb.append(", ").append(k).append('=').append(String.join(",", v));
+            }
+        });
+        return sb.toString();
+    }
+}

@@ -1,0 +1,155 @@
+package org.poolbench.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs JMH invocations one after another, each in a child JVM pinned to its cores, and merges their JSON results.
+ *
+ * <p>JMH's output goes to {@code jmh.log}; the console gets one progress line per invocation with an overall ETA, and
+ * JMH's own "Run progress" lines. A child is killed if this JVM exits first (shutdown hook), so an interrupted run
+ * leaves no benchmark JVM behind.
+ */
+final class JmhLauncher {
+
+    private final Path java;
+    private final Path jar;
+    private final Cpus cpus;
+    private final Profile profile;
+    private final List<String> extraJmhArgs;
+    private final PrintStream console;
+
+    JmhLauncher(Path java, Path jar, Cpus cpus, Profile profile, List<String> extraJmhArgs, PrintStream console) {
+        this.java = java;
+        this.jar = jar;
+        this.cpus = cpus;
+        this.profile = profile;
+        this.extraJmhArgs = List.copyOf(extraJmhArgs);
+        this.console = console;
+    }
+
+    /** Seconds the whole plan should take, by the profile's settings. */
+    double estimateSeconds(List<JmhInvocation> plan) {
+        return plan.stream().mapToDouble(inv -> inv.points() * profile.secondsPerPoint() + 1.0).sum();
+    }
+
+    /**
+     * Runs every invocation and writes the merged JMH results to {@code jmhJson}.
+     *
+     * @return the number of results JMH produced
+     * @throws IOException if a JMH run failed, with the tail of its output
+     */
+    int run(List<JmhInvocation> plan, Path jmhJson, Path jmhLog) throws IOException, InterruptedException {
+        Path parts = Files.createTempDirectory("poolbench-jmh-");
+        JsonArray merged = new JsonArray();
+        long start = System.nanoTime();
+        double estimateTotal = estimateSeconds(plan);
+        double estimateDone = 0;
+        try {
+            for (int i = 0; i < plan.size(); i++) {
+                JmhInvocation inv = plan.get(i);
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                // scale the remaining estimate by how far off the estimate was so far
+                double pace = estimateDone > 0 ? elapsed / estimateDone : 1.0;
+                double eta = (estimateTotal - estimateDone) * pace;
+                console.printf("[%d/%d] %s  (%d points; elapsed %s, ETA %s)%n", i + 1, plan.size(), inv.describe(),
+                        inv.points(), hms(elapsed), hms(eta));
+                Path part = parts.resolve("part-" + i + ".json");
+                runOne(inv, part, jmhLog);
+                JsonArray results = read(part);
+                if (results.isEmpty()) {
+                    throw new IOException("JMH produced no results for [" + inv.describe() + "]; see " + jmhLog);
+                }
+                merged.addAll(results);
+                estimateDone += inv.points() * profile.secondsPerPoint() + 1.0;
+            }
+        } finally {
+            try (var files = Files.list(parts)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(parts);
+        }
+        try (Writer w = Files.newBufferedWriter(jmhJson, StandardCharsets.UTF_8)) {
+            new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(merged, w);
+        }
+        console.printf("JMH finished: %d results in %s%n", merged.size(), hms((System.nanoTime() - start) / 1e9));
+        return merged.size();
+    }
+
+    private void runOne(JmhInvocation inv, Path part, Path jmhLog) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(cpus.pinPrefix(inv.cores()));
+        cmd.add(java.toString());
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-cp");
+        cmd.add(jar.toString());
+        cmd.add("org.openjdk.jmh.Main");
+        cmd.addAll(inv.jmhArgs());
+        cmd.addAll(profile.jmhArgs());
+        cmd.addAll(List.of("-rf", "json", "-rff", part.toString()));
+        cmd.addAll(List.of("-foe", "true")); // a failed check stops the run: no result is better than a wrong one
+        cmd.addAll(extraJmhArgs); // last, so that the user's options win
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Thread killer = new Thread(p::destroyForcibly);
+        Runtime.getRuntime().addShutdownHook(killer);
+        List<String> tail = new ArrayList<>();
+        boolean failed = false;
+        try (Writer log = Files.newBufferedWriter(jmhLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                     StandardCharsets.UTF_8))) {
+            log.write("### " + String.join(" ", cmd) + System.lineSeparator());
+            for (String line; (line = out.readLine()) != null; ) {
+                log.write(line + System.lineSeparator());
+                if (line.startsWith("# Run progress:")) {
+                    console.println("    " + line.substring(2));
+                }
+                failed |= line.contains("<failure>");
+                tail.add(line);
+                if (tail.size() > 25) {
+                    tail.remove(0);
+                }
+            }
+        }
+        boolean ended = p.waitFor(1, TimeUnit.MINUTES);
+        Runtime.getRuntime().removeShutdownHook(killer);
+        if (!ended) {
+            p.destroyForcibly();
+            throw new IOException("JMH did not exit after closing its output; killed it");
+        }
+        if (p.exitValue() != 0 || !Files.exists(part)) {
+            throw new IOException("JMH failed (exit " + p.exitValue() + ") for [" + inv.describe() + "]; last lines:"
+                    + System.lineSeparator() + String.join(System.lineSeparator(), tail));
+        }
+        if (failed) {
+            throw new IOException("a benchmark failed in [" + inv.describe() + "]; see " + jmhLog);
+        }
+    }
+
+    private static JsonArray read(Path part) throws IOException {
+        try (Reader r = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+            var el = JsonParser.parseReader(r);
+            return el.isJsonArray() ? el.getAsJsonArray() : new JsonArray();
+        }
+    }
+
+    static String hms(double seconds) {
+        Duration d = Duration.ofSeconds(Math.max(0, Math.round(seconds)));
+        return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    }
+}
