@@ -5,26 +5,31 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How long and how carefully to measure. {@code smoke} is a first look (one fork, a second per iteration); {@code
- * quick}, the default, gives usable error bars on a laptop; {@code full} is paper grade (3 forks, long iterations).
+ * How long and how carefully to measure.
+ *
+ * <ul>
+ *   <li>{@code smoke}: a first look and CI: one fork, half-second iterations, few points; minutes.</li>
+ *   <li>{@code quick} (the default): one fork, 5 one-second iterations, every point; under 20 minutes on 2 cores.</li>
+ *   <li>{@code full}: paper grade: 3 forks, 10 two-second iterations after 5 of warm-up; hours.</li>
+ * </ul>
  */
 enum Profile {
-    SMOKE(1, 1, 1, 2, 1),
-    QUICK(1, 3, 1, 5, 1),
-    FULL(3, 5, 2, 10, 2);
+    SMOKE(1, 1, 500, 2, 500),
+    QUICK(1, 2, 1000, 5, 1000),
+    FULL(3, 5, 2000, 10, 2000);
 
     final int forks;
     final int warmupIterations;
-    final int warmupSeconds;
+    final int warmupMillis;
     final int iterations;
-    final int iterationSeconds;
+    final int iterationMillis;
 
-    Profile(int forks, int warmupIterations, int warmupSeconds, int iterations, int iterationSeconds) {
+    Profile(int forks, int warmupIterations, int warmupMillis, int iterations, int iterationMillis) {
         this.forks = forks;
         this.warmupIterations = warmupIterations;
-        this.warmupSeconds = warmupSeconds;
+        this.warmupMillis = warmupMillis;
         this.iterations = iterations;
-        this.iterationSeconds = iterationSeconds;
+        this.iterationMillis = iterationMillis;
     }
 
     /** The name users type. */
@@ -49,12 +54,17 @@ enum Profile {
     /** The JMH options for this profile. */
     List<String> jmhArgs() {
         return List.of("-f", String.valueOf(forks),
-                "-wi", String.valueOf(warmupIterations), "-w", warmupSeconds + "s",
-                "-i", String.valueOf(iterations), "-r", iterationSeconds + "s");
+                "-wi", String.valueOf(warmupIterations), "-w", warmupMillis + "ms",
+                "-i", String.valueOf(iterations), "-r", iterationMillis + "ms");
     }
 
-    /** Seconds one parameter combination takes in one fork, set-up and JVM start included (for the estimate). */
+    /** Seconds one parameter combination takes, JVM start and set-up included (for the estimate). */
     double secondsPerPoint() {
-        return forks * (warmupIterations * warmupSeconds + iterations * iterationSeconds + 2.0);
+        return forks * ((warmupIterations * warmupMillis + iterations * iterationMillis) / 1000.0 + 2.0);
+    }
+
+    /** Core counts of a scaling curve on a machine of {@code cpus} CPUs. */
+    List<Integer> coreCounts(int cpus) {
+        return this == SMOKE ? List.of(cpus) : Cpus.doublings(cpus);
     }
 }

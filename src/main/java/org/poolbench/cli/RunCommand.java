@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.poolbench.backend.Backends;
+import org.poolbench.bench.JobFacts;
 import org.poolbench.charts.Charts;
 import org.poolbench.report.Report;
 import org.poolbench.results.Environment;
@@ -97,23 +98,24 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         } else if (cpus.canPin()) {
-            coreList = profile == Profile.SMOKE ? List.of(cpus.count()) : Cpus.doublings(cpus.count());
+            coreList = profile.coreCounts(cpus.count());
         } else {
             out.println("note: taskset not found, so every run uses all " + cpus.count()
                     + " cores (install util-linux for per-core scaling)");
             coreList = List.of(cpus.count());
         }
 
-        List<JmhInvocation> plan = Plan.build(profile, familyList, workloadList, backendList, coreList, workerList);
+        Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList);
         Path java = javaBinary();
         Path jar = ownJar();
         JmhLauncher launcher = new JmhLauncher(java, jar, cpus, profile, jmhArgs, out);
-        int points = plan.stream().mapToInt(JmhInvocation::points).sum();
-        out.printf("poolbench %s profile: %d JMH runs, %d points, on %d of %d cores (%s); estimated %s%n",
-                profile.id(), plan.size(), points, coreList.get(coreList.size() - 1), cpus.count(),
-                "pinned to " + coreList, JmhLauncher.hms(launcher.estimateSeconds(plan)));
+        double estimate = launcher.estimateSeconds(plan.invocations) + ResourceProbes.SECONDS * plan.probes.size();
+        out.printf("poolbench %s profile on %d cores (scaling pinned to %s): %d JMH runs, %d points, %d resource "
+                        + "probes; estimated %s%n", profile.id(), cpus.count(), coreList, plan.invocations.size(),
+                plan.points(), plan.probes.size(), JmhLauncher.hms(estimate));
         if (dryRun) {
-            plan.forEach(inv -> out.println("  " + inv.describe()));
+            plan.invocations.forEach(inv -> out.println("  " + inv.describe()));
+            plan.probes.forEach(p -> out.println("  resource, " + String.join(" ", p)));
             return 0;
         }
 
@@ -123,8 +125,8 @@ final class RunCommand implements Callable<Integer> {
         Path chartDir = chartsDir.resolve(runId);
         Map<String, String> env = new LinkedHashMap<>(Environment.capture(runId, profile.id(), start));
         env.put("forks", String.valueOf(profile.forks));
-        env.put("warmup", profile.warmupIterations + " x " + profile.warmupSeconds + " s");
-        env.put("measurement", profile.iterations + " x " + profile.iterationSeconds + " s");
+        env.put("warmup", profile.warmupIterations + " x " + profile.warmupMillis + " ms");
+        env.put("measurement", profile.iterations + " x " + profile.iterationMillis + " ms");
         env.put("cores_measured", coreList.toString().replaceAll("[\\[\\] ]", ""));
         env.put("pinning", cpus.canPin() ? "taskset" : "none");
         env.put("jmh_extra_args", String.join(" ", jmhArgs));
@@ -132,14 +134,31 @@ final class RunCommand implements Callable<Integer> {
         out.println("run " + runId + ": writing " + runDir);
 
         Path jmhJson = runDir.resolve("jmh.json");
+        List<ResultRow> extra = new ArrayList<>();
         try {
-            launcher.run(plan, jmhJson, runDir.resolve("jmh.log"));
+            if (!plan.invocations.isEmpty()) {
+                launcher.run(plan.invocations, jmhJson, runDir.resolve("jmh.log"));
+            }
+            extra.addAll(new ResourceProbes(java, jar, cpus.count(), out).run(plan.probes, runId));
         } catch (IOException e) {
             System.err.println("poolbench run: " + e.getMessage());
             System.err.println("poolbench run: run " + runId + " failed; its log is " + runDir.resolve("jmh.log"));
             return 1;
         }
-        List<ResultRow> rows = Speedups.fill(JmhJson.convert(jmhJson, runId));
+        for (ResultRow r : plan.skipped) {
+            extra.add(new ResultRow(runId, r.family(), r.benchmark(), r.workload(), r.backend(), r.cores(),
+                    r.workers(), r.taskSize(), r.chunksize(), r.tasks(), r.mode(), r.score(), r.scoreError(),
+                    r.unit(), r.speedup(), r.efficiency(), r.status(), r.note(), r.params()));
+        }
+        List<ResultRow> measured = Files.exists(jmhJson) ? JmhJson.convert(jmhJson, runId) : List.of();
+        if (measured.isEmpty() && !plan.invocations.isEmpty()) {
+            System.err.println("poolbench run: JMH wrote no results (is the JDK older than 21, or did the filter "
+                    + "match nothing?); see " + runDir.resolve("jmh.log"));
+            return 1;
+        }
+        List<ResultRow> rows = new ArrayList<>(JobFacts.complete(measured));
+        rows.addAll(extra);
+        rows = Speedups.fill(rows);
         if (rows.isEmpty()) {
             System.err.println("poolbench run: JMH wrote no results (is the JDK older than 21, or did the filter "
                     + "match nothing?); see " + runDir.resolve("jmh.log"));

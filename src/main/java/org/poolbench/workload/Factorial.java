@@ -20,6 +20,9 @@ public final class Factorial implements Workload<Integer, Factorial.Digest> {
     /** The seeds' sizes. */
     public static final List<Integer> DEFAULT_SIZES = List.of(50_000, 60_000, 70_000);
 
+    /** Tasks in a default job: the seeds' sizes, four times over. */
+    public static final int DEFAULT_TASKS = 12;
+
     private final List<Integer> inputs;
     private List<Digest> expected;
 

@@ -35,7 +35,7 @@ public final class Workloads {
             throw new IllegalArgumentException("tasks must be >= 0 (0 = default), got " + tasks);
         }
         Workload<?, ?> w = switch (check(name)) {
-            case "factorial" -> new Factorial(Factorial.DEFAULT_SIZES, tasks == 0 ? 12 : tasks);
+            case "factorial" -> new Factorial(Factorial.DEFAULT_SIZES, tasks == 0 ? Factorial.DEFAULT_TASKS : tasks);
             case "squares" -> new Squares(tasks == 0 ? Squares.DEFAULT_COUNT : tasks);
             case "download" -> Download.from(server, tasks == 0 ? Download.DEFAULT_FILES : tasks);
             default -> throw new AssertionError(name);

@@ -1,0 +1,124 @@
+package org.poolbench.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.poolbench.backend.Backend;
+import org.poolbench.backend.Backends;
+import org.poolbench.workload.Factorial;
+import org.poolbench.workload.Squares;
+
+/**
+ * Granularity: how big must a task be before a process pool pays for its inter-process traffic?
+ *
+ * <p>{@link #factorial} runs jobs of factorial tasks whose work spans about a microsecond ({@code 100!}) to about
+ * ten milliseconds ({@code 30000!}), one task per message ({@code chunksize = 1}), so that every task pays the full
+ * per-task cost of its backend. Each size has its own task count, chosen so a job holds tens of milliseconds of work
+ * ({@link #TASKS}). Per-task time is {@code score / tasks}; the sequential backend gives each size's pure work, and
+ * the report names the crossover: the smallest size from which the process pool beats sequential code.
+ *
+ * <p>{@link #squaresChunks} sweeps the chunk size for 100 000 squares: at {@code chunksize = 1} the process pool sends
+ * 100 000 messages each way, at 10 000 only ten; this is why CPython's {@code Pool.map} chunks by default.
+ *
+ * <p>What to expect: thread-pool pays off from a few microseconds, process-pool from tens to hundreds; with chunking,
+ * the process pool's per-item cost falls by orders of magnitude.
+ *
+ * <p>Run only this: {@code java -cp target/benchmarks.jar org.openjdk.jmh.Main GranularityBenchmark -p workers=2}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class GranularityBenchmark {
+
+    /** Tasks per job for each factorial size: about 10–100 ms of sequential work per job on a 2020s core. */
+    static final Map<Integer, Integer> TASKS = Map.of(
+            100, 16_384, 300, 8_192, 1_000, 2_048, 3_000, 256, 10_000, 32, 30_000, 8);
+
+    /** Numbers per job in the chunk-size sweep. */
+    static final int SQUARES = 100_000;
+
+    /** What both jobs share: the backend, its workers, and the core check. */
+    @State(Scope.Benchmark)
+    public static class Pool {
+        @Param({"sequential", "thread-pool", "process-pool"})
+        public String backend;
+
+        @Param({"2"})
+        public int workers;
+
+        /** CPUs this JVM may use; 0 skips the check. */
+        @Param({"0"})
+        public int cores;
+
+        Backend pool;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Cores.check(cores);
+            pool = Backends.create(backend, workers);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            pool.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class FactorialJob {
+        /** n in n!: the task size. */
+        @Param({"100", "300", "1000", "3000", "10000", "30000"})
+        public int taskSize;
+
+        Factorial job;
+        List<Factorial.Digest> last;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            job = new Factorial(List.of(taskSize), TASKS.getOrDefault(taskSize, 8));
+            job.expected();
+        }
+
+        @TearDown(Level.Invocation)
+        public void verify() {
+            job.verify(last);
+            last = null;
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class SquaresJob {
+        @Param({"1", "10", "100", "1000", "10000"})
+        public int chunksize;
+
+        final Squares job = new Squares(SQUARES);
+        List<Long> last;
+
+        @TearDown(Level.Invocation)
+        public void verify() {
+            job.verify(last);
+            last = null;
+        }
+    }
+
+    @Benchmark
+    public List<Factorial.Digest> factorial(Pool pool, FactorialJob f) {
+        f.last = pool.pool.map(f.job.task(), f.job.inputs(), 1);
+        return f.last;
+    }
+
+    @Benchmark
+    public List<Long> squaresChunks(Pool pool, SquaresJob s) {
+        s.last = pool.pool.map(s.job.task(), s.job.inputs(), s.chunksize);
+        return s.last;
+    }
+}

@@ -1,0 +1,63 @@
+package org.poolbench.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.poolbench.results.ResultRow;
+import org.poolbench.workload.Download;
+import org.poolbench.workload.Factorial;
+import org.poolbench.workload.Squares;
+
+/**
+ * What the benchmark classes know about their jobs but JMH's JSON does not say: the workload a family implies and the
+ * number of tasks a job really had where a parameter said "default". Charts need both (time per task = score / tasks).
+ */
+public final class JobFacts {
+
+    private JobFacts() {
+    }
+
+    /** The rows with {@code workload} and {@code tasks} filled in where this package knows them. */
+    public static List<ResultRow> complete(List<ResultRow> rows) {
+        List<ResultRow> out = new ArrayList<>(rows.size());
+        for (ResultRow r : rows) {
+            String workload = r.workload();
+            Integer tasks = r.tasks();
+            switch (r.family() == null ? "" : r.family()) {
+                case "scaling" -> {
+                    if (tasks == null || tasks == 0) {
+                        tasks = defaultTasks(workload);
+                    }
+                }
+                case "granularity" -> {
+                    if ("factorial".equals(r.benchmark())) {
+                        workload = "factorial";
+                        tasks = r.taskSize() == null ? null
+                                : GranularityBenchmark.TASKS.getOrDefault(r.taskSize().intValue(), 8);
+                    } else if ("squaresChunks".equals(r.benchmark())) {
+                        workload = "squares";
+                        tasks = GranularityBenchmark.SQUARES;
+                    }
+                }
+                case "io" -> workload = "download";
+                default -> { }
+            }
+            out.add(new ResultRow(r.runId(), r.family(), r.benchmark(), workload, r.backend(), r.cores(), r.workers(),
+                    r.taskSize(), r.chunksize(), tasks, r.mode(), r.score(), r.scoreError(), r.unit(), r.speedup(),
+                    r.efficiency(), r.status(), r.note(), r.params()));
+        }
+        return out;
+    }
+
+    /** Tasks in a default job of the scaling family. */
+    static Integer defaultTasks(String workload) {
+        if (workload == null) {
+            return null;
+        }
+        return switch (workload) {
+            case "factorial" -> Factorial.DEFAULT_TASKS;
+            case "squares" -> Squares.DEFAULT_COUNT;
+            case "download" -> Download.DEFAULT_FILES;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,147 @@
+package org.poolbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad input: one line naming the bad value and the valid choices, exit 2, nothing written. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+
+    @BeforeEach
+    void capture() {
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+    }
+
+    private int run(String... args) {
+        return Main.execute(args);
+    }
+
+    private String errLine() {
+        String text = err.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(1, text.lines().count(), "exactly one line on stderr, got:\n" + text);
+        return text;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--workloads|fibonacci|'fibonacci'|factorial, squares, download",
+        "--backends|green-threads|'green-threads'|thread-pool",
+        "--workers|0|0 is not a positive integer|1,2,4",
+        "--workers|-3|-3 is not a positive integer|1,2,4",
+        "--workers|two|'two' is not a number|1,2,4",
+        "--families|latency|'latency'|scaling, creation",
+        "--cores|999|999|valid: 1..",
+    })
+    void badRunOptionsExitTwoNamingValueAndChoices(String option, String value, String named, String choices)
+            throws Exception {
+        Path results = dir.resolve("results");
+        int status = run("run", "smoke", option, value, "--results-dir", results.toString(),
+                "--charts-dir", dir.resolve("charts").toString());
+        assertEquals(2, status);
+        String line = errLine();
+        assertTrue(line.contains(named) && line.contains(choices), line);
+        assertFalse(Files.exists(results), "a bad call must not create a run folder");
+    }
+
+    @Test
+    void unknownProfile() {
+        assertEquals(2, run("run", "fast", "--results-dir", dir.resolve("r").toString()));
+        String line = errLine();
+        assertTrue(line.contains("'fast'") && line.contains("smoke, quick, full"), line);
+    }
+
+    @Test
+    void unknownOptionNamesTheValidOnes() {
+        assertEquals(2, run("run", "smoke", "--wrokers", "2"));
+        String line = errLine();
+        assertTrue(line.contains("--wrokers") && line.contains("--workers"), line);
+    }
+
+    @Test
+    void unknownCommandNamesTheValidOnes() {
+        assertEquals(2, run("plot"));
+        String line = errLine();
+        assertTrue(line.contains("'plot'") && line.contains("charts"), line);
+    }
+
+    @Test
+    void missingCsv() {
+        assertEquals(2, run("charts", dir.resolve("nope.csv").toString(), "--out", dir.resolve("c").toString()));
+        assertTrue(errLine().contains("nope.csv"));
+        assertFalse(Files.exists(dir.resolve("c")));
+    }
+
+    @Test
+    void malformedCsvNamesLineAndColumnAndWritesNothing() throws Exception {
+        Path csv = dir.resolve("results.csv");
+        Files.writeString(csv, String.join(",", org.poolbench.results.ResultRow.COLUMNS) + "\n"
+                + "r1,scaling,job,factorial,thread-pool,2,2,,0,12,avgt,abc,1.0,ms/op,,,ok,,\n");
+        Path charts = dir.resolve("charts");
+        Files.createDirectories(charts.resolve("earlier"));
+        Files.writeString(charts.resolve("earlier/keep.txt"), "earlier run");
+        assertEquals(2, run("charts", csv.toString(), "--charts-dir", charts.toString()));
+        String line = errLine();
+        assertTrue(line.contains("line 2") && line.contains("score") && line.contains("abc"), line);
+        try (Stream<Path> files = Files.list(charts)) {
+            assertEquals(List.of(charts.resolve("earlier")), files.toList());
+        }
+        assertEquals("earlier run", Files.readString(charts.resolve("earlier/keep.txt")));
+    }
+
+    @Test
+    void csvWithoutARequiredColumn() throws Exception {
+        Path csv = dir.resolve("results.csv");
+        Files.writeString(csv, "run_id,family\nr1,scaling\n");
+        assertEquals(2, run("charts", csv.toString(), "--out", dir.resolve("c").toString()));
+        assertTrue(errLine().contains("benchmark"));
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndWritesNothing() {
+        Path results = dir.resolve("results");
+        assertEquals(0, run("run", "quick", "--dry-run", "--results-dir", results.toString()));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("scaling") && text.contains("estimated"), text);
+        assertFalse(Files.exists(results));
+    }
+
+    @Test
+    void freshDirNeverReusesAnEarlierFolder() throws Exception {
+        Files.createDirectories(dir.resolve("run1"));
+        assertEquals(dir.resolve("run1-redraw"), ChartsCommand.freshDir(dir, "run1"));
+        Files.createDirectories(dir.resolve("run1-redraw"));
+        assertEquals(dir.resolve("run1-redraw-2"), ChartsCommand.freshDir(dir, "run1"));
+        assertEquals(dir.resolve("run2"), ChartsCommand.freshDir(dir, "run2"));
+    }
+}

@@ -1,0 +1,47 @@
+package org.poolbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.poolbench.backend.Backends;
+import org.poolbench.workload.Workloads;
+
+class PlanTest {
+
+    @Test
+    void scalingPinsEveryCoreCountWithAsManyWorkersAndOversubscribesAtTheTop() {
+        Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 4,
+                List.of(1, 2, 4), List.of());
+        List<JmhInvocation> inv = plan.invocations;
+        assertEquals(6, inv.size()); // sequential + parallel at each of 1, 2, 4 cores
+        assertEquals(List.of("1"), inv.get(1).params().get("workers"));
+        assertEquals(List.of("2"), inv.get(3).params().get("workers"));
+        assertEquals(List.of("4", "8"), inv.get(5).params().get("workers"));
+        for (JmhInvocation i : inv) {
+            assertEquals(List.of(String.valueOf(i.cores())), i.params().get("cores"), "cores param is checked");
+        }
+    }
+
+    @Test
+    void pointsLeftOutByDesignAreRecordedAsSkipped() {
+        Plan plan = Plan.build(Profile.QUICK, Plan.FAMILIES, Workloads.NAMES, Backends.names(), 2, List.of(1, 2),
+                List.of());
+        assertTrue(plan.skipped.stream().anyMatch(r -> r.family().equals("io") && r.backend().equals("process-pool")
+                && r.workers() == 64), plan.skipped.toString());
+        assertTrue(plan.skipped.stream().allMatch(r -> "skipped".equals(r.status()) && r.note() != null));
+        assertTrue(plan.invocations.stream().filter(i -> i.family().equals("io"))
+                .filter(i -> i.params().get("backend").contains("process-pool"))
+                .allMatch(i -> i.params().get("workers").stream().mapToInt(Integer::parseInt)
+                        .allMatch(w -> w <= Plan.IO_PROCESS_CAP)));
+    }
+
+    @Test
+    void coreCountsDoubleUpToTheMachine() {
+        assertEquals(List.of(1, 2, 4, 8, 16, 32, 64), Cpus.doublings(64));
+        assertEquals(List.of(1, 2, 4, 6), Cpus.doublings(6));
+        assertEquals(List.of(1), Cpus.doublings(1));
+        assertEquals(List.of(0, 1, 2, 3, 8, 10, 11), Cpus.parseList("0-3,8,10-11"));
+    }
+}
