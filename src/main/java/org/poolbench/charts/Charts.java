@@ -255,7 +255,8 @@ public final class Charts {
         String lesson;
         Crossover cross = crossover(byBackend.get("process-pool"), sequential);
         if (cross != null) {
-            double x = micros(cross.row()) / cross.row().tasks();
+            ResultRow seq = sequential.get(cross.row().taskSize()); // x is the work per task, as for the points
+            double x = micros(seq) / seq.tasks();
             c.addAnnotation(new AnnotationLine(x, true, false));
             c.addAnnotation(new AnnotationText("process-pool faster from ≈ " + duration(x) + " per task (n = "
                     + cross.row().taskSize() + ")", x, hi * 3, false));

@@ -112,12 +112,13 @@ public final class Report {
         List<String> atMax = new ArrayList<>();
         speedups.entrySet().stream().filter(e -> e.getValue().containsKey(max) && !isSequential(e.getKey()))
                 .sorted(Comparator.comparingDouble(e -> -e.getValue().get(max)))
-                .forEach(e -> atMax.add(e.getKey() + " " + times(e.getValue().get(max))));
+                .forEach(e -> atMax.add(e.getKey() + (e.getKey().startsWith("py-") ? " (over py-sequential) " : " ")
+                        + times(e.getValue().get(max))));
         String lesson = atMax.isEmpty() ? "No speedups: the run has no sequential baseline for " + workload + "."
                 : "At " + max + " cores on " + workload + ", the speedup over sequential is " + String.join(", ", atMax)
                         + " (ideal: " + max + "×). Points with more workers than cores are in the chart only.";
         List<String> header = new ArrayList<>(List.of("backend"));
-        cores.forEach(c -> header.add(c + " cores"));
+        cores.forEach(c -> header.add(c + (c == 1 ? " core" : " cores")));
         List<List<String>> table = new ArrayList<>();
         speedups.forEach((b, byCores) -> {
             List<String> line = new ArrayList<>(List.of(b));
@@ -397,10 +398,10 @@ public final class Report {
             parts.add(r.backend());
         }
         if (r.cores() != null) {
-            parts.add(r.cores() + " cores");
+            parts.add(r.cores() + (r.cores() == 1 ? " core" : " cores"));
         }
         if (r.workers() != null) {
-            parts.add(r.workers() + " workers");
+            parts.add(r.workers() + (r.workers() == 1 ? " worker" : " workers"));
         }
         if (r.taskSize() != null) {
             parts.add("task size " + r.taskSize());
