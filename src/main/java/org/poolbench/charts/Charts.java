@@ -429,7 +429,7 @@ public final class Charts {
         int minW = rows.stream().map(ResultRow::workers).filter(Objects::nonNull).min(Integer::compare).orElse(1);
         int maxW = rows.stream().map(ResultRow::workers).filter(Objects::nonNull).max(Integer::compare).orElse(1);
         boolean log = maxW >= 8 * Math.max(1, minW);
-        XYChart c = chart("Memory per backend", "workers" + (log ? " (log2 scale)" : ""),
+        XYChart c = chart("Memory per backend", "workers" + (log ? " (log scale)" : ""),
                 "peak resident memory (" + unit + ")");
         Map<String, TreeMap<Integer, ResultRow>> byBackend = new TreeMap<>(BY_BACKEND);
         rows.forEach(r -> byBackend.computeIfAbsent(r.backend(), b -> new TreeMap<>())
@@ -437,7 +437,7 @@ public final class Charts {
         double hi = 0;
         for (var e : byBackend.entrySet()) {
             List<double[]> points = new ArrayList<>();
-            e.getValue().forEach((w, r) -> points.add(new double[] {log ? log2(w) : w, r.score(),
+            e.getValue().forEach((w, r) -> points.add(new double[] {w, r.score(),
                     r.scoreError() == null ? 0 : r.scoreError()}));
             hi = Math.max(hi, e.getValue().values().stream().mapToDouble(ResultRow::score).max().orElse(0));
             add(c, e.getKey(), points, BackendStyle.of(e.getKey()));
@@ -447,8 +447,9 @@ public final class Charts {
         st.setyAxisTickLabelsFormattingFunction(v -> number(v));
         if (log) {
             // XChart places ticks from the axis minimum on: an integer minimum puts them on powers of two.
-            st.setXAxisMin(Math.floor(log2(minW)) - 1).setXAxisMax(Math.ceil(log2(maxW)) + 1);
-            st.setxAxisTickLabelsFormattingFunction(powerOfTwo(minW, maxW));
+            // XChart does not label a log2-transformed axis whose points are not one step apart: use its log axis.
+            st.setXAxisLogarithmic(true);
+            st.setxAxisTickLabelsFormattingFunction(v -> number(v));
         } else {
             st.setxAxisTickLabelsFormattingFunction(Charts::integerOnly);
         }
