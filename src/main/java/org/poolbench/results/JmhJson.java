@@ -1,0 +1,144 @@
+package org.poolbench.results;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+/**
+ * JMH's JSON result file ({@code -rf json}) → {@link ResultRow}s.
+ *
+ * <p>JMH writes an array with one object per benchmark × parameter combination; we read {@code benchmark}
+ * ({@code package.FooBenchmark.method}), {@code mode}, {@code params} (all values are strings) and
+ * {@code primaryMetric.score / scoreError / scoreUnit}. JMH writes {@code "NaN"} (a string) for the error when it
+ * cannot compute one (fewer than three iterations); that becomes an empty cell. Secondary metrics (profilers) are
+ * not converted.
+ */
+public final class JmhJson {
+
+    private JmhJson() {
+    }
+
+    /**
+     * Converts one JMH JSON file into rows, in the file's order, with {@link Speedups#fill speedup and efficiency}
+     * filled.
+     *
+     * <ul>
+     *   <li>{@code family}: the benchmark class's simple name without {@code Benchmark}, lower case;
+     *       {@code benchmark}: the method name.</li>
+     *   <li>Params {@code workload, backend, cores, workers, taskSize, chunksize, tasks} go to their columns, every
+     *       other param into {@code params} as {@code key=value;…} in JMH's (alphabetical) order.</li>
+     *   <li>{@code status} is {@code ok}; a point with no finite score is kept as {@code skipped} with a note.</li>
+     * </ul>
+     *
+     * @throws IOException if the file cannot be read, is not JMH JSON, or an integer param is not an integer (the
+     *                     message names the file, the benchmark and the param)
+     */
+    public static List<ResultRow> convert(Path jmhJson, String runId) throws IOException {
+        JsonElement root;
+        try (Reader in = Files.newBufferedReader(jmhJson, StandardCharsets.UTF_8)) {
+            root = JsonParser.parseReader(in);
+        } catch (JsonParseException e) {
+            throw new IOException(jmhJson + ": not a JSON file: " + e.getMessage(), e);
+        }
+        if (root.isJsonNull()) { // JMH leaves an empty file when no benchmark matched
+            return List.of();
+        }
+        if (!root.isJsonArray()) {
+            throw new IOException(jmhJson + ": not a JMH result file (expected a JSON array of benchmark results)");
+        }
+        JsonArray results = root.getAsJsonArray();
+        List<ResultRow> rows = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            rows.add(row(jmhJson, i, results.get(i), runId));
+        }
+        return Speedups.fill(rows);
+    }
+
+    private static ResultRow row(Path file, int index, JsonElement element, String runId) throws IOException {
+        if (!element.isJsonObject() || !element.getAsJsonObject().has("benchmark")
+                || !element.getAsJsonObject().has("primaryMetric")) {
+            throw new IOException(file + ": result #" + (index + 1)
+                    + " is not a JMH benchmark result (no 'benchmark' or 'primaryMetric')");
+        }
+        JsonObject result = element.getAsJsonObject();
+        String name = result.get("benchmark").getAsString();
+        int lastDot = name.lastIndexOf('.');
+        String method = name.substring(lastDot + 1);
+        String className = lastDot < 0 ? "" : name.substring(name.lastIndexOf('.', lastDot - 1) + 1, lastDot);
+        String family = (className.endsWith("Benchmark")
+                ? className.substring(0, className.length() - "Benchmark".length()) : className).toLowerCase(Locale.ROOT);
+
+        Map<String, String> params = new LinkedHashMap<>();
+        if (result.has("params") && result.get("params").isJsonObject()) {
+            for (Map.Entry<String, JsonElement> p : result.getAsJsonObject("params").entrySet()) {
+                params.put(p.getKey(), p.getValue().getAsString());
+            }
+        }
+        Params p = new Params(file, name, params);
+
+        JsonObject metric = result.getAsJsonObject("primaryMetric");
+        Double score = finite(metric.get("score"));
+        Double error = finite(metric.get("scoreError"));
+        String unit = metric.has("scoreUnit") ? metric.get("scoreUnit").getAsString() : null;
+        String mode = result.has("mode") ? result.get("mode").getAsString() : null;
+        String status = score == null ? ResultRow.SKIPPED : ResultRow.OK;
+        String note = score == null ? "JMH reported no finite score" : null;
+
+        return new ResultRow(runId, family, method, p.text("workload"), p.text("backend"), p.integer("cores"),
+                p.integer("workers"), p.longInteger("taskSize"), p.integer("chunksize"), p.integer("tasks"), mode,
+                score, error, unit, null, null, status, note, ResultRow.formatParams(params));
+    }
+
+    /** A JSON number, or {@code null} for JMH's {@code "NaN"} / {@code "Infinity"} strings and missing values. */
+    private static Double finite(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        double d;
+        try {
+            d = e.getAsDouble(); // gson also parses the strings "NaN" and "Infinity"
+        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException ex) {
+            return null;
+        }
+        return Double.isFinite(d) ? d : null;
+    }
+
+    /** Takes the params that have a column out of the map; what is left goes into {@code params}. */
+    private record Params(Path file, String benchmark, Map<String, String> rest) {
+
+        String text(String key) {
+            return rest.remove(key);
+        }
+
+        Integer integer(String key) throws IOException {
+            Long v = longInteger(key);
+            if (v != null && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+                throw new IOException(file + ": " + benchmark + " param '" + key + "' = " + v + " is out of range");
+            }
+            return v == null ? null : v.intValue();
+        }
+
+        Long longInteger(String key) throws IOException {
+            String v = rest.remove(key);
+            try {
+                return v == null ? null : Long.valueOf(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IOException(file + ": " + benchmark + " param '" + key + "' = '" + v
+                        + "' is not an integer", e);
+            }
+        }
+    }
+}

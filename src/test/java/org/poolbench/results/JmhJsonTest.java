@@ -1,0 +1,90 @@
+package org.poolbench.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jmh-1.37.json} was written by JMH 1.37 ({@code -rf json}); the first result's error was set to NaN as JMH
+ * writes it after a single iteration. */
+class JmhJsonTest {
+
+    @TempDir
+    Path dir;
+
+    private static Path fixture() throws Exception {
+        return Path.of(JmhJsonTest.class.getResource("/jmh-1.37.json").toURI());
+    }
+
+    @Test
+    void convertsJmhOutput() throws Exception {
+        List<ResultRow> rows = JmhJson.convert(fixture(), "20261122-031500");
+        assertEquals(4, rows.size());
+
+        ResultRow obj = rows.get(0);
+        assertEquals("creation", obj.family());
+        assertEquals("obj", obj.benchmark());
+        assertEquals("thrpt", obj.mode());
+        assertEquals("ops/s", obj.unit());
+        assertEquals(7.899938346813856E7, obj.score());
+        assertNull(obj.scoreError(), "NaN error -> empty cell");
+        assertNull(obj.params());
+        assertNull(obj.speedup(), "creation has no speedup");
+
+        ResultRow seq = rows.get(2);
+        assertEquals("20261122-031500", seq.runId());
+        assertEquals("scaling", seq.family());
+        assertEquals("job", seq.benchmark());
+        assertEquals("factorial", seq.workload());
+        assertEquals("sequential", seq.backend());
+        assertEquals(2, seq.workers());
+        assertEquals(300L, seq.taskSize());
+        assertEquals(0, seq.chunksize());
+        assertEquals(8, seq.tasks());
+        assertNull(seq.cores());
+        assertEquals("ms/op", seq.unit());
+        assertEquals(0.016830477430572192, seq.scoreError());
+        assertEquals("latencyMs=3", seq.params());
+        assertEquals("ok", seq.status());
+        assertEquals(1.0, seq.speedup());
+
+        ResultRow pool = rows.get(3);
+        assertEquals("thread-pool", pool.backend());
+        assertEquals(seq.score() / pool.score(), pool.speedup(), 1e-12);
+    }
+
+    @Test
+    void rowsSurviveTheCsv() throws Exception {
+        List<ResultRow> rows = JmhJson.convert(fixture(), "r");
+        Path csv = dir.resolve("results.csv");
+        ResultsCsv.write(csv, rows);
+        assertEquals(rows, ResultsCsv.read(csv));
+    }
+
+    @Test
+    void badParamIsNamed() throws Exception {
+        Path file = dir.resolve("jmh.json");
+        Files.writeString(file, Files.readString(fixture()).replace("\"workers\" : \"2\"", "\"workers\" : \"two\""));
+        var e = assertThrows(java.io.IOException.class, () -> JmhJson.convert(file, "r"));
+        assertTrue(e.getMessage().contains("ScalingBenchmark.job param 'workers' = 'two' is not an integer"),
+                e.getMessage());
+    }
+
+    @Test
+    void emptyFileHasNoRowsAndGarbageIsRejected() throws Exception {
+        Path empty = dir.resolve("empty.json");
+        Files.writeString(empty, "");
+        assertEquals(List.of(), JmhJson.convert(empty, "r"));
+        Path garbage = dir.resolve("garbage.json");
+        Files.writeString(garbage, "{\"a\": 1}");
+        var e = assertThrows(java.io.IOException.class, () -> JmhJson.convert(garbage, "r"));
+        assertTrue(e.getMessage().contains("not a JMH result file"), e.getMessage());
+    }
+}
