@@ -108,7 +108,8 @@ final class Worker {
             }
         } catch (IOException | RuntimeException e) {
             failure = e instanceof Wire.ProtocolException ? e.getMessage() : e.toString();
-            process.destroyForcibly();
+            // Kill by signal only: Process.destroyForcibly() would also close stderr before its tail is read.
+            process.toHandle().destroyForcibly();
         } finally {
             died(failure);
         }
@@ -120,6 +121,7 @@ final class Worker {
         while (matched < Wire.MAGIC.length) {
             int c = in.read();
             if (c < 0) {
+                keepNoise(noise);
                 throw new IOException("stdout ended before the handshake");
             }
             if (c == (Wire.MAGIC[matched] & 0xff)) {
@@ -135,11 +137,7 @@ final class Worker {
                 throw new Wire.ProtocolException("worker wrote more than 64 KiB to stdout before the handshake");
             }
         }
-        if (noise.size() > 0) { // the JVM printed something before main: keep it where users look
-            for (String line : noise.toString(StandardCharsets.UTF_8).split("\n")) {
-                stderr.add("[stdout] " + line);
-            }
-        }
+        keepNoise(noise);
         Wire.Frame f = Wire.readFrame(in, "worker pid " + pid);
         if (f == null || f.type() != Wire.READY) {
             throw new Wire.ProtocolException("expected READY from worker pid " + pid);
@@ -148,6 +146,15 @@ final class Worker {
         int protocol = body.getInt();
         if (protocol != Wire.PROTOCOL) {
             throw new Wire.ProtocolException("worker speaks protocol " + protocol + ", we speak " + Wire.PROTOCOL);
+        }
+    }
+
+    /** What the JVM printed to stdout before our main ran: keep it where users look. */
+    private void keepNoise(ByteArrayOutputStream noise) {
+        if (noise.size() > 0) {
+            for (String line : noise.toString(StandardCharsets.UTF_8).split("\n")) {
+                stderr.add("[stdout] " + line);
+            }
         }
     }
 
@@ -211,7 +218,7 @@ final class Worker {
     private int awaitExit() {
         try {
             if (!process.waitFor(2, TimeUnit.SECONDS)) { // stdout closed but still running: do not wait on it
-                process.destroyForcibly();
+                process.toHandle().destroyForcibly();
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
                     return -1;
                 }
@@ -219,7 +226,7 @@ final class Worker {
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            process.toHandle().destroyForcibly();
             return -1;
         }
     }
@@ -303,7 +310,7 @@ final class Worker {
             killReason = reason;
         }
         timedOut |= timeout;
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 
     /** Ends a worker that holds nothing: EOF on stdin makes it exit. */
@@ -312,14 +319,14 @@ final class Worker {
         try {
             out.close();
         } catch (IOException e) {
-            process.destroyForcibly(); // it will not notice EOF: make sure it goes
+            process.toHandle().destroyForcibly(); // it will not notice EOF: make sure it goes
         }
     }
 
     /** Waits for the process and the reader to end (the reader delivers the last outcomes). */
     void awaitGone(long timeoutMillis) throws InterruptedException {
         if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
+            process.toHandle().destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
         }
         Thread me = Thread.currentThread();

@@ -2,6 +2,11 @@ package org.poolbench.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +44,28 @@ final class PoolTesting {
     static void assertNoWorkersLeft() throws InterruptedException {
         Set<Long> left = awaitGone(List.copyOf(liveWorkers()), Duration.ofSeconds(5));
         assertEquals(Set.of(), left, "worker processes left behind");
+    }
+
+    /** Runs in a worker: sleeps {@code millis}, then returns it. */
+    static long sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return millis;
+    }
+
+    /** Runs in a worker: writes raw bytes to file descriptor 1, under the protocol's feet. */
+    static int writeToStdout(int x) {
+        try {
+            FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
+            raw.write(("HELLO " + x).getBytes(StandardCharsets.US_ASCII));
+            raw.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return x;
     }
 
     static long pid(Object ignored) {
