@@ -16,7 +16,9 @@ public final class Backends {
                 w -> new ExecutorBackend("thread-pool", w, Executors.newFixedThreadPool(w, daemonThreads()))),
         FORK_JOIN("fork-join", false, w -> new ExecutorBackend("fork-join", w, new ForkJoinPool(w))),
         VIRTUAL_THREADS("virtual-threads", false, VirtualThreadBackend::new),
-        THREAD_PER_TASK("thread-per-task", false, ThreadPerTaskBackend::new);
+        THREAD_PER_TASK("thread-per-task", false, ThreadPerTaskBackend::new),
+        PROCESS_POOL("process-pool", true, ProcessPoolBackend::new),
+        PROCESS_PER_TASK("process-per-task", true, ProcessPerTaskBackend::new);
 
         private final String id;
         private final boolean processes;

@@ -1,0 +1,202 @@
+package org.poolbench.pool;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The main class of a worker JVM. Not an API: started by {@link ProcessPool} with the parent's class path.
+ *
+ * <p>Its stdin and stdout carry {@link Wire} frames and nothing else: {@code System.out} is pointed at stderr before
+ * any task runs. A thread reads stdin all the time, so the worker notices the parent's end (EOF) even while a task
+ * runs, and halts at once: a worker never outlives its parent.
+ */
+final class PoolWorker {
+
+    private PoolWorker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream err = System.err;
+        OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        System.setOut(err); // a task's println can never land inside a frame
+        DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+
+        Wire.Frame init = Wire.readFrame(in, "parent");
+        if (init == null) {
+            return; // the parent went away before we started
+        }
+        Wire.In i = init.in();
+        if (init.type() != Wire.INIT || i.getInt() != Wire.PROTOCOL) {
+            err.println("poolbench worker: expected INIT with protocol " + Wire.PROTOCOL + ", got frame type " + init.type());
+            Runtime.getRuntime().halt(3);
+        }
+        ObjectInputFilter filter = Wire.filter(i.getString());
+        int cacheCapacity = i.getInt();
+
+        BlockingQueue<Wire.Frame> frames = new LinkedBlockingQueue<>(); // the parent bounds what is in flight
+        Thread stdin = new Thread(() -> {
+            try {
+                for (Wire.Frame f; (f = Wire.readFrame(in, "parent")) != null; ) {
+                    frames.put(f);
+                }
+            } catch (IOException e) {
+                err.println("poolbench worker: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // EOF: the pool closed us, or the parent died. Either way nobody wants our results: leave now.
+            err.flush();
+            Runtime.getRuntime().halt(0);
+        }, "poolbench-worker-stdin");
+        stdin.setDaemon(true);
+        stdin.start();
+
+        Wire.Buf ready = Wire.Buf.frame(Wire.READY, 16);
+        ready.putInt(Wire.PROTOCOL);
+        ready.putLong(ProcessHandle.current().pid());
+        protocol.write(Wire.MAGIC);
+        ready.writeFrameTo(protocol);
+        protocol.flush();
+
+        // Mirrors the parent's per-worker LRU: same capacity, same sequence of puts and gets, so the same evictions.
+        Map<Long, Object> functions = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Object> eldest) {
+                return size() > cacheCapacity;
+            }
+        };
+        while (true) {
+            Wire.Frame f = frames.take();
+            Wire.In body = f.in();
+            switch (f.type()) {
+                case Wire.DEFINE -> {
+                    long id = body.getLong();
+                    byte[] bytes = body.getBytes();
+                    Object fn;
+                    try {
+                        fn = Wire.deserialize(bytes, filter);
+                    } catch (Exception | LinkageError e) {
+                        fn = new Wire.Failure(e); // every chunk that uses it fails with this
+                    }
+                    functions.put(id, fn);
+                }
+                case Wire.CHUNK -> runChunk(body, functions, filter, protocol);
+                default -> {
+                    err.println("poolbench worker: unexpected frame type " + f.type());
+                    Runtime.getRuntime().halt(3);
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void runChunk(Wire.In body, Map<Long, Object> functions, ObjectInputFilter filter,
+                                 OutputStream protocol) throws IOException {
+        long chunkId = body.getLong();
+        long fnId = body.getLong();
+        byte arity = body.get();
+        Object fn = functions.get(fnId);
+        Object[] a;
+        Object[] b = null;
+        try {
+            if (fn == null) {
+                throw new IllegalStateException("function " + fnId + " was never defined in this worker");
+            }
+            if (fn instanceof Wire.Failure failure) {
+                throw failure.error();
+            }
+            a = Wire.getElements(body, filter);
+            if (arity == 2) {
+                b = Wire.getElements(body, filter);
+            }
+        } catch (Throwable e) {
+            Wire.Buf out = Wire.Buf.frame(Wire.CHUNK_ERROR, 4096);
+            out.putLong(chunkId);
+            out.put(Wire.T_EXC);
+            Wire.putThrowable(out, e);
+            out.writeFrameTo(protocol);
+            protocol.flush();
+            return;
+        }
+        Object[] results = new Object[a.length];
+        if (arity == 2) {
+            BiFunction<Object, Object, Object> f2 = (BiFunction<Object, Object, Object>) fn;
+            for (int k = 0; k < a.length; k++) {
+                results[k] = run(f2, a[k], b[k]);
+            }
+        } else {
+            Function<Object, Object> f1 = (Function<Object, Object>) fn;
+            for (int k = 0; k < a.length; k++) {
+                results[k] = run(f1, a[k]);
+            }
+        }
+        Wire.Buf out = Wire.Buf.frame(Wire.RESULT, 16 + 8 * results.length);
+        out.putLong(chunkId);
+        encodeResults(out, results);
+        out.writeFrameTo(protocol);
+        protocol.flush();
+    }
+
+    private static Object run(Function<Object, Object> fn, Object x) {
+        try {
+            return x instanceof Wire.Failure ? x : fn.apply(x);
+        } catch (Throwable e) {
+            return new Wire.Failure(e);
+        }
+    }
+
+    private static Object run(BiFunction<Object, Object, Object> fn, Object x, Object y) {
+        try {
+            return x instanceof Wire.Failure ? x : y instanceof Wire.Failure ? y : fn.apply(x, y);
+        } catch (Throwable e) {
+            return new Wire.Failure(e);
+        }
+    }
+
+    /** Encodes the results; one that cannot be sent (not serializable, too large) becomes that task's failure. */
+    private static void encodeResults(Wire.Buf out, Object[] results) {
+        int start = out.n;
+        try {
+            Wire.putElements(out, Arrays.asList(results), 0, results.length);
+            if (out.n - 4 <= Wire.MAX_FRAME) {
+                return;
+            }
+        } catch (Wire.ElementException e) {
+            // fall through: encode one by one and replace what fails
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            // the same
+        }
+        out.n = start;
+        out.put(Wire.T_LIST);
+        out.putInt(results.length);
+        for (Object r : results) {
+            int mark = out.n;
+            try {
+                Wire.put(out, r, 1);
+                if (out.n - 4 > Wire.MAX_FRAME) {
+                    throw new IOException("result of about " + (out.n - mark) + " bytes does not fit in a frame (limit "
+                            + Wire.MAX_FRAME + " bytes)");
+                }
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                out.n = mark;
+                out.put(Wire.T_EXC);
+                Wire.putThrowable(out, new IOException("the task's result cannot be sent to the parent: " + e, e));
+            }
+        }
+    }
+}

@@ -1,0 +1,858 @@
+package org.poolbench.pool;
+
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A pool of worker JVMs that run tasks: the JVM's {@code multiprocessing.Pool}.
+ *
+ * <p>Workers are started from this JVM's own {@code java} binary with its class path, all at once, and the pool is
+ * returned when every worker has answered a handshake. Tasks are {@link SerializableFunction}s (lambdas or method
+ * references): the worker rebuilds them from their serialized form, as CPython unpickles a function by name.
+ * Arguments and results travel as length-prefixed binary frames over each worker's stdin and stdout; common values
+ * ({@code Long}, {@code Integer}, {@code Double}, {@code Boolean}, {@code String}, {@code BigInteger}, primitive
+ * arrays, JDK lists of these) are hand-encoded, anything else is Java-serialized and read back through an
+ * {@link ObjectInputFilter} allow-list (see {@link Builder#allowClasses}).
+ *
+ * <p><b>Chunks.</b> {@code map} and friends cut their input into chunks of consecutive tasks; a chunk is sent to one
+ * worker as one frame. {@link #map(SerializableFunction, List)} uses CPython's rule,
+ * {@code ceil(n / (4 × workers))}.
+ *
+ * <p><b>Failures.</b> Nothing ever hangs and no result is delivered twice:
+ * <ul>
+ * <li>A task that throws fails with a {@link TaskFailedException} carrying the remote class, message and stack
+ *     trace; the worker lives on, and the chunk's other tasks still run.
+ * <li>A worker that dies (killed, crashed, {@code System.exit}) fails the chunk it was running with a
+ *     {@link WorkerDiedException} (pid, exit code or signal, last lines of its stderr); chunks that were queued
+ *     behind it and had not started are run elsewhere. The worker is replaced and the pool keeps working.
+ * <li>A task that runs past the {@linkplain Builder#taskTimeout task timeout} fails with a
+ *     {@link TaskTimeoutException}; its worker is killed and replaced.
+ * <li>{@code map} waits for all its tasks, then throws the first failure in input order (others are attached as
+ *     suppressed); {@code imap} and {@code imapUnordered} throw a task's failure from the {@code next()} that would
+ *     have returned it and can be continued past it.
+ * </ul>
+ *
+ * <p><b>Ending.</b> {@link #close()} accepts nothing new, finishes what is queued and waits until every worker has
+ * exited; {@link #terminate()} kills the workers now and fails every unfinished task with a
+ * {@link CancellationException}. Both are idempotent; any other call after either throws
+ * {@link IllegalStateException}. Workers also exit by themselves within moments when this JVM dies, however it dies:
+ * they read stdin all the time, and its end means the parent is gone.
+ *
+ * <p>Waiting calls ({@code map}, {@code apply}, the iterators' {@code next}) throw {@link CancellationException}
+ * with the interrupt status set if the calling thread is interrupted while waiting. The pool is safe for use by many
+ * threads at once.
+ */
+public final class ProcessPool implements AutoCloseable {
+
+    /**
+     * The classes a pool deserializes by default: the JDK's value packages, serialized lambdas, and this project.
+     * Anything else must be allowed with {@link Builder#allowClasses}.
+     */
+    public static final String DEFAULT_ALLOWED_CLASSES =
+            "java.lang.*;java.lang.invoke.SerializedLambda;java.math.*;java.util.*;java.time.*;org.poolbench.**";
+
+    private enum State { STARTING, RUNNING, CLOSING, SHUTDOWN, TERMINATED, BROKEN }
+
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final int START_FAILURES_BEFORE_BROKEN = 3;
+
+    final int maxTasksPerChild;
+    final ObjectInputFilter filter;
+    final LinkedBlockingDeque<Chunk> queue = new LinkedBlockingDeque<>();
+    private final int workers;
+    private final Duration taskTimeout;
+    private final Duration startTimeout;
+    private final String filterPattern;
+    private final List<String> command;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    private final Worker[] slots; // guarded by lock
+    private final List<Worker> retired = new ArrayList<>(); // dead workers not yet reaped by close/terminate
+    private State state = State.STARTING; // guarded by lock
+    private int pending;                  // chunks submitted and not finished; guarded by lock
+    private int startFailures;            // consecutive workers that died before their handshake
+    private RuntimeException brokenBy;
+    private final Thread watchdog;
+
+    private ProcessPool(Builder b) {
+        this.workers = b.workers;
+        this.maxTasksPerChild = b.maxTasksPerChild;
+        this.taskTimeout = b.taskTimeout;
+        this.startTimeout = b.startTimeout;
+        this.filterPattern = "maxdepth=200;" + String.join(";", b.allowed) + ";!*";
+        this.filter = Wire.filter(filterPattern);
+        this.command = WorkerCommand.build(b.jvmArgs);
+        this.slots = new Worker[workers];
+        this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(this::watch);
+    }
+
+    /** A builder with the defaults: as many workers as available processors, no recycling, no timeout. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private ProcessPool start() {
+        lock.lock();
+        try {
+            for (int i = 0; i < workers; i++) {
+                slots[i] = spawn(i); // the JVMs boot in parallel; each reader thread waits for its handshake
+            }
+        } catch (IOException e) {
+            lock.unlock();
+            terminate();
+            throw new IllegalStateException("cannot start a worker process " + command + ": " + e, e);
+        }
+        lock.unlock();
+        watchdog.start();
+        try {
+            for (Worker w : snapshot()) {
+                w.ready.get(); // bounded: the watchdog kills a worker that misses the start timeout
+            }
+        } catch (ExecutionException e) {
+            terminate();
+            throw new IllegalStateException("a worker failed to start: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            terminate();
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while starting workers");
+        }
+        lock.lock();
+        try {
+            if (state == State.STARTING) {
+                state = State.RUNNING;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    private Worker spawn(int slot) throws IOException {
+        Process p = new ProcessBuilder(command).start();
+        Worker w = new Worker(this, slot, p);
+        try {
+            w.start(filterPattern);
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return w;
+    }
+
+    /** The number of workers this pool keeps running. */
+    public int workers() {
+        return workers;
+    }
+
+    /** The process ids of the current workers (a recycled or replaced worker has a new one). */
+    public List<Long> workerPids() {
+        return snapshot().stream().map(w -> w.pid).toList();
+    }
+
+    // ---- the API ------------------------------------------------------------------------------------------------
+
+    /**
+     * Applies {@code fn} to every element in chunks of CPython's size, {@code ceil(n / (4 × workers))}, and waits.
+     *
+     * @return the results in input order, as a fixed-size list
+     * @throws TaskFailedException  if a task threw (the first in input order)
+     * @throws WorkerDiedException  if a worker died while it ran a chunk of this call
+     * @throws IllegalArgumentException if the function or an argument cannot be sent to a worker
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, List<T> xs) {
+        return map(fn, xs, autoChunksize(xs.size()));
+    }
+
+    /** {@link #map(SerializableFunction, List)} with chunks of {@code chunksize} tasks. */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, List<T> xs, int chunksize) {
+        return submit(fn, (byte) 1, xs, null, chunksize).awaitAll();
+    }
+
+    /** {@link #imap(SerializableFunction, List, int)} with chunks of one task, as CPython's default. */
+    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, List<T> xs) {
+        return imap(fn, xs, 1);
+    }
+
+    /**
+     * Submits every task now and returns their results in input order as they arrive: {@code next()} returns as
+     * soon as that result's chunk is done, while later chunks still run. A failed task's {@code next()} throws its
+     * exception; iteration can continue past it.
+     */
+    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, List<T> xs, int chunksize) {
+        return submit(fn, (byte) 1, xs, null, chunksize).ordered();
+    }
+
+    /** {@link #imapUnordered(SerializableFunction, List, int)} with chunks of one task. */
+    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, List<T> xs) {
+        return imapUnordered(fn, xs, 1);
+    }
+
+    /** Like {@link #imap(SerializableFunction, List, int)}, in the order chunks complete; each result once. */
+    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, List<T> xs, int chunksize) {
+        return submit(fn, (byte) 1, xs, null, chunksize).unordered();
+    }
+
+    /** Applies {@code fn} to each pair's key and value, in chunks of CPython's size; results in input order. */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> fn,
+                                     List<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        return starmap(fn, pairs, autoChunksize(pairs.size()));
+    }
+
+    /** {@link #starmap(SerializableBiFunction, List)} with chunks of {@code chunksize} pairs. */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> fn,
+                                     List<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunksize) {
+        Objects.requireNonNull(pairs, "pairs");
+        List<Object> keys = new AbstractList<>() {
+            @Override
+            public Object get(int i) {
+                return pairs.get(i).getKey();
+            }
+
+            @Override
+            public int size() {
+                return pairs.size();
+            }
+        };
+        List<Object> values = new AbstractList<>() {
+            @Override
+            public Object get(int i) {
+                return pairs.get(i).getValue();
+            }
+
+            @Override
+            public int size() {
+                return pairs.size();
+            }
+        };
+        return submit(fn, (byte) 2, keys, values, chunksize).awaitAll();
+    }
+
+    /**
+     * Runs {@code fn(x)} in a worker and waits for its result.
+     *
+     * @throws TaskFailedException if the task threw
+     * @throws WorkerDiedException if the worker died while running it ({@link TaskTimeoutException} on a timeout)
+     */
+    public <T, R> R apply(SerializableFunction<T, R> fn, T x) {
+        CompletableFuture<R> f = applyAsync(fn, x);
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new CompletionException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for the result");
+        }
+    }
+
+    /**
+     * Runs {@code fn(x)} in a worker. The future completes with the result, or exceptionally with the exceptions
+     * {@link #apply} throws. It is completed on a pool thread: give dependent actions that block, or that close
+     * this pool, an executor (the {@code ...Async} methods). Cancelling the future does not stop the task.
+     */
+    public <T, R> CompletableFuture<R> applyAsync(SerializableFunction<T, R> fn, T x) {
+        CompletableFuture<R> future = new CompletableFuture<>();
+        Chunk.Sink sink = new Chunk.Sink() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public void done(Chunk c, Object[] values, long pid) {
+                Object v = values.length == 1 ? values[0] : null;
+                if (values.length != 1) {
+                    future.completeExceptionally(new IllegalStateException(
+                            "worker pid " + pid + " returned " + values.length + " results for one task"));
+                } else if (v instanceof Wire.Failure failure) {
+                    future.completeExceptionally(new TaskFailedException("the task", pid, failure.error()));
+                } else {
+                    future.complete((R) v);
+                }
+            }
+
+            @Override
+            public void failed(Chunk c, RuntimeException error) {
+                future.completeExceptionally(error);
+            }
+        };
+        Chunk.Fn f = Functions.of(fn, (byte) 1);
+        Wire.Buf payload = new Wire.Buf(32);
+        encode(payload, Arrays.asList(x), 0, 1);
+        enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)));
+        return future;
+    }
+
+    private int autoChunksize(int n) {
+        long divisor = 4L * workers;
+        return (int) Math.max(1, (n + divisor - 1) / divisor);
+    }
+
+    private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(a, "xs");
+        if (chunksize < 1) {
+            throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
+        }
+        checkUsable();
+        int n = a.size();
+        Batch batch = new Batch(n, chunksize);
+        if (n == 0) {
+            return batch;
+        }
+        Chunk.Fn f = Functions.of(fn, arity);
+        List<Chunk> chunks = new ArrayList<>((n + chunksize - 1) / chunksize);
+        for (int from = 0, index = 0; from < n; from += chunksize, index++) {
+            int to = (int) Math.min(n, (long) from + chunksize);
+            Wire.Buf payload = new Wire.Buf(16 + 9 * (to - from));
+            encode(payload, a, from, to);
+            if (b != null) {
+                encode(payload, b, from, to);
+            }
+            chunks.add(new Chunk(IDS.incrementAndGet(), f, index, from, to - from, payload, batch, false));
+        }
+        enqueue(chunks);
+        return batch;
+    }
+
+    private static void encode(Wire.Buf payload, List<?> xs, int from, int to) {
+        try {
+            Wire.putElements(payload, xs, from, to);
+        } catch (Wire.ElementException e) {
+            throw new IllegalArgumentException("argument " + e.index + " cannot be sent to a worker: "
+                    + e.getCause(), e.getCause());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("arguments cannot be sent to a worker: " + e, e);
+        }
+        if (payload.n > Wire.MAX_FRAME - 64) {
+            throw new IllegalArgumentException("a chunk's arguments take " + payload.n
+                    + " bytes, more than a frame holds (" + Wire.MAX_FRAME + "); use a smaller chunksize");
+        }
+    }
+
+    // ---- scheduling ---------------------------------------------------------------------------------------------
+
+    private void enqueue(List<Chunk> chunks) {
+        lock.lock();
+        try {
+            checkUsable();
+            pending += chunks.size();
+            queue.addAll(chunks); // under the lock, so that terminate() sees every chunk it must fail
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkUsable() {
+        lock.lock();
+        try {
+            switch (state) {
+                case STARTING, RUNNING -> { }
+                case BROKEN -> throw new IllegalStateException("pool is broken: workers cannot start", brokenBy);
+                default -> throw new IllegalStateException("pool is " + (state == State.TERMINATED
+                        ? "terminated" : "closed"));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A worker took a chunk but died before it could hold it: run it elsewhere, or fail it if nothing will. */
+    void requeue(Chunk c) {
+        lock.lock();
+        try {
+            if (state == State.TERMINATED || state == State.BROKEN) {
+                failChunk(c, ended());
+            } else {
+                queue.addFirst(c);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void finish(Chunk c, Object[] values, long pid) {
+        if (c.claim()) {
+            try {
+                c.sink.done(c, values, pid);
+            } finally {
+                chunkFinished();
+            }
+        }
+    }
+
+    private void failChunk(Chunk c, RuntimeException error) {
+        if (c.claim()) {
+            try {
+                c.sink.failed(c, error);
+            } finally {
+                chunkFinished();
+            }
+        }
+    }
+
+    private void chunkFinished() {
+        lock.lock();
+        try {
+            if (--pending == 0) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private RuntimeException ended() {
+        return brokenBy != null ? new CancellationException("pool is broken: " + brokenBy.getMessage())
+                : new CancellationException("pool terminated");
+    }
+
+    void workerReady(Worker w) {
+        lock.lock();
+        try {
+            startFailures = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called once per worker, by its reader thread, after its process ended. */
+    void workerDied(Worker w, List<Chunk> held, int exit, String reason, boolean timedOut) {
+        List<String> tail = w.stderr.tail();
+        String how = reason != null ? reason + "; " + WorkerDiedException.describeExit(exit)
+                : WorkerDiedException.describeExit(exit);
+        if (!w.ready.isDone()) {
+            w.ready.completeExceptionally(new WorkerDiedException(
+                    "worker pid " + w.pid + " ended before its handshake (" + how + ")", w.pid, exit, tail));
+        }
+        lock.lock();
+        try {
+            boolean ending = state == State.TERMINATED || state == State.BROKEN;
+            for (int i = held.size() - 1; i >= 0; i--) {
+                Chunk c = held.get(i);
+                if (ending) {
+                    failChunk(c, ended());
+                } else if (i > 0) {
+                    queue.addFirst(c); // queued behind the one that was running: it never started
+                } else if (timedOut) {
+                    failChunk(c, new TaskTimeoutException(c.describe() + " ran past its timeout of " + taskTimeout
+                            + " per task; worker pid " + w.pid + " was killed (" + how + ")", w.pid, exit, tail,
+                            taskTimeout));
+                } else {
+                    failChunk(c, new WorkerDiedException("worker pid " + w.pid + " died (" + how + ") while running "
+                            + c.describe(), w.pid, exit, tail));
+                }
+            }
+            if (slots[w.slot] == w) {
+                slots[w.slot] = null;
+                retired.add(w);
+                if (!w.ready.isDone() || w.ready.isCompletedExceptionally()) {
+                    startFailures++;
+                }
+                replace(w, exit, tail, how);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void replace(Worker dead, int exit, List<String> tail, String how) {
+        if (state != State.RUNNING && state != State.CLOSING) {
+            return; // starting (build() reports it), or ending
+        }
+        if (startFailures >= START_FAILURES_BEFORE_BROKEN) {
+            breakPool(new WorkerDiedException(startFailures + " workers in a row died before their handshake; the"
+                    + " last, pid " + dead.pid + " (" + how + ")", dead.pid, exit, tail));
+            return;
+        }
+        try {
+            slots[dead.slot] = spawn(dead.slot);
+        } catch (IOException e) {
+            breakPool(new IllegalStateException("cannot start a replacement worker: " + e, e));
+        }
+    }
+
+    private void breakPool(RuntimeException cause) {
+        state = State.BROKEN;
+        brokenBy = cause;
+        for (Chunk c; (c = queue.poll()) != null; ) {
+            failChunk(c, cause);
+        }
+        for (Worker w : slots) {
+            if (w != null) {
+                w.kill("the pool broke", false);
+            }
+        }
+    }
+
+    private List<Worker> snapshot() {
+        lock.lock();
+        try {
+            List<Worker> all = new ArrayList<>(workers);
+            for (Worker w : slots) {
+                if (w != null) {
+                    all.add(w);
+                }
+            }
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void watch() {
+        long tick = taskTimeout == null ? 100 : Math.max(5, Math.min(100, taskTimeout.toMillis() / 10));
+        long[] since = new long[1];
+        while (true) {
+            lock.lock();
+            try {
+                if (state == State.SHUTDOWN || state == State.TERMINATED || state == State.BROKEN) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            long now = System.nanoTime();
+            for (Worker w : snapshot()) {
+                if (!w.ready.isDone() && now - w.spawnedNanos > startTimeout.toNanos()) {
+                    w.kill("no handshake within " + startTimeout, false);
+                }
+                if (taskTimeout != null) {
+                    Chunk c = w.runningSince(since);
+                    if (c != null && now - since[0] > c.size * taskTimeout.toNanos()) {
+                        w.kill("timed out", true);
+                    }
+                }
+            }
+            try {
+                Thread.sleep(tick);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    // ---- ending -------------------------------------------------------------------------------------------------
+
+    /**
+     * Accepts no new tasks, finishes every task already submitted, then ends the workers and waits until they have
+     * exited. Idempotent. If interrupted while waiting, terminates the pool instead (the interrupt status is kept).
+     *
+     * @throws IllegalStateException if called from one of the pool's own threads (a dependent action of an
+     *                               {@link #applyAsync} future), where waiting would never end
+     */
+    @Override
+    public void close() {
+        checkNotPoolThread("close");
+        lock.lock();
+        try {
+            if (state == State.STARTING || state == State.RUNNING) {
+                state = State.CLOSING;
+            }
+            while (pending > 0 && state == State.CLOSING) {
+                idle.await();
+            }
+            if (state != State.CLOSING) {
+                return; // closed, terminated or broken already (or by another thread meanwhile)
+            }
+            state = State.SHUTDOWN;
+        } catch (InterruptedException e) {
+            lock.unlock();
+            terminate();
+            Thread.currentThread().interrupt();
+            return;
+        } finally {
+            if (lock.isHeldByCurrentThread()) {
+                lock.unlock();
+            }
+        }
+        List<Worker> all = snapshot();
+        all.forEach(Worker::closeStdin);
+        reap(all, 10_000);
+    }
+
+    /**
+     * Kills every worker now. Tasks not yet finished fail with a {@link CancellationException}. Idempotent; also
+     * ends a pool that is closing. Returns when the workers have exited.
+     */
+    public void terminate() {
+        checkNotPoolThread("terminate");
+        List<Worker> all;
+        lock.lock();
+        try {
+            if (state == State.SHUTDOWN || state == State.TERMINATED) {
+                return;
+            }
+            if (state != State.BROKEN) {
+                state = State.TERMINATED;
+            }
+            for (Chunk c; (c = queue.poll()) != null; ) {
+                failChunk(c, ended());
+            }
+            all = snapshot();
+            all.addAll(retired);
+            idle.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        all.forEach(w -> w.kill("the pool was terminated", false));
+        reap(all, 5_000);
+    }
+
+    private void reap(List<Worker> all, long timeoutMillis) {
+        watchdog.interrupt();
+        boolean interrupted = false;
+        for (Worker w : all) {
+            try {
+                w.awaitGone(timeoutMillis);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                w.kill("interrupted while closing", false);
+            }
+        }
+        lock.lock();
+        try {
+            retired.clear();
+        } finally {
+            lock.unlock();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkNotPoolThread(String what) {
+        Thread me = Thread.currentThread();
+        if (me == watchdog) {
+            throw new IllegalStateException(what + "() called from the pool's own thread");
+        }
+        for (Worker w : snapshot()) {
+            if (w.isPoolThread(me)) {
+                throw new IllegalStateException(what + "() called from the pool's own thread (a dependent action of"
+                        + " an applyAsync future?); run it on another executor, e.g. with thenRunAsync");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return "ProcessPool[" + state.name().toLowerCase() + ", workers=" + workers + ", pending chunks="
+                    + pending + "]";
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Configures a {@link ProcessPool}. Not thread-safe; {@link #build()} may be called more than once.
+     */
+    public static final class Builder {
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private int maxTasksPerChild;
+        private Duration taskTimeout;
+        private Duration startTimeout = Duration.ofSeconds(60);
+        private List<String> jvmArgs = List.of();
+        private final List<String> allowed = new ArrayList<>(List.of(DEFAULT_ALLOWED_CLASSES.split(";")));
+
+        private Builder() {
+        }
+
+        /** The number of worker JVMs; default: {@link Runtime#availableProcessors()}. */
+        public Builder workers(int workers) {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Replaces a worker with a fresh JVM after it has run {@code k} work units (an {@code apply}, or one chunk
+         * of a {@code map}: CPython's meaning of a task here). {@code 0}, the default, never recycles.
+         */
+        public Builder maxTasksPerChild(int k) {
+            if (k < 0) {
+                throw new IllegalArgumentException("maxTasksPerChild must be >= 0 (0 = unlimited), got " + k);
+            }
+            this.maxTasksPerChild = k;
+            return this;
+        }
+
+        /**
+         * Fails a task that runs longer than {@code timeout} with a {@link TaskTimeoutException}, killing and
+         * replacing its worker. A chunk of {@code k} tasks is allowed {@code k × timeout} from when it started.
+         * Checked every {@code timeout / 10} (at least 5 ms, at most 100 ms). {@code null}: no timeout (default).
+         */
+        public Builder taskTimeout(Duration timeout) {
+            if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+                throw new IllegalArgumentException("taskTimeout must be positive, got " + timeout);
+            }
+            this.taskTimeout = timeout;
+            return this;
+        }
+
+        /** How long a worker may take from spawn to handshake before it is killed; default 60 s. */
+        public Builder startTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive, got " + timeout);
+            }
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Extra JVM options for the workers, after the pool's own start-up flags (so they win), e.g.
+         * {@code "-Xmx2g"} or {@code "-XX:+UseParallelGC"}.
+         */
+        public Builder jvmArgs(String... args) {
+            return jvmArgs(List.of(args));
+        }
+
+        /** {@link #jvmArgs(String...)} from a list. */
+        public Builder jvmArgs(List<String> args) {
+            this.jvmArgs = List.copyOf(args);
+            return this;
+        }
+
+        /**
+         * Adds {@link ObjectInputFilter.Config#createFilter pattern}s (e.g. {@code "com.example.**"} or
+         * {@code "com.example.Point"}) to the classes workers and parent may deserialize, on top of
+         * {@link #DEFAULT_ALLOWED_CLASSES}. Values the pool hand-encodes are not affected.
+         */
+        public Builder allowClasses(String... patterns) {
+            for (String p : patterns) {
+                if (p.isBlank() || p.contains(";") || p.startsWith("!")) {
+                    throw new IllegalArgumentException("not a class pattern: '" + p + "'");
+                }
+                allowed.add(p.trim());
+            }
+            return this;
+        }
+
+        /**
+         * Starts the workers in parallel and returns when all of them have completed their handshake.
+         *
+         * @throws IllegalStateException if a worker cannot start; its exit code and stderr are in the message
+         */
+        public ProcessPool build() {
+            return new ProcessPool(this).start();
+        }
+    }
+
+    /** How worker JVMs are started. */
+    static final class WorkerCommand {
+        private WorkerCommand() {
+        }
+
+        /**
+         * The start-up flags, chosen by measurement (docs/POOL.md): serial GC (one mutator thread needs no parallel
+         * collector, and fewer GC threads start faster), no perf-data file, and JVM log output kept off stdout.
+         * C2 stays on: CPU-heavy tasks need it.
+         */
+        static final List<String> FLAGS = List.of(
+                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr");
+
+        static List<String> build(List<String> jvmArgs) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(javaBinary());
+            cmd.addAll(FLAGS);
+            cmd.addAll(jvmArgs);
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(PoolWorker.class.getName());
+            return List.copyOf(cmd);
+        }
+
+        static String javaBinary() {
+            return ProcessHandle.current().info().command()
+                    .filter(c -> Files.isExecutable(Path.of(c)))
+                    .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        }
+    }
+
+    /** Functions as sent to workers: serialized once per call, with an id that is stable for equal bytes. */
+    static final class Functions {
+        private static final Map<Key, Long> IDS_BY_CONTENT = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
+                return size() > 1024;
+            }
+        };
+        private static final AtomicLong NEXT = new AtomicLong();
+        // A lambda that captures nothing has no state: its serialized form never changes, so keep it per class.
+        private static final ClassValue<Chunk.Fn[]> STATELESS = new ClassValue<>() {
+            @Override
+            protected Chunk.Fn[] computeValue(Class<?> type) {
+                boolean stateless = type.isHidden() && type.isSynthetic()
+                        && Arrays.stream(type.getDeclaredFields())
+                        .allMatch(f -> java.lang.reflect.Modifier.isStatic(f.getModifiers()));
+                return stateless ? new Chunk.Fn[1] : null;
+            }
+        };
+
+        private Functions() {
+        }
+
+        static Chunk.Fn of(Object fn, byte arity) {
+            Chunk.Fn[] cached = STATELESS.get(fn.getClass());
+            if (cached != null && cached[0] != null) {
+                return cached[0];
+            }
+            byte[] bytes;
+            try {
+                bytes = Wire.serialize(fn);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("the function (a " + fn.getClass().getName()
+                        + ") cannot be sent to a worker: " + e + "; everything it captures must be serializable", e);
+            }
+            long id;
+            synchronized (IDS_BY_CONTENT) {
+                id = IDS_BY_CONTENT.computeIfAbsent(new Key(bytes), k -> NEXT.incrementAndGet());
+            }
+            Chunk.Fn f = new Chunk.Fn(id, bytes, arity);
+            if (cached != null) {
+                cached[0] = f;
+            }
+            return f;
+        }
+
+        private record Key(byte[] bytes) {
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Key k && Arrays.equals(bytes, k.bytes);
+            }
+
+            @Override
+            public int hashCode() {
+                return Arrays.hashCode(bytes);
+            }
+
+            @Override
+            public String toString() {
+                return "Key[" + bytes.length + " bytes]";
+            }
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package org.poolbench.pool;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parent's side of one worker JVM: its process, the chunks it holds, and three threads. The reader does the
+ * handshake, reads results, and when the stream ends reports the death to the pool; the writer takes chunks from the
+ * pool's queue (at most {@link #WINDOW} in flight, so the worker never waits for the next one); the drainer keeps
+ * the tail of stderr.
+ */
+final class Worker {
+
+    /** Chunks sent ahead: one running, one waiting in the pipe. More only worsens load balance. */
+    static final int WINDOW = 2;
+    /** Functions each worker keeps deserialized; the parent mirrors the worker's LRU exactly. */
+    static final int FN_CACHE = 64;
+
+    final ProcessPool pool;
+    final int slot;
+    final Process process;
+    final long pid;
+    final long spawnedNanos = System.nanoTime();
+    final CompletableFuture<Void> ready = new CompletableFuture<>();
+    final StderrTail stderr;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final Semaphore window = new Semaphore(WINDOW);
+    private final Thread reader;
+    private final Thread writer;
+    private final Thread drainer;
+
+    // guarded by this
+    private final ArrayDeque<Chunk> inflight = new ArrayDeque<>();
+    private boolean alive = true;
+    private long headStartNanos;
+
+    /** Why the pool killed this worker, if it did; read after the reader saw the end. */
+    private volatile String killReason;
+    private volatile boolean timedOut;
+
+    // writer thread only
+    private final Map<Long, Boolean> loaded = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > FN_CACHE;
+        }
+    };
+    private int chunksTaken;
+
+    Worker(ProcessPool pool, int slot, Process process) {
+        this.pool = pool;
+        this.slot = slot;
+        this.process = process;
+        this.pid = process.pid();
+        this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+        this.out = new BufferedOutputStream(process.getOutputStream(), 1 << 16);
+        this.stderr = new StderrTail(process.getErrorStream());
+        this.reader = thread("reader", this::readLoop);
+        this.writer = thread("writer", this::writeLoop);
+        this.drainer = thread("stderr", stderr);
+    }
+
+    private Thread thread(String role, Runnable body) {
+        return Thread.ofPlatform().daemon().name("poolbench-worker-" + pid + "-" + role).unstarted(body);
+    }
+
+    /** Sends INIT (it waits in the pipe while the JVM boots) and starts reading. */
+    void start(String filterPattern) throws IOException {
+        Wire.Buf init = Wire.Buf.frame(Wire.INIT, 256);
+        init.putInt(Wire.PROTOCOL);
+        init.putString(filterPattern);
+        init.putInt(FN_CACHE);
+        init.writeFrameTo(out);
+        out.flush();
+        drainer.start();
+        reader.start();
+    }
+
+    boolean isPoolThread(Thread t) {
+        return t == reader || t == writer || t == drainer;
+    }
+
+    // ---- reader -------------------------------------------------------------------------------------------------
+
+    private void readLoop() {
+        String failure = null;
+        try {
+            handshake();
+            ready.complete(null);
+            pool.workerReady(this);
+            writer.start();
+            for (Wire.Frame f; (f = Wire.readFrame(in, "worker pid " + pid)) != null; ) {
+                onFrame(f);
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof Wire.ProtocolException ? e.getMessage() : e.toString();
+            // Kill by signal only: Process.destroyForcibly() would also close stderr before its tail is read.
+            process.toHandle().destroyForcibly();
+        } finally {
+            died(failure);
+        }
+    }
+
+    private void handshake() throws IOException {
+        ByteArrayOutputStream noise = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < Wire.MAGIC.length) {
+            int c = in.read();
+            if (c < 0) {
+                keepNoise(noise);
+                throw new IOException("stdout ended before the handshake");
+            }
+            if (c == (Wire.MAGIC[matched] & 0xff)) {
+                matched++;
+                continue;
+            }
+            noise.write(Wire.MAGIC, 0, matched);
+            matched = c == (Wire.MAGIC[0] & 0xff) ? 1 : 0;
+            if (matched == 0) {
+                noise.write(c);
+            }
+            if (noise.size() > 1 << 16) {
+                throw new Wire.ProtocolException("worker wrote more than 64 KiB to stdout before the handshake");
+            }
+        }
+        keepNoise(noise);
+        Wire.Frame f = Wire.readFrame(in, "worker pid " + pid);
+        if (f == null || f.type() != Wire.READY) {
+            throw new Wire.ProtocolException("expected READY from worker pid " + pid);
+        }
+        Wire.In body = f.in();
+        int protocol = body.getInt();
+        if (protocol != Wire.PROTOCOL) {
+            throw new Wire.ProtocolException("worker speaks protocol " + protocol + ", we speak " + Wire.PROTOCOL);
+        }
+    }
+
+    /** What the JVM printed to stdout before our main ran: keep it where users look. */
+    private void keepNoise(ByteArrayOutputStream noise) {
+        if (noise.size() > 0) {
+            for (String line : noise.toString(StandardCharsets.UTF_8).split("\n")) {
+                stderr.add("[stdout] " + line);
+            }
+        }
+    }
+
+    private void onFrame(Wire.Frame f) throws IOException {
+        Wire.In body = f.in();
+        long chunkId = body.getLong();
+        Object[] values;
+        if (f.type() == Wire.RESULT) {
+            values = Wire.getElements(body, pool.filter);
+        } else if (f.type() == Wire.CHUNK_ERROR) {
+            if (body.get() != Wire.T_EXC) {
+                throw new Wire.ProtocolException("corrupt CHUNK_ERROR frame from worker pid " + pid);
+            }
+            values = null;
+            Wire.Failure failure = new Wire.Failure(Wire.getThrowable(body));
+            Chunk head = peekHead(chunkId);
+            values = new Object[head.size];
+            java.util.Arrays.fill(values, failure);
+        } else {
+            throw new Wire.ProtocolException("unexpected frame type " + f.type() + " from worker pid " + pid);
+        }
+        Chunk c;
+        synchronized (this) {
+            c = peekHead(chunkId);
+            inflight.removeFirst();
+            headStartNanos = System.nanoTime(); // the next chunk, if any, starts now
+            notifyAll();
+        }
+        window.release();
+        pool.finish(c, values, pid);
+    }
+
+    private synchronized Chunk peekHead(long chunkId) throws Wire.ProtocolException {
+        Chunk c = inflight.peekFirst();
+        if (c == null || c.id != chunkId) {
+            throw new Wire.ProtocolException("worker pid " + pid + " answered chunk " + chunkId + " but holds "
+                    + (c == null ? "none" : "chunk " + c.id));
+        }
+        return c;
+    }
+
+    private void died(String failure) {
+        int exit = awaitExit();
+        try {
+            drainer.join(1000); // the tail is complete once stderr reached EOF
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Chunk> held;
+        synchronized (this) {
+            alive = false;
+            held = new ArrayList<>(inflight);
+            inflight.clear();
+            notifyAll();
+        }
+        writer.interrupt();
+        String reason = killReason != null ? killReason : failure;
+        pool.workerDied(this, held, exit, reason, timedOut);
+    }
+
+    private int awaitExit() {
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) { // stdout closed but still running: do not wait on it
+                process.toHandle().destroyForcibly();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    return -1;
+                }
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.toHandle().destroyForcibly();
+            return -1;
+        }
+    }
+
+    // ---- writer -------------------------------------------------------------------------------------------------
+
+    private void writeLoop() {
+        try {
+            while (true) {
+                if (pool.maxTasksPerChild > 0 && chunksTaken >= pool.maxTasksPerChild) {
+                    retire();
+                    return;
+                }
+                window.acquire();
+                Chunk c = pool.queue.take();
+                boolean accepted;
+                synchronized (this) {
+                    accepted = alive;
+                    if (accepted) {
+                        if (inflight.isEmpty()) {
+                            headStartNanos = System.nanoTime();
+                        }
+                        inflight.addLast(c);
+                    }
+                }
+                if (!accepted) {
+                    pool.requeue(c);
+                    return;
+                }
+                chunksTaken++;
+                send(c);
+            }
+        } catch (InterruptedException e) {
+            // the worker died or the pool is shutting down
+        } catch (IOException e) {
+            kill("cannot write to its stdin: " + e, false);
+        }
+    }
+
+    private void send(Chunk c) throws IOException {
+        Chunk.Fn fn = c.fn;
+        if (loaded.get(fn.id()) == null) {
+            Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, fn.bytes().length + 16);
+            define.putLong(fn.id());
+            define.putBytes(fn.bytes());
+            define.writeFrameTo(out);
+            loaded.put(fn.id(), Boolean.TRUE);
+        }
+        Wire.Buf header = Wire.Buf.frame(Wire.CHUNK, 17);
+        header.putLong(c.id);
+        header.putLong(fn.id());
+        header.put(fn.arity());
+        header.n += c.payload.n; // the length covers the payload written right after
+        header.frameLength();
+        out.write(header.a, 0, header.n - c.payload.n);
+        out.write(c.payload.a, 0, c.payload.n);
+        out.flush();
+    }
+
+    /** {@code maxTasksPerChild} reached: let the held chunks finish, then close stdin so the worker exits. */
+    private void retire() throws InterruptedException {
+        synchronized (this) {
+            while (alive && !inflight.isEmpty()) {
+                wait();
+            }
+        }
+        closeStdin();
+    }
+
+    // ---- control, from other threads ----------------------------------------------------------------------------
+
+    /** Held chunks, oldest (running) first, and when the running one started: for the watchdog. */
+    synchronized Chunk runningSince(long[] startNanos) {
+        Chunk head = alive ? inflight.peekFirst() : null;
+        startNanos[0] = headStartNanos;
+        return head;
+    }
+
+    void kill(String reason, boolean timeout) {
+        if (killReason == null) {
+            killReason = reason;
+        }
+        timedOut |= timeout;
+        process.toHandle().destroyForcibly();
+    }
+
+    /** Ends a worker that holds nothing: EOF on stdin makes it exit. */
+    void closeStdin() {
+        writer.interrupt();
+        try {
+            out.close();
+        } catch (IOException e) {
+            process.toHandle().destroyForcibly(); // it will not notice EOF: make sure it goes
+        }
+    }
+
+    /** Waits for the process and the reader to end (the reader delivers the last outcomes). */
+    void awaitGone(long timeoutMillis) throws InterruptedException {
+        if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            process.toHandle().destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        Thread me = Thread.currentThread();
+        if (me != reader && reader.isAlive()) {
+            reader.join(10_000);
+        }
+        if (me != writer && writer.isAlive()) {
+            writer.join(1_000);
+        }
+    }
+}

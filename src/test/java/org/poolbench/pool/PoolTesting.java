@@ -1,0 +1,74 @@
+package org.poolbench.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Helpers shared by the pool tests. */
+final class PoolTesting {
+    private PoolTesting() {
+    }
+
+    /** Pids of every live descendant of this JVM that runs the pool's worker class. */
+    static Set<Long> liveWorkers() {
+        return ProcessHandle.current().descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(PoolWorker.class.getName())).orElse(true))
+                .map(ProcessHandle::pid)
+                .collect(Collectors.toSet());
+    }
+
+    /** Waits (bounded) until none of {@code pids} is alive; returns those still alive at the end. */
+    static Set<Long> awaitGone(List<Long> pids, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            Set<Long> alive = pids.stream()
+                    .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .collect(Collectors.toSet());
+            if (alive.isEmpty() || System.nanoTime() > deadline) {
+                return alive;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Asserts that no worker process of this JVM is left (waiting, bounded, for exits already under way). */
+    static void assertNoWorkersLeft() throws InterruptedException {
+        Set<Long> left = awaitGone(List.copyOf(liveWorkers()), Duration.ofSeconds(5));
+        assertEquals(Set.of(), left, "worker processes left behind");
+    }
+
+    /** Runs in a worker: sleeps {@code millis}, then returns it. */
+    static long sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return millis;
+    }
+
+    /** Runs in a worker: writes raw bytes to file descriptor 1, under the protocol's feet. */
+    static int writeToStdout(int x) {
+        try {
+            FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
+            raw.write(("HELLO " + x).getBytes(StandardCharsets.US_ASCII));
+            raw.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return x;
+    }
+
+    static long pid(Object ignored) {
+        return ProcessHandle.current().pid();
+    }
+}

@@ -1,0 +1,263 @@
+package org.poolbench.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Faults: dying, exiting, hanging and corrupting workers; recycling; ending the pool; the parent's death. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ProcessPoolFaultTest {
+
+    @AfterEach
+    void noWorkerLeft() throws InterruptedException {
+        PoolTesting.assertNoWorkersLeft();
+    }
+
+    private static ProcessPool pool() {
+        return ProcessPool.builder().workers(2).build();
+    }
+
+    /** Runs in a worker: task 5 writes its pid to {@code pidFile} and waits (bounded) to be killed. */
+    static int blockOnFive(int x, String pidFile) {
+        if (x != 5) {
+            return x * 10;
+        }
+        try {
+            Path tmp = Path.of(pidFile + ".tmp");
+            Files.writeString(tmp, Long.toString(ProcessHandle.current().pid()));
+            Files.move(tmp, Path.of(pidFile)); // atomic: the test never reads half a pid
+            Thread.sleep(30_000);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return -1;
+    }
+
+    @Test
+    void killingAWorkerMidMapFailsOnlyItsTasksAndThePoolGoesOn(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("pid");
+        String path = pidFile.toString();
+        try (ProcessPool pool = pool()) {
+            List<Long> before = pool.workerPids();
+            CompletableFuture<Long> killer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!Files.exists(pidFile) && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    long pid = Long.parseLong(Files.readString(pidFile));
+                    ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL
+                    return pid;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            List<Integer> xs = IntStream.range(0, 20).boxed().toList();
+            Iterator<Integer> it = pool.imap(x -> blockOnFive(x, path), xs, 1);
+            List<Object> outcomes = new ArrayList<>();
+            while (it.hasNext()) {
+                try {
+                    outcomes.add(it.next());
+                } catch (WorkerDiedException e) {
+                    outcomes.add(e);
+                }
+            }
+            long killed = killer.get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < xs.size(); i++) {
+                if (i == 5) {
+                    WorkerDiedException e = assertInstanceOf(WorkerDiedException.class, outcomes.get(i));
+                    assertEquals(killed, e.pid());
+                    assertEquals(9, e.signal().orElse(-1), e.getMessage());
+                    assertTrue(e.getMessage().contains("task 5"), e.getMessage());
+                } else {
+                    assertEquals(i * 10, outcomes.get(i), "task " + i);
+                }
+            }
+            assertTrue(before.contains(killed));
+            assertEquals(List.of(0, 10, 20), pool.map(x -> x * 10, List.of(0, 1, 2)));
+            List<Long> after = pool.workerPids();
+            assertEquals(2, after.size());
+            assertTrue(!after.contains(killed), "the dead worker was replaced");
+
+            // map reports the death as its failure
+            Files.delete(pidFile);
+            CompletableFuture<Void> killer2 = CompletableFuture.runAsync(() -> {
+                try {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!Files.exists(pidFile) && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    ProcessHandle.of(Long.parseLong(Files.readString(pidFile))).orElseThrow().destroyForcibly();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThrows(WorkerDiedException.class, () -> pool.map(x -> blockOnFive(x, path), xs, 2));
+            killer2.get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(7L), pool.map(x -> x + 1, List.of(6L)));
+        }
+    }
+
+    @Test
+    void aTaskThatExitsOrHaltsFailsWithItsExitCode() {
+        try (ProcessPool pool = pool()) {
+            WorkerDiedException exit = assertThrows(WorkerDiedException.class, () -> pool.apply(x -> {
+                System.err.println("about to exit " + x);
+                System.exit(x);
+                return x;
+            }, 3));
+            assertEquals(3, exit.exitCode());
+            assertTrue(exit.stderrTail().contains("about to exit 3"), exit.stderrTail().toString());
+            WorkerDiedException halt = assertThrows(WorkerDiedException.class, () -> pool.apply(x -> {
+                Runtime.getRuntime().halt(x);
+                return x;
+            }, 7));
+            assertEquals(7, halt.exitCode());
+            assertEquals(List.of(1, 4, 9), pool.map(x -> x * x, List.of(1, 2, 3), 1));
+        }
+    }
+
+    @Test
+    void aHangingTaskTimesOutAndItsWorkerIsReplaced() {
+        try (ProcessPool pool = ProcessPool.builder().workers(2).taskTimeout(Duration.ofMillis(500)).build()) {
+            TaskTimeoutException e = assertThrows(TaskTimeoutException.class, () -> pool.apply(PoolTesting::sleep, 60_000L));
+            assertEquals(Duration.ofMillis(500), e.timeout());
+            assertEquals(9, e.signal().orElse(-1));
+            assertEquals(List.of(2L, 3L), pool.map(x -> x + 1, List.of(1L, 2L), 1));
+            assertEquals(2, pool.workerPids().size());
+        }
+    }
+
+    @Test
+    void aTaskWritingRawBytesToStdoutBreaksOnlyItsWorker() {
+        try (ProcessPool pool = pool()) {
+            WorkerDiedException e = assertThrows(WorkerDiedException.class, () -> pool.apply(PoolTesting::writeToStdout, 1));
+            assertTrue(e.getMessage().contains("corrupt frame"), e.getMessage());
+            assertEquals(List.of(2, 3), pool.map(x -> x + 1, List.of(1, 2)));
+        }
+    }
+
+    @Test
+    void maxTasksPerChildRecyclesWorkers() {
+        try (ProcessPool pool = ProcessPool.builder().workers(2).maxTasksPerChild(1).build()) {
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                pids.add(pool.apply(PoolTesting::pid, i));
+            }
+            assertEquals(5, new HashSet<>(pids).size(), "every task ran in a fresh worker: " + pids);
+            List<Long> mapped = pool.map(PoolTesting::pid, IntStream.range(0, 6).boxed().toList(), 1);
+            assertEquals(6, new HashSet<>(mapped).size(), mapped.toString());
+        }
+        try (ProcessPool pool = ProcessPool.builder().workers(1).maxTasksPerChild(3).build()) {
+            List<Long> pids = pool.map(PoolTesting::pid, IntStream.range(0, 9).boxed().toList(), 1);
+            assertEquals(3, new HashSet<>(pids).size(), pids.toString());
+            assertEquals(Set.of(pids.get(0)), Set.copyOf(pids.subList(0, 3)));
+        }
+    }
+
+    @Test
+    void closeFinishesQueuedWorkAndLeavesNothingRunning() throws Exception {
+        ProcessPool pool = pool();
+        List<Long> pids = pool.workerPids();
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            futures.add(pool.applyAsync(x -> PoolTesting.sleep(20) * 0 + x * 2, i));
+        }
+        pool.close();
+        for (int i = 0; i < 10; i++) {
+            assertEquals(i * 2L, futures.get(i).getNow(-1L), "finished before close() returned");
+        }
+        assertEquals(Set.of(), PoolTesting.awaitGone(pids, Duration.ZERO), "close() waits for the workers");
+        pool.close();
+        pool.terminate();
+        assertThrows(IllegalStateException.class, () -> pool.apply(x -> x, 1));
+        assertThrows(IllegalStateException.class, () -> pool.map(x -> x, List.of(1)));
+        assertThrows(IllegalStateException.class, () -> pool.applyAsync(x -> x, 1));
+    }
+
+    @Test
+    void terminateKillsNowAndFailsPendingTasks() throws Exception {
+        ProcessPool pool = pool();
+        List<Long> pids = pool.workerPids();
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            futures.add(pool.applyAsync(PoolTesting::sleep, 30_000L));
+        }
+        pool.terminate();
+        for (CompletableFuture<Long> f : futures) {
+            assertThrows(CancellationException.class, () -> f.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(Set.of(), PoolTesting.awaitGone(pids, Duration.ZERO));
+        pool.terminate();
+        pool.close();
+        assertThrows(IllegalStateException.class, () -> pool.apply(x -> x, 1));
+    }
+
+    @Test
+    void aWorkerThatCannotStartFailsTheBuildWithItsStderr() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ProcessPool.builder().workers(2).jvmArgs("-XX:+NoSuchFlagForPoolbench").build());
+        assertTrue(e.getMessage().contains("NoSuchFlagForPoolbench"), e.getMessage());
+    }
+
+    @Test
+    void callbacksOnThePoolsThreadCannotDeadlockClose() throws Exception {
+        try (ProcessPool pool = pool()) {
+            CompletableFuture<Object> outcome = pool.applyAsync(x -> x, 1).handle((v, err) -> {
+                try {
+                    pool.close();
+                    return "closed";
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            });
+            assertInstanceOf(IllegalStateException.class, outcome.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void workersDieWithTheirParentEvenOnSigkill() throws Exception {
+        String java = ProcessPool.WorkerCommand.javaBinary();
+        Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                OrphanParent.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<Long> pids;
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("PIDS "), "parent said: " + line);
+            pids = Arrays.stream(line.substring(5).split(" ")).map(Long::parseLong).toList();
+            assertEquals(2, pids.size());
+            assertTrue(pids.stream().allMatch(p -> ProcessHandle.of(p).isPresent()));
+        } finally {
+            parent.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
+        }
+        assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+        Set<Long> alive = PoolTesting.awaitGone(pids, Duration.ofSeconds(2));
+        alive.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+        assertEquals(Set.of(), alive, "workers outlived their SIGKILLed parent by 2 s");
+    }
+}
