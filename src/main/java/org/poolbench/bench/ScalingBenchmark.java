@@ -46,7 +46,8 @@ public class ScalingBenchmark {
     @Param({"factorial", "squares", "download"})
     public String workload;
 
-    @Param({"sequential", "thread-pool", "fork-join", "virtual-threads", "thread-per-task"})
+    @Param({"sequential", "thread-pool", "fork-join", "virtual-threads", "thread-per-task", "process-pool",
+            "process-per-task"})
     public String backend;
 
     /** Tasks that may run at once. */

@@ -43,7 +43,7 @@ final class JmhLauncher {
     }
 
     /** Seconds the whole plan should take, by the profile's settings. */
-    double estimateSeconds(List<JmhInvocation> plan) {
+    static double estimateSeconds(Profile profile, List<JmhInvocation> plan) {
         return plan.stream().mapToDouble(inv -> inv.points() * profile.secondsPerPoint() + 1.0).sum();
     }
 
@@ -57,7 +57,7 @@ final class JmhLauncher {
         Path parts = Files.createTempDirectory("poolbench-jmh-");
         JsonArray merged = new JsonArray();
         long start = System.nanoTime();
-        double estimateTotal = estimateSeconds(plan);
+        double estimateTotal = estimateSeconds(profile, plan);
         double estimateDone = 0;
         try {
             for (int i = 0; i < plan.size(); i++) {

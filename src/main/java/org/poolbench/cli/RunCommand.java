@@ -106,10 +106,8 @@ final class RunCommand implements Callable<Integer> {
         }
 
         Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList);
-        Path java = javaBinary();
-        Path jar = ownJar();
-        JmhLauncher launcher = new JmhLauncher(java, jar, cpus, profile, jmhArgs, out);
-        double estimate = launcher.estimateSeconds(plan.invocations) + ResourceProbes.SECONDS * plan.probes.size();
+        double estimate = JmhLauncher.estimateSeconds(profile, plan.invocations)
+                + ResourceProbes.SECONDS * plan.probes.size();
         out.printf("poolbench %s profile on %d cores (scaling pinned to %s): %d JMH runs, %d points, %d resource "
                         + "probes; estimated %s%n", profile.id(), cpus.count(), coreList, plan.invocations.size(),
                 plan.points(), plan.probes.size(), JmhLauncher.hms(estimate));
@@ -119,6 +117,9 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
 
+        Path java = javaBinary();
+        Path jar = ownJar();
+        JmhLauncher launcher = new JmhLauncher(java, jar, cpus, profile, jmhArgs, out);
         Instant start = Instant.now();
         String runId = RunId.next(resultsDir);
         Path runDir = Files.createDirectories(resultsDir.resolve(runId));

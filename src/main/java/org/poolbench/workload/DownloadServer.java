@@ -22,6 +22,15 @@ import java.util.zip.CRC32;
  */
 public final class DownloadServer implements AutoCloseable {
 
+    static {
+        // The JDK's server writes headers and body separately; with Nagle's algorithm on, the client's delayed ACK
+        // then adds ~40 ms to every small response, and the server, not the latency knob, would set the pace.
+        // Read once, when the JDK's server classes load, so it must be set before the first server starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Duration latency;

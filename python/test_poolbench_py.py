@@ -1,0 +1,391 @@
+"""Tests of poolbench's CPython baseline: ``python3 -m unittest python/test_poolbench_py.py`` (about 15 s).
+
+The end-to-end tests run the program as the Java CLI does, against a small loopback HTTP server started here, with
+tiny jobs (``--tiny``) and tiny iterations (``--iteration-seconds``). No test asserts a timing.
+"""
+
+import csv
+import http.server
+import math
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import poolbench_py as pb  # noqa: E402
+
+PROGRAM = os.path.join(HERE, "poolbench_py.py")
+CPUS = len(os.sched_getaffinity(0))
+CORES = "1,2" if CPUS >= 2 else "1"
+
+
+def content(i):
+    """The bytes of file i: deterministic, a different size per file."""
+    return bytes((i * 31 + j * 7) % 256 for j in range(1000 + 10 * i))
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """``/files/<i>``: the file; ``/flaky/<i>``: the file the first time, one flipped byte afterwards."""
+    seen = set()
+    lock = threading.Lock()
+
+    def do_GET(self):
+        kind, _, number = self.path.strip("/").partition("/")
+        if kind not in ("files", "flaky") or not number.isdigit():
+            self.send_error(404)
+            return
+        body = content(int(number))
+        if kind == "flaky":
+            with Handler.lock:
+                again = self.path in Handler.seen
+                Handler.seen.add(self.path)
+            if again:
+                body = bytes([body[0] ^ 1]) + body[1:]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def leftovers(marker):
+    """Processes (other than this one) whose command line contains ``marker``: forked pool workers keep their
+    parent's command line, so a worker left behind by a run shows up here."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                if marker.encode() in f.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+class ProgramTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        cls.server.daemon_threads = True
+        cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
+        cls.thread.start()
+        cls.base = "http://127.0.0.1:%d" % cls.server.server_address[1]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+        cls.thread.join()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="poolbench-py-test-")
+        self.out = os.path.join(self.tmp, "results.csv")
+        self.env = os.path.join(self.tmp, "environment.csv")
+
+    def tearDown(self):
+        self.assertEqual([], leftovers(self.tmp), "processes left behind")
+        for name in os.listdir(self.tmp):
+            os.unlink(os.path.join(self.tmp, name))
+        os.rmdir(self.tmp)
+
+    def run_program(self, *extra, template=None, tiny=True):
+        args = [sys.executable, PROGRAM, "--run-id", "test-run", "--out", self.out, "--env-out", self.env,
+                "--download-url-template", template or self.base + "/files/{i}"]
+        if tiny:
+            args += ["--tiny", "--iteration-seconds", "0.01"]
+        return subprocess.run(args + list(extra), capture_output=True, text=True, timeout=120)
+
+    def rows(self):
+        with open(self.out, newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader)
+            self.assertEqual(pb.COLUMNS, header)
+            return [dict(zip(header, r)) for r in reader]
+
+    def test_smoke_run_writes_every_family_and_backend(self):
+        done = self.run_program("--profile", "smoke", "--families", "scaling,creation,granularity",
+                                "--workloads", "factorial,squares,download", "--cores", CORES,
+                                "--workers-per-core", "1")
+        self.assertEqual(0, done.returncode, done.stderr)
+        self.assertEqual("", done.stderr)
+        rows = self.rows()
+        for r in rows:
+            self.assertEqual("test-run", r["run_id"])
+            self.assertEqual("ok", r["status"], r)
+            self.assertEqual("avgt", r["mode"])
+            self.assertGreater(float(r["score"]), 0, r)
+            self.assertGreaterEqual(float(r["score_error"]), 0, r)  # two iterations per point: an error exists
+            self.assertEqual("", r["speedup"])
+            self.assertEqual("", r["efficiency"])
+            self.assertNotIn("e", r["score"].lower(), "plain decimal notation")
+
+        cores = [int(c) for c in CORES.split(",")]
+        scaling = {(r["workload"], r["backend"], r["chunksize"], int(r["cores"]), int(r["workers"]), int(r["tasks"]))
+                   for r in rows if r["family"] == "scaling"}
+        expected = set()
+        for k in cores:
+            for workload, tasks in (("factorial", 12), ("squares", 1000), ("download", 4)):
+                expected |= {(workload, "py-sequential", "", k, 1, tasks),
+                             (workload, "py-thread-pool", "1", k, k, tasks),
+                             (workload, "py-process-pool", "0", k, k, tasks),
+                             (workload, "py-process-pool", "1", k, k, tasks),
+                             (workload, "py-process-pool-executor", "1", k, k, tasks)}
+        self.assertEqual(expected, scaling)
+        self.assertTrue(all(r["benchmark"] == "job" and r["unit"] == "ms/op"
+                            for r in rows if r["family"] == "scaling"))
+
+        top = max(cores)
+        creation = {(r["benchmark"], r["workers"], r["backend"], r["cores"], r["unit"])
+                    for r in rows if r["family"] == "creation"}
+        self.assertEqual({("pyThread", "", "", str(top), "us/op"), ("pyProcess", "", "", str(top), "us/op")}
+                         | {("pyPool", str(n), "", str(top), "us/op") for n in {1, top}}, creation)
+
+        granularity = {(r["backend"], r["task_size"], r["tasks"], r["workers"], r["chunksize"])
+                       for r in rows if r["family"] == "granularity"}
+        expected = set()
+        for n in (100, 3000, 30000):
+            tasks = str(max(1, pb.GRANULARITY_TASKS[n] // 64))
+            expected |= {("py-sequential", str(n), tasks, "1", ""), ("py-thread-pool", str(n), tasks, str(top), "1"),
+                         ("py-process-pool", str(n), tasks, str(top), "1")}
+        self.assertEqual(expected, granularity)
+        self.assertTrue(all(r["benchmark"] == "factorial" and r["workload"] == "factorial" and r["unit"] == "us/op"
+                            for r in rows if r["family"] == "granularity"))
+
+        with open(self.env, newline="") as f:
+            env = dict(csv.reader(f))
+        self.assertEqual("value", env["key"])
+        self.assertEqual(multiprocessing.get_start_method(), env["mp_start_method"])
+        self.assertEqual("CPython", env["python_implementation"])
+        self.assertEqual(sys.version.split()[0], env["python_version"])
+        self.assertIn(env["gil"], ("yes", "no"))
+        self.assertTrue(env["python_executable"])
+        self.assertEqual(CORES, env["python_cores_measured"])
+        self.assertEqual(len(rows) + 1, len(done.stdout.splitlines()))  # a progress line per point, and a summary
+
+    def test_big_squares_on_one_message_per_number_backends_are_skipped_rows_outside_full(self):
+        done = self.run_program("--profile", "smoke", "--families", "scaling", "--workloads", "squares",
+                                "--cores", "1", "--iteration-seconds", "0", tiny=False)
+        self.assertEqual(0, done.returncode, done.stderr)
+        rows = self.rows()
+        skipped = {(r["backend"], r["chunksize"]) for r in rows if r["status"] == "skipped"}
+        self.assertEqual({("py-thread-pool", "1"), ("py-process-pool", "1"), ("py-process-pool-executor", "1")},
+                         skipped)
+        for r in rows:
+            if r["status"] == "skipped":
+                self.assertEqual("", r["score"])
+                self.assertIn("full profile", r["note"])
+            else:
+                self.assertGreater(float(r["score"]), 0)
+                self.assertEqual("1000000", r["tasks"])
+
+    def test_bad_arguments_exit_2_with_one_line_naming_the_value(self):
+        with open(self.out, "w") as f:
+            f.write("an earlier run\n")
+        cases = [
+            (["--profile", "turbo"], ["turbo", "smoke", "quick", "full"]),
+            (["--families", "scaling,bogus"], ["bogus", "scaling, creation, granularity"]),
+            (["--workloads", "fibonacci"], ["fibonacci", "factorial, squares, download"]),
+            (["--cores", "0"], ["'0'", "1..%d" % CPUS]),
+            (["--cores", str(CPUS + 1)], [str(CPUS + 1), "1..%d" % CPUS]),
+            (["--cores", "one"], ["one", "1..%d" % CPUS]),
+            (["--workers-per-core", "-3"], ["-3", "positive"]),
+            (["--download-url-template", "ftp://x/files"], ["ftp://x/files", "{i}"]),
+            (["--bogus-flag"], ["--bogus-flag"]),
+        ]
+        for argv, words in cases:
+            with self.subTest(argv=argv):
+                done = self.run_program(*argv)
+                self.assertEqual(2, done.returncode, done.stderr)
+                self.assertEqual(1, len(done.stderr.splitlines()), done.stderr)
+                for w in words:
+                    self.assertIn(w, done.stderr)
+        with open(self.out) as f:
+            self.assertEqual("an earlier run\n", f.read(), "a failed run must not overwrite an earlier one")
+        self.assertFalse(os.path.exists(self.env))
+
+    def test_unreachable_download_url_exits_2(self):
+        with socket_free_port() as port:
+            done = self.run_program("--families", "scaling", "--workloads", "download", "--cores", "1",
+                                    template="http://127.0.0.1:%d/files/{i}" % port)
+        self.assertEqual(2, done.returncode, done.stderr)
+        self.assertEqual(1, len(done.stderr.splitlines()), done.stderr)
+        self.assertIn("/files/0", done.stderr)
+        self.assertFalse(os.path.exists(self.out))
+
+    def test_a_wrong_download_fails_the_run_with_exit_1(self):
+        # /flaky/ serves each file right once (the set-up's verified answer), then with one byte flipped
+        done = self.run_program("--profile", "smoke", "--families", "scaling", "--workloads", "download",
+                                "--cores", "1", template=self.base + "/flaky/{i}")
+        self.assertEqual(1, done.returncode, done.stderr)
+        self.assertEqual(1, len(done.stderr.splitlines()), done.stderr)
+        self.assertIn("wrong result at index 0", done.stderr)
+        self.assertIn("py-sequential", done.stderr)
+        self.assertFalse(os.path.exists(self.out))
+
+
+class socket_free_port:
+    """A port on 127.0.0.1 where nothing listens (bound, never listening, for the duration)."""
+
+    def __enter__(self):
+        import socket
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        return self.sock.getsockname()[1]
+
+    def __exit__(self, *exc):
+        self.sock.close()
+
+
+class UnitTest(unittest.TestCase):
+
+    def tearDown(self):
+        self.assertEqual([], multiprocessing.active_children())
+
+    def test_check_results_names_the_first_wrong_index(self):
+        job = pb.factorial_job([5, 6], 4)
+        self.assertEqual([(5, 7, 120), (6, 10, 720), (5, 7, 120), (6, 10, 720)], job.expected)
+        job.check(list(job.expected))
+        wrong = list(job.expected)
+        wrong[2] = (5, 7, 121)
+        with self.assertRaisesRegex(pb.CheckFailed, r"factorial: wrong result at index 2: expected \(5, 7, 120\)"):
+            job.check(wrong)
+        with self.assertRaisesRegex(pb.CheckFailed, "expected 4 results, got 3"):
+            job.check(job.expected[:3])
+        with self.assertRaisesRegex(pb.CheckFailed, "got none"):
+            job.check(None)
+
+    def test_a_backend_returning_a_wrong_result_fails_the_measurement_and_is_terminated(self):
+        job = pb.squares_job(100)
+
+        class Broken(pb.ProcessPool):
+            def map(self, func, inputs):
+                results = super().map(func, inputs)
+                results[-1] += 1
+                return results
+
+        trial = pb.trial_for(Broken, 1, 0, len(os.sched_getaffinity(0)), job)
+        with self.assertRaisesRegex(pb.CheckFailed, "squares: wrong result at index 99: expected 9801, got 9802"):
+            pb.measure(trial, job.check, pb.PROFILES["smoke"], iteration_seconds=0)
+
+    def test_every_backend_computes_the_right_answer(self):
+        cores = len(os.sched_getaffinity(0))
+        job = pb.factorial_job([300, 400, 500], 7)
+        for backend_class, chunksize in ((pb.Sequential, None), (pb.ThreadPool, 1), (pb.ProcessPool, 0),
+                                         (pb.ProcessPool, 1), (pb.ProcessPoolExec, 1)):
+            with self.subTest(backend=backend_class.name, chunksize=chunksize):
+                with pb.opened(backend_class, 2, chunksize, cores) as backend:
+                    job.check(backend.map(job.func, job.inputs))
+
+    def test_factorial_digest_is_bit_length_and_hash(self):
+        v = math.factorial(1000)
+        self.assertEqual((1000, v.bit_length(), hash(v)), pb.factorial_digest(1000))
+
+    def test_fetch_checks_size_crc_and_status(self):
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        t = threading.Thread(target=server.serve_forever, daemon=True)
+        t.start()
+        try:
+            base = "http://127.0.0.1:%d" % server.server_address[1]
+            self.assertEqual((len(content(3)), zlib.crc32(content(3)), 200), pb.fetch(base + "/files/3"))
+            with self.assertRaisesRegex(RuntimeError, "HTTP 404"):
+                pb.fetch(base + "/nothing/here")
+        finally:
+            server.shutdown()
+            server.server_close()
+            t.join()
+
+    def test_summarize_is_jmh_mean_and_99_9_percent_half_width(self):
+        self.assertEqual((5.0, None), pb.summarize([5.0]))
+        score, error = pb.summarize([1.0, 2.0, 3.0])
+        self.assertEqual(2.0, score)
+        self.assertAlmostEqual(31.5991 * 1.0 / math.sqrt(3), error, places=9)
+        score, error = pb.summarize([4.0, 4.0, 4.0, 4.0])
+        self.assertEqual((4.0, 0.0), (score, error))
+        with self.assertRaises(ValueError):
+            pb.summarize([])
+
+    def test_t_table(self):
+        self.assertEqual(636.6192, pb.t_quantile_9995(1))
+        self.assertEqual(4.5869, pb.t_quantile_9995(10))
+        self.assertEqual(3.6460, pb.t_quantile_9995(30))
+        self.assertEqual(3.2905, pb.t_quantile_9995(31))
+        values = [pb.t_quantile_9995(df) for df in range(1, 40)]
+        self.assertEqual(sorted(values, reverse=True), values)
+        # the table agrees with Student's t: P(T > t) = 0.0005, by numerical integration of the density
+        # (closed forms for df 1 and 2)
+        t1, t2 = pb.t_quantile_9995(1), pb.t_quantile_9995(2)
+        self.assertAlmostEqual(0.0005, 0.5 - math.atan(t1) / math.pi, delta=0.0005 * 1e-4)
+        self.assertAlmostEqual(0.0005, 0.5 - t2 / (2 * math.sqrt(2 + t2 * t2)), delta=0.0005 * 1e-4)
+        for df in (3, 5, 10, 20, 29, 30):
+            self.assertAlmostEqual(0.0005, upper_tail(pb.t_quantile_9995(df), df), delta=0.0005 * 1e-3)
+
+    def test_measure_runs_warmup_and_measurement_iterations_at_least_one_op_each(self):
+        calls = []
+        profile = pb.Profile("test", forks=3, warmup_iterations=2, warmup_seconds=0, iterations=4,
+                             iteration_seconds=0)
+
+        class Trial:
+            def __enter__(self):
+                calls.append("setup")
+                return lambda: calls.append("op") or 42
+
+            def __exit__(self, *exc):
+                calls.append("teardown")
+
+        checked = []
+        m = pb.measure(Trial, checked.append, profile)
+        self.assertEqual(["setup"] + ["op"] * 6 + ["teardown"], calls[:8])
+        self.assertEqual(3 * 8, len(calls))
+        self.assertEqual([42] * 18, checked)
+        self.assertEqual(12, m.iterations)  # forks pool their measurement iterations
+        self.assertEqual(12, m.ops)
+        self.assertGreater(m.score_ns, 0)
+
+    def test_plain_numbers(self):
+        self.assertEqual("0.00001", pb.plain(1e-05))
+        self.assertEqual("1234.5", pb.plain(1234.5))
+        self.assertEqual("2", pb.plain(2.0))
+        self.assertEqual("12", pb.plain(12))
+        self.assertEqual("", pb.plain(None))
+        self.assertEqual("", pb.plain(float("nan")))
+
+    def test_pinned_restores_the_mask(self):
+        before = os.sched_getaffinity(0)
+        with pb.pinned(1, before):
+            self.assertEqual(1, len(os.sched_getaffinity(0)))
+            self.assertEqual({1}, pb.Sequential(1, None).cpus_seen())
+        self.assertEqual(before, os.sched_getaffinity(0))
+
+
+def upper_tail(t, df, steps=20000):
+    """P(T > t) for Student's t with df degrees of freedom (Simpson's rule on x = t + y / (1 - y))."""
+    c = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+
+    def f(y):
+        if y >= 1:
+            return 0.0
+        x = t + y / (1 - y)
+        return c * (1 + x * x / df) ** (-(df + 1) / 2) / (1 - y) ** 2
+
+    h = 1.0 / steps
+    total = f(0) + f(1)
+    for i in range(1, steps):
+        total += (4 if i % 2 else 2) * f(i * h)
+    return total * h / 3
+
+
+if __name__ == "__main__":
+    unittest.main()
