@@ -124,7 +124,7 @@ DOWNLOAD_FILES = 32
 GRANULARITY_TASKS = {100: 16_384, 300: 8_192, 1_000: 2_048, 3_000: 256, 10_000: 32, 30_000: 8}
 GRANULARITY_SMOKE_SIZES = [100, 3_000, 30_000]
 
-#: Above this many numbers, squares on a one-number-per-message backend is skipped outside the full profile.
+#: Above this many numbers, squares on a one-number-per-message backend is skipped by design, in every profile.
 SQUARES_SKIP_ABOVE = 100_000
 
 #: Student's t quantile t(0.9995, df) for df = 1..30 (two-sided 99.9 %); NORMAL_9995 beyond.
@@ -587,14 +587,13 @@ class Runner:
                               chunksize=chunksize, tasks=job.tasks)
                 params = self.params(job.params, "api=" + backend_class.api,
                                      "start_method=" + self.start_method if "process" in backend_class.name else "")
-                if (workload == "squares" and chunksize == 1 and self.profile.name != "full"
-                        and job.tasks > SQUARES_SKIP_ABOVE):
+                if workload == "squares" and chunksize == 1 and job.tasks > SQUARES_SKIP_ABOVE:
                     self.point += 1
                     self.row("scaling", "job", "ms/op", **common, status="skipped", params=params,
                              note="one message per number: %d of them take 20 s to minutes per job, and a point "
-                                  "needs at least %d jobs; measured in the full profile; the granularity family "
-                                  "measures the per-task cost" % (job.tasks, self.profile.warmup_iterations
-                                                                  + self.profile.iterations))
+                                  "needs at least %d jobs (hours in full); the granularity family measures the "
+                                  "per-task cost instead" % (job.tasks, self.profile.warmup_iterations
+                                                             + self.profile.iterations))
                     continue
                 trial = trial_for(backend_class, workers, chunksize, k, job)
                 m = self.measure(trial, job.check, "scaling %s %s cores=%d workers=%d chunksize=%s"
