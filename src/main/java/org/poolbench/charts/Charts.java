@@ -103,7 +103,7 @@ public final class Charts {
         Map<String, Map<Double, TreeMap<Integer, ResultRow>>> series = new TreeMap<>(BY_BACKEND);
         for (ResultRow r : rows) {
             double factor = isSequential(r.backend()) || r.workers() == null ? 1 : (double) r.workers() / r.cores();
-            series.computeIfAbsent(r.backend(), b -> new TreeMap<>())
+            series.computeIfAbsent(seriesName(r, rows), b -> new TreeMap<>())
                     .computeIfAbsent(factor, f -> new TreeMap<>()).putIfAbsent(r.cores(), r);
         }
         XYChart c = chart("Speedup vs cores: " + workload, "cores available to the JVM",
@@ -111,7 +111,8 @@ public final class Charts {
         int maxCores = rows.stream().mapToInt(ResultRow::cores).max().orElse(1);
         double maxY = maxCores;
         for (var backend : series.entrySet()) {
-            BackendStyle style = BackendStyle.of(backend.getKey());
+            String seriesName = backend.getKey();
+            BackendStyle style = BackendStyle.of(seriesName.split(",")[0]);
             for (var byFactor : backend.getValue().entrySet()) {
                 List<double[]> points = new ArrayList<>();
                 for (ResultRow r : byFactor.getValue().values()) {
@@ -131,8 +132,11 @@ public final class Charts {
                     continue;
                 }
                 double factor = byFactor.getKey();
-                String name = factor == 1 ? style.backend() : style.backend() + ", " + number(factor) + "× workers";
+                String name = factor == 1 ? seriesName : seriesName + ", " + number(factor) + "× workers";
                 XYSeries s = add(c, name, points, style);
+                if (!seriesName.equals(style.backend())) {
+                    s.setMarker(style.hollowMarker()); // a second chunk size of the same backend
+                }
                 if (factor != 1) {
                     s.setMarker(style.hollowMarker());
                     s.setLineStyle(BackendStyle.DOTTED);
@@ -151,6 +155,19 @@ public final class Charts {
     }
 
     // ---------------------------------------------------------------- creation
+
+    /**
+     * The backend's name, plus its chunk size where the same backend was measured with several (CPython's
+     * {@code Pool.map} with its default chunks and with chunksize 1).
+     */
+    private static String seriesName(ResultRow r, List<ResultRow> rows) {
+        long chunkSizes = rows.stream().filter(o -> Objects.equals(o.backend(), r.backend()))
+                .map(ResultRow::chunksize).distinct().count();
+        if (chunkSizes < 2 || r.chunksize() == null) {
+            return r.backend();
+        }
+        return r.backend() + ", chunksize " + (r.chunksize() == 0 ? "auto" : r.chunksize());
+    }
 
     private static Figure creation(List<ResultRow> family, Map<String, String> env) {
         List<ResultRow> rows = family.stream().filter(r -> micros(r) != null)
@@ -362,8 +379,13 @@ public final class Charts {
     // ---------------------------------------------------------------- io
 
     private static List<Figure> io(List<ResultRow> family, Map<String, String> env) {
-        Map<List<Object>, List<ResultRow>> configs = family.stream()
+        List<ResultRow> usable = family.stream()
                 .filter(r -> r.workers() != null && r.workers() > 0 && r.tasks() != null && micros(r) != null)
+                .toList();
+        // Zero-latency rows measure the server and client themselves: drawn as a ceiling, not as a chart of their own.
+        List<ResultRow> ceiling = usable.stream().filter(r -> Objects.equals(parse(r.param("latencyMs")), 0.0))
+                .toList();
+        Map<List<Object>, List<ResultRow>> configs = usable.stream().filter(r -> !ceiling.contains(r))
                 .collect(Collectors.groupingBy(r -> java.util.Arrays.asList(r.workload(), r.tasks(), r.params()),
                         LinkedHashMap::new, Collectors.toList()));
         List<Figure> figures = new ArrayList<>();
@@ -403,6 +425,21 @@ public final class Charts {
                         ideal.stream().mapToDouble(p -> p[0]).toArray(), ideal.stream().mapToDouble(p -> p[1]).toArray());
                 referenceStyle(s);
                 lesson = " Ideal: every request waits only the server latency of " + number(latencyMs) + " ms.";
+            }
+            ResultRow best = ceiling.stream()
+                    .filter(r -> Objects.equals(r.tasks(), first.tasks())
+                            && Objects.equals(r.param("fileBytes"), first.param("fileBytes")))
+                    .max(Comparator.comparingDouble(r -> tasks / micros(r))).orElse(null);
+            if (best != null) {
+                double y = tasks / (micros(best) / 1e6);
+                XYSeries s = c.addSeries("no latency, " + best.backend() + " at c = " + best.workers()
+                                + ": what client + server manage",
+                        new double[] {log2(concurrency.first()), log2(concurrency.last())}, new double[] {y, y});
+                referenceStyle(s);
+                s.setLineStyle(IDEAL_LINE);
+                hi = Math.max(hi, y);
+                lesson += " Dotted: the same job with no latency, the ceiling of this machine's HTTP client and"
+                        + " server (" + number(y) + " files/s).";
             }
             XYStyler st = c.getStyler();
             st.setYAxisLogarithmic(true);
@@ -461,7 +498,8 @@ public final class Charts {
     /** Points that belong to no backend. */
     private static final BackendStyle NEUTRAL = new BackendStyle("", new Color(0x222222), SeriesMarkers.DIAMOND, false);
 
-    private static final Comparator<String> BY_BACKEND = Comparator.comparingInt((String b) -> BackendStyle.order(b))
+    private static final Comparator<String> BY_BACKEND =
+            Comparator.comparingInt((String b) -> BackendStyle.order(b.split(",")[0]))
             .thenComparing(Comparator.naturalOrder());
 
     private static XYChart chart(String title, String xTitle, String yTitle) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.poolbench.backend.Backends;
 import org.poolbench.bench.JobFacts;
@@ -63,6 +64,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Where chart folders go (default: ${DEFAULT-VALUE}).")
     Path chartsDir;
 
+    @Option(names = "--no-python", description = "Leave out the CPython baseline.")
+    boolean noPython;
+
     @Option(names = "--dry-run", description = "Print the plan and its time estimate, run nothing.")
     boolean dryRun;
 
@@ -106,11 +110,16 @@ final class RunCommand implements Callable<Integer> {
         }
 
         Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList);
+        boolean pythonFamilies = familyList.stream().anyMatch(PythonBaseline.FAMILIES::contains);
+        Optional<PythonBaseline> python = noPython || !pythonFamilies
+                ? Optional.empty() : PythonBaseline.find(Path.of("").toAbsolutePath(), out);
         double estimate = JmhLauncher.estimateSeconds(profile, plan.invocations)
-                + ResourceProbes.SECONDS * plan.probes.size();
+                + ResourceProbes.SECONDS * plan.probes.size()
+                + (python.isPresent() ? PythonBaseline.estimateSeconds(profile) : 0);
         out.printf("poolbench %s profile on %d cores (scaling pinned to %s): %d JMH runs, %d points, %d resource "
-                        + "probes; estimated %s%n", profile.id(), cpus.count(), coreList, plan.invocations.size(),
-                plan.points(), plan.probes.size(), JmhLauncher.hms(estimate));
+                        + "probes%s; estimated %s%n", profile.id(), cpus.count(), coreList, plan.invocations.size(),
+                plan.points(), plan.probes.size(), python.isPresent() ? ", CPython baseline" : "",
+                JmhLauncher.hms(estimate));
         if (dryRun) {
             plan.invocations.forEach(inv -> out.println("  " + inv.describe()));
             plan.probes.forEach(p -> out.println("  resource, " + String.join(" ", p)));
@@ -139,6 +148,10 @@ final class RunCommand implements Callable<Integer> {
         try {
             if (!plan.invocations.isEmpty()) {
                 launcher.run(plan.invocations, jmhJson, runDir.resolve("jmh.log"));
+            }
+            if (python.isPresent()) {
+                extra.addAll(python.get().run(runId, profile, familyList, workloadList, coreList, runDir, env));
+                Environment.write(runDir.resolve("environment.csv"), env);
             }
             extra.addAll(new ResourceProbes(java, jar, cpus.count(), out).run(plan.probes, runId));
         } catch (IOException e) {
