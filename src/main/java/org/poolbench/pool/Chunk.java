@@ -53,7 +53,10 @@ final class Chunk {
         return single ? "the task" : "task " + (offset + i);
     }
 
-    /** A function as sent to workers: a process-wide id and its serialized form. */
-    record Fn(long id, byte[] bytes, byte arity) {
+    /**
+     * A function as sent to workers: a process-wide id, its serialized form, and its home: the class that defines
+     * the lambda (or the function's own class), which the worker may deserialize whatever the allow-list says.
+     */
+    record Fn(long id, byte[] bytes, byte arity, String home) {
     }
 }

@@ -27,10 +27,32 @@ import java.util.function.Function;
  */
 final class PoolWorker {
 
+    /** The argument that runs {@link #train()} instead of serving a pool. */
+    static final String TRAIN = "--train-class-data-archive";
+
     private PoolWorker() {
     }
 
+    /**
+     * Does once what a worker does at start and on its first task, then exits normally, so that a JVM started with
+     * {@code -XX:ArchiveClassesAtExit} writes those classes to a CDS archive that later workers map at start.
+     */
+    private static void train() throws Exception {
+        SerializableFunction<Object, Object> fn = x -> x;
+        Object back = Wire.deserialize(Wire.serialize(fn), Wire.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*"));
+        Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 64);
+        Wire.putElements(b, java.util.List.of(1L, "two", 3.0), 0, 3);
+        Wire.putThrowable(b, new IllegalStateException("training"));
+        ((Function<Object, Object>) back).apply(Wire.getElements(new Wire.In(b.a, 5, b.n), null));
+        new LinkedBlockingQueue<Wire.Frame>().offer(null == back ? null : new Wire.Frame(Wire.READY, b.a, b.n));
+        System.exit(0); // not halt: the archive is written by the JVM's normal exit
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals(TRAIN)) {
+            train();
+            return;
+        }
         PrintStream err = System.err;
         OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         System.setOut(err); // a task's println can never land inside a frame
@@ -45,7 +67,8 @@ final class PoolWorker {
             err.println("poolbench worker: expected INIT with protocol " + Wire.PROTOCOL + ", got frame type " + init.type());
             Runtime.getRuntime().halt(3);
         }
-        ObjectInputFilter filter = Wire.filter(i.getString());
+        ObjectInputFilter base = ObjectInputFilter.Config.createFilter(i.getString());
+        ObjectInputFilter filter = Wire.filter(base, null);
         int cacheCapacity = i.getInt();
 
         BlockingQueue<Wire.Frame> frames = new LinkedBlockingQueue<>(); // the parent bounds what is in flight
@@ -86,10 +109,11 @@ final class PoolWorker {
             switch (f.type()) {
                 case Wire.DEFINE -> {
                     long id = body.getLong();
+                    String home = body.getString();
                     byte[] bytes = body.getBytes();
                     Object fn;
                     try {
-                        fn = Wire.deserialize(bytes, filter);
+                        fn = Wire.deserialize(bytes, Wire.filter(base, home));
                     } catch (Exception | LinkageError e) {
                         fn = new Wire.Failure(e); // every chunk that uses it fails with this
                     }

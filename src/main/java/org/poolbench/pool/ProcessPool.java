@@ -67,7 +67,8 @@ public final class ProcessPool implements AutoCloseable {
 
     /**
      * The classes a pool deserializes by default: the JDK's value packages, serialized lambdas, and this project.
-     * Anything else must be allowed with {@link Builder#allowClasses}.
+     * The class that defines a task's lambda (or the task's own class) is always allowed for that task. Anything
+     * else, such as a record of your own passed as an argument, must be allowed with {@link Builder#allowClasses}.
      */
     public static final String DEFAULT_ALLOWED_CLASSES =
             "java.lang.*;java.lang.invoke.SerializedLambda;java.math.*;java.util.*;java.time.*;org.poolbench.**";
@@ -768,19 +769,22 @@ public final class ProcessPool implements AutoCloseable {
 
         /**
          * The start-up flags, chosen by measurement (docs/POOL.md): serial GC (one mutator thread needs no parallel
-         * collector, and fewer GC threads start faster), no perf-data file, and JVM log output kept off stdout.
-         * C2 stays on: CPU-heavy tasks need it.
+         * collector; fewer threads and less memory per worker), no perf-data file, and JVM log output kept off
+         * stdout. C2 stays on ({@code -XX:TieredStopAtLevel=1} starts faster but slows CPU-heavy tasks).
          */
         static final List<String> FLAGS = List.of(
                 "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr");
 
         static List<String> build(List<String> jvmArgs) {
+            String classPath = System.getProperty("java.class.path");
             List<String> cmd = new ArrayList<>();
             cmd.add(javaBinary());
             cmd.addAll(FLAGS);
+            ClassDataArchive.forClassPath(cmd.get(0), classPath)
+                    .ifPresent(archive -> cmd.add("-XX:SharedArchiveFile=" + archive));
             cmd.addAll(jvmArgs);
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(classPath);
             cmd.add(PoolWorker.class.getName());
             return List.copyOf(cmd);
         }
@@ -831,7 +835,8 @@ public final class ProcessPool implements AutoCloseable {
             synchronized (IDS_BY_CONTENT) {
                 id = IDS_BY_CONTENT.computeIfAbsent(new Key(bytes), k -> NEXT.incrementAndGet());
             }
-            Chunk.Fn f = new Chunk.Fn(id, bytes, arity);
+            Class<?> type = fn.getClass();
+            Chunk.Fn f = new Chunk.Fn(id, bytes, arity, (type.isHidden() ? type.getNestHost() : type).getName());
             if (cached != null) {
                 cached[0] = f;
             }

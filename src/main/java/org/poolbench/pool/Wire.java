@@ -41,7 +41,7 @@ final class Wire {
 
     // parent -> worker
     static final byte INIT = 1;    // [int protocol][string serial filter][int fn cache capacity]
-    static final byte DEFINE = 2;  // [long fn id][bytes serialized function]
+    static final byte DEFINE = 2;  // [long fn id][string its own or capturing class][bytes serialized function]
     static final byte CHUNK = 3;   // [long chunk id][long fn id][byte arity][elements (arity 2: two element lists)]
     // worker -> parent
     static final byte READY = 10;       // [int protocol][long pid]
@@ -548,8 +548,17 @@ final class Wire {
 
     /** The pool's allow-list as a filter; a rejection names the class and how to allow it. */
     static ObjectInputFilter filter(String pattern) {
-        ObjectInputFilter base = ObjectInputFilter.Config.createFilter(pattern);
+        return filter(ObjectInputFilter.Config.createFilter(pattern), null);
+    }
+
+    /** {@code base}, and also the class named {@code alsoAllowed} (a function's own or capturing class). */
+    static ObjectInputFilter filter(ObjectInputFilter base, String alsoAllowed) {
         return info -> {
+            Class<?> type = info.serialClass();
+            if (type != null && (type.isHidden() || type.getName().equals(alsoAllowed))) {
+                // A hidden class is a lambda made by readResolve from an allowed SerializedLambda: never read by name.
+                return ObjectInputFilter.Status.ALLOWED;
+            }
             ObjectInputFilter.Status s = base.checkInput(info);
             if (s == ObjectInputFilter.Status.REJECTED && info.serialClass() != null) {
                 Class<?> c = info.serialClass();

@@ -269,8 +269,9 @@ final class Worker {
     private void send(Chunk c) throws IOException {
         Chunk.Fn fn = c.fn;
         if (loaded.get(fn.id()) == null) {
-            Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, fn.bytes().length + 16);
+            Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, fn.bytes().length + 128);
             define.putLong(fn.id());
+            define.putString(fn.home());
             define.putBytes(fn.bytes());
             define.writeFrameTo(out);
             loaded.put(fn.id(), Boolean.TRUE);
