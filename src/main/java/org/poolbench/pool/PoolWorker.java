@@ -13,8 +13,6 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -22,10 +20,12 @@ import java.util.function.Function;
  * The main class of a worker JVM. Not an API: started by {@link ProcessPool} with the parent's class path.
  *
  * <p>Its stdin and stdout carry {@link Wire} frames and nothing else: {@code System.out} is pointed at stderr before
- * any task runs. A thread reads stdin all the time, so the worker notices the parent's end (EOF) even while a task
- * runs, and halts at once: a worker never outlives its parent.
+ * any task runs. The worker halts at EOF on stdin, and a watcher thread halts it if the parent process ends while a
+ * task runs: a worker never outlives its parent.
  */
 final class PoolWorker {
+
+    static final long PARENT_POLL_MILLIS = 100;
 
     /** The argument that runs {@link #train()} instead of serving a pool. */
     static final String TRAIN = "--train-class-data-archive";
@@ -44,7 +44,6 @@ final class PoolWorker {
         Wire.putElements(b, java.util.List.of(1L, "two", 3.0), 0, 3);
         Wire.putThrowable(b, new IllegalStateException("training"));
         ((Function<Object, Object>) back).apply(Wire.getElements(new Wire.In(b.a, 5, b.n), null));
-        new LinkedBlockingQueue<Wire.Frame>().offer(null == back ? null : new Wire.Frame(Wire.READY, b.a, b.n));
         System.exit(0); // not halt: the archive is written by the JVM's normal exit
     }
 
@@ -71,23 +70,7 @@ final class PoolWorker {
         ObjectInputFilter filter = Wire.filter(base, null);
         int cacheCapacity = i.getInt();
 
-        BlockingQueue<Wire.Frame> frames = new LinkedBlockingQueue<>(); // the parent bounds what is in flight
-        Thread stdin = new Thread(() -> {
-            try {
-                for (Wire.Frame f; (f = Wire.readFrame(in, "parent")) != null; ) {
-                    frames.put(f);
-                }
-            } catch (IOException e) {
-                err.println("poolbench worker: " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            // EOF: the pool closed us, or the parent died. Either way nobody wants our results: leave now.
-            err.flush();
-            Runtime.getRuntime().halt(0);
-        }, "poolbench-worker-stdin");
-        stdin.setDaemon(true);
-        stdin.start();
+        watchParent(err);
 
         Wire.Buf ready = Wire.Buf.frame(Wire.READY, 16);
         ready.putInt(Wire.PROTOCOL);
@@ -104,7 +87,19 @@ final class PoolWorker {
             }
         };
         while (true) {
-            Wire.Frame f = frames.take();
+            Wire.Frame f;
+            try {
+                f = Wire.readFrame(in, "parent");
+            } catch (IOException e) {
+                err.println("poolbench worker: " + e);
+                err.flush();
+                Runtime.getRuntime().halt(3);
+                return;
+            }
+            if (f == null) { // EOF: the pool closed us (it holds no chunk here), or the parent died
+                err.flush();
+                Runtime.getRuntime().halt(0);
+            }
             Wire.In body = f.in();
             switch (f.type()) {
                 case Wire.DEFINE -> {
@@ -126,6 +121,32 @@ final class PoolWorker {
                 }
             }
         }
+    }
+
+    /**
+     * Halts when the parent is gone. Between tasks the main thread sees EOF on stdin; while a task runs, this thread
+     * notices within {@link #PARENT_POLL_MILLIS} that the parent process ended (SIGKILL included: we are reparented).
+     * Reading stdin here instead would cost every task a hand-off between threads.
+     */
+    private static void watchParent(PrintStream err) {
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(PARENT_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                ProcessHandle now = ProcessHandle.current().parent().orElse(null);
+                if (now == null || now.pid() != parent || !now.isAlive()) {
+                    err.println("poolbench worker: parent " + parent + " is gone; exiting");
+                    err.flush();
+                    Runtime.getRuntime().halt(0);
+                }
+            }
+        }, "poolbench-worker-parent-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     @SuppressWarnings("unchecked")

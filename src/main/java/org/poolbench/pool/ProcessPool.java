@@ -93,6 +93,7 @@ public final class ProcessPool implements AutoCloseable {
     private State state = State.STARTING; // guarded by lock
     private int pending;                  // chunks submitted and not finished; guarded by lock
     private int startFailures;            // consecutive workers that died before their handshake
+    private int nextSlot;                 // where idleWorker() starts looking
     private RuntimeException brokenBy;
     private final Thread watchdog;
 
@@ -354,14 +355,35 @@ public final class ProcessPool implements AutoCloseable {
     // ---- scheduling ---------------------------------------------------------------------------------------------
 
     private void enqueue(List<Chunk> chunks) {
+        Worker direct = null;
         lock.lock();
         try {
             checkUsable();
             pending += chunks.size();
-            queue.addAll(chunks); // under the lock, so that terminate() sees every chunk it must fail
+            if (chunks.size() == 1 && queue.isEmpty()) {
+                direct = idleWorker();
+            }
+            if (direct == null) {
+                queue.addAll(chunks); // under the lock, so that terminate() sees every chunk it must fail
+            }
         } finally {
             lock.unlock();
         }
+        if (direct != null && !direct.sendDirect(chunks.get(0))) {
+            requeue(chunks.get(0));
+        }
+    }
+
+    /** An idle worker, searched from a rotating start so that single tasks spread over the workers. */
+    private Worker idleWorker() {
+        for (int i = 0; i < slots.length; i++) {
+            Worker w = slots[(nextSlot + i) % slots.length];
+            if (w != null && w.isIdle()) {
+                nextSlot = (w.slot + 1) % slots.length;
+                return w;
+            }
+        }
+        return null;
     }
 
     private void checkUsable() {

@@ -52,7 +52,8 @@ final class Worker {
     private volatile String killReason;
     private volatile boolean timedOut;
 
-    // writer thread only
+    // guarded by sendLock: what was sent, in order (the writer thread and direct senders both send)
+    private final Object sendLock = new Object();
     private final Map<Long, Boolean> loaded = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
@@ -235,35 +236,73 @@ final class Worker {
 
     private void writeLoop() {
         try {
-            while (true) {
-                if (pool.maxTasksPerChild > 0 && chunksTaken >= pool.maxTasksPerChild) {
-                    retire();
-                    return;
-                }
+            while (!usedUp()) {
                 window.acquire();
                 Chunk c = pool.queue.take();
-                boolean accepted;
-                synchronized (this) {
-                    accepted = alive;
-                    if (accepted) {
-                        if (inflight.isEmpty()) {
-                            headStartNanos = System.nanoTime();
-                        }
-                        inflight.addLast(c);
+                if (!trySend(c)) {
+                    window.release();
+                    pool.requeue(c);
+                    if (!usedUp()) {
+                        return; // dead
                     }
                 }
-                if (!accepted) {
-                    pool.requeue(c);
-                    return;
-                }
-                chunksTaken++;
-                send(c);
             }
+            retire();
         } catch (InterruptedException e) {
             // the worker died or the pool is shutting down
-        } catch (IOException e) {
-            kill("cannot write to its stdin: " + e, false);
         }
+    }
+
+    private boolean usedUp() {
+        synchronized (sendLock) {
+            return pool.maxTasksPerChild > 0 && chunksTaken >= pool.maxTasksPerChild;
+        }
+    }
+
+    /**
+     * Sends {@code c} if this worker may still take it. Called by the writer thread, and by a submitting thread that
+     * found this worker idle: writing from the caller saves a hand-off between threads on every {@code apply}.
+     * A write error kills the worker; the chunk, already held, then fails or moves on with the death.
+     */
+    private boolean trySend(Chunk c) {
+        synchronized (sendLock) {
+            if (pool.maxTasksPerChild > 0 && chunksTaken >= pool.maxTasksPerChild) {
+                return false;
+            }
+            synchronized (this) {
+                if (!alive) {
+                    return false;
+                }
+                if (inflight.isEmpty()) {
+                    headStartNanos = System.nanoTime();
+                }
+                inflight.addLast(c);
+            }
+            chunksTaken++;
+            try {
+                send(c);
+            } catch (IOException e) {
+                kill("cannot write to its stdin: " + e, false);
+            }
+            return true;
+        }
+    }
+
+    /** True if this worker is ready and holds nothing: a caller may hand it a chunk directly. */
+    synchronized boolean isIdle() {
+        return alive && inflight.isEmpty() && ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    /** Sends {@code c} from the calling thread; false if this worker cannot take it after all. */
+    boolean sendDirect(Chunk c) {
+        if (!window.tryAcquire()) {
+            return false;
+        }
+        if (!trySend(c)) {
+            window.release();
+            return false;
+        }
+        return true;
     }
 
     private void send(Chunk c) throws IOException {
