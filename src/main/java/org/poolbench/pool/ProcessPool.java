@@ -180,7 +180,8 @@ public final class ProcessPool implements AutoCloseable {
      * @return the results in input order, as a fixed-size list
      * @throws TaskFailedException  if a task threw (the first in input order)
      * @throws WorkerDiedException  if a worker died while it ran a chunk of this call
-     * @throws IllegalArgumentException if the function or an argument cannot be sent to a worker
+     * @throws IllegalArgumentException if the function or an argument cannot be sent to a worker (chunks are sent
+     *                                  while later ones are encoded: tasks before the bad argument may have run)
      */
     public <T, R> List<R> map(SerializableFunction<T, R> fn, List<T> xs) {
         return map(fn, xs, autoChunksize(xs.size()));
@@ -301,7 +302,7 @@ public final class ProcessPool implements AutoCloseable {
         Chunk.Fn f = Functions.of(fn, (byte) 1);
         Wire.Buf payload = new Wire.Buf(32);
         encode(payload, Arrays.asList(x), 0, 1);
-        enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)));
+        enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)), true);
         return future;
     }
 
@@ -323,18 +324,38 @@ public final class ProcessPool implements AutoCloseable {
             return batch;
         }
         Chunk.Fn f = Functions.of(fn, arity);
-        List<Chunk> chunks = new ArrayList<>((n + chunksize - 1) / chunksize);
-        for (int from = 0, index = 0; from < n; from += chunksize, index++) {
-            int to = (int) Math.min(n, (long) from + chunksize);
-            Wire.Buf payload = new Wire.Buf(16 + 9 * (to - from));
-            encode(payload, a, from, to);
-            if (b != null) {
-                encode(payload, b, from, to);
+        List<Chunk> sent = new ArrayList<>((n + chunksize - 1) / chunksize);
+        try {
+            for (int from = 0, index = 0; from < n; from += chunksize, index++) {
+                int to = (int) Math.min(n, (long) from + chunksize);
+                Wire.Buf payload = new Wire.Buf(16 + 9 * (to - from));
+                encode(payload, a, from, to);
+                if (b != null) {
+                    encode(payload, b, from, to);
+                }
+                Chunk c = new Chunk(IDS.incrementAndGet(), f, index, from, to - from, payload, batch, false);
+                enqueue(List.of(c), false); // one by one: workers start on the first chunk while we encode the rest
+                sent.add(c);
             }
-            chunks.add(new Chunk(IDS.incrementAndGet(), f, index, from, to - from, payload, batch, false));
+        } catch (IllegalArgumentException e) {
+            withdraw(sent);
+            throw e;
         }
-        enqueue(chunks);
         return batch;
+    }
+
+    /** An argument could not be encoded: take back the call's chunks that no worker has taken yet. */
+    private void withdraw(List<Chunk> chunks) {
+        lock.lock();
+        try {
+            for (Chunk c : chunks) {
+                if (queue.remove(c)) {
+                    failChunk(c, new CancellationException("withdrawn: another argument of the call cannot be sent"));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static void encode(Wire.Buf payload, List<?> xs, int from, int to) {
@@ -354,13 +375,13 @@ public final class ProcessPool implements AutoCloseable {
 
     // ---- scheduling ---------------------------------------------------------------------------------------------
 
-    private void enqueue(List<Chunk> chunks) {
+    private void enqueue(List<Chunk> chunks, boolean allowDirect) {
         Worker direct = null;
         lock.lock();
         try {
             checkUsable();
             pending += chunks.size();
-            if (chunks.size() == 1 && queue.isEmpty()) {
+            if (allowDirect && chunks.size() == 1 && queue.isEmpty()) {
                 direct = idleWorker();
             }
             if (direct == null) {
