@@ -10,8 +10,11 @@ final class Chunk {
 
     /** Where a chunk's outcome goes. Called at most once per chunk, from a pool thread. */
     interface Sink {
-        /** {@code values[i]} is task {@code offset + i}'s result, or a {@link Wire.Failure}. */
-        void done(Chunk chunk, Object[] values, long pid);
+        /**
+         * Element {@code i} of {@code column} (see {@link Wire#getColumn}) is task {@code offset + i}'s result, or a
+         * {@link Wire.Failure}.
+         */
+        void done(Chunk chunk, Object column, long pid);
 
         void failed(Chunk chunk, RuntimeException error);
     }

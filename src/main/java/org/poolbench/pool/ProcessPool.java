@@ -178,7 +178,7 @@ public final class ProcessPool implements AutoCloseable {
     /**
      * Applies {@code fn} to every element in chunks of CPython's size, {@code ceil(n / (4 × workers))}, and waits.
      *
-     * @return the results in input order, as a fixed-size list
+     * @return the results in input order, as a read-only list
      * @throws TaskFailedException  if a task threw (the first in input order)
      * @throws WorkerDiedException  if a worker died while it ran a chunk of this call
      * @throws IllegalArgumentException if the function or an argument cannot be sent to a worker (chunks are sent
@@ -214,7 +214,7 @@ public final class ProcessPool implements AutoCloseable {
 
     /** Like {@link #imap(SerializableFunction, List, int)}, in the order chunks complete; each result once. */
     public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, List<T> xs, int chunksize) {
-        return submit(fn, (byte) 1, xs, null, chunksize).unordered();
+        return submit(fn, (byte) 1, xs, null, chunksize, true).unordered();
     }
 
     /** Applies {@code fn} to each pair's key and value, in chunks of CPython's size; results in input order. */
@@ -296,11 +296,12 @@ public final class ProcessPool implements AutoCloseable {
         Chunk.Sink sink = new Chunk.Sink() {
             @Override
             @SuppressWarnings("unchecked")
-            public void done(Chunk c, Object[] values, long pid) {
-                Object v = values.length == 1 ? values[0] : null;
-                if (values.length != 1) {
+            public void done(Chunk c, Object column, long pid) {
+                int length = Wire.columnLength(column);
+                Object v = length == 1 ? Wire.columnElement(column, 0) : null;
+                if (length != 1) {
                     future.completeExceptionally(new IllegalStateException(
-                            "worker pid " + pid + " returned " + values.length + " results for one task"));
+                            "worker pid " + pid + " returned " + length + " results for one task"));
                 } else if (v instanceof Wire.Failure failure) {
                     future.completeExceptionally(new TaskFailedException("the task", pid, failure.error()));
                 } else {
@@ -326,6 +327,10 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize) {
+        return submit(fn, arity, a, b, chunksize, false);
+    }
+
+    private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize, boolean unordered) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(a, "xs");
         if (chunksize < 1) {
@@ -333,7 +338,7 @@ public final class ProcessPool implements AutoCloseable {
         }
         checkUsable();
         int n = a.size();
-        Batch batch = new Batch(n, chunksize);
+        Batch batch = new Batch(n, chunksize, unordered);
         if (n == 0) {
             return batch;
         }
@@ -449,7 +454,7 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
-    void finish(Chunk c, Object[] values, long pid) {
+    void finish(Chunk c, Object values, long pid) {
         if (c.claim()) {
             try {
                 c.sink.done(c, values, pid);

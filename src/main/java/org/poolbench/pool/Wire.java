@@ -149,7 +149,7 @@ final class Wire {
             this.end = end;
         }
 
-        private void need(int k) throws IOException {
+        private void need(long k) throws IOException {
             if (k < 0 || p + k > end) {
                 throw new IOException("truncated frame: need " + k + " bytes at offset " + p + " of " + end);
             }
@@ -336,6 +336,62 @@ final class Wire {
         }
     }
 
+    /**
+     * Decodes a list value written by {@link #putElements} as a column: a {@code long[]}, {@code int[]} or
+     * {@code double[]} for lists of one boxed type (boxed again only when read: a million results then cost the
+     * parent's garbage collector one array, not a million objects), otherwise an {@code Object[]}.
+     */
+    static Object getColumn(In in, ObjectInputFilter filter) throws IOException {
+        byte tag = in.a[in.p];
+        if (tag != T_LONG_LIST && tag != T_INT_LIST && tag != T_DOUBLE_LIST) {
+            return getElements(in, filter);
+        }
+        in.p++;
+        int k = in.count();
+        switch (tag) {
+            case T_LONG_LIST -> {
+                in.need(8L * k);
+                long[] x = new long[k];
+                for (int i = 0; i < k; i++, in.p += 8) {
+                    x[i] = (long) LONG.get(in.a, in.p);
+                }
+                return x;
+            }
+            case T_INT_LIST -> {
+                in.need(4L * k);
+                int[] x = new int[k];
+                for (int i = 0; i < k; i++, in.p += 4) {
+                    x[i] = (int) INT.get(in.a, in.p);
+                }
+                return x;
+            }
+            default -> {
+                in.need(8L * k);
+                double[] x = new double[k];
+                for (int i = 0; i < k; i++, in.p += 8) {
+                    x[i] = Double.longBitsToDouble((long) LONG.get(in.a, in.p));
+                }
+                return x;
+            }
+        }
+    }
+
+    static int columnLength(Object column) {
+        return java.lang.reflect.Array.getLength(column);
+    }
+
+    /** Element {@code i} of a column from {@link #getColumn}, boxed. */
+    static Object columnElement(Object column, int i) {
+        if (column instanceof Object[] x) {
+            return x[i];
+        } else if (column instanceof long[] x) {
+            return x[i];
+        } else if (column instanceof int[] x) {
+            return x[i];
+        }
+        return ((double[]) column)[i];
+    }
+
     /** Decodes a list value written by {@link #putElements} into an array. */
     static Object[] getElements(In in, ObjectInputFilter filter) throws IOException {
         byte tag = in.get();
@@ -343,21 +399,21 @@ final class Wire {
         Object[] out = new Object[k];
         switch (tag) {
             case T_LONG_LIST -> {
-                in.need(8 * k);
+                in.need(8L * k);
                 for (int i = 0; i < k; i++) {
                     out[i] = (long) LONG.get(in.a, in.p);
                     in.p += 8;
                 }
             }
             case T_INT_LIST -> {
-                in.need(4 * k);
+                in.need(4L * k);
                 for (int i = 0; i < k; i++) {
                     out[i] = (int) INT.get(in.a, in.p);
                     in.p += 4;
                 }
             }
             case T_DOUBLE_LIST -> {
-                in.need(8 * k);
+                in.need(8L * k);
                 for (int i = 0; i < k; i++) {
                     out[i] = Double.longBitsToDouble((long) LONG.get(in.a, in.p));
                     in.p += 8;
@@ -474,7 +530,7 @@ final class Wire {
                 return in.getBytes();
             case T_LONGS: {
                 int k = in.count();
-                in.need(8 * k);
+                in.need(8L * k);
                 long[] x = new long[k];
                 for (int i = 0; i < k; i++, in.p += 8) {
                     x[i] = (long) LONG.get(in.a, in.p);
@@ -483,7 +539,7 @@ final class Wire {
             }
             case T_INTS: {
                 int k = in.count();
-                in.need(4 * k);
+                in.need(4L * k);
                 int[] x = new int[k];
                 for (int i = 0; i < k; i++, in.p += 4) {
                     x[i] = (int) INT.get(in.a, in.p);
@@ -492,7 +548,7 @@ final class Wire {
             }
             case T_DOUBLES: {
                 int k = in.count();
-                in.need(8 * k);
+                in.need(8L * k);
                 double[] x = new double[k];
                 for (int i = 0; i < k; i++, in.p += 8) {
                     x[i] = Double.longBitsToDouble((long) LONG.get(in.a, in.p));

@@ -162,18 +162,17 @@ final class Worker {
     private void onFrame(Wire.Frame f) throws IOException {
         Wire.In body = f.in();
         long chunkId = body.getLong();
-        Object[] values;
+        Object values;
         if (f.type() == Wire.RESULT) {
-            values = Wire.getElements(body, pool.filter);
+            values = Wire.getColumn(body, pool.filter);
         } else if (f.type() == Wire.CHUNK_ERROR) {
             if (body.get() != Wire.T_EXC) {
                 throw new Wire.ProtocolException("corrupt CHUNK_ERROR frame from worker pid " + pid);
             }
-            values = null;
             Wire.Failure failure = new Wire.Failure(Wire.getThrowable(body));
-            Chunk head = peekHead(chunkId);
-            values = new Object[head.size];
-            java.util.Arrays.fill(values, failure);
+            Object[] all = new Object[peekHead(chunkId).size];
+            java.util.Arrays.fill(all, failure);
+            values = all;
         } else {
             throw new Wire.ProtocolException("unexpected frame type " + f.type() + " from worker pid " + pid);
         }
