@@ -3,6 +3,7 @@ package org.poolbench.pool;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -57,6 +58,16 @@ final class PoolWorker {
         System.setOut(err); // a task's println can never land inside a frame
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
 
+        // The handshake comes first and touches as few classes as possible (no VarHandles, no filters): the rest of
+        // our start-up then overlaps with the parent's first frames, which wait in the pipe.
+        DataOutputStream hello = new DataOutputStream(protocol);
+        hello.writeBytes(Wire.MAGIC_TEXT);
+        hello.writeInt(1 + 4 + 8);
+        hello.writeByte(Wire.READY);
+        hello.writeInt(Wire.PROTOCOL);
+        hello.writeLong(ProcessHandle.current().pid());
+        hello.flush();
+
         Wire.Frame init = Wire.readFrame(in, "parent");
         if (init == null) {
             return; // the parent went away before we started
@@ -71,13 +82,6 @@ final class PoolWorker {
         int cacheCapacity = i.getInt();
 
         watchParent(err);
-
-        Wire.Buf ready = Wire.Buf.frame(Wire.READY, 16);
-        ready.putInt(Wire.PROTOCOL);
-        ready.putLong(ProcessHandle.current().pid());
-        protocol.write(Wire.MAGIC);
-        ready.writeFrameTo(protocol);
-        protocol.flush();
 
         // Mirrors the parent's per-worker LRU: same capacity, same sequence of puts and gets, so the same evictions.
         Map<Long, Object> functions = new LinkedHashMap<>(16, 0.75f, true) {

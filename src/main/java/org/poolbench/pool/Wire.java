@@ -34,7 +34,8 @@ import java.util.List;
 final class Wire {
 
     /** Written by a worker before its first frame, so the parent can skip whatever the JVM printed before main. */
-    static final byte[] MAGIC = "PBWORKER".getBytes(StandardCharsets.US_ASCII);
+    static final String MAGIC_TEXT = "PBWORKER";
+    static final byte[] MAGIC = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
     static final int PROTOCOL = 1;
     /** The largest frame either side accepts: 1 GiB. */
     static final int MAX_FRAME = 1 << 30;
