@@ -90,7 +90,6 @@ public final class ProcessPool implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private final Worker[] slots; // guarded by lock
-    private final List<Worker> retired = new ArrayList<>(); // dead workers not yet reaped by close/terminate
     private State state = State.STARTING; // guarded by lock
     private int pending;                  // chunks submitted and not finished; guarded by lock
     private int startFailures;            // consecutive workers that died before their handshake
@@ -526,13 +525,15 @@ public final class ProcessPool implements AutoCloseable {
                             + c.describe(), w.pid, exit, tail));
                 }
             }
-            if (slots[w.slot] == w) {
+            if (slots[w.slot] == w) { // its process has exited: nothing is left to reap
                 slots[w.slot] = null;
-                retired.add(w);
-                if (!w.ready.isDone() || w.ready.isCompletedExceptionally()) {
+                boolean everReady = !w.ready.isCompletedExceptionally();
+                if (!everReady) {
                     startFailures++;
                 }
-                replace(w, exit, tail, how);
+                if (state == State.RUNNING || state == State.CLOSING || (state == State.STARTING && everReady)) {
+                    replace(w, exit, tail, how);
+                }
             }
         } finally {
             lock.unlock();
@@ -540,9 +541,6 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private void replace(Worker dead, int exit, List<String> tail, String how) {
-        if (state != State.RUNNING && state != State.CLOSING) {
-            return; // starting (build() reports it), or ending
-        }
         if (startFailures >= START_FAILURES_BEFORE_BROKEN) {
             breakPool(new WorkerDiedException(startFailures + " workers in a row died before their handshake; the"
                     + " last, pid " + dead.pid + " (" + how + ")", dead.pid, exit, tail));
@@ -673,7 +671,6 @@ public final class ProcessPool implements AutoCloseable {
                 failChunk(c, ended());
             }
             all = snapshot();
-            all.addAll(retired);
             idle.signalAll();
         } finally {
             lock.unlock();
@@ -692,12 +689,6 @@ public final class ProcessPool implements AutoCloseable {
                 interrupted = true;
                 w.kill("interrupted while closing", false);
             }
-        }
-        lock.lock();
-        try {
-            retired.clear();
-        } finally {
-            lock.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
