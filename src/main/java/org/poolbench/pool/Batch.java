@@ -1,89 +1,119 @@
 package org.poolbench.pool;
 
+import java.util.AbstractList;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.RandomAccess;
 import java.util.concurrent.CancellationException;
 
 /**
  * The outcomes of one {@code map}/{@code imap}/{@code starmap} call, filled in chunk by chunk by the pool's threads
  * and read by the caller: all at once ({@link #awaitAll}), in input order, or in completion order.
+ *
+ * <p>Each chunk's results are kept as the column the reader decoded ({@link Wire#getColumn}): a chunk of longs stays
+ * a {@code long[]} and is boxed as it is read.
  */
 final class Batch implements Chunk.Sink {
 
-    /** A task's failure in the results array. */
+    /** A failure in place of a task's result, or of a whole chunk's. */
     private record Failed(RuntimeException error) {
     }
 
-    private final Object[] values;
+    private final int n;
     private final int chunksize;
-    private final boolean[] done;
-    private final ArrayDeque<Chunk> completed = new ArrayDeque<>();
+    private final Object[] columns; // per chunk: a column, a Failed for the whole chunk, or null while running
+    private final ArrayDeque<Chunk> completed; // only for unordered(): in completion order
     private int doneChunks;
 
-    Batch(int n, int chunksize) {
-        this.values = new Object[n];
+    Batch(int n, int chunksize, boolean unordered) {
+        this.n = n;
         this.chunksize = chunksize;
-        this.done = new boolean[n == 0 ? 0 : (n + chunksize - 1) / chunksize];
-    }
-
-    int chunksize() {
-        return chunksize;
+        this.completed = unordered ? new ArrayDeque<>() : null;
+        this.columns = new Object[n == 0 ? 0 : (n + chunksize - 1) / chunksize];
     }
 
     @Override
-    public synchronized void done(Chunk c, Object[] results, long pid) {
-        if (results.length != c.size) {
-            failed(c, new IllegalStateException("worker pid " + pid + " returned " + results.length
-                    + " results for " + c.describe() + " (" + c.size + " tasks)"));
+    public synchronized void done(Chunk c, Object column, long pid) {
+        int length = Wire.columnLength(column);
+        if (length != c.size) {
+            failed(c, new IllegalStateException("worker pid " + pid + " returned " + length + " results for "
+                    + c.describe() + " (" + c.size + " tasks)"));
             return;
         }
-        for (int i = 0; i < results.length; i++) {
-            Object v = results[i];
-            values[c.offset + i] = v instanceof Wire.Failure f
-                    ? new Failed(new TaskFailedException(c.describe(i), pid, f.error())) : v;
+        if (column instanceof Object[] values) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] instanceof Wire.Failure f) {
+                    values[i] = new Failed(new TaskFailedException(c.describe(i), pid, f.error()));
+                }
+            }
         }
+        columns[c.index] = column;
         finish(c);
     }
 
     @Override
     public synchronized void failed(Chunk c, RuntimeException error) {
-        Arrays.fill(values, c.offset, c.offset + c.size, new Failed(error));
+        columns[c.index] = new Failed(error);
         finish(c);
     }
 
     private void finish(Chunk c) {
-        done[c.index] = true;
         doneChunks++;
-        completed.addLast(c);
+        if (completed != null) {
+            completed.addLast(c);
+        }
         notifyAll();
     }
 
+    /** Task {@code i}'s result; throws its failure. The chunk must be done. */
+    private Object get(int i) {
+        Object column = columns[i / chunksize];
+        Object v = column instanceof Failed ? column : Wire.columnElement(column, i % chunksize);
+        if (v instanceof Failed f) {
+            throw f.error();
+        }
+        return v;
+    }
+
     /** Waits for every task, then returns the results or throws the first failure in input order. */
-    @SuppressWarnings("unchecked")
     synchronized <R> List<R> awaitAll() {
-        while (doneChunks < done.length) {
+        while (doneChunks < columns.length) {
             await();
         }
         RuntimeException first = null;
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        for (Object v : values) {
-            if (v instanceof Failed f && seen.put(f.error(), Boolean.TRUE) == null) {
-                if (first == null) {
-                    first = f.error();
-                } else if (seen.size() <= 8) {
-                    first.addSuppressed(f.error());
+        for (Object column : columns) {
+            if (column instanceof Failed f) {
+                first = note(first, f.error(), seen);
+            } else if (column instanceof Object[] values) {
+                for (Object v : values) {
+                    if (v instanceof Failed f) {
+                        first = note(first, f.error(), seen);
+                    }
                 }
             }
         }
         if (first != null) {
             throw first;
         }
-        return (List<R>) Arrays.asList(values);
+        return new Results<>();
+    }
+
+    private static RuntimeException note(RuntimeException first, RuntimeException e, Map<Throwable, Boolean> seen) {
+        if (seen.put(e, Boolean.TRUE) != null) {
+            return first;
+        }
+        if (first == null) {
+            return e;
+        }
+        if (seen.size() <= 8) {
+            first.addSuppressed(e);
+        }
+        return first;
     }
 
     private void await() {
@@ -95,13 +125,21 @@ final class Batch implements Chunk.Sink {
         }
     }
 
-    private Object take(int i) {
-        Object v = values[i];
-        values[i] = null; // a streaming caller should not keep every result alive
-        if (v instanceof Failed f) {
-            throw f.error();
+    /** The results of a finished, successful call: fixed-size, read-only, boxed on access. */
+    private final class Results<R> extends AbstractList<R> implements RandomAccess {
+        @Override
+        @SuppressWarnings("unchecked")
+        public R get(int i) {
+            if (i < 0 || i >= n) {
+                throw new IndexOutOfBoundsException("index " + i + ", size " + n);
+            }
+            return (R) Batch.this.get(i);
         }
-        return v;
+
+        @Override
+        public int size() {
+            return n;
+        }
     }
 
     /** Results in input order, each as soon as its chunk is done. */
@@ -111,7 +149,7 @@ final class Batch implements Chunk.Sink {
 
             @Override
             public boolean hasNext() {
-                return next < values.length;
+                return next < n;
             }
 
             @Override
@@ -122,10 +160,17 @@ final class Batch implements Chunk.Sink {
                 }
                 synchronized (Batch.this) {
                     int chunk = next / chunksize;
-                    while (!done[chunk]) {
+                    while (columns[chunk] == null) {
                         await();
                     }
-                    return (R) take(next++);
+                    int i = next++;
+                    try {
+                        return (R) get(i);
+                    } finally {
+                        if (next % chunksize == 0 || next == n) {
+                            columns[chunk] = RELEASED; // a streaming caller should not keep every result alive
+                        }
+                    }
                 }
             }
         };
@@ -140,7 +185,7 @@ final class Batch implements Chunk.Sink {
 
             @Override
             public boolean hasNext() {
-                return delivered < values.length;
+                return delivered < n;
             }
 
             @Override
@@ -158,9 +203,19 @@ final class Batch implements Chunk.Sink {
                         pos = 0;
                     }
                     delivered++;
-                    return (R) take(current.offset + pos++);
+                    int i = current.offset + pos++;
+                    try {
+                        return (R) get(i);
+                    } finally {
+                        if (pos == current.size) {
+                            columns[current.index] = RELEASED;
+                        }
+                    }
                 }
             }
         };
     }
+
+    /** Marks a chunk whose results the iterator has handed out. */
+    private static final Object RELEASED = new Object[0];
 }

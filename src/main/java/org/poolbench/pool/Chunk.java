@@ -10,8 +10,11 @@ final class Chunk {
 
     /** Where a chunk's outcome goes. Called at most once per chunk, from a pool thread. */
     interface Sink {
-        /** {@code values[i]} is task {@code offset + i}'s result, or a {@link Wire.Failure}. */
-        void done(Chunk chunk, Object[] values, long pid);
+        /**
+         * Element {@code i} of {@code column} (see {@link Wire#getColumn}) is task {@code offset + i}'s result, or a
+         * {@link Wire.Failure}.
+         */
+        void done(Chunk chunk, Object column, long pid);
 
         void failed(Chunk chunk, RuntimeException error);
     }
@@ -53,7 +56,10 @@ final class Chunk {
         return single ? "the task" : "task " + (offset + i);
     }
 
-    /** A function as sent to workers: a process-wide id and its serialized form. */
-    record Fn(long id, byte[] bytes, byte arity) {
+    /**
+     * A function as sent to workers: a process-wide id, its serialized form, and its home: the class that defines
+     * the lambda (or the function's own class), which the worker may deserialize whatever the allow-list says.
+     */
+    record Fn(long id, byte[] bytes, byte arity, String home) {
     }
 }

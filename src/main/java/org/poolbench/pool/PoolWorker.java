@@ -3,6 +3,7 @@ package org.poolbench.pool;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -13,8 +14,6 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -22,19 +21,52 @@ import java.util.function.Function;
  * The main class of a worker JVM. Not an API: started by {@link ProcessPool} with the parent's class path.
  *
  * <p>Its stdin and stdout carry {@link Wire} frames and nothing else: {@code System.out} is pointed at stderr before
- * any task runs. A thread reads stdin all the time, so the worker notices the parent's end (EOF) even while a task
- * runs, and halts at once: a worker never outlives its parent.
+ * any task runs. The worker halts at EOF on stdin, and a watcher thread halts it if the parent process ends while a
+ * task runs: a worker never outlives its parent.
  */
 final class PoolWorker {
+
+    static final long PARENT_POLL_MILLIS = 100;
+
+    /** The argument that runs {@link #train()} instead of serving a pool. */
+    static final String TRAIN = "--train-class-data-archive";
 
     private PoolWorker() {
     }
 
+    /**
+     * Does once what a worker does at start and on its first task, then exits normally, so that a JVM started with
+     * {@code -XX:ArchiveClassesAtExit} writes those classes to a CDS archive that later workers map at start.
+     */
+    private static void train() throws Exception {
+        SerializableFunction<Object, Object> fn = x -> x;
+        Object back = Wire.deserialize(Wire.serialize(fn), Wire.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*"));
+        Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 64);
+        Wire.putElements(b, java.util.List.of(1L, "two", 3.0), 0, 3);
+        Wire.putThrowable(b, new IllegalStateException("training"));
+        ((Function<Object, Object>) back).apply(Wire.getElements(new Wire.In(b.a, 5, b.n), null));
+        System.exit(0); // not halt: the archive is written by the JVM's normal exit
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals(TRAIN)) {
+            train();
+            return;
+        }
         PrintStream err = System.err;
         OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         System.setOut(err); // a task's println can never land inside a frame
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+
+        // The handshake comes first and touches as few classes as possible (no VarHandles, no filters): the rest of
+        // our start-up then overlaps with the parent's first frames, which wait in the pipe.
+        DataOutputStream hello = new DataOutputStream(protocol);
+        hello.writeBytes(Wire.MAGIC_TEXT);
+        hello.writeInt(1 + 4 + 8);
+        hello.writeByte(Wire.READY);
+        hello.writeInt(Wire.PROTOCOL);
+        hello.writeLong(ProcessHandle.current().pid());
+        hello.flush();
 
         Wire.Frame init = Wire.readFrame(in, "parent");
         if (init == null) {
@@ -45,33 +77,11 @@ final class PoolWorker {
             err.println("poolbench worker: expected INIT with protocol " + Wire.PROTOCOL + ", got frame type " + init.type());
             Runtime.getRuntime().halt(3);
         }
-        ObjectInputFilter filter = Wire.filter(i.getString());
+        ObjectInputFilter base = ObjectInputFilter.Config.createFilter(i.getString());
+        ObjectInputFilter filter = Wire.filter(base, null);
         int cacheCapacity = i.getInt();
 
-        BlockingQueue<Wire.Frame> frames = new LinkedBlockingQueue<>(); // the parent bounds what is in flight
-        Thread stdin = new Thread(() -> {
-            try {
-                for (Wire.Frame f; (f = Wire.readFrame(in, "parent")) != null; ) {
-                    frames.put(f);
-                }
-            } catch (IOException e) {
-                err.println("poolbench worker: " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            // EOF: the pool closed us, or the parent died. Either way nobody wants our results: leave now.
-            err.flush();
-            Runtime.getRuntime().halt(0);
-        }, "poolbench-worker-stdin");
-        stdin.setDaemon(true);
-        stdin.start();
-
-        Wire.Buf ready = Wire.Buf.frame(Wire.READY, 16);
-        ready.putInt(Wire.PROTOCOL);
-        ready.putLong(ProcessHandle.current().pid());
-        protocol.write(Wire.MAGIC);
-        ready.writeFrameTo(protocol);
-        protocol.flush();
+        watchParent(err);
 
         // Mirrors the parent's per-worker LRU: same capacity, same sequence of puts and gets, so the same evictions.
         Map<Long, Object> functions = new LinkedHashMap<>(16, 0.75f, true) {
@@ -81,15 +91,28 @@ final class PoolWorker {
             }
         };
         while (true) {
-            Wire.Frame f = frames.take();
+            Wire.Frame f;
+            try {
+                f = Wire.readFrame(in, "parent");
+            } catch (IOException e) {
+                err.println("poolbench worker: " + e);
+                err.flush();
+                Runtime.getRuntime().halt(3);
+                return;
+            }
+            if (f == null) { // EOF: the pool closed us (it holds no chunk here), or the parent died
+                err.flush();
+                Runtime.getRuntime().halt(0);
+            }
             Wire.In body = f.in();
             switch (f.type()) {
                 case Wire.DEFINE -> {
                     long id = body.getLong();
+                    String home = body.getString();
                     byte[] bytes = body.getBytes();
                     Object fn;
                     try {
-                        fn = Wire.deserialize(bytes, filter);
+                        fn = Wire.deserialize(bytes, Wire.filter(base, home));
                     } catch (Exception | LinkageError e) {
                         fn = new Wire.Failure(e); // every chunk that uses it fails with this
                     }
@@ -102,6 +125,32 @@ final class PoolWorker {
                 }
             }
         }
+    }
+
+    /**
+     * Halts when the parent is gone. Between tasks the main thread sees EOF on stdin; while a task runs, this thread
+     * notices within {@link #PARENT_POLL_MILLIS} that the parent process ended (SIGKILL included: we are reparented).
+     * Reading stdin here instead would cost every task a hand-off between threads.
+     */
+    private static void watchParent(PrintStream err) {
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(PARENT_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                ProcessHandle now = ProcessHandle.current().parent().orElse(null);
+                if (now == null || now.pid() != parent || !now.isAlive()) {
+                    err.println("poolbench worker: parent " + parent + " is gone; exiting");
+                    err.flush();
+                    Runtime.getRuntime().halt(0);
+                }
+            }
+        }, "poolbench-worker-parent-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     @SuppressWarnings("unchecked")

@@ -67,7 +67,8 @@ public final class ProcessPool implements AutoCloseable {
 
     /**
      * The classes a pool deserializes by default: the JDK's value packages, serialized lambdas, and this project.
-     * Anything else must be allowed with {@link Builder#allowClasses}.
+     * The class that defines a task's lambda (or the task's own class) is always allowed for that task. Anything
+     * else, such as a record of your own passed as an argument, must be allowed with {@link Builder#allowClasses}.
      */
     public static final String DEFAULT_ALLOWED_CLASSES =
             "java.lang.*;java.lang.invoke.SerializedLambda;java.math.*;java.util.*;java.time.*;org.poolbench.**";
@@ -76,6 +77,7 @@ public final class ProcessPool implements AutoCloseable {
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final int START_FAILURES_BEFORE_BROKEN = 3;
+    private static final long SPIN_NANOS = Long.getLong("poolbench.spinNanos", 200_000);
 
     final int maxTasksPerChild;
     final ObjectInputFilter filter;
@@ -88,10 +90,10 @@ public final class ProcessPool implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private final Worker[] slots; // guarded by lock
-    private final List<Worker> retired = new ArrayList<>(); // dead workers not yet reaped by close/terminate
     private State state = State.STARTING; // guarded by lock
     private int pending;                  // chunks submitted and not finished; guarded by lock
     private int startFailures;            // consecutive workers that died before their handshake
+    private int nextSlot;                 // where idleWorker() starts looking
     private RuntimeException brokenBy;
     private final Thread watchdog;
 
@@ -175,10 +177,11 @@ public final class ProcessPool implements AutoCloseable {
     /**
      * Applies {@code fn} to every element in chunks of CPython's size, {@code ceil(n / (4 × workers))}, and waits.
      *
-     * @return the results in input order, as a fixed-size list
+     * @return the results in input order, as a read-only list
      * @throws TaskFailedException  if a task threw (the first in input order)
      * @throws WorkerDiedException  if a worker died while it ran a chunk of this call
-     * @throws IllegalArgumentException if the function or an argument cannot be sent to a worker
+     * @throws IllegalArgumentException if the function or an argument cannot be sent to a worker (chunks are sent
+     *                                  while later ones are encoded: tasks before the bad argument may have run)
      */
     public <T, R> List<R> map(SerializableFunction<T, R> fn, List<T> xs) {
         return map(fn, xs, autoChunksize(xs.size()));
@@ -210,7 +213,7 @@ public final class ProcessPool implements AutoCloseable {
 
     /** Like {@link #imap(SerializableFunction, List, int)}, in the order chunks complete; each result once. */
     public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, List<T> xs, int chunksize) {
-        return submit(fn, (byte) 1, xs, null, chunksize).unordered();
+        return submit(fn, (byte) 1, xs, null, chunksize, true).unordered();
     }
 
     /** Applies {@code fn} to each pair's key and value, in chunks of CPython's size; results in input order. */
@@ -257,6 +260,7 @@ public final class ProcessPool implements AutoCloseable {
     public <T, R> R apply(SerializableFunction<T, R> fn, T x) {
         CompletableFuture<R> f = applyAsync(fn, x);
         try {
+            awaitBriefly(f);
             return f.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
@@ -270,6 +274,18 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
+     * Yields the processor for up to {@link #SPIN_NANOS} while a tiny task's answer is on its way: parking at once
+     * and being woken by the reader thread costs a wake-up that, on small virtual machines, exceeds the whole pipe
+     * round trip (measured in docs/POOL.md). Yielding, not spinning, leaves the processor to the worker.
+     */
+    private static void awaitBriefly(CompletableFuture<?> f) {
+        long start = System.nanoTime();
+        while (!f.isDone() && System.nanoTime() - start < SPIN_NANOS) {
+            Thread.yield();
+        }
+    }
+
+    /**
      * Runs {@code fn(x)} in a worker. The future completes with the result, or exceptionally with the exceptions
      * {@link #apply} throws. It is completed on a pool thread: give dependent actions that block, or that close
      * this pool, an executor (the {@code ...Async} methods). Cancelling the future does not stop the task.
@@ -279,11 +295,12 @@ public final class ProcessPool implements AutoCloseable {
         Chunk.Sink sink = new Chunk.Sink() {
             @Override
             @SuppressWarnings("unchecked")
-            public void done(Chunk c, Object[] values, long pid) {
-                Object v = values.length == 1 ? values[0] : null;
-                if (values.length != 1) {
+            public void done(Chunk c, Object column, long pid) {
+                int length = Wire.columnLength(column);
+                Object v = length == 1 ? Wire.columnElement(column, 0) : null;
+                if (length != 1) {
                     future.completeExceptionally(new IllegalStateException(
-                            "worker pid " + pid + " returned " + values.length + " results for one task"));
+                            "worker pid " + pid + " returned " + length + " results for one task"));
                 } else if (v instanceof Wire.Failure failure) {
                     future.completeExceptionally(new TaskFailedException("the task", pid, failure.error()));
                 } else {
@@ -299,7 +316,7 @@ public final class ProcessPool implements AutoCloseable {
         Chunk.Fn f = Functions.of(fn, (byte) 1);
         Wire.Buf payload = new Wire.Buf(32);
         encode(payload, Arrays.asList(x), 0, 1);
-        enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)));
+        enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)), true);
         return future;
     }
 
@@ -309,6 +326,10 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize) {
+        return submit(fn, arity, a, b, chunksize, false);
+    }
+
+    private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize, boolean unordered) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(a, "xs");
         if (chunksize < 1) {
@@ -316,23 +337,43 @@ public final class ProcessPool implements AutoCloseable {
         }
         checkUsable();
         int n = a.size();
-        Batch batch = new Batch(n, chunksize);
+        Batch batch = new Batch(n, chunksize, unordered);
         if (n == 0) {
             return batch;
         }
         Chunk.Fn f = Functions.of(fn, arity);
-        List<Chunk> chunks = new ArrayList<>((n + chunksize - 1) / chunksize);
-        for (int from = 0, index = 0; from < n; from += chunksize, index++) {
-            int to = (int) Math.min(n, (long) from + chunksize);
-            Wire.Buf payload = new Wire.Buf(16 + 9 * (to - from));
-            encode(payload, a, from, to);
-            if (b != null) {
-                encode(payload, b, from, to);
+        List<Chunk> sent = new ArrayList<>((n + chunksize - 1) / chunksize);
+        try {
+            for (int from = 0, index = 0; from < n; from += chunksize, index++) {
+                int to = (int) Math.min(n, (long) from + chunksize);
+                Wire.Buf payload = new Wire.Buf(16 + 9 * (to - from));
+                encode(payload, a, from, to);
+                if (b != null) {
+                    encode(payload, b, from, to);
+                }
+                Chunk c = new Chunk(IDS.incrementAndGet(), f, index, from, to - from, payload, batch, false);
+                enqueue(List.of(c), false); // one by one: workers start on the first chunk while we encode the rest
+                sent.add(c);
             }
-            chunks.add(new Chunk(IDS.incrementAndGet(), f, index, from, to - from, payload, batch, false));
+        } catch (IllegalArgumentException e) {
+            withdraw(sent);
+            throw e;
         }
-        enqueue(chunks);
         return batch;
+    }
+
+    /** An argument could not be encoded: take back the call's chunks that no worker has taken yet. */
+    private void withdraw(List<Chunk> chunks) {
+        lock.lock();
+        try {
+            for (Chunk c : chunks) {
+                if (queue.remove(c)) {
+                    failChunk(c, new CancellationException("withdrawn: another argument of the call cannot be sent"));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static void encode(Wire.Buf payload, List<?> xs, int from, int to) {
@@ -352,15 +393,36 @@ public final class ProcessPool implements AutoCloseable {
 
     // ---- scheduling ---------------------------------------------------------------------------------------------
 
-    private void enqueue(List<Chunk> chunks) {
+    private void enqueue(List<Chunk> chunks, boolean allowDirect) {
+        Worker direct = null;
         lock.lock();
         try {
             checkUsable();
             pending += chunks.size();
-            queue.addAll(chunks); // under the lock, so that terminate() sees every chunk it must fail
+            if (allowDirect && chunks.size() == 1 && queue.isEmpty()) {
+                direct = idleWorker();
+            }
+            if (direct == null) {
+                queue.addAll(chunks); // under the lock, so that terminate() sees every chunk it must fail
+            }
         } finally {
             lock.unlock();
         }
+        if (direct != null && !direct.sendDirect(chunks.get(0))) {
+            requeue(chunks.get(0));
+        }
+    }
+
+    /** An idle worker, searched from a rotating start so that single tasks spread over the workers. */
+    private Worker idleWorker() {
+        for (int i = 0; i < slots.length; i++) {
+            Worker w = slots[(nextSlot + i) % slots.length];
+            if (w != null && w.isIdle()) {
+                nextSlot = (w.slot + 1) % slots.length;
+                return w;
+            }
+        }
+        return null;
     }
 
     private void checkUsable() {
@@ -391,7 +453,7 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
-    void finish(Chunk c, Object[] values, long pid) {
+    void finish(Chunk c, Object values, long pid) {
         if (c.claim()) {
             try {
                 c.sink.done(c, values, pid);
@@ -463,13 +525,15 @@ public final class ProcessPool implements AutoCloseable {
                             + c.describe(), w.pid, exit, tail));
                 }
             }
-            if (slots[w.slot] == w) {
+            if (slots[w.slot] == w) { // its process has exited: nothing is left to reap
                 slots[w.slot] = null;
-                retired.add(w);
-                if (!w.ready.isDone() || w.ready.isCompletedExceptionally()) {
+                boolean everReady = !w.ready.isCompletedExceptionally();
+                if (!everReady) {
                     startFailures++;
                 }
-                replace(w, exit, tail, how);
+                if (state == State.RUNNING || state == State.CLOSING || (state == State.STARTING && everReady)) {
+                    replace(w, exit, tail, how);
+                }
             }
         } finally {
             lock.unlock();
@@ -477,9 +541,6 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private void replace(Worker dead, int exit, List<String> tail, String how) {
-        if (state != State.RUNNING && state != State.CLOSING) {
-            return; // starting (build() reports it), or ending
-        }
         if (startFailures >= START_FAILURES_BEFORE_BROKEN) {
             breakPool(new WorkerDiedException(startFailures + " workers in a row died before their handshake; the"
                     + " last, pid " + dead.pid + " (" + how + ")", dead.pid, exit, tail));
@@ -610,7 +671,6 @@ public final class ProcessPool implements AutoCloseable {
                 failChunk(c, ended());
             }
             all = snapshot();
-            all.addAll(retired);
             idle.signalAll();
         } finally {
             lock.unlock();
@@ -629,12 +689,6 @@ public final class ProcessPool implements AutoCloseable {
                 interrupted = true;
                 w.kill("interrupted while closing", false);
             }
-        }
-        lock.lock();
-        try {
-            retired.clear();
-        } finally {
-            lock.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -768,19 +822,22 @@ public final class ProcessPool implements AutoCloseable {
 
         /**
          * The start-up flags, chosen by measurement (docs/POOL.md): serial GC (one mutator thread needs no parallel
-         * collector, and fewer GC threads start faster), no perf-data file, and JVM log output kept off stdout.
-         * C2 stays on: CPU-heavy tasks need it.
+         * collector; fewer threads and less memory per worker), no perf-data file, and JVM log output kept off
+         * stdout. C2 stays on ({@code -XX:TieredStopAtLevel=1} starts faster but slows CPU-heavy tasks).
          */
         static final List<String> FLAGS = List.of(
                 "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr");
 
         static List<String> build(List<String> jvmArgs) {
+            String classPath = System.getProperty("java.class.path");
             List<String> cmd = new ArrayList<>();
             cmd.add(javaBinary());
             cmd.addAll(FLAGS);
+            ClassDataArchive.forClassPath(cmd.get(0), classPath)
+                    .ifPresent(archive -> cmd.add("-XX:SharedArchiveFile=" + archive));
             cmd.addAll(jvmArgs);
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(classPath);
             cmd.add(PoolWorker.class.getName());
             return List.copyOf(cmd);
         }
@@ -831,7 +888,8 @@ public final class ProcessPool implements AutoCloseable {
             synchronized (IDS_BY_CONTENT) {
                 id = IDS_BY_CONTENT.computeIfAbsent(new Key(bytes), k -> NEXT.incrementAndGet());
             }
-            Chunk.Fn f = new Chunk.Fn(id, bytes, arity);
+            Class<?> type = fn.getClass();
+            Chunk.Fn f = new Chunk.Fn(id, bytes, arity, (type.isHidden() ? type.getNestHost() : type).getName());
             if (cached != null) {
                 cached[0] = f;
             }

@@ -34,14 +34,15 @@ import java.util.List;
 final class Wire {
 
     /** Written by a worker before its first frame, so the parent can skip whatever the JVM printed before main. */
-    static final byte[] MAGIC = "PBWORKER".getBytes(StandardCharsets.US_ASCII);
+    static final String MAGIC_TEXT = "PBWORKER";
+    static final byte[] MAGIC = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
     static final int PROTOCOL = 1;
     /** The largest frame either side accepts: 1 GiB. */
     static final int MAX_FRAME = 1 << 30;
 
     // parent -> worker
     static final byte INIT = 1;    // [int protocol][string serial filter][int fn cache capacity]
-    static final byte DEFINE = 2;  // [long fn id][bytes serialized function]
+    static final byte DEFINE = 2;  // [long fn id][string its own or capturing class][bytes serialized function]
     static final byte CHUNK = 3;   // [long chunk id][long fn id][byte arity][elements (arity 2: two element lists)]
     // worker -> parent
     static final byte READY = 10;       // [int protocol][long pid]
@@ -149,7 +150,7 @@ final class Wire {
             this.end = end;
         }
 
-        private void need(int k) throws IOException {
+        private void need(long k) throws IOException {
             if (k < 0 || p + k > end) {
                 throw new IOException("truncated frame: need " + k + " bytes at offset " + p + " of " + end);
             }
@@ -336,6 +337,62 @@ final class Wire {
         }
     }
 
+    /**
+     * Decodes a list value written by {@link #putElements} as a column: a {@code long[]}, {@code int[]} or
+     * {@code double[]} for lists of one boxed type (boxed again only when read: a million results then cost the
+     * parent's garbage collector one array, not a million objects), otherwise an {@code Object[]}.
+     */
+    static Object getColumn(In in, ObjectInputFilter filter) throws IOException {
+        byte tag = in.a[in.p];
+        if (tag != T_LONG_LIST && tag != T_INT_LIST && tag != T_DOUBLE_LIST) {
+            return getElements(in, filter);
+        }
+        in.p++;
+        int k = in.count();
+        switch (tag) {
+            case T_LONG_LIST -> {
+                in.need(8L * k);
+                long[] x = new long[k];
+                for (int i = 0; i < k; i++, in.p += 8) {
+                    x[i] = (long) LONG.get(in.a, in.p);
+                }
+                return x;
+            }
+            case T_INT_LIST -> {
+                in.need(4L * k);
+                int[] x = new int[k];
+                for (int i = 0; i < k; i++, in.p += 4) {
+                    x[i] = (int) INT.get(in.a, in.p);
+                }
+                return x;
+            }
+            default -> {
+                in.need(8L * k);
+                double[] x = new double[k];
+                for (int i = 0; i < k; i++, in.p += 8) {
+                    x[i] = Double.longBitsToDouble((long) LONG.get(in.a, in.p));
+                }
+                return x;
+            }
+        }
+    }
+
+    static int columnLength(Object column) {
+        return java.lang.reflect.Array.getLength(column);
+    }
+
+    /** Element {@code i} of a column from {@link #getColumn}, boxed. */
+    static Object columnElement(Object column, int i) {
+        if (column instanceof Object[] x) {
+            return x[i];
+        } else if (column instanceof long[] x) {
+            return x[i];
+        } else if (column instanceof int[] x) {
+            return x[i];
+        }
+        return ((double[]) column)[i];
+    }
+
     /** Decodes a list value written by {@link #putElements} into an array. */
     static Object[] getElements(In in, ObjectInputFilter filter) throws IOException {
         byte tag = in.get();
@@ -343,21 +400,21 @@ final class Wire {
         Object[] out = new Object[k];
         switch (tag) {
             case T_LONG_LIST -> {
-                in.need(8 * k);
+                in.need(8L * k);
                 for (int i = 0; i < k; i++) {
                     out[i] = (long) LONG.get(in.a, in.p);
                     in.p += 8;
                 }
             }
             case T_INT_LIST -> {
-                in.need(4 * k);
+                in.need(4L * k);
                 for (int i = 0; i < k; i++) {
                     out[i] = (int) INT.get(in.a, in.p);
                     in.p += 4;
                 }
             }
             case T_DOUBLE_LIST -> {
-                in.need(8 * k);
+                in.need(8L * k);
                 for (int i = 0; i < k; i++) {
                     out[i] = Double.longBitsToDouble((long) LONG.get(in.a, in.p));
                     in.p += 8;
@@ -474,7 +531,7 @@ final class Wire {
                 return in.getBytes();
             case T_LONGS: {
                 int k = in.count();
-                in.need(8 * k);
+                in.need(8L * k);
                 long[] x = new long[k];
                 for (int i = 0; i < k; i++, in.p += 8) {
                     x[i] = (long) LONG.get(in.a, in.p);
@@ -483,7 +540,7 @@ final class Wire {
             }
             case T_INTS: {
                 int k = in.count();
-                in.need(4 * k);
+                in.need(4L * k);
                 int[] x = new int[k];
                 for (int i = 0; i < k; i++, in.p += 4) {
                     x[i] = (int) INT.get(in.a, in.p);
@@ -492,7 +549,7 @@ final class Wire {
             }
             case T_DOUBLES: {
                 int k = in.count();
-                in.need(8 * k);
+                in.need(8L * k);
                 double[] x = new double[k];
                 for (int i = 0; i < k; i++, in.p += 8) {
                     x[i] = Double.longBitsToDouble((long) LONG.get(in.a, in.p));
@@ -548,8 +605,17 @@ final class Wire {
 
     /** The pool's allow-list as a filter; a rejection names the class and how to allow it. */
     static ObjectInputFilter filter(String pattern) {
-        ObjectInputFilter base = ObjectInputFilter.Config.createFilter(pattern);
+        return filter(ObjectInputFilter.Config.createFilter(pattern), null);
+    }
+
+    /** {@code base}, and also the class named {@code alsoAllowed} (a function's own or capturing class). */
+    static ObjectInputFilter filter(ObjectInputFilter base, String alsoAllowed) {
         return info -> {
+            Class<?> type = info.serialClass();
+            if (type != null && (type.isHidden() || type.getName().equals(alsoAllowed))) {
+                // A hidden class is a lambda made by readResolve from an allowed SerializedLambda: never read by name.
+                return ObjectInputFilter.Status.ALLOWED;
+            }
             ObjectInputFilter.Status s = base.checkInput(info);
             if (s == ObjectInputFilter.Status.REJECTED && info.serialClass() != null) {
                 Class<?> c = info.serialClass();

@@ -52,7 +52,8 @@ final class Worker {
     private volatile String killReason;
     private volatile boolean timedOut;
 
-    // writer thread only
+    // guarded by sendLock: what was sent, in order (the writer thread and direct senders both send)
+    private final Object sendLock = new Object();
     private final Map<Long, Boolean> loaded = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
@@ -161,18 +162,17 @@ final class Worker {
     private void onFrame(Wire.Frame f) throws IOException {
         Wire.In body = f.in();
         long chunkId = body.getLong();
-        Object[] values;
+        Object values;
         if (f.type() == Wire.RESULT) {
-            values = Wire.getElements(body, pool.filter);
+            values = Wire.getColumn(body, pool.filter);
         } else if (f.type() == Wire.CHUNK_ERROR) {
             if (body.get() != Wire.T_EXC) {
                 throw new Wire.ProtocolException("corrupt CHUNK_ERROR frame from worker pid " + pid);
             }
-            values = null;
             Wire.Failure failure = new Wire.Failure(Wire.getThrowable(body));
-            Chunk head = peekHead(chunkId);
-            values = new Object[head.size];
-            java.util.Arrays.fill(values, failure);
+            Object[] all = new Object[peekHead(chunkId).size];
+            java.util.Arrays.fill(all, failure);
+            values = all;
         } else {
             throw new Wire.ProtocolException("unexpected frame type " + f.type() + " from worker pid " + pid);
         }
@@ -235,42 +235,81 @@ final class Worker {
 
     private void writeLoop() {
         try {
-            while (true) {
-                if (pool.maxTasksPerChild > 0 && chunksTaken >= pool.maxTasksPerChild) {
-                    retire();
-                    return;
-                }
+            while (!usedUp()) {
                 window.acquire();
                 Chunk c = pool.queue.take();
-                boolean accepted;
-                synchronized (this) {
-                    accepted = alive;
-                    if (accepted) {
-                        if (inflight.isEmpty()) {
-                            headStartNanos = System.nanoTime();
-                        }
-                        inflight.addLast(c);
+                if (!trySend(c)) {
+                    window.release();
+                    pool.requeue(c);
+                    if (!usedUp()) {
+                        return; // dead
                     }
                 }
-                if (!accepted) {
-                    pool.requeue(c);
-                    return;
-                }
-                chunksTaken++;
-                send(c);
             }
+            retire();
         } catch (InterruptedException e) {
             // the worker died or the pool is shutting down
-        } catch (IOException e) {
-            kill("cannot write to its stdin: " + e, false);
         }
+    }
+
+    private boolean usedUp() {
+        synchronized (sendLock) {
+            return pool.maxTasksPerChild > 0 && chunksTaken >= pool.maxTasksPerChild;
+        }
+    }
+
+    /**
+     * Sends {@code c} if this worker may still take it. Called by the writer thread, and by a submitting thread that
+     * found this worker idle: writing from the caller saves a hand-off between threads on every {@code apply}.
+     * A write error kills the worker; the chunk, already held, then fails or moves on with the death.
+     */
+    private boolean trySend(Chunk c) {
+        synchronized (sendLock) {
+            if (pool.maxTasksPerChild > 0 && chunksTaken >= pool.maxTasksPerChild) {
+                return false;
+            }
+            synchronized (this) {
+                if (!alive) {
+                    return false;
+                }
+                if (inflight.isEmpty()) {
+                    headStartNanos = System.nanoTime();
+                }
+                inflight.addLast(c);
+            }
+            chunksTaken++;
+            try {
+                send(c);
+            } catch (IOException e) {
+                kill("cannot write to its stdin: " + e, false);
+            }
+            return true;
+        }
+    }
+
+    /** True if this worker is ready and holds nothing: a caller may hand it a chunk directly. */
+    synchronized boolean isIdle() {
+        return alive && inflight.isEmpty() && ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    /** Sends {@code c} from the calling thread; false if this worker cannot take it after all. */
+    boolean sendDirect(Chunk c) {
+        if (!window.tryAcquire()) {
+            return false;
+        }
+        if (!trySend(c)) {
+            window.release();
+            return false;
+        }
+        return true;
     }
 
     private void send(Chunk c) throws IOException {
         Chunk.Fn fn = c.fn;
         if (loaded.get(fn.id()) == null) {
-            Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, fn.bytes().length + 16);
+            Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, fn.bytes().length + 128);
             define.putLong(fn.id());
+            define.putString(fn.home());
             define.putBytes(fn.bytes());
             define.writeFrameTo(out);
             loaded.put(fn.id(), Boolean.TRUE);

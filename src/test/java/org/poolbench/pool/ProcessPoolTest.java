@@ -124,6 +124,28 @@ class ProcessPoolTest {
     }
 
     @Test
+    void moreFunctionsThanAWorkerCachesStillRunCorrectly() {
+        // each captured k makes a new function: more than Worker.FN_CACHE of them evict, and the mirror must agree
+        for (int round = 0; round < 2; round++) {
+            for (long k = 0; k < Worker.FN_CACHE + 20; k++) {
+                long captured = k;
+                assertEquals(List.of(captured, captured + 1), pool.map(x -> x + captured, List.of(0L, 1L), 1));
+            }
+        }
+    }
+
+    @Test
+    void aChattyWorkerNeverBlocks() {
+        long lines = pool.apply(n -> {
+            for (int i = 0; i < n; i++) {
+                System.err.println("chatter line " + i + " ".repeat(100));
+            }
+            return (long) n;
+        }, 100_000);
+        assertEquals(100_000L, lines);
+    }
+
+    @Test
     void imapKeepsOrderAndImapUnorderedYieldsEachResultOnce() {
         List<Long> xs = longs(200);
         List<Long> expected = xs.stream().map(ProcessPoolTest::square).toList();

@@ -1,0 +1,229 @@
+package org.poolbench.bench;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.poolbench.pool.ProcessPool;
+
+/*
+ * What the process pool costs on top of the pipes it runs on.
+ *
+ * roundTrip vs pipeFloor: one tiny task (square a long) through ProcessPool.apply, against the floor the machine
+ * allows: one frame of the same format sent to a second JVM (PipeEcho) and read back. The pool adds its threads,
+ * its encoding and its bookkeeping; expect it within about 2x the floor. Both are microseconds per op (avgt).
+ *
+ * mapSquares: ProcessPool.map(square) over 10^6 longs at CPython's auto chunksize (4 chunks per worker), in items
+ * per second (one op = one item). Lists of Long travel as bare arrays of numbers, so this measures the pipe's
+ * bandwidth and the boxing more than the frames. Expect tens of millions per second.
+ *
+ * poolStartup vs jvmStartup: building a pool of 1, 2 and N (= available processors) workers until every worker has
+ * answered its handshake, against one JVM's spawn-to-ready (PipeEcho started with the very flags the pool's workers
+ * get). Workers start in parallel, so with N <= cores expect a pool of N to be ready in little more than one JVM's
+ * start. Pools are closed after each invocation, outside the measured time.
+ *
+ * Every op checks its result and throws if it is wrong, so a broken pool cannot look fast.
+ *
+ * Run only this:
+ *   mvn -B -q package -DskipTests
+ *   java -jar target/benchmarks.jar OverheadBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s
+ */
+public class OverheadBenchmark {
+
+    private static final int MAP_ITEMS = 1_000_000;
+
+    /** The command line of the pool's workers, with PipeEcho as the main class: the same JVM, the same flags. */
+    static List<String> echoCommand() {
+        try (ProcessPool one = ProcessPool.builder().workers(1).build()) {
+            long pid = one.workerPids().get(0);
+            ProcessHandle.Info info = ProcessHandle.of(pid).orElseThrow().info();
+            List<String> cmd = new ArrayList<>();
+            cmd.add(info.command().orElseThrow());
+            cmd.addAll(List.of(info.arguments().orElseThrow()));
+            cmd.set(cmd.size() - 1, PipeEcho.class.getName()); // the worker's main class is the last argument
+            return cmd;
+        }
+    }
+
+    /** A running pool of N workers and a running PipeEcho, for the round trip, the floor and map. */
+    @State(Scope.Benchmark)
+    public static class Warm {
+        ProcessPool pool;
+        List<Long> inputs;
+        long expectedSum;
+        Process echo;
+        DataOutputStream echoOut;
+        DataInputStream echoIn;
+        long next;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        pool = ProcessPool.builder().workers(Runtime.getRuntime().availableProcessors()).build();
+        inputs = LongStream.range(0, MAP_ITEMS).boxed().toList();
+        expectedSum = LongStream.range(0, MAP_ITEMS).map(x -> x * x).sum();
+        echo = new ProcessBuilder(echoCommand()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        echoOut = new DataOutputStream(new BufferedOutputStream(echo.getOutputStream()));
+        echoIn = new DataInputStream(new BufferedInputStream(echo.getInputStream()));
+        if (echoIn.readInt() != 1 || echoIn.readByte() != 0) {
+            throw new IllegalStateException("PipeEcho did not start");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        pool.close();
+        echoOut.close();
+        if (!echo.waitFor(10, TimeUnit.SECONDS)) {
+            echo.destroyForcibly().waitFor();
+        }
+    }
+    }
+
+    private static long square(long x) {
+        return x * x;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public long roundTrip(Warm w) {
+        long x = w.next++ & 0xffff;
+        long r = w.pool.apply(OverheadBenchmark::square, x);
+        if (r != x * x) {
+            throw new IllegalStateException("apply(square, " + x + ") returned " + r);
+        }
+        return r;
+    }
+
+    /** One frame as big as an apply's request (a CHUNK of one long), echoed back and checked. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public long pipeFloor(Warm w) throws IOException {
+        DataOutputStream echoOut = w.echoOut;
+        DataInputStream echoIn = w.echoIn;
+        long x = w.next++;
+        echoOut.writeInt(1 + 8 + 8 + 1 + 1 + 4 + 8); // type, chunk id, fn id, arity, list tag, count, the long
+        echoOut.writeByte(3);
+        echoOut.writeLong(x);
+        echoOut.writeLong(1);
+        echoOut.writeByte(1);
+        echoOut.writeByte(11);
+        echoOut.writeInt(1);
+        echoOut.writeLong(x);
+        echoOut.flush();
+        int length = echoIn.readInt();
+        byte type = echoIn.readByte();
+        long back = echoIn.readLong();
+        echoIn.skipNBytes(length - 1 - 8);
+        if (type != 3 || back != x) {
+            throw new IllegalStateException("echo returned type " + type + ", value " + back + " for " + x);
+        }
+        return back;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(MAP_ITEMS)
+    public long mapSquares(Warm w) {
+        List<Long> out = w.pool.map(OverheadBenchmark::square, w.inputs);
+        long sum = 0;
+        for (Long v : out) {
+            sum += v;
+        }
+        if (out.size() != MAP_ITEMS || sum != w.expectedSum) {
+            throw new IllegalStateException("map(square) returned a wrong result: " + out.size() + " items");
+        }
+        return sum;
+    }
+
+    /** A pool to build per invocation, closed after it outside the measured time. */
+    @State(Scope.Thread)
+    public static class Startup {
+        /** Workers in the pool; "N" means {@link Runtime#availableProcessors()}. */
+        @Param({"1", "2", "N"})
+        public String workers;
+
+        int n;
+        ProcessPool pool;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            n = workers.equals("N") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(workers);
+        }
+
+        @TearDown(Level.Invocation)
+        public void end() {
+            if (pool != null) {
+                pool.close();
+                pool = null;
+            }
+        }
+    }
+
+    /** One PipeEcho JVM to start per invocation, ended after it outside the measured time. */
+    @State(Scope.Thread)
+    public static class Spawn {
+        List<String> echoCommand;
+        Process echo;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            echoCommand = echoCommand();
+        }
+
+        @TearDown(Level.Invocation)
+        public void end() throws Exception {
+            if (echo != null) {
+                echo.getOutputStream().close();
+                if (!echo.waitFor(10, TimeUnit.SECONDS)) {
+                    echo.destroyForcibly().waitFor();
+                }
+                echo = null;
+            }
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public int poolStartup(Startup s) {
+        s.pool = ProcessPool.builder().workers(s.n).build();
+        int ready = s.pool.workerPids().size();
+        if (ready != s.n) {
+            throw new IllegalStateException(ready + " workers ready, wanted " + s.n);
+        }
+        return ready;
+    }
+
+    /** One JVM from spawn to its first frame. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public int jvmStartup(Spawn s) throws IOException {
+        s.echo = new ProcessBuilder(s.echoCommand).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        DataInputStream in = new DataInputStream(s.echo.getInputStream());
+        int length = in.readInt();
+        if (length != 1 || in.readByte() != 0) {
+            throw new IllegalStateException("PipeEcho did not start");
+        }
+        return length;
+    }
+}

@@ -1,0 +1,105 @@
+package org.poolbench.pool;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+/**
+ * An AppCDS archive of the classes a worker loads (the pool's own, serialization, lambda deserialization), made once
+ * per java binary and class path by a training run, then mapped by every worker at start: it cuts a worker's
+ * spawn-to-first-result by about a sixth (docs/POOL.md).
+ *
+ * <p>CDS archives only classes from jar files, so the archive is made only for a class path of plain jars (such as
+ * {@code benchmarks.jar}); elsewhere workers start without one. A failed training run is not retried in this JVM.
+ * The archive lives in {@code java.io.tmpdir}; it is written to a temporary name and moved into place, so parallel
+ * pools and JVMs never see half an archive. If the JVM finds an archive stale, it ignores it and says so on stderr.
+ */
+final class ClassDataArchive {
+
+    private static final Map<String, Optional<Path>> KNOWN = new HashMap<>();
+
+    private ClassDataArchive() {
+    }
+
+    /** The archive for this java binary and class path, made now if needed; empty where none can be had. */
+    static synchronized Optional<Path> forClassPath(String java, String classPath) {
+        return KNOWN.computeIfAbsent(java + "\n" + classPath, k -> make(java, classPath));
+    }
+
+    private static Optional<Path> make(String java, String classPath) {
+        try {
+            List<Path> jars = new ArrayList<>();
+            for (String entry : classPath.split(File.pathSeparator)) {
+                Path p = Path.of(entry);
+                if (!entry.endsWith(".jar") || !Files.isRegularFile(p) || hasClassPathAttribute(p)) {
+                    return Optional.empty();
+                }
+                jars.add(p);
+            }
+            if (jars.isEmpty()) {
+                return Optional.empty();
+            }
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((java + "\n" + System.getProperty("java.vm.version") + "\n").getBytes(StandardCharsets.UTF_8));
+            for (Path jar : jars) {
+                sha.update((jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n"
+                        + Files.getLastModifiedTime(jar).toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"),
+                    "poolbench-cds-" + System.getProperty("user.name", "user"));
+            Path archive = dir.resolve(HexFormat.of().formatHex(sha.digest(), 0, 12) + ".jsa");
+            if (Files.isRegularFile(archive)) {
+                return Optional.of(archive);
+            }
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            List<String> cmd = new ArrayList<>(List.of(java));
+            cmd.addAll(ProcessPool.WorkerCommand.FLAGS);
+            cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + tmp, "-cp", classPath, PoolWorker.class.getName(),
+                    PoolWorker.TRAIN));
+            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            if (p.isAlive() || p.exitValue() != 0 || !Files.isRegularFile(tmp)) {
+                Files.deleteIfExists(tmp);
+                return Optional.empty();
+            }
+            try {
+                Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.deleteIfExists(tmp);
+                return Optional.empty();
+            }
+            return Optional.of(archive);
+        } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+            return Optional.empty(); // an optimisation only: workers start without it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** A jar whose manifest adds more class path (e.g. surefire's booter jar) may bring directories CDS refuses. */
+    private static boolean hasClassPathAttribute(Path jar) throws IOException {
+        try (JarFile f = new JarFile(jar.toFile())) {
+            return f.getManifest() != null && f.getManifest().getMainAttributes().getValue("Class-Path") != null;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.poolbench.pool;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The frame format and the value codec, without processes. */
+class WireTest {
+
+    private static DataInputStream stream(byte[] bytes) {
+        return new DataInputStream(new ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void aFrameRoundTripsAndACleanEndIsNull() throws IOException {
+        Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 8);
+        b.putLong(42);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        b.writeFrameTo(out);
+        DataInputStream in = stream(out.toByteArray());
+        Wire.Frame f = Wire.readFrame(in, "test");
+        assertEquals(Wire.RESULT, f.type());
+        assertEquals(42, f.in().getLong());
+        assertNull(Wire.readFrame(in, "test"));
+    }
+
+    @Test
+    void corruptLengthsFailClearlyWithoutAllocatingThem() {
+        byte[] text = "HELLO, world".getBytes(StandardCharsets.US_ASCII); // 0x48454C4C: more than 1 GiB
+        IOException e = assertThrows(Wire.ProtocolException.class, () -> Wire.readFrame(stream(text), "worker 7"));
+        assertTrue(e.getMessage().contains("corrupt frame from worker 7"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"HELL\""), e.getMessage());
+        assertThrows(Wire.ProtocolException.class, () -> Wire.readFrame(stream(new byte[] {-1, -1, -1, -1, 1}), "w"));
+        assertThrows(Wire.ProtocolException.class, () -> Wire.readFrame(stream(new byte[] {0, 0, 0, 0, 1}), "w"));
+        // a plausible length with too few bytes behind it: EOF, after allocating only what arrived
+        byte[] truncated = {0x3f, 0, 0, 0, Wire.RESULT, 1, 2, 3};
+        assertThrows(EOFException.class, () -> Wire.readFrame(stream(truncated), "w"));
+    }
+
+    @Test
+    void aCorruptCountIsRejectedNotAllocated() {
+        Wire.Buf b = new Wire.Buf(16);
+        b.put(Wire.T_LONG_LIST);
+        b.putInt(Integer.MAX_VALUE);
+        b.putLong(1);
+        assertThrows(IOException.class, () -> Wire.getColumn(new Wire.In(b.a, 0, b.n), null));
+        assertThrows(IOException.class, () -> Wire.getElements(new Wire.In(b.a, 0, b.n), null));
+    }
+
+    @Test
+    void homogeneousListsBecomePrimitiveColumnsAndMixedOnesObjects() throws IOException {
+        assertArrayEquals(new long[] {1, -2, Long.MAX_VALUE}, (long[]) column(List.of(1L, -2L, Long.MAX_VALUE)));
+        assertArrayEquals(new int[] {1, 2}, (int[]) column(List.of(1, 2)));
+        assertArrayEquals(new double[] {0.5, Double.NaN}, (double[]) column(List.of(0.5, Double.NaN)));
+        Object[] mixed = (Object[]) column(Arrays.asList(1L, 2, null, "x"));
+        assertEquals(Arrays.asList(1L, 2, null, "x"), Arrays.asList(mixed));
+        assertEquals(3L, Wire.columnElement(column(List.of(3L)), 0));
+    }
+
+    private static Object column(List<?> xs) throws IOException {
+        Wire.Buf b = new Wire.Buf(64);
+        Wire.putElements(b, xs, 0, xs.size());
+        Wire.In in = new Wire.In(b.a, 0, b.n);
+        Object column = Wire.getColumn(in, null);
+        assertEquals(b.n, in.p, "consumed exactly what was written");
+        return column;
+    }
+
+    @Test
+    void exceptionsTravelWithClassMessageTraceAndCauses() throws IOException {
+        Wire.Buf b = new Wire.Buf(64);
+        Exception original = new IllegalStateException("outer", new ArithmeticException("inner"));
+        Wire.putThrowable(b, original);
+        RemoteThrowable back = Wire.getThrowable(new Wire.In(b.a, 0, b.n));
+        assertEquals("java.lang.IllegalStateException: outer", back.toString());
+        assertEquals(frames(original.getStackTrace()), frames(back.getStackTrace()));
+        assertEquals("java.lang.ArithmeticException: inner", back.getCause().toString());
+    }
+
+    private static List<String> frames(StackTraceElement[] trace) {
+        return Arrays.stream(trace).map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":"
+                + f.getLineNumber() + ")").toList();
+    }
+
+    @Test
+    void theAllowListRejectsOtherClassesByName() throws IOException {
+        byte[] uri = Wire.serialize(java.net.URI.create("http://example.org/"));
+        Exception e = assertThrows(IOException.class,
+                () -> Wire.deserialize(uri, Wire.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*")));
+        assertTrue(e.getMessage().contains("java.net.URI is not on the pool's deserialization allow-list"),
+                e.getMessage());
+        assertInstanceOf(java.net.URI.class, assertDoesNotThrow(uri));
+    }
+
+    private static Object assertDoesNotThrow(byte[] bytes) {
+        try {
+            return Wire.deserialize(bytes, Wire.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";java.net.URI;!*"));
+        } catch (IOException | ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
