@@ -394,7 +394,8 @@ public final class Charts {
             int tasks = first.tasks();
             String latency = first.param("latencyMs");
             String title = "Download throughput vs concurrency";
-            XYChart c = chart(title, "concurrency (workers, log2 scale)", "throughput (files/s, log scale)");
+            XYChart c = chart(title, "concurrency: downloads in flight (workers, log scale)",
+                    "throughput (files/s, log scale)");
             Map<String, TreeMap<Integer, ResultRow>> byBackend = new TreeMap<>(BY_BACKEND);
             rows.forEach(r -> byBackend.computeIfAbsent(r.backend(), b -> new TreeMap<>()).putIfAbsent(r.workers(), r));
             double lo = Double.MAX_VALUE;
@@ -403,7 +404,7 @@ public final class Charts {
                 List<double[]> points = new ArrayList<>();
                 for (ResultRow r : e.getValue().values()) {
                     double perSecond = tasks / (micros(r) / 1e6);
-                    points.add(new double[] {log2(r.workers()), perSecond,
+                    points.add(new double[] {r.workers(), perSecond,
                             logSafeError(perSecond, perSecond * Units.relativeError(r))});
                     lo = Math.min(lo, perSecond);
                     hi = Math.max(hi, perSecond);
@@ -417,7 +418,7 @@ public final class Charts {
                 List<double[]> ideal = new ArrayList<>();
                 for (int w : concurrency) {
                     double y = tasks / (Math.ceil((double) tasks / w) * latencyMs / 1e3);
-                    ideal.add(new double[] {log2(w), y});
+                    ideal.add(new double[] {w, y});
                     hi = Math.max(hi, y);
                     lo = Math.min(lo, y);
                 }
@@ -432,9 +433,8 @@ public final class Charts {
                     .max(Comparator.comparingDouble(r -> tasks / micros(r))).orElse(null);
             if (best != null) {
                 double y = tasks / (micros(best) / 1e6);
-                XYSeries s = c.addSeries("no latency, " + best.backend() + " at c = " + best.workers()
-                                + ": what client + server manage",
-                        new double[] {log2(concurrency.first()), log2(concurrency.last())}, new double[] {y, y});
+                XYSeries s = c.addSeries("ceiling: no latency (c = " + best.workers() + ")",
+                        new double[] {concurrency.first(), concurrency.last()}, new double[] {y, y});
                 referenceStyle(s);
                 s.setLineStyle(IDEAL_LINE);
                 hi = Math.max(hi, y);
@@ -444,8 +444,9 @@ public final class Charts {
             XYStyler st = c.getStyler();
             st.setYAxisLogarithmic(true);
             st.setYAxisMin(Math.pow(10, Math.floor(Math.log10(lo)))).setYAxisMax(Math.pow(10, Math.ceil(Math.log10(hi * 1.5))));
-            st.setXAxisMin(Math.floor(log2(concurrency.first())) - 1).setXAxisMax(Math.ceil(log2(concurrency.last())) + 1);
-            st.setxAxisTickLabelsFormattingFunction(powerOfTwo(concurrency.first(), concurrency.last()));
+            // XChart's own log axis: its tick labels survive, where a formatting function on a transformed axis lost them
+            st.setXAxisLogarithmic(true);
+            st.setXAxisMin(concurrency.first() / 1.5).setXAxisMax(concurrency.last() * 1.5);
             st.setyAxisTickLabelsFormattingFunction(v -> number(v));
             String name = configs.size() == 1 ? "io-concurrency"
                     : "io-concurrency-" + fileName(Objects.toString(first.params(), "") + "-" + tasks);
@@ -624,9 +625,6 @@ public final class Charts {
         return maxMicros >= 1e7 ? 1e6 : maxMicros >= 1e4 ? 1e3 : 1;
     }
 
-    private static double log2(double v) {
-        return Math.log(v) / Math.log(2);
-    }
 
     private static Double parse(String s) {
         try {
@@ -640,11 +638,6 @@ public final class Charts {
         return Math.abs(v - Math.rint(v)) < 1e-9 ? Long.toString(Math.round(v)) : " ";
     }
 
-    /** Labels a log2 axis with the powers of two from {@code lo} to {@code hi}. */
-    private static Function<Double, String> powerOfTwo(int lo, int hi) {
-        return v -> Math.abs(v - Math.rint(v)) < 1e-9 && v >= 0 && (1L << Math.round(v)) >= lo
-                && (1L << Math.round(v)) <= hi ? Long.toString(1L << Math.round(v)) : " ";
-    }
 
     /** A number as a reader writes it: no trailing zeros, thousands grouped. */
     static String number(double v) {
