@@ -12,16 +12,22 @@ import java.util.Map;
  * @param benchmark the JMH include pattern, e.g. {@code ScalingBenchmark}
  * @param cores the CPUs this run is pinned to; also passed as the {@code cores} parameter, which the benchmark checks
  * @param params JMH {@code @Param} values, crossed by JMH
+ * @param methods benchmark methods the pattern selects
  */
-record JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params) {
+record JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params, int methods) {
 
     JmhInvocation {
         params = new LinkedHashMap<>(params);
     }
 
-    /** How many parameter combinations JMH will measure. */
+    /** An invocation of a pattern that selects one benchmark method. */
+    JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params) {
+        this(family, benchmark, cores, params, 1);
+    }
+
+    /** How many points JMH will measure: parameter combinations times benchmark methods (an upper bound). */
     int points() {
-        int n = 1;
+        int n = methods;
         for (List<String> values : params.values()) {
             n *= values.size();
         }

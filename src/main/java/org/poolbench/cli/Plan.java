@@ -47,8 +47,9 @@ final class Plan {
         if (families.contains("creation")) {
             List<Integer> sizes = workersOverride.isEmpty()
                     ? (profile == Profile.SMOKE || top == 1 ? List.of(top) : List.of(1, top)) : workersOverride;
+            // six methods; only the two pool methods take the workers parameter
             plan.invocations.add(new JmhInvocation("creation", "\\.CreationBenchmark\\.", top,
-                    params("cores", List.of(top), "workers", sizes)));
+                    params("cores", List.of(top), "workers", sizes), 4 / sizes.size() + 2));
         }
         if (families.contains("granularity")) {
             plan.granularity(profile, workloads, backends, top, workersOverride);
@@ -112,20 +113,23 @@ final class Plan {
 
     private void io(Profile profile, List<String> backends, int top) {
         List<Integer> concurrency = profile == Profile.SMOKE ? List.of(1, 16) : List.of(1, 4, 16, 64, 256);
+        // smoke: 32 files instead of 128, so the one-at-a-time point takes under a second per job
+        List<Integer> files = profile == Profile.SMOKE ? List.of(32) : List.of(128);
         int most = concurrency.get(concurrency.size() - 1);
         List<String> threads = only(backends, "thread-pool", "virtual-threads");
         if (!threads.isEmpty()) {
             invocations.add(new JmhInvocation("io", "\\.IoBenchmark\\.", top,
-                    params("backend", threads, "workers", concurrency, "cores", List.of(top))));
+                    params("backend", threads, "workers", concurrency, "cores", List.of(top), "tasks", files)));
             // the server's own ceiling: no latency, the most concurrency
             invocations.add(new JmhInvocation("io", "\\.IoBenchmark\\.", top,
                     params("backend", threads.subList(0, 1), "workers", List.of(most), "cores", List.of(top),
-                            "latencyMs", List.of(0))));
+                            "latencyMs", List.of(0), "tasks", files)));
         }
         if (backends.contains("process-pool")) {
             List<Integer> capped = concurrency.stream().filter(c -> c <= IO_PROCESS_CAP).toList();
             invocations.add(new JmhInvocation("io", "\\.IoBenchmark\\.", top,
-                    params("backend", List.of("process-pool"), "workers", capped, "cores", List.of(top))));
+                    params("backend", List.of("process-pool"), "workers", capped, "cores", List.of(top),
+                            "tasks", files)));
             for (int c : concurrency) {
                 if (c > IO_PROCESS_CAP) {
                     skip("io", "download", "download", "process-pool", top, c, "capped at " + IO_PROCESS_CAP

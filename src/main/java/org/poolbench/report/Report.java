@@ -105,7 +105,7 @@ public final class Report {
             boolean matched = r.workers() == null || r.workers().equals(r.cores()) || isSequential(r.backend());
             Double s = speedup(all, r);
             if (matched && s != null) {
-                speedups.computeIfAbsent(r.backend(), b -> new TreeMap<>()).putIfAbsent(r.cores(), s);
+                speedups.computeIfAbsent(seriesName(r, points), b -> new TreeMap<>()).putIfAbsent(r.cores(), s);
             }
         }
         int max = cores.isEmpty() ? 0 : cores.last();
@@ -214,7 +214,12 @@ public final class Report {
         List<ResultRow> timed = rows.stream().filter(r -> r.tasks() != null && r.workers() != null
                 && micros(r) != null).toList();
         Map<String, ResultRow> best = new TreeMap<>(BY_BACKEND);
+        List<ResultRow> ceiling = new ArrayList<>();
         for (ResultRow r : timed) {
+            if ("0".equals(r.param("latencyMs"))) {
+                ceiling.add(r); // no latency: the HTTP client and server's own ceiling, not a concurrency result
+                continue;
+            }
             best.merge(r.backend(), r, (a, b) -> filesPerSecond(b) > filesPerSecond(a) ? b : a);
         }
         String lesson = best.isEmpty() ? "" : "Best throughput: " + best.values().stream()
@@ -222,15 +227,23 @@ public final class Report {
                 .map(r -> r.backend() + " " + number(filesPerSecond(r)) + " files/s at " + r.workers() + " workers")
                 .collect(Collectors.joining(", ")) + ".";
         String latency = timed.isEmpty() ? null : timed.get(0).param("latencyMs");
-        if (latency != null) {
-            lesson += " Each request waits " + latency + " ms at the server.";
+        if (latency != null && !best.isEmpty()) {
+            lesson += " Each request waits " + best.values().iterator().next().param("latencyMs")
+                    + " ms at the server.";
+        }
+        ResultRow top = ceiling.stream().max(Comparator.comparingDouble(Report::filesPerSecond)).orElse(null);
+        if (top != null) {
+            lesson += " With no latency at all, " + top.backend() + " at " + top.workers() + " workers manages "
+                    + number(filesPerSecond(top)) + " files/s: the ceiling of this machine's HTTP client and server.";
         }
         List<List<String>> table = timed.stream().sorted(Comparator.comparing((ResultRow r) -> BackendStyle.order(r.backend()))
+                        .thenComparing(r -> -Double.parseDouble(Objects.requireNonNullElse(r.param("latencyMs"), "0")))
                         .thenComparing(ResultRow::workers))
                 .map(r -> List.of(r.backend(), Integer.toString(r.workers()), Integer.toString(r.tasks()),
+                        Objects.requireNonNullElse(r.param("latencyMs"), "") + " ms",
                         duration(micros(r)), number(filesPerSecond(r)))).toList();
         return new Section("I/O concurrency", "io-concurrency", lesson,
-                List.of("backend", "workers", "files", "time per job", "files/s"), table);
+                List.of("backend", "workers", "files", "latency", "time per job", "files/s"), table);
     }
 
     private static Section resource(List<ResultRow> rows) {
@@ -242,6 +255,13 @@ public final class Report {
                 .collect(Collectors.joining(", "));
         List<List<String>> table = rows.stream().map(r -> List.of(Objects.toString(r.backend(), ""),
                 Objects.toString(r.workers(), ""), number(r.score()) + " " + Objects.toString(r.unit(), ""))).toList();
+        ResultRow threads = largest.get("thread-pool");
+        ResultRow processes = largest.get("process-pool");
+        if (threads != null && processes != null && processes.workers() != null && processes.workers() > 0
+                && Objects.equals(threads.unit(), processes.unit())) {
+            lesson += ". A worker JVM costs about " + number((processes.score() - threads.score()) / processes.workers())
+                    + " " + processes.unit() + " more than a thread (process-pool minus thread-pool, per worker)";
+        }
         return new Section("Memory", "resource-memory", lesson.isEmpty() ? "" : "Peak memory: " + lesson + ".",
                 List.of("backend", "workers", "peak memory"), table);
     }
@@ -352,7 +372,18 @@ public final class Report {
     // ---------------------------------------------------------------- helpers
 
     private static final Comparator<String> BY_BACKEND = Comparator.comparingInt((String b) -> BackendStyle.order(
-            b.contains("\u0000") ? b.substring(b.indexOf('\u0000') + 1) : b)).thenComparing(Comparator.naturalOrder());
+            (b.contains("\u0000") ? b.substring(b.indexOf('\u0000') + 1) : b).split(",")[0]))
+            .thenComparing(Comparator.naturalOrder());
+
+    /** The backend, plus its chunk size where the same backend was measured with several (as the charts name it). */
+    private static String seriesName(ResultRow r, List<ResultRow> rows) {
+        long chunkSizes = rows.stream().filter(o -> Objects.equals(o.backend(), r.backend()))
+                .map(ResultRow::chunksize).distinct().count();
+        if (chunkSizes < 2 || r.chunksize() == null) {
+            return r.backend();
+        }
+        return r.backend() + ", chunksize " + (r.chunksize() == 0 ? "auto" : r.chunksize());
+    }
 
     private static Double speedup(List<ResultRow> all, ResultRow r) {
         ResultRow base = Speedups.baseline(all, r);
