@@ -433,12 +433,12 @@ def t_quantile_9995(df):
 
 def summarize(iteration_scores):
     """``(score, score_error)`` as JMH reports them: the mean of the iteration scores and the half-width of its 99.9 %
-    confidence interval (``None`` when there is a single iteration)."""
+    confidence interval (``None`` for fewer than three iterations, where JMH reports NaN too)."""
     n = len(iteration_scores)
     if n == 0:
         raise ValueError("no iterations")
     mean = statistics.fmean(iteration_scores)
-    if n == 1:
+    if n <= 2:
         return mean, None
     return mean, t_quantile_9995(n - 1) * statistics.stdev(iteration_scores) / math.sqrt(n)
 

@@ -309,6 +309,7 @@ class UnitTest(unittest.TestCase):
 
     def test_summarize_is_jmh_mean_and_99_9_percent_half_width(self):
         self.assertEqual((5.0, None), pb.summarize([5.0]))
+        self.assertEqual((1.5, None), pb.summarize([1.0, 2.0]))  # JMH: NaN below three iterations
         score, error = pb.summarize([1.0, 2.0, 3.0])
         self.assertEqual(2.0, score)
         self.assertAlmostEqual(31.5991 * 1.0 / math.sqrt(3), error, places=9)

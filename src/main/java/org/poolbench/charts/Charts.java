@@ -126,7 +126,8 @@ public final class Charts {
                     }
                     double rel = Math.hypot(Units.relativeError(r), base == null ? 0 : Units.relativeError(base));
                     points.add(new double[] {r.cores(), s, s * rel});
-                    maxY = Math.max(maxY, s + s * rel);
+                    // a two-iteration error bar can be 100× the value: never let it squash the chart
+                    maxY = Math.max(maxY, s + Math.min(s * rel, s * 0.5));
                 }
                 if (points.isEmpty()) {
                     continue;
