@@ -40,7 +40,9 @@ public final class Compare {
 
     /** The verdict on one point. */
     public enum Verdict {
-        FASTER("faster"), SLOWER("slower"), WITHIN_NOISE("within noise");
+        FASTER("faster"), SLOWER("slower"), WITHIN_NOISE("within noise"),
+        /** A run without an error estimate (fewer than three iterations, e.g. smoke): no verdict is possible. */
+        UNKNOWN("no error estimate");
 
         private final String text;
 
@@ -117,7 +119,8 @@ public final class Compare {
         double low = Math.max(0, tb - eb) / (ta + ea);
         double high = ta - ea > 0 ? (tb + eb) / (ta - ea) : Double.POSITIVE_INFINITY;
         boolean overlap = tb - eb <= ta + ea && ta - ea <= tb + eb;
-        Verdict v = overlap ? Verdict.WITHIN_NOISE : ratio < 1 ? Verdict.FASTER : Verdict.SLOWER;
+        Verdict v = a.scoreError() == null || b.scoreError() == null ? Verdict.UNKNOWN
+                : overlap ? Verdict.WITHIN_NOISE : ratio < 1 ? Verdict.FASTER : Verdict.SLOWER;
         return new Change(a, b, ratio, low, high, v);
     }
 
@@ -166,6 +169,10 @@ public final class Compare {
         sb.append(String.format(Locale.ROOT, "%d points: %d faster, %d slower, %d within noise; %d only in A, %d only in B%n",
                 changes.size(), counts.get(Verdict.FASTER), counts.get(Verdict.SLOWER),
                 counts.get(Verdict.WITHIN_NOISE), onlyA, onlyB));
+        if (counts.get(Verdict.UNKNOWN) > 0) {
+            sb.append(String.format(Locale.ROOT, "%d points have no error estimate (fewer than 3 iterations): "
+                    + "no verdict; use the quick or full profile to compare%n", counts.get(Verdict.UNKNOWN)));
+        }
         return sb.toString();
     }
 
@@ -237,11 +244,11 @@ public final class Compare {
                     pts.stream().mapToDouble(p -> p[2]).toArray());
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             Color color = v == Verdict.FASTER ? new Color(0x009E73) : v == Verdict.SLOWER ? new Color(0xD55E00)
-                    : new Color(0x888888);
+                    : v == Verdict.UNKNOWN ? new Color(0xBBBBBB) : new Color(0x888888);
             s.setMarkerColor(color);
             s.setLineColor(color);
             s.setMarker(v == Verdict.FASTER ? SeriesMarkers.TRIANGLE_DOWN : v == Verdict.SLOWER
-                    ? SeriesMarkers.TRIANGLE_UP : SeriesMarkers.CIRCLE);
+                    ? SeriesMarkers.TRIANGLE_UP : v == Verdict.UNKNOWN ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
         }
         int n = Math.max(1, sorted.size());
         XYSeries one = chart.addSeries("no change (ratio 1)", new double[] {0.5, n + 0.5}, new double[] {1, 1});

@@ -28,6 +28,9 @@ class CompareTest {
         assertEquals(Compare.Verdict.SLOWER, Compare.judge(row("x", "avgt", 100, 5.0), row("x", "avgt", 120, 5.0)).verdict());
         assertEquals(Compare.Verdict.WITHIN_NOISE,
                 Compare.judge(row("x", "avgt", 100, 5.0), row("x", "avgt", 108, 5.0)).verdict());
+        // Without an error estimate (two iterations) no change can be claimed, however large.
+        assertEquals(Compare.Verdict.UNKNOWN,
+                Compare.judge(row("x", "avgt", 100, null), row("x", "avgt", 50, 5.0)).verdict());
         // Throughput: higher is better, and the ratio is still a time ratio.
         Compare.Change thrpt = Compare.judge(row("x", "thrpt", 100, 1.0), row("x", "thrpt", 200, 1.0));
         assertEquals(Compare.Verdict.FASTER, thrpt.verdict());
