@@ -94,6 +94,7 @@ public final class ProcessPool implements AutoCloseable {
     private int pending;                  // chunks submitted and not finished; guarded by lock
     private int startFailures;            // consecutive workers that died before their handshake
     private int nextSlot;                 // where idleWorker() starts looking
+    private final java.util.ArrayDeque<Map.Entry<Chunk, RuntimeException>> deferred = new java.util.ArrayDeque<>();
     private RuntimeException brokenBy;
     private final Thread watchdog;
 
@@ -115,10 +116,12 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private ProcessPool start() {
+        List<Worker> started = new ArrayList<>(workers);
         lock.lock();
         try {
             for (int i = 0; i < workers; i++) {
                 slots[i] = spawn(i); // the JVMs boot in parallel; each reader thread waits for its handshake
+                started.add(slots[i]);
             }
         } catch (IOException e) {
             lock.unlock();
@@ -128,7 +131,7 @@ public final class ProcessPool implements AutoCloseable {
         lock.unlock();
         watchdog.start();
         try {
-            for (Worker w : snapshot()) {
+            for (Worker w : started) { // not snapshot(): a worker that died already has left its slot
                 w.ready.get(); // bounded: the watchdog kills a worker that misses the start timeout
             }
         } catch (ExecutionException e) {
@@ -372,7 +375,7 @@ public final class ProcessPool implements AutoCloseable {
                 }
             }
         } finally {
-            lock.unlock();
+            unlockAndDeliver();
         }
     }
 
@@ -449,7 +452,7 @@ public final class ProcessPool implements AutoCloseable {
                 queue.addFirst(c);
             }
         } finally {
-            lock.unlock();
+            unlockAndDeliver();
         }
     }
 
@@ -464,12 +467,26 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private void failChunk(Chunk c, RuntimeException error) {
+        if (lock.isHeldByCurrentThread()) { // never run a caller's callbacks (applyAsync) while holding our lock
+            deferred.addLast(Map.entry(c, error));
+            return;
+        }
         if (c.claim()) {
             try {
                 c.sink.failed(c, error);
             } finally {
                 chunkFinished();
             }
+        }
+    }
+
+    /** Unlocks, then delivers the failures decided while locked. */
+    private void unlockAndDeliver() {
+        List<Map.Entry<Chunk, RuntimeException>> out = List.copyOf(deferred);
+        deferred.clear();
+        lock.unlock();
+        for (Map.Entry<Chunk, RuntimeException> e : out) {
+            failChunk(e.getKey(), e.getValue());
         }
     }
 
@@ -536,7 +553,7 @@ public final class ProcessPool implements AutoCloseable {
                 }
             }
         } finally {
-            lock.unlock();
+            unlockAndDeliver();
         }
     }
 
@@ -673,7 +690,7 @@ public final class ProcessPool implements AutoCloseable {
             all = snapshot();
             idle.signalAll();
         } finally {
-            lock.unlock();
+            unlockAndDeliver();
         }
         all.forEach(w -> w.kill("the pool was terminated", false));
         reap(all, 5_000);

@@ -240,6 +240,19 @@ class ProcessPoolFaultTest {
     }
 
     @Test
+    void aCallbackOnAFailedFutureMayUseThePool() throws Exception {
+        try (ProcessPool pool = pool()) {
+            CompletableFuture<Long> died = pool.applyAsync(x -> {
+                Runtime.getRuntime().halt(9);
+                return x;
+            }, 1L);
+            // runs on the pool's thread that saw the death: it must not hold the pool's lock there
+            CompletableFuture<Long> next = died.handle((v, e) -> pool.apply(x -> x + 1, 41L));
+            assertEquals(42L, next.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void workersDieWithTheirParentEvenOnSigkill() throws Exception {
         String java = ProcessPool.WorkerCommand.javaBinary();
         Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
