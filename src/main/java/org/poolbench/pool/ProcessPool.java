@@ -73,6 +73,9 @@ public final class ProcessPool implements AutoCloseable {
     public static final String DEFAULT_ALLOWED_CLASSES =
             "java.lang.*;java.lang.invoke.SerializedLambda;java.math.*;java.util.*;java.time.*;org.poolbench.**";
 
+    /** The pool whose thread this is, on the pool's own threads: they must never wait for the pool. */
+    static final ThreadLocal<ProcessPool> OWNER = new ThreadLocal<>();
+
     private enum State { STARTING, RUNNING, CLOSING, SHUTDOWN, TERMINATED, BROKEN }
 
     private static final AtomicLong IDS = new AtomicLong();
@@ -107,7 +110,10 @@ public final class ProcessPool implements AutoCloseable {
         this.filter = Wire.filter(filterPattern);
         this.command = WorkerCommand.build(b.jvmArgs);
         this.slots = new Worker[workers];
-        this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(this::watch);
+        this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(() -> {
+            OWNER.set(this);
+            watch();
+        });
     }
 
     /** A builder with the defaults: as many workers as available processors, no recycling, no timeout. */
@@ -257,10 +263,15 @@ public final class ProcessPool implements AutoCloseable {
     /**
      * Runs {@code fn(x)} in a worker and waits for its result.
      *
+     * <p>This and the other waiting calls ({@code map}, {@code imap}, ..., {@code close}) throw
+     * {@link IllegalStateException} on the pool's own threads (a dependent action of an {@link #applyAsync} future),
+     * where they could wait for themselves.
+     *
      * @throws TaskFailedException if the task threw
      * @throws WorkerDiedException if the worker died while running it ({@link TaskTimeoutException} on a timeout)
      */
     public <T, R> R apply(SerializableFunction<T, R> fn, T x) {
+        checkNotPoolThread("apply");
         CompletableFuture<R> f = applyAsync(fn, x);
         try {
             awaitBriefly(f);
@@ -333,6 +344,7 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize, boolean unordered) {
+        checkNotPoolThread("map");
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(a, "xs");
         if (chunksize < 1) {
@@ -713,15 +725,10 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private void checkNotPoolThread(String what) {
-        Thread me = Thread.currentThread();
-        if (me == watchdog) {
-            throw new IllegalStateException(what + "() called from the pool's own thread");
-        }
-        for (Worker w : snapshot()) {
-            if (w.isPoolThread(me)) {
-                throw new IllegalStateException(what + "() called from the pool's own thread (a dependent action of"
-                        + " an applyAsync future?); run it on another executor, e.g. with thenRunAsync");
-            }
+        if (OWNER.get() == this) {
+            throw new IllegalStateException(what + "() called from the pool's own thread (a dependent action of an"
+                    + " applyAsync future?), where waiting would never end; use the ...Async methods of"
+                    + " CompletableFuture, or applyAsync");
         }
     }
 

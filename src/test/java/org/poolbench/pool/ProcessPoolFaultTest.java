@@ -246,9 +246,19 @@ class ProcessPoolFaultTest {
                 Runtime.getRuntime().halt(9);
                 return x;
             }, 1L);
-            // runs on the pool's thread that saw the death: it must not hold the pool's lock there
-            CompletableFuture<Long> next = died.handle((v, e) -> pool.apply(x -> x + 1, 41L));
+            // runs on the pool's thread that saw the death: it must not hold the pool's lock there, and may submit
+            CompletableFuture<Long> next = died.handle((v, e) -> pool.applyAsync(x -> x + 1, 41L))
+                    .thenCompose(f -> f);
             assertEquals(42L, next.get(30, TimeUnit.SECONDS));
+            // but waiting there could wait for itself: refused
+            CompletableFuture<Object> waited = pool.applyAsync(x -> x, 1L).handle((v, e) -> {
+                try {
+                    return pool.apply(x -> x, 2L);
+                } catch (IllegalStateException refused) {
+                    return refused;
+                }
+            });
+            assertInstanceOf(IllegalStateException.class, waited.get(30, TimeUnit.SECONDS));
         }
     }
 
@@ -270,7 +280,9 @@ class ProcessPoolFaultTest {
         }
         assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
         Set<Long> alive = PoolTesting.awaitGone(pids, Duration.ofSeconds(2));
+        String who = alive.stream().map(p -> ProcessHandle.of(p).map(h -> p + " " + h.info() + " parent "
+                + h.parent().map(ProcessHandle::pid)).orElse(p + " gone")).toList().toString();
         alive.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
-        assertEquals(Set.of(), alive, "workers outlived their SIGKILLed parent by 2 s");
+        assertEquals(Set.of(), alive, "workers outlived their SIGKILLed parent by 2 s: " + who);
     }
 }
