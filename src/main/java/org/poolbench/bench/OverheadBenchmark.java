@@ -26,8 +26,9 @@ import org.poolbench.pool.ProcessPool;
  * What the process pool costs on top of the pipes it runs on.
  *
  * roundTrip vs pipeFloor: one tiny task (square a long) through ProcessPool.apply, against the floor the machine
- * allows: one frame of the same format sent to a second JVM (PipeEcho) and read back. The pool adds its threads,
- * its encoding and its bookkeeping; expect it within about 2x the floor. Both are microseconds per op (avgt).
+ * allows: one frame of the same format sent to a second JVM (PipeEcho) and read back, waiting in a blocking read
+ * (pipeFloor) or yielding until the answer is there, as apply waits (pipeFloorYielding). The pool adds a hand-off
+ * between its threads, its encoding and its bookkeeping; expect it within about 2x the floor. Microseconds per op.
  *
  * mapSquares: ProcessPool.map(square) over 10^6 longs at CPython's auto chunksize (4 chunks per worker), in items
  * per second (one op = one item). Lists of Long travel as bare arrays of numbers, so this measures the pipe's
@@ -111,11 +112,26 @@ public class OverheadBenchmark {
         return r;
     }
 
-    /** One frame as big as an apply's request (a CHUNK of one long), echoed back and checked. */
+    /** One frame as big as an apply's request (a CHUNK of one long), echoed back and checked; blocking read. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public long pipeFloor(Warm w) throws IOException {
+        return echo(w, false);
+    }
+
+    /**
+     * The same, but waiting for the answer the way {@code apply} does: yielding the processor until bytes are there
+     * (up to 200 us), then a blocking read. Where thread wake-ups are slow this floor is lower than the blocking one.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public long pipeFloorYielding(Warm w) throws IOException {
+        return echo(w, true);
+    }
+
+    private static long echo(Warm w, boolean yielding) throws IOException {
         DataOutputStream echoOut = w.echoOut;
         DataInputStream echoIn = w.echoIn;
         long x = w.next++;
@@ -128,6 +144,12 @@ public class OverheadBenchmark {
         echoOut.writeInt(1);
         echoOut.writeLong(x);
         echoOut.flush();
+        if (yielding) {
+            long start = System.nanoTime();
+            while (echoIn.available() == 0 && System.nanoTime() - start < 200_000) {
+                Thread.yield();
+            }
+        }
         int length = echoIn.readInt();
         byte type = echoIn.readByte();
         long back = echoIn.readLong();

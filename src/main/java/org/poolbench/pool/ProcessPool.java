@@ -73,6 +73,9 @@ public final class ProcessPool implements AutoCloseable {
     public static final String DEFAULT_ALLOWED_CLASSES =
             "java.lang.*;java.lang.invoke.SerializedLambda;java.math.*;java.util.*;java.time.*;org.poolbench.**";
 
+    /** The pool whose thread this is, on the pool's own threads: they must never wait for the pool. */
+    static final ThreadLocal<ProcessPool> OWNER = new ThreadLocal<>();
+
     private enum State { STARTING, RUNNING, CLOSING, SHUTDOWN, TERMINATED, BROKEN }
 
     private static final AtomicLong IDS = new AtomicLong();
@@ -94,6 +97,7 @@ public final class ProcessPool implements AutoCloseable {
     private int pending;                  // chunks submitted and not finished; guarded by lock
     private int startFailures;            // consecutive workers that died before their handshake
     private int nextSlot;                 // where idleWorker() starts looking
+    private final java.util.ArrayDeque<Map.Entry<Chunk, RuntimeException>> deferred = new java.util.ArrayDeque<>();
     private RuntimeException brokenBy;
     private final Thread watchdog;
 
@@ -106,7 +110,10 @@ public final class ProcessPool implements AutoCloseable {
         this.filter = Wire.filter(filterPattern);
         this.command = WorkerCommand.build(b.jvmArgs);
         this.slots = new Worker[workers];
-        this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(this::watch);
+        this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(() -> {
+            OWNER.set(this);
+            watch();
+        });
     }
 
     /** A builder with the defaults: as many workers as available processors, no recycling, no timeout. */
@@ -115,10 +122,12 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private ProcessPool start() {
+        List<Worker> started = new ArrayList<>(workers);
         lock.lock();
         try {
             for (int i = 0; i < workers; i++) {
                 slots[i] = spawn(i); // the JVMs boot in parallel; each reader thread waits for its handshake
+                started.add(slots[i]);
             }
         } catch (IOException e) {
             lock.unlock();
@@ -128,7 +137,7 @@ public final class ProcessPool implements AutoCloseable {
         lock.unlock();
         watchdog.start();
         try {
-            for (Worker w : snapshot()) {
+            for (Worker w : started) { // not snapshot(): a worker that died already has left its slot
                 w.ready.get(); // bounded: the watchdog kills a worker that misses the start timeout
             }
         } catch (ExecutionException e) {
@@ -254,10 +263,15 @@ public final class ProcessPool implements AutoCloseable {
     /**
      * Runs {@code fn(x)} in a worker and waits for its result.
      *
+     * <p>This and the other waiting calls ({@code map}, {@code imap}, ..., {@code close}) throw
+     * {@link IllegalStateException} on the pool's own threads (a dependent action of an {@link #applyAsync} future),
+     * where they could wait for themselves.
+     *
      * @throws TaskFailedException if the task threw
      * @throws WorkerDiedException if the worker died while running it ({@link TaskTimeoutException} on a timeout)
      */
     public <T, R> R apply(SerializableFunction<T, R> fn, T x) {
+        checkNotPoolThread("apply");
         CompletableFuture<R> f = applyAsync(fn, x);
         try {
             awaitBriefly(f);
@@ -330,6 +344,7 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize, boolean unordered) {
+        checkNotPoolThread("map");
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(a, "xs");
         if (chunksize < 1) {
@@ -372,7 +387,7 @@ public final class ProcessPool implements AutoCloseable {
                 }
             }
         } finally {
-            lock.unlock();
+            unlockAndDeliver();
         }
     }
 
@@ -449,7 +464,7 @@ public final class ProcessPool implements AutoCloseable {
                 queue.addFirst(c);
             }
         } finally {
-            lock.unlock();
+            unlockAndDeliver();
         }
     }
 
@@ -464,12 +479,26 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private void failChunk(Chunk c, RuntimeException error) {
+        if (lock.isHeldByCurrentThread()) { // never run a caller's callbacks (applyAsync) while holding our lock
+            deferred.addLast(Map.entry(c, error));
+            return;
+        }
         if (c.claim()) {
             try {
                 c.sink.failed(c, error);
             } finally {
                 chunkFinished();
             }
+        }
+    }
+
+    /** Unlocks, then delivers the failures decided while locked. */
+    private void unlockAndDeliver() {
+        List<Map.Entry<Chunk, RuntimeException>> out = List.copyOf(deferred);
+        deferred.clear();
+        lock.unlock();
+        for (Map.Entry<Chunk, RuntimeException> e : out) {
+            failChunk(e.getKey(), e.getValue());
         }
     }
 
@@ -536,7 +565,7 @@ public final class ProcessPool implements AutoCloseable {
                 }
             }
         } finally {
-            lock.unlock();
+            unlockAndDeliver();
         }
     }
 
@@ -673,7 +702,7 @@ public final class ProcessPool implements AutoCloseable {
             all = snapshot();
             idle.signalAll();
         } finally {
-            lock.unlock();
+            unlockAndDeliver();
         }
         all.forEach(w -> w.kill("the pool was terminated", false));
         reap(all, 5_000);
@@ -696,15 +725,10 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private void checkNotPoolThread(String what) {
-        Thread me = Thread.currentThread();
-        if (me == watchdog) {
-            throw new IllegalStateException(what + "() called from the pool's own thread");
-        }
-        for (Worker w : snapshot()) {
-            if (w.isPoolThread(me)) {
-                throw new IllegalStateException(what + "() called from the pool's own thread (a dependent action of"
-                        + " an applyAsync future?); run it on another executor, e.g. with thenRunAsync");
-            }
+        if (OWNER.get() == this) {
+            throw new IllegalStateException(what + "() called from the pool's own thread (a dependent action of an"
+                    + " applyAsync future?), where waiting would never end; use the ...Async methods of"
+                    + " CompletableFuture, or applyAsync");
         }
     }
 

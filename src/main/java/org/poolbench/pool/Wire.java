@@ -80,8 +80,8 @@ final class Wire {
             return b;
         }
 
-        void ensure(int more) {
-            long need = (long) n + more;
+        void ensure(long more) {
+            long need = n + more;
             if (need > a.length) {
                 if (need > Integer.MAX_VALUE - 16) {
                     throw new IllegalArgumentException("frame too large: more than " + Integer.MAX_VALUE + " bytes");
@@ -273,55 +273,64 @@ final class Wire {
 
     private static void putElements(Buf b, List<?> xs, int from, int to, int depth) throws IOException {
         int k = to - from;
-        Class<?> common = k > 0 && xs.get(from) != null ? xs.get(from).getClass() : null;
-        if (common == Long.class || common == Integer.class || common == Double.class) {
-            for (int i = from + 1; i < to; i++) {
-                Object x = xs.get(i);
-                if (x == null || x.getClass() != common) {
-                    common = null;
-                    break;
-                }
-            }
-        } else {
-            common = null;
-        }
-        if (common == Long.class) {
+        Object first = k > 0 ? xs.get(from) : null;
+        // Optimistic: encode as a bare array of numbers in one pass, and start over generically at the first misfit.
+        int mark = b.n;
+        boolean bare = true;
+        if (first instanceof Long) {
             b.put(T_LONG_LIST);
             b.putInt(k);
-            b.ensure(8 * k);
-            for (int i = from; i < to; i++) {
-                LONG.set(b.a, b.n, (long) (Long) xs.get(i));
-                b.n += 8;
+            b.ensure(8L * k);
+            for (int i = from; i < to && bare; i++) {
+                if (xs.get(i) instanceof Long v) {
+                    LONG.set(b.a, b.n, (long) v);
+                    b.n += 8;
+                } else {
+                    bare = false;
+                }
             }
-        } else if (common == Integer.class) {
+        } else if (first instanceof Integer) {
             b.put(T_INT_LIST);
             b.putInt(k);
-            b.ensure(4 * k);
-            for (int i = from; i < to; i++) {
-                INT.set(b.a, b.n, (int) (Integer) xs.get(i));
-                b.n += 4;
+            b.ensure(4L * k);
+            for (int i = from; i < to && bare; i++) {
+                if (xs.get(i) instanceof Integer v) {
+                    INT.set(b.a, b.n, (int) v);
+                    b.n += 4;
+                } else {
+                    bare = false;
+                }
             }
-        } else if (common == Double.class) {
+        } else if (first instanceof Double) {
             b.put(T_DOUBLE_LIST);
             b.putInt(k);
-            b.ensure(8 * k);
-            for (int i = from; i < to; i++) {
-                LONG.set(b.a, b.n, Double.doubleToRawLongBits((Double) xs.get(i)));
-                b.n += 8;
+            b.ensure(8L * k);
+            for (int i = from; i < to && bare; i++) {
+                if (xs.get(i) instanceof Double v) {
+                    LONG.set(b.a, b.n, Double.doubleToRawLongBits(v));
+                    b.n += 8;
+                } else {
+                    bare = false;
+                }
             }
         } else {
-            b.put(T_LIST);
-            b.putInt(k);
-            for (int i = from; i < to; i++) {
-                if (depth > 0) {
-                    put(b, xs.get(i), depth + 1);
-                    continue;
-                }
-                try {
-                    put(b, xs.get(i), depth + 1);
-                } catch (IOException | RuntimeException | StackOverflowError e) {
-                    throw new ElementException(i, xs.get(i), e);
-                }
+            bare = false;
+        }
+        if (bare) {
+            return;
+        }
+        b.n = mark;
+        b.put(T_LIST);
+        b.putInt(k);
+        for (int i = from; i < to; i++) {
+            if (depth > 0) {
+                put(b, xs.get(i), depth + 1);
+                continue;
+            }
+            try {
+                put(b, xs.get(i), depth + 1);
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+                throw new ElementException(i, xs.get(i), e);
             }
         }
     }
@@ -474,7 +483,7 @@ final class Wire {
         } else if (v instanceof long[] x) {
             b.put(T_LONGS);
             b.putInt(x.length);
-            b.ensure(8 * x.length);
+            b.ensure(8L * x.length);
             for (long e : x) {
                 LONG.set(b.a, b.n, e);
                 b.n += 8;
@@ -482,7 +491,7 @@ final class Wire {
         } else if (v instanceof int[] x) {
             b.put(T_INTS);
             b.putInt(x.length);
-            b.ensure(4 * x.length);
+            b.ensure(4L * x.length);
             for (int e : x) {
                 INT.set(b.a, b.n, e);
                 b.n += 4;
@@ -490,7 +499,7 @@ final class Wire {
         } else if (v instanceof double[] x) {
             b.put(T_DOUBLES);
             b.putInt(x.length);
-            b.ensure(8 * x.length);
+            b.ensure(8L * x.length);
             for (double e : x) {
                 LONG.set(b.a, b.n, Double.doubleToRawLongBits(e));
                 b.n += 8;

@@ -76,7 +76,10 @@ final class Worker {
     }
 
     private Thread thread(String role, Runnable body) {
-        return Thread.ofPlatform().daemon().name("poolbench-worker-" + pid + "-" + role).unstarted(body);
+        return Thread.ofPlatform().daemon().name("poolbench-worker-" + pid + "-" + role).unstarted(() -> {
+            ProcessPool.OWNER.set(pool);
+            body.run();
+        });
     }
 
     /** Sends INIT (it waits in the pipe while the JVM boots) and starts reading. */
@@ -89,10 +92,6 @@ final class Worker {
         out.flush();
         drainer.start();
         reader.start();
-    }
-
-    boolean isPoolThread(Thread t) {
-        return t == reader || t == writer || t == drainer;
     }
 
     // ---- reader -------------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +22,7 @@ final class PoolTesting {
     /** Pids of every live descendant of this JVM that runs the pool's worker class. */
     static Set<Long> liveWorkers() {
         return ProcessHandle.current().descendants()
-                .filter(ProcessHandle::isAlive)
+                .filter(p -> running(p.pid()))
                 .filter(p -> p.info().commandLine().map(c -> c.contains(PoolWorker.class.getName())).orElse(true))
                 .map(ProcessHandle::pid)
                 .collect(Collectors.toSet());
@@ -30,13 +32,29 @@ final class PoolTesting {
     static Set<Long> awaitGone(List<Long> pids, Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
-            Set<Long> alive = pids.stream()
-                    .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                    .collect(Collectors.toSet());
+            Set<Long> alive = pids.stream().filter(PoolTesting::running).collect(Collectors.toSet());
             if (alive.isEmpty() || System.nanoTime() > deadline) {
                 return alive;
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * True if the process exists and is not a zombie. {@code ProcessHandle.isAlive()} is also true for a zombie: a
+     * process that has exited but whose status its parent has not collected yet. An orphaned worker's new parent is
+     * init (here a VM agent) and may collect late; the worker is gone all the same.
+     */
+    static boolean running(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int close = stat.lastIndexOf(')'); // the command name may contain anything, even ") "
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            return Files.exists(Path.of("/proc", Long.toString(pid))) || !Files.isDirectory(Path.of("/proc"));
         }
     }
 

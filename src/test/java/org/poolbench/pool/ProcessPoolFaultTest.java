@@ -240,6 +240,29 @@ class ProcessPoolFaultTest {
     }
 
     @Test
+    void aCallbackOnAFailedFutureMayUseThePool() throws Exception {
+        try (ProcessPool pool = pool()) {
+            CompletableFuture<Long> died = pool.applyAsync(x -> {
+                Runtime.getRuntime().halt(9);
+                return x;
+            }, 1L);
+            // runs on the pool's thread that saw the death: it must not hold the pool's lock there, and may submit
+            CompletableFuture<Long> next = died.handle((v, e) -> pool.applyAsync(x -> x + 1, 41L))
+                    .thenCompose(f -> f);
+            assertEquals(42L, next.get(30, TimeUnit.SECONDS));
+            // but waiting there could wait for itself: refused
+            CompletableFuture<Object> waited = pool.applyAsync(x -> x, 1L).handle((v, e) -> {
+                try {
+                    return pool.apply(x -> x, 2L);
+                } catch (IllegalStateException refused) {
+                    return refused;
+                }
+            });
+            assertInstanceOf(IllegalStateException.class, waited.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void workersDieWithTheirParentEvenOnSigkill() throws Exception {
         String java = ProcessPool.WorkerCommand.javaBinary();
         Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
@@ -257,7 +280,10 @@ class ProcessPoolFaultTest {
         }
         assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
         Set<Long> alive = PoolTesting.awaitGone(pids, Duration.ofSeconds(2));
+        String who = alive.stream().map(p -> ProcessHandle.of(p).map(h -> p + " " + h.info() + " parent "
+                + h.parent().map(ProcessHandle::pid)).orElse(p + " gone")).toList().toString();
+        // a zombie (exited, not yet collected by its new parent) counts as gone: see PoolTesting.running
         alive.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
-        assertEquals(Set.of(), alive, "workers outlived their SIGKILLed parent by 2 s");
+        assertEquals(Set.of(), alive, "workers outlived their SIGKILLed parent by 2 s: " + who);
     }
 }

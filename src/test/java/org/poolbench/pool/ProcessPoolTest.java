@@ -59,8 +59,9 @@ class ProcessPoolTest {
     }
 
     @AfterEach
-    void workersSurvived() {
+    void workersSurvivedAndNoOtherIsLeft() {
         assertEquals(pids, pool.workerPids(), "no test here should cost a worker");
+        assertEquals(Set.copyOf(pids), PoolTesting.liveWorkers(), "worker processes besides the shared pool's");
     }
 
     @AfterAll

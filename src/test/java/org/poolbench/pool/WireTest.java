@@ -15,9 +15,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The frame format and the value codec, without processes. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class WireTest {
 
     private static DataInputStream stream(byte[] bytes) {

@@ -1,0 +1,41 @@
+package org.poolbench.pool;
+
+import java.util.Arrays;
+
+/**
+ * The distribution of {@code apply} round trips, for docs/POOL.md (JMH reports means; on a shared machine the
+ * median and the fastest tenth say more). Not a unit test; run by hand, e.g. with {@code -Dpoolbench.spinNanos=0}
+ * to see what parking at once costs:
+ *
+ * <pre>
+ * java -cp target/benchmarks.jar:target/test-classes org.poolbench.pool.RoundTripProbe 2
+ * </pre>
+ */
+final class RoundTripProbe {
+    private RoundTripProbe() {
+    }
+
+    static long square(long x) {
+        return x * x;
+    }
+
+    public static void main(String[] args) {
+        try (ProcessPool pool = ProcessPool.builder().workers(Integer.parseInt(args[0])).build()) {
+            for (int round = 0; round < 5; round++) {
+                long[] t = new long[20_000];
+                for (int i = 0; i < t.length; i++) {
+                    long t0 = System.nanoTime();
+                    long r = pool.apply(RoundTripProbe::square, (long) i);
+                    t[i] = System.nanoTime() - t0;
+                    if (r != (long) i * i) {
+                        throw new IllegalStateException("apply(square, " + i + ") returned " + r);
+                    }
+                }
+                Arrays.sort(t);
+                System.out.printf("round %d: p10 %.1f  median %.1f  p90 %.1f  p99 %.1f us%n", round,
+                        t[t.length / 10] / 1e3, t[t.length / 2] / 1e3, t[t.length * 9 / 10] / 1e3,
+                        t[t.length * 99 / 100] / 1e3);
+            }
+        }
+    }
+}
