@@ -80,8 +80,9 @@ final class PoolWorker {
         ObjectInputFilter base = ObjectInputFilter.Config.createFilter(i.getString());
         ObjectInputFilter filter = Wire.filter(base, null);
         int cacheCapacity = i.getInt();
+        long parent = i.getLong();
 
-        watchParent(err);
+        watchParent(parent, err);
 
         // Mirrors the parent's per-worker LRU: same capacity, same sequence of puts and gets, so the same evictions.
         Map<Long, Object> functions = new LinkedHashMap<>(16, 0.75f, true) {
@@ -130,22 +131,22 @@ final class PoolWorker {
     /**
      * Halts when the parent is gone. Between tasks the main thread sees EOF on stdin; while a task runs, this thread
      * notices within {@link #PARENT_POLL_MILLIS} that the parent process ended (SIGKILL included: we are reparented).
-     * Reading stdin here instead would cost every task a hand-off between threads.
+     * Reading stdin here instead would cost every task a hand-off between threads. The parent's pid comes from the
+     * parent (in INIT), not from asking who our parent is now: by the time we ask, it may already be init.
      */
-    private static void watchParent(PrintStream err) {
-        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+    private static void watchParent(long parent, PrintStream err) {
         Thread t = new Thread(() -> {
             while (true) {
-                try {
-                    Thread.sleep(PARENT_POLL_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
                 ProcessHandle now = ProcessHandle.current().parent().orElse(null);
                 if (now == null || now.pid() != parent || !now.isAlive()) {
                     err.println("poolbench worker: parent " + parent + " is gone; exiting");
                     err.flush();
                     Runtime.getRuntime().halt(0);
+                }
+                try {
+                    Thread.sleep(PARENT_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
                 }
             }
         }, "poolbench-worker-parent-watch");

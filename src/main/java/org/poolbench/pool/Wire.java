@@ -41,7 +41,7 @@ final class Wire {
     static final int MAX_FRAME = 1 << 30;
 
     // parent -> worker
-    static final byte INIT = 1;    // [int protocol][string serial filter][int fn cache capacity]
+    static final byte INIT = 1;    // [int protocol][string serial filter][int fn cache capacity][long parent pid]
     static final byte DEFINE = 2;  // [long fn id][string its own or capturing class][bytes serialized function]
     static final byte CHUNK = 3;   // [long chunk id][long fn id][byte arity][elements (arity 2: two element lists)]
     // worker -> parent

@@ -88,6 +88,7 @@ final class Worker {
         init.putInt(Wire.PROTOCOL);
         init.putString(filterPattern);
         init.putInt(FN_CACHE);
+        init.putLong(ProcessHandle.current().pid());
         init.writeFrameTo(out);
         out.flush();
         drainer.start();

@@ -224,41 +224,53 @@ class ProcessPoolFaultTest {
         assertTrue(e.getMessage().contains("NoSuchFlagForPoolbench"), e.getMessage());
     }
 
+    /** A task that waits (bounded) for {@code release} to exist: its future is surely incomplete until then. */
+    private static CompletableFuture<Integer> gated(ProcessPool pool, Path dir) {
+        String started = dir.resolve("started").toString();
+        String release = dir.resolve("release").toString();
+        return pool.applyAsync(x -> ProcessPoolTest.awaitRelease(x, started, release), 1);
+    }
+
     @Test
-    void callbacksOnThePoolsThreadCannotDeadlockClose() throws Exception {
+    void waitingOnThePoolsOwnThreadIsRefusedNotDeadlocked(@TempDir Path dir) throws Exception {
         try (ProcessPool pool = pool()) {
-            CompletableFuture<Object> outcome = pool.applyAsync(x -> x, 1).handle((v, err) -> {
-                try {
-                    pool.close();
-                    return "closed";
-                } catch (IllegalStateException e) {
-                    return e;
-                }
-            });
-            assertInstanceOf(IllegalStateException.class, outcome.get(30, TimeUnit.SECONDS));
+            CompletableFuture<Integer> gate = gated(pool, dir);
+            // attached before the task can finish, so these run on the pool's reader thread when it does
+            CompletableFuture<Object> closed = gate.handle((v, e) -> refused(pool::close));
+            CompletableFuture<Object> applied = gate.handle((v, e) -> refused(() -> pool.apply(x -> x, 2L)));
+            CompletableFuture<Object> mapped = gate.handle((v, e) -> refused(() -> pool.map(x -> x, List.of(1))));
+            Files.writeString(dir.resolve("release"), "go");
+            // Wait on the dependents, not on gate: a thread waiting in gate.get() may run gate's dependents itself.
+            assertInstanceOf(IllegalStateException.class, closed.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, applied.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, mapped.get(30, TimeUnit.SECONDS));
+            assertEquals(-1, gate.getNow(0));
+            assertEquals(List.of(3), pool.map(x -> x + 1, List.of(2)));
+        }
+    }
+
+    private static Object refused(Runnable call) {
+        try {
+            call.run();
+            return "not refused";
+        } catch (IllegalStateException e) {
+            return e;
         }
     }
 
     @Test
-    void aCallbackOnAFailedFutureMayUseThePool() throws Exception {
+    void aCallbackOnAFailedFutureMaySubmitToThePool() throws Exception {
         try (ProcessPool pool = pool()) {
             CompletableFuture<Long> died = pool.applyAsync(x -> {
                 Runtime.getRuntime().halt(9);
                 return x;
             }, 1L);
-            // runs on the pool's thread that saw the death: it must not hold the pool's lock there, and may submit
+            // may run on the pool's thread that saw the death: the pool's lock must not be held there
             CompletableFuture<Long> next = died.handle((v, e) -> pool.applyAsync(x -> x + 1, 41L))
                     .thenCompose(f -> f);
             assertEquals(42L, next.get(30, TimeUnit.SECONDS));
-            // but waiting there could wait for itself: refused
-            CompletableFuture<Object> waited = pool.applyAsync(x -> x, 1L).handle((v, e) -> {
-                try {
-                    return pool.apply(x -> x, 2L);
-                } catch (IllegalStateException refused) {
-                    return refused;
-                }
-            });
-            assertInstanceOf(IllegalStateException.class, waited.get(30, TimeUnit.SECONDS));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> died.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(WorkerDiedException.class, e.getCause());
         }
     }
 

@@ -102,6 +102,7 @@ final class StartupFlagsProbe {
             init.putInt(Wire.PROTOCOL);
             init.putString(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*");
             init.putInt(8);
+            init.putLong(ProcessHandle.current().pid());
             init.writeFrameTo(out);
             SerializableFunction<Integer, Integer> bits = n -> factorial(n).bitLength();
             Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, 1024);
