@@ -40,9 +40,9 @@ py-process-pool-executor    ``ProcessPoolExecutor(w).map(task, inputs)``      1 
 Pools are created once per point, before the warm-up, and closed after it (JMH's ``@Setup(Level.Trial)``).
 
 *Left out by design:* ``squares`` with the three backends that schedule one number at a time (thread pool, process
-pool at chunksize 1, ``ProcessPoolExecutor``) is written as a ``skipped`` row in the smoke and quick profiles:
+pool at chunksize 1, ``ProcessPoolExecutor``) is written as a ``skipped`` row in every profile:
 a million one-number messages take about 20 s (threads) to 3 min (``ProcessPoolExecutor``) per job on 2 cores,
-and a point needs at least (warm-up + measurement iterations) jobs. The full profile measures them. The granularity
+and a point needs at least (warm-up + measurement iterations) jobs: hours in the full profile. The granularity
 family measures the same per-task cost directly (100! takes about a microsecond).
 
 creation (``CreationBenchmark``, ``us/op``, at the highest k): ``pyThread`` is ``threading.Thread`` start + join;
@@ -146,7 +146,7 @@ class Profile:
 
 PROFILES = {
     "smoke": Profile("smoke", 1, 1, 0.5, 2, 0.5),
-    "quick": Profile("quick", 1, 2, 1.0, 5, 1.0),
+    "quick": Profile("quick", 1, 1, 1.0, 5, 1.0),
     "full": Profile("full", 3, 5, 2.0, 10, 2.0),
 }
 

@@ -179,16 +179,16 @@ public class OverheadBenchmark {
     /** A pool to build per invocation, closed after it outside the measured time. */
     @State(Scope.Thread)
     public static class Startup {
-        /** Workers in the pool; "N" means {@link Runtime#availableProcessors()}. */
-        @Param({"1", "2", "N"})
-        public String workers;
+        /** Workers in the pool; 0 means {@link Runtime#availableProcessors()} (run-bench.sh passes the number). */
+        @Param({"1", "2", "0"})
+        public int workers;
 
         int n;
         ProcessPool pool;
 
         @Setup(Level.Trial)
         public void setUp() {
-            n = workers.equals("N") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(workers);
+            n = workers == 0 ? Runtime.getRuntime().availableProcessors() : workers;
         }
 
         @TearDown(Level.Invocation)

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.util.List;
+import org.poolbench.results.ResultRow;
 
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -89,5 +90,18 @@ public record BackendStyle(String backend, Color color, Marker marker, boolean d
                 g.setColor(c);
             }
         };
+    }
+
+    /**
+     * The name a row's series goes by in charts and tables: its backend, plus its chunk size where {@code rows} hold
+     * the same backend at several chunk sizes (CPython's {@code Pool.map} with its own chunks and with chunksize 1).
+     */
+    public static String seriesName(ResultRow r, List<ResultRow> rows) {
+        long chunkSizes = rows.stream().filter(o -> java.util.Objects.equals(o.backend(), r.backend()))
+                .map(ResultRow::chunksize).distinct().count();
+        if (chunkSizes < 2 || r.chunksize() == null) {
+            return r.backend();
+        }
+        return r.backend() + ", chunksize " + (r.chunksize() == 0 ? "auto" : r.chunksize());
     }
 }

@@ -103,7 +103,7 @@ public final class Charts {
         Map<String, Map<Double, TreeMap<Integer, ResultRow>>> series = new TreeMap<>(BY_BACKEND);
         for (ResultRow r : rows) {
             double factor = isSequential(r.backend()) || r.workers() == null ? 1 : (double) r.workers() / r.cores();
-            series.computeIfAbsent(seriesName(r, rows), b -> new TreeMap<>())
+            series.computeIfAbsent(BackendStyle.seriesName(r, rows), b -> new TreeMap<>())
                     .computeIfAbsent(factor, f -> new TreeMap<>()).putIfAbsent(r.cores(), r);
         }
         XYChart c = chart("Speedup vs cores: " + workload, "cores available to the JVM",
@@ -157,18 +157,6 @@ public final class Charts {
 
     // ---------------------------------------------------------------- creation
 
-    /**
-     * The backend's name, plus its chunk size where the same backend was measured with several (CPython's
-     * {@code Pool.map} with its default chunks and with chunksize 1).
-     */
-    private static String seriesName(ResultRow r, List<ResultRow> rows) {
-        long chunkSizes = rows.stream().filter(o -> Objects.equals(o.backend(), r.backend()))
-                .map(ResultRow::chunksize).distinct().count();
-        if (chunkSizes < 2 || r.chunksize() == null) {
-            return r.backend();
-        }
-        return r.backend() + ", chunksize " + (r.chunksize() == 0 ? "auto" : r.chunksize());
-    }
 
     private static Figure creation(List<ResultRow> family, Map<String, String> env) {
         List<ResultRow> rows = family.stream().filter(r -> micros(r) != null)

@@ -11,14 +11,15 @@ import org.poolbench.results.ResultRow;
  * (recorded as {@code skipped} rows, so a reader sees them missing on purpose).
  *
  * <p>Scaling pins each invocation to k cores and uses k workers (as many workers as cores), and at the machine's
- * full core count also 2k workers (4k too in {@code full}), so oversubscription shows. {@code sequential} runs with
+ * full core count also 2k workers (for thread-pool, virtual-threads and process-pool in {@code quick}; 2k and 4k for
+ * every backend in {@code full}), so oversubscription shows. {@code sequential} runs with
  * one worker at each core count: its flat line checks that pinning changes nothing but the cores. The other families
  * run at the machine's full core count.
  */
 final class Plan {
 
     /** The families a run can measure, in the order they run. */
-    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "io", "resource");
+    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "io", "overhead", "resource");
 
     /** The most worker JVMs the io family starts: each is a whole JVM (tens of MB), and 2 cores cannot use more. */
     static final int IO_PROCESS_CAP = 16;
@@ -57,6 +58,16 @@ final class Plan {
         if (families.contains("io") && workloads.contains("download")) {
             plan.io(profile, backends, top);
         }
+        if (families.contains("overhead") && backends.contains("process-pool")) {
+            if (profile == Profile.SMOKE) { // the two round trips only: start-up is in creation, map in scaling
+                plan.invocations.add(new JmhInvocation("overhead", "\\.OverheadBenchmark\\.(roundTrip|pipeFloor)$",
+                        top, params()));
+            } else {
+                List<Integer> sizes = top == 1 ? List.of(1) : List.of(1, top);
+                plan.invocations.add(new JmhInvocation("overhead", "\\.OverheadBenchmark\\.", top,
+                        params("workers", sizes), (5 + 2 * sizes.size() - 1) / sizes.size())); // 5 methods + poolStartup
+            }
+        }
         if (families.contains("resource")) {
             String workload = workloads.contains("factorial") ? "factorial" : workloads.get(0);
             for (String b : backends) {
@@ -78,13 +89,27 @@ final class Plan {
                         params("workload", workloads, "backend", List.of("sequential"), "workers", List.of(1),
                                 "cores", List.of(k))));
             }
-            if (!parallel.isEmpty()) {
-                List<Integer> workers = !workersOverride.isEmpty() ? workersOverride
-                        : k != top || profile == Profile.SMOKE ? List.of(k)
-                        : profile == Profile.QUICK ? List.of(k, 2 * k)
-                        : List.of(k, 2 * k, 4 * k);
+            if (parallel.isEmpty()) {
+                continue;
+            }
+            if (!workersOverride.isEmpty() || k != top || profile == Profile.SMOKE) {
+                List<Integer> workers = workersOverride.isEmpty() ? List.of(k) : workersOverride;
                 invocations.add(new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
                         params("workload", workloads, "backend", parallel, "workers", workers, "cores", List.of(k))));
+            } else if (profile == Profile.FULL) {
+                invocations.add(new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
+                        params("workload", workloads, "backend", parallel, "workers", List.of(k, 2 * k, 4 * k),
+                                "cores", List.of(k))));
+            } else {
+                // quick: oversubscribe only the three kinds of worker (platform thread, virtual thread, process)
+                invocations.add(new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
+                        params("workload", workloads, "backend", parallel, "workers", List.of(k), "cores", List.of(k))));
+                List<String> kinds = only(parallel, "thread-pool", "virtual-threads", "process-pool");
+                if (!kinds.isEmpty()) {
+                    invocations.add(new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
+                            params("workload", workloads, "backend", kinds, "workers", List.of(2 * k),
+                                    "cores", List.of(k))));
+                }
             }
         }
     }

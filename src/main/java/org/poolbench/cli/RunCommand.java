@@ -170,7 +170,14 @@ final class RunCommand implements Callable<Integer> {
                     + "match nothing?); see " + runDir.resolve("jmh.log"));
             return 1;
         }
-        List<ResultRow> rows = new ArrayList<>(JobFacts.complete(measured));
+        int top = coreList.get(coreList.size() - 1);
+        List<ResultRow> rows = new ArrayList<>();
+        for (ResultRow r : JobFacts.complete(measured)) {
+            // the overhead family has no cores parameter; it ran pinned to the top core count like every family
+            rows.add(r.cores() != null ? r : new ResultRow(r.runId(), r.family(), r.benchmark(), r.workload(),
+                    r.backend(), top, r.workers(), r.taskSize(), r.chunksize(), r.tasks(), r.mode(), r.score(),
+                    r.scoreError(), r.unit(), r.speedup(), r.efficiency(), r.status(), r.note(), r.params()));
+        }
         rows.addAll(extra);
         rows = Speedups.fill(rows);
         if (rows.isEmpty()) {

@@ -105,7 +105,7 @@ public final class Report {
             boolean matched = r.workers() == null || r.workers().equals(r.cores()) || isSequential(r.backend());
             Double s = speedup(all, r);
             if (matched && s != null) {
-                speedups.computeIfAbsent(seriesName(r, points), b -> new TreeMap<>()).putIfAbsent(r.cores(), s);
+                speedups.computeIfAbsent(BackendStyle.seriesName(r, points), b -> new TreeMap<>()).putIfAbsent(r.cores(), s);
             }
         }
         int max = cores.isEmpty() ? 0 : cores.last();
@@ -375,15 +375,6 @@ public final class Report {
             (b.contains("\u0000") ? b.substring(b.indexOf('\u0000') + 1) : b).split(",")[0]))
             .thenComparing(Comparator.naturalOrder());
 
-    /** The backend, plus its chunk size where the same backend was measured with several (as the charts name it). */
-    private static String seriesName(ResultRow r, List<ResultRow> rows) {
-        long chunkSizes = rows.stream().filter(o -> Objects.equals(o.backend(), r.backend()))
-                .map(ResultRow::chunksize).distinct().count();
-        if (chunkSizes < 2 || r.chunksize() == null) {
-            return r.backend();
-        }
-        return r.backend() + ", chunksize " + (r.chunksize() == 0 ? "auto" : r.chunksize());
-    }
 
     private static Double speedup(List<ResultRow> all, ResultRow r) {
         ResultRow base = Speedups.baseline(all, r);

@@ -22,7 +22,7 @@ public final class Squares implements Workload<Long, Long> {
             throw new IllegalArgumentException("squares needs a positive count, got " + count);
         }
         this.count = count;
-        this.inputs = List.copyOf(new Range(count));
+        this.inputs = List.copyOf(new Numbers(count, false));
     }
 
     /** The task. */
@@ -47,37 +47,23 @@ public final class Squares implements Workload<Long, Long> {
 
     @Override
     public List<Long> expected() {
-        return new AbstractSquares(count);
+        return new Numbers(count, true);
     }
 
-    private static final class Range extends AbstractList<Long> implements RandomAccess {
+    /** 0, 1, …, size-1, or their squares, computed on demand: a million boxed longs need not sit in memory. */
+    private static final class Numbers extends AbstractList<Long> implements RandomAccess {
         private final int size;
+        private final boolean squared;
 
-        Range(int size) {
+        Numbers(int size, boolean squared) {
             this.size = size;
+            this.squared = squared;
         }
 
         @Override
         public Long get(int i) {
-            return (long) i;
-        }
-
-        @Override
-        public int size() {
-            return size;
-        }
-    }
-
-    private static final class AbstractSquares extends AbstractList<Long> implements RandomAccess {
-        private final int size;
-
-        AbstractSquares(int size) {
-            this.size = size;
-        }
-
-        @Override
-        public Long get(int i) {
-            return (long) i * i;
+            java.util.Objects.checkIndex(i, size);
+            return squared ? (long) i * i : (long) i;
         }
 
         @Override

@@ -15,10 +15,12 @@ class PlanTest {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 4,
                 List.of(1, 2, 4), List.of());
         List<JmhInvocation> inv = plan.invocations;
-        assertEquals(6, inv.size()); // sequential + parallel at each of 1, 2, 4 cores
+        assertEquals(7, inv.size()); // sequential + parallel at each of 1, 2, 4 cores, + oversubscribed at 4
         assertEquals(List.of("1"), inv.get(1).params().get("workers"));
         assertEquals(List.of("2"), inv.get(3).params().get("workers"));
-        assertEquals(List.of("4", "8"), inv.get(5).params().get("workers"));
+        assertEquals(List.of("4"), inv.get(5).params().get("workers"));
+        assertEquals(List.of("8"), inv.get(6).params().get("workers"));
+        assertEquals(List.of("thread-pool", "virtual-threads", "process-pool"), inv.get(6).params().get("backend"));
         for (JmhInvocation i : inv) {
             assertEquals(List.of(String.valueOf(i.cores())), i.params().get("cores"), "cores param is checked");
         }
