@@ -354,15 +354,16 @@ public final class Charts {
         Integer workers = mostCommon(rows, ResultRow::workers);
         Integer tasks = (Integer) key.get(2);
         String auto = "";
-        if (workers != null && tasks != null && workers > 0) {
-            int a = (tasks + 4 * workers - 1) / (4 * workers);
+        int a = workers != null && tasks != null && workers > 0 ? (tasks + 4 * workers - 1) / (4 * workers) : -1;
+        if (a >= minChunk && a <= maxChunk) { // mark the automatic chunk size only where the sweep reaches it
             c.addAnnotation(new AnnotationLine(a, true, false));
             c.addAnnotation(new AnnotationText("auto = ⌈tasks / (4 × workers)⌉ = " + a, a, hi * 1.2, false));
             auto = " Vertical line: the automatic chunksize.";
         }
         return new Figure("granularity-chunksize", c, caption(env, rows,
-                tasks + " tasks of size " + key.get(1) + " per job" + (workers == null ? "" : ", " + workers
-                        + " workers") + "." + auto));
+                tasks + " tasks" + (key.get(1) == null ? "" : " of size " + key.get(1)) + " per job"
+                        + (workers == null ? "" : ", " + workers + " workers") + "."
+                        + (a > 0 && auto.isEmpty() ? " The automatic chunksize would be " + a + "." : auto)));
     }
 
     // ---------------------------------------------------------------- io
