@@ -41,9 +41,7 @@ public final class JobFacts {
                 case "io" -> workload = "download";
                 default -> { }
             }
-            out.add(new ResultRow(r.runId(), r.family(), r.benchmark(), workload, r.backend(), r.cores(), r.workers(),
-                    r.taskSize(), r.chunksize(), tasks, r.mode(), r.score(), r.scoreError(), r.unit(), r.speedup(),
-                    r.efficiency(), r.status(), r.note(), r.params()));
+            out.add(r.toBuilder().workload(workload).tasks(tasks).build());
         }
         return out;
     }

@@ -4,7 +4,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.util.List;
-import org.poolbench.results.ResultRow;
 
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -29,8 +28,9 @@ public record BackendStyle(String backend, Color color, Marker marker, boolean d
     private static final Color VERMILLION = new Color(0xD55E00);
     private static final Color PURPLE = new Color(0xCC79A7);
     private static final Color GREY = new Color(0x666666);
+    private static final Color BROWN = new Color(0x8C6D31);
 
-    /** Every known backend, in the order legends and tables list them. */
+    /** Every known backend's look (their order is {@code analysis.BackendOrder}'s). */
     public static final List<BackendStyle> ALL = List.of(
             new BackendStyle("sequential", BLACK, SeriesMarkers.CIRCLE, false),
             new BackendStyle("thread-pool", BLUE, SeriesMarkers.SQUARE, false),
@@ -39,10 +39,14 @@ public record BackendStyle(String backend, Color color, Marker marker, boolean d
             new BackendStyle("thread-per-task", ORANGE, SeriesMarkers.TRIANGLE_DOWN, false),
             new BackendStyle("process-pool", VERMILLION, SeriesMarkers.DIAMOND, false),
             new BackendStyle("process-per-task", PURPLE, SeriesMarkers.CROSS, false),
+            new BackendStyle("cluster", BROWN, SeriesMarkers.RECTANGLE, false),
             new BackendStyle("py-sequential", GREY, SeriesMarkers.OVAL, true),
             new BackendStyle("py-thread-pool", BLUE, SeriesMarkers.PLUS, true),
             new BackendStyle("py-process-pool", VERMILLION, SeriesMarkers.RECTANGLE, true),
             new BackendStyle("py-process-pool-executor", PURPLE, SeriesMarkers.TRIANGLE_DOWN, true));
+
+    /** Points that belong to no backend. */
+    static final BackendStyle NEUTRAL = new BackendStyle("", new Color(0x222222), SeriesMarkers.DIAMOND, false);
 
     /** Solid line of a backend's series. */
     static final BasicStroke SOLID = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND);
@@ -63,16 +67,6 @@ public record BackendStyle(String backend, Color color, Marker marker, boolean d
         return new BackendStyle(backend, GREY, SeriesMarkers.PLUS, false);
     }
 
-    /** Position of {@code backend} in {@link #ALL} (unknown ones last), for sorting. */
-    public static int order(String backend) {
-        for (int i = 0; i < ALL.size(); i++) {
-            if (ALL.get(i).backend.equals(backend)) {
-                return i;
-            }
-        }
-        return ALL.size();
-    }
-
     /** The line this backend is drawn with. */
     BasicStroke stroke() {
         return dashed ? DASHED : SOLID;
@@ -90,18 +84,5 @@ public record BackendStyle(String backend, Color color, Marker marker, boolean d
                 g.setColor(c);
             }
         };
-    }
-
-    /**
-     * The name a row's series goes by in charts and tables: its backend, plus its chunk size where {@code rows} hold
-     * the same backend at several chunk sizes (CPython's {@code Pool.map} with its own chunks and with chunksize 1).
-     */
-    public static String seriesName(ResultRow r, List<ResultRow> rows) {
-        long chunkSizes = rows.stream().filter(o -> java.util.Objects.equals(o.backend(), r.backend()))
-                .map(ResultRow::chunksize).distinct().count();
-        if (chunkSizes < 2 || r.chunksize() == null) {
-            return r.backend();
-        }
-        return r.backend() + ", chunksize " + (r.chunksize() == 0 ? "auto" : r.chunksize());
     }
 }

@@ -3,18 +3,25 @@ package org.poolbench.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
-import org.poolbench.report.Compare;
+import org.poolbench.analysis.Comparison;
+import org.poolbench.charts.Charts;
+import org.poolbench.report.CompareReport;
+import org.poolbench.results.ResultRow;
+import org.poolbench.results.ResultsCsv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code compare <runA> <runB>}: for every point both runs measured, the time ratio B/A with an interval and a verdict
- * (faster, slower, within noise); a table on the terminal, and compare.csv plus a chart in a new folder.
+ * {@code compare <runA> <runB>}: for every point both runs measured, the time ratio B/A with an interval, a test of
+ * significance and a verdict (faster, slower, no change); a table on the terminal, and compare.csv, compare.md and
+ * a chart in a new folder.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Compare two runs point by point: ratio B/A, interval, verdict.")
+        description = "Compare two runs point by point: ratio B/A, interval, p-value, verdict.")
 final class CompareCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_A", description = "The baseline: a results/<run-id> folder or CSV.")
@@ -31,6 +38,10 @@ final class CompareCommand implements Callable<Integer> {
             description = "Parent of the default output folder (default: ${DEFAULT-VALUE}).")
     Path chartsDir;
 
+    @Option(names = "--noise-threshold", paramLabel = "FRACTION", defaultValue = "0.05",
+            description = "Changes smaller than this are 'no change' (default: ${DEFAULT-VALUE}, i.e. 5 %%).")
+    double threshold;
+
     @Override
     public Integer call() throws IOException {
         for (Path p : new Path[] {a, b}) {
@@ -38,12 +49,26 @@ final class CompareCommand implements Callable<Integer> {
                 throw new UsageError("'" + p + "' does not exist; expected a results/<run-id> folder or a results.csv");
             }
         }
-        Path dir = out != null ? out : ChartsCommand.freshDir(chartsDir,
-                "compare-" + name(a) + "-vs-" + name(b));
-        String table = Compare.compare(a, b, dir);
-        System.out.print(table.endsWith("\n") ? table : table + "\n");
+        if (!(threshold >= 0 && threshold < 1)) {
+            throw new UsageError("--noise-threshold: " + threshold + " is not a fraction; expected e.g. 0.05 for 5 %");
+        }
+        List<ResultRow> rowsA = ResultsCsv.read(csv(a));
+        List<ResultRow> rowsB = ResultsCsv.read(csv(b));
+        Comparison c = Comparison.of(label(rowsA, a), rowsA, null, label(rowsB, b), rowsB, null, threshold);
+        Path dir = out != null ? out : ChartsCommand.freshDir(chartsDir, "compare-" + name(a) + "-vs-" + name(b));
+        CompareReport.write(c, dir);
+        Charts.draw(c, dir);
+        System.out.print(CompareReport.terminal(c));
         System.out.println("compare: " + dir);
         return 0;
+    }
+
+    private static Path csv(Path run) {
+        return Files.isDirectory(run) ? run.resolve("results.csv") : run;
+    }
+
+    private static String label(List<ResultRow> rows, Path run) {
+        return rows.stream().map(ResultRow::runId).filter(Objects::nonNull).findFirst().orElse(name(run));
     }
 
     private static String name(Path p) {

@@ -170,8 +170,8 @@ final class Plan {
 
     private void skip(String family, String benchmark, String workload, String backend, int cores, Integer workers,
             String why) {
-        skipped.add(new ResultRow(null, family, benchmark, workload, backend, cores, workers, null, null, null, null,
-                null, null, null, null, null, ResultRow.SKIPPED, why, null));
+        skipped.add(ResultRow.builder().family(family).benchmark(benchmark).workload(workload).backend(backend)
+                .cores(cores).workers(workers).status(ResultRow.SKIPPED).note(why).build());
     }
 
     /** The total number of JMH points. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.poolbench.analysis.Analysis;
 import org.poolbench.charts.Charts;
 import org.poolbench.report.Report;
 import org.poolbench.results.ResultRow;
@@ -43,8 +44,9 @@ final class ReportCommand implements Callable<Integer> {
         Path dir = out != null ? out : chartsDir.resolve(rows.get(0).runId());
         Files.createDirectories(dir);
         // the report embeds the charts, so draw them (again) from the same rows first
-        List<Path> charts = Charts.drawAll(rows, env, dir);
-        List<Path> written = Report.write(rows, env, dir);
+        Analysis analysis = Analysis.of(rows, env);
+        List<Path> charts = Charts.drawAll(analysis, dir);
+        List<Path> written = Report.write(analysis, dir);
         System.out.println("charts:  " + dir + " (" + charts.size() + " files)");
         written.forEach(p -> System.out.println("report:  " + p));
         return 0;

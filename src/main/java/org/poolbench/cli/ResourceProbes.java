@@ -62,9 +62,9 @@ final class ResourceProbes {
             }
             double mb = Long.parseLong(m.group(1)) / 1024.0;
             int processes = Integer.parseInt(m.group(2));
-            rows.add(new ResultRow(runId, "resource", "peakRss", probe.get(0), probe.get(1), cores,
-                    Integer.parseInt(probe.get(2)), null, null, null, "peak", mb, null, "MB", null, null,
-                    ResultRow.OK, null, "processes=" + processes + ";jobs=" + JOBS));
+            rows.add(ResultRow.builder().runId(runId).family("resource").benchmark("peakRss").workload(probe.get(0))
+                    .backend(probe.get(1)).cores(cores).workers(Integer.parseInt(probe.get(2))).mode("peak").score(mb)
+                    .unit("MB").status(ResultRow.OK).params("processes=" + processes + ";jobs=" + JOBS).build());
         }
         return rows;
     }

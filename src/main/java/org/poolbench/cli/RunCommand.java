@@ -1,7 +1,6 @@
 package org.poolbench.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.poolbench.backend.Backends;
 import org.poolbench.bench.JobFacts;
+import org.poolbench.analysis.Analysis;
 import org.poolbench.charts.Charts;
 import org.poolbench.report.Report;
 import org.poolbench.results.Environment;
@@ -70,9 +70,54 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan and its time estimate, run nothing.")
     boolean dryRun;
 
+    /** What a run needs once its arguments are checked: the plan, and where the CPython baseline comes from. */
+    private record Setup(Profile profile, List<String> jmhArgs, List<String> families, List<String> workloads,
+                         Cpus cpus, List<Integer> cores, Plan plan, Optional<PythonBaseline> python) {
+    }
+
+    /** A run under way: its id, folders and environment, and the rows gathered besides JMH's. */
+    private record Run(String id, Path dir, Path chartDir, Map<String, String> env, List<ResultRow> extra) {
+    }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintStream out = System.out;
+        Setup setup = plan();
+        if (dryRun) {
+            setup.plan().invocations.forEach(inv -> System.out.println("  " + inv.describe()));
+            setup.plan().probes.forEach(p -> System.out.println("  resource, " + String.join(" ", p)));
+            return 0;
+        }
+        Path java = javaBinary();
+        Path jar = ownJar();
+        Run run = start(setup);
+        try {
+            measure(setup, run, java, jar);
+            baseline(setup, run);
+            probes(setup, run, java, jar);
+        } catch (IOException e) {
+            System.err.println("poolbench run: " + e.getMessage());
+            System.err.println("poolbench run: run " + run.id() + " failed; its log is " + run.dir().resolve("jmh.log"));
+            return 1;
+        }
+        List<ResultRow> rows = convert(setup, run);
+        if (rows.isEmpty()) {
+            System.err.println("poolbench run: JMH wrote no results (is the JDK older than 21, or did the filter "
+                    + "match nothing?); see " + run.dir().resolve("jmh.log"));
+            return 1;
+        }
+        Path csv = run.dir().resolve("results.csv");
+        ResultsCsv.write(csv, rows);
+        Analysis analysis = Analysis.of(rows, run.env());
+        List<Path> charts = Charts.drawAll(analysis, run.chartDir());
+        List<Path> report = Report.write(analysis, run.chartDir());
+        System.out.println("results: " + csv + " (" + rows.size() + " rows)");
+        System.out.println("charts:  " + run.chartDir() + " (" + charts.size() + " files)");
+        report.forEach(p -> System.out.println("report:  " + p));
+        return 0;
+    }
+
+    /** Checks every argument (a bad one is a {@link UsageError}: nothing is written), builds the plan, prints it. */
+    private Setup plan() {
         String profileName = positional.isEmpty() || positional.get(0).startsWith("-") ? "quick" : positional.get(0);
         List<String> jmhArgs = positional.isEmpty() ? List.of()
                 : positional.subList(profileName.equals(positional.get(0)) ? 1 : 0, positional.size());
@@ -86,11 +131,25 @@ final class RunCommand implements Callable<Integer> {
         List<String> workloadList = choose("--workloads", workloads, Workloads.NAMES);
         List<String> backendList = choose("--backends", backends, Backends.names());
         List<Integer> workerList = workers == null ? List.of() : Main.positiveInts("--workers", workers);
-
         Cpus cpus = Cpus.detect();
-        List<Integer> coreList;
+        List<Integer> coreList = coreCounts(profile, cpus);
+        Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList);
+        boolean pythonFamilies = familyList.stream().anyMatch(PythonBaseline.FAMILIES::contains);
+        Optional<PythonBaseline> python = noPython || !pythonFamilies
+                ? Optional.empty() : PythonBaseline.find(Path.of("").toAbsolutePath(), System.out);
+        double estimate = JmhLauncher.estimateSeconds(profile, plan.invocations)
+                + ResourceProbes.SECONDS * plan.probes.size()
+                + (python.isPresent() ? PythonBaseline.estimateSeconds(profile) : 0);
+        System.out.printf("poolbench %s profile on %d cores (scaling pinned to %s): %d JMH runs, %d points, %d resource "
+                        + "probes%s; estimated %s%n", profile.id(), cpus.count(), coreList, plan.invocations.size(),
+                plan.points(), plan.probes.size(), python.isPresent() ? ", CPython baseline" : "",
+                JmhLauncher.hms(estimate));
+        return new Setup(profile, jmhArgs, familyList, workloadList, cpus, coreList, plan, python);
+    }
+
+    private List<Integer> coreCounts(Profile profile, Cpus cpus) {
         if (cores != null) {
-            coreList = Main.positiveInts("--cores", cores);
+            List<Integer> coreList = Main.positiveInts("--cores", cores);
             for (int k : coreList) {
                 if (k > cpus.count()) {
                     throw new UsageError("--cores: " + k + " is more than the " + cpus.count()
@@ -101,99 +160,74 @@ final class RunCommand implements Callable<Integer> {
                             + cpus.count() + " is possible here");
                 }
             }
-        } else if (cpus.canPin()) {
-            coreList = profile.coreCounts(cpus.count());
-        } else {
-            out.println("note: taskset not found, so every run uses all " + cpus.count()
-                    + " cores (install util-linux for per-core scaling)");
-            coreList = List.of(cpus.count());
+            return coreList;
         }
-
-        Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList);
-        boolean pythonFamilies = familyList.stream().anyMatch(PythonBaseline.FAMILIES::contains);
-        Optional<PythonBaseline> python = noPython || !pythonFamilies
-                ? Optional.empty() : PythonBaseline.find(Path.of("").toAbsolutePath(), out);
-        double estimate = JmhLauncher.estimateSeconds(profile, plan.invocations)
-                + ResourceProbes.SECONDS * plan.probes.size()
-                + (python.isPresent() ? PythonBaseline.estimateSeconds(profile) : 0);
-        out.printf("poolbench %s profile on %d cores (scaling pinned to %s): %d JMH runs, %d points, %d resource "
-                        + "probes%s; estimated %s%n", profile.id(), cpus.count(), coreList, plan.invocations.size(),
-                plan.points(), plan.probes.size(), python.isPresent() ? ", CPython baseline" : "",
-                JmhLauncher.hms(estimate));
-        if (dryRun) {
-            plan.invocations.forEach(inv -> out.println("  " + inv.describe()));
-            plan.probes.forEach(p -> out.println("  resource, " + String.join(" ", p)));
-            return 0;
+        if (cpus.canPin()) {
+            return profile.coreCounts(cpus.count());
         }
+        System.out.println("note: taskset not found, so every run uses all " + cpus.count()
+                + " cores (install util-linux for per-core scaling)");
+        return List.of(cpus.count());
+    }
 
-        Path java = javaBinary();
-        Path jar = ownJar();
-        JmhLauncher launcher = new JmhLauncher(java, jar, cpus, profile, jmhArgs, out);
-        Instant start = Instant.now();
+    /** Creates the run's folder and writes its environment.csv. */
+    private Run start(Setup s) throws IOException {
         String runId = RunId.next(resultsDir);
         Path runDir = Files.createDirectories(resultsDir.resolve(runId));
-        Path chartDir = chartsDir.resolve(runId);
-        Map<String, String> env = new LinkedHashMap<>(Environment.capture(runId, profile.id(), start));
-        env.put("forks", String.valueOf(profile.forks));
-        env.put("warmup", profile.warmupIterations + " x " + profile.warmupMillis + " ms");
-        env.put("measurement", profile.iterations + " x " + profile.iterationMillis + " ms");
-        env.put("cores_measured", coreList.toString().replaceAll("[\\[\\] ]", ""));
-        env.put("pinning", cpus.canPin() ? "taskset" : "none");
-        env.put("jmh_extra_args", String.join(" ", jmhArgs));
+        Map<String, String> env = new LinkedHashMap<>(Environment.capture(runId, s.profile().id(), Instant.now()));
+        env.put("forks", String.valueOf(s.profile().forks));
+        env.put("warmup", s.profile().warmupIterations + " x " + s.profile().warmupMillis + " ms");
+        env.put("measurement", s.profile().iterations + " x " + s.profile().iterationMillis + " ms");
+        env.put("cores_measured", s.cores().toString().replaceAll("[\\[\\] ]", ""));
+        env.put("pinning", s.cpus().canPin() ? "taskset" : "none");
+        env.put("jmh_extra_args", String.join(" ", s.jmhArgs()));
         Environment.write(runDir.resolve("environment.csv"), env);
-        out.println("run " + runId + ": writing " + runDir);
+        System.out.println("run " + runId + ": writing " + runDir);
+        return new Run(runId, runDir, chartsDir.resolve(runId), env, new ArrayList<>());
+    }
 
-        Path jmhJson = runDir.resolve("jmh.json");
-        List<ResultRow> extra = new ArrayList<>();
-        try {
-            if (!plan.invocations.isEmpty()) {
-                launcher.run(plan.invocations, jmhJson, runDir.resolve("jmh.log"));
-            }
-            if (python.isPresent()) {
-                extra.addAll(python.get().run(runId, profile, familyList, workloadList, coreList, runDir, env));
-                Environment.write(runDir.resolve("environment.csv"), env);
-            }
-            extra.addAll(new ResourceProbes(java, jar, cpus.count(), out).run(plan.probes, runId));
-        } catch (IOException e) {
-            System.err.println("poolbench run: " + e.getMessage());
-            System.err.println("poolbench run: run " + runId + " failed; its log is " + runDir.resolve("jmh.log"));
-            return 1;
+    /** Runs the plan's JMH invocations into jmh.json and jmh.log. */
+    private void measure(Setup s, Run run, Path java, Path jar) throws IOException, InterruptedException {
+        if (!s.plan().invocations.isEmpty()) {
+            new JmhLauncher(java, jar, s.cpus(), s.profile(), s.jmhArgs(), System.out)
+                    .run(s.plan().invocations, run.dir().resolve("jmh.json"), run.dir().resolve("jmh.log"));
         }
-        for (ResultRow r : plan.skipped) {
-            extra.add(new ResultRow(runId, r.family(), r.benchmark(), r.workload(), r.backend(), r.cores(),
-                    r.workers(), r.taskSize(), r.chunksize(), r.tasks(), r.mode(), r.score(), r.scoreError(),
-                    r.unit(), r.speedup(), r.efficiency(), r.status(), r.note(), r.params()));
+    }
+
+    /** The CPython baseline's rows, when python3 is there and not left out. */
+    private void baseline(Setup s, Run run) throws IOException, InterruptedException {
+        if (s.python().isPresent()) {
+            run.extra().addAll(s.python().get().run(run.id(), s.profile(), s.families(), s.workloads(), s.cores(),
+                    run.dir(), run.env()));
+            Environment.write(run.dir().resolve("environment.csv"), run.env());
         }
-        List<ResultRow> measured = Files.exists(jmhJson) ? JmhJson.convert(jmhJson, runId) : List.of();
-        if (measured.isEmpty() && !plan.invocations.isEmpty()) {
-            System.err.println("poolbench run: JMH wrote no results (is the JDK older than 21, or did the filter "
-                    + "match nothing?); see " + runDir.resolve("jmh.log"));
-            return 1;
+    }
+
+    /** Peak memory per backend, one fresh JVM each. */
+    private void probes(Setup s, Run run, Path java, Path jar) throws IOException, InterruptedException {
+        run.extra().addAll(new ResourceProbes(java, jar, s.cpus().count(), System.out).run(s.plan().probes, run.id()));
+    }
+
+    /**
+     * jmh.json → rows, completed with what the benchmarks know (workload, tasks) and the cores the overhead family
+     * ran on, plus the baseline's, the probes' and the skipped rows, with speedups filled: what results.csv holds.
+     * Empty when JMH was asked to measure and wrote nothing.
+     */
+    private List<ResultRow> convert(Setup s, Run run) throws IOException {
+        Path jmhJson = run.dir().resolve("jmh.json");
+        List<ResultRow> measured = Files.exists(jmhJson) ? JmhJson.convert(jmhJson, run.id()) : List.of();
+        if (measured.isEmpty() && !s.plan().invocations.isEmpty()) {
+            return List.of();
         }
-        int top = coreList.get(coreList.size() - 1);
+        int top = s.cores().get(s.cores().size() - 1);
         List<ResultRow> rows = new ArrayList<>();
         for (ResultRow r : JobFacts.complete(measured)) {
             // the overhead family has no cores parameter; it ran pinned to the top core count like every family
-            rows.add(r.cores() != null ? r : new ResultRow(r.runId(), r.family(), r.benchmark(), r.workload(),
-                    r.backend(), top, r.workers(), r.taskSize(), r.chunksize(), r.tasks(), r.mode(), r.score(),
-                    r.scoreError(), r.unit(), r.speedup(), r.efficiency(), r.status(), r.note(), r.params()));
+            rows.add(r.cores() != null ? r : r.toBuilder().cores(top).build());
         }
-        rows.addAll(extra);
-        rows = Speedups.fill(rows);
-        if (rows.isEmpty()) {
-            System.err.println("poolbench run: JMH wrote no results (is the JDK older than 21, or did the filter "
-                    + "match nothing?); see " + runDir.resolve("jmh.log"));
-            return 1;
-        }
-        Path csv = runDir.resolve("results.csv");
-        ResultsCsv.write(csv, rows);
-        Files.createDirectories(chartDir);
-        List<Path> charts = Charts.drawAll(rows, env, chartDir);
-        List<Path> report = Report.write(rows, env, chartDir);
-        out.println("results: " + csv + " (" + rows.size() + " rows)");
-        out.println("charts:  " + chartDir + " (" + charts.size() + " files)");
-        report.forEach(p -> out.println("report:  " + p));
-        return 0;
+        rows.addAll(run.extra());
+        s.plan().skipped.forEach(r -> rows.add(r.toBuilder().runId(run.id()).build()));
+        return Speedups.fill(rows);
     }
 
     /** The values of a list option, each checked against the valid ones; all of them when the option is absent. */

@@ -32,8 +32,8 @@ public final class JmhJson {
     }
 
     /**
-     * Converts one JMH JSON file into rows, in the file's order, with {@link Speedups#fill speedup and efficiency}
-     * filled.
+     * Converts one JMH JSON file into rows, in the file's order; speedup and efficiency are left empty (the run
+     * fills them once all rows, the CPython baseline's too, are in: {@link Speedups#fill}).
      *
      * <ul>
      *   <li>{@code family}: the benchmark class's simple name without {@code Benchmark}, lower case;
@@ -64,7 +64,7 @@ public final class JmhJson {
         for (int i = 0; i < results.size(); i++) {
             rows.add(row(jmhJson, i, results.get(i), runId));
         }
-        return Speedups.fill(rows);
+        return rows;
     }
 
     private static ResultRow row(Path file, int index, JsonElement element, String runId) throws IOException {
@@ -97,9 +97,11 @@ public final class JmhJson {
         String status = score == null ? ResultRow.SKIPPED : ResultRow.OK;
         String note = score == null ? "JMH reported no finite score" : null;
 
-        return new ResultRow(runId, family, method, p.text("workload"), p.text("backend"), p.integer("cores"),
-                p.integer("workers"), p.longInteger("taskSize"), p.integer("chunksize"), p.integer("tasks"), mode,
-                score, error, unit, null, null, status, note, ResultRow.formatParams(params));
+        return ResultRow.builder().runId(runId).family(family).benchmark(method).workload(p.text("workload"))
+                .backend(p.text("backend")).cores(p.integer("cores")).workers(p.integer("workers"))
+                .taskSize(p.longInteger("taskSize")).chunksize(p.integer("chunksize")).tasks(p.integer("tasks"))
+                .mode(mode).score(score).scoreError(error).unit(unit).status(status).note(note)
+                .params(ResultRow.formatParams(params)).build();
     }
 
     /** A JSON number, or {@code null} for JMH's {@code "NaN"} / {@code "Infinity"} strings and missing values. */

@@ -89,8 +89,88 @@ public record ResultRow(String runId, String family, String benchmark, String wo
 
     /** This row with speedup and efficiency replaced. */
     public ResultRow withSpeedup(Double newSpeedup, Double newEfficiency) {
-        return new ResultRow(runId, family, benchmark, workload, backend, cores, workers, taskSize, chunksize, tasks,
-                mode, score, scoreError, unit, newSpeedup, newEfficiency, status, note, params);
+        return toBuilder().speedup(newSpeedup).efficiency(newEfficiency).build();
+    }
+
+    /** A builder for a new row; every cell starts empty. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this row's cells, to change some of them by name. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.runId = runId;
+        b.family = family;
+        b.benchmark = benchmark;
+        b.workload = workload;
+        b.backend = backend;
+        b.cores = cores;
+        b.workers = workers;
+        b.taskSize = taskSize;
+        b.chunksize = chunksize;
+        b.tasks = tasks;
+        b.mode = mode;
+        b.score = score;
+        b.scoreError = scoreError;
+        b.unit = unit;
+        b.speedup = speedup;
+        b.efficiency = efficiency;
+        b.status = status;
+        b.note = note;
+        b.params = params;
+        return b;
+    }
+
+    /** Builds a row cell by cell, by column name, so no caller passes nineteen arguments by position. */
+    public static final class Builder {
+        private String runId;
+        private String family;
+        private String benchmark;
+        private String workload;
+        private String backend;
+        private Integer cores;
+        private Integer workers;
+        private Long taskSize;
+        private Integer chunksize;
+        private Integer tasks;
+        private String mode;
+        private Double score;
+        private Double scoreError;
+        private String unit;
+        private Double speedup;
+        private Double efficiency;
+        private String status;
+        private String note;
+        private String params;
+
+        private Builder() {
+        }
+
+        public Builder runId(String v) { runId = v; return this; }
+        public Builder family(String v) { family = v; return this; }
+        public Builder benchmark(String v) { benchmark = v; return this; }
+        public Builder workload(String v) { workload = v; return this; }
+        public Builder backend(String v) { backend = v; return this; }
+        public Builder cores(Integer v) { cores = v; return this; }
+        public Builder workers(Integer v) { workers = v; return this; }
+        public Builder taskSize(Long v) { taskSize = v; return this; }
+        public Builder chunksize(Integer v) { chunksize = v; return this; }
+        public Builder tasks(Integer v) { tasks = v; return this; }
+        public Builder mode(String v) { mode = v; return this; }
+        public Builder score(Double v) { score = v; return this; }
+        public Builder scoreError(Double v) { scoreError = v; return this; }
+        public Builder unit(String v) { unit = v; return this; }
+        public Builder speedup(Double v) { speedup = v; return this; }
+        public Builder efficiency(Double v) { efficiency = v; return this; }
+        public Builder status(String v) { status = v; return this; }
+        public Builder note(String v) { note = v; return this; }
+        public Builder params(String v) { params = v; return this; }
+
+        public ResultRow build() {
+            return new ResultRow(runId, family, benchmark, workload, backend, cores, workers, taskSize, chunksize,
+                    tasks, mode, score, scoreError, unit, speedup, efficiency, status, note, params);
+        }
     }
 
     /**

@@ -52,11 +52,13 @@ public final class ResultsCsv {
         List<ResultRow> rows = new ArrayList<>();
         for (Csv.Line line : Csv.read(file, ResultRow.COLUMNS.subList(0, ResultRow.REQUIRED))) {
             Cells c = new Cells(file, line);
-            rows.add(new ResultRow(c.text("run_id"), c.text("family"), c.text("benchmark"), c.text("workload"),
-                    c.text("backend"), c.integer("cores"), c.integer("workers"), c.longInteger("task_size"),
-                    c.integer("chunksize"), c.integer("tasks"), c.text("mode"), c.number("score"),
-                    c.number("score_error"), c.text("unit"), c.number("speedup"), c.number("efficiency"),
-                    c.text("status"), c.text("note"), c.text("params")));
+            rows.add(ResultRow.builder().runId(c.text("run_id")).family(c.text("family"))
+                    .benchmark(c.text("benchmark")).workload(c.text("workload")).backend(c.text("backend"))
+                    .cores(c.integer("cores")).workers(c.integer("workers")).taskSize(c.longInteger("task_size"))
+                    .chunksize(c.integer("chunksize")).tasks(c.integer("tasks")).mode(c.text("mode"))
+                    .score(c.number("score")).scoreError(c.number("score_error")).unit(c.text("unit"))
+                    .speedup(c.number("speedup")).efficiency(c.number("efficiency")).status(c.text("status"))
+                    .note(c.text("note")).params(c.text("params")).build());
         }
         return rows;
     }

@@ -17,6 +17,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.poolbench.analysis.Analysis;
 import org.poolbench.results.Environment;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
@@ -42,22 +43,25 @@ class ChartsTest {
         Map<String, String> env = Environment.read(FIXTURE.resolve("environment.csv"));
         // Under target/ rather than a temporary directory, so that a person can look at them after the build.
         Path out = Path.of("target/charts-test");
-        List<Path> files = Charts.drawAll(rows, env, out);
+        List<Path> files = Charts.drawAll(Analysis.of(rows, env), out);
 
         Set<String> names = files.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         for (String chart : EXPECTED) {
             assertTrue(names.contains(chart + ".png"), chart + ".png in " + names);
             assertTrue(names.contains(chart + ".svg"), chart + ".svg in " + names);
+            assertTrue(names.contains(chart + ".pdf"), chart + ".pdf in " + names);
         }
-        assertEquals(2 * EXPECTED.size(), files.size(), names.toString());
+        assertEquals(3 * EXPECTED.size(), files.size(), names.toString());
 
         for (Path f : files) {
             assertTrue(Files.size(f) > 1000, f + " is not empty");
             if (f.toString().endsWith(".png")) {
                 BufferedImage image = ImageIO.read(f.toFile());
                 assertNotNull(image, f + " decodes");
-                assertEquals(Charts.WIDTH, image.getWidth());
-                assertEquals(Charts.HEIGHT, image.getHeight());
+                assertEquals(Figure.WIDTH, image.getWidth());
+                assertEquals(Figure.HEIGHT, image.getHeight());
+            } else if (f.toString().endsWith(".pdf")) {
+                assertTrue(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("%PDF-"), f + " is a PDF");
             } else {
                 DocumentBuilderFactory xml = DocumentBuilderFactory.newInstance();
                 // The SVG names the W3C DTD; parse offline.
@@ -75,10 +79,11 @@ class ChartsTest {
 
     @Test
     void drawsNothingForNoRowsAndSkipsMissingFamilies(@TempDir Path dir) throws Exception {
-        assertEquals(List.of(), Charts.drawAll(List.of(), Map.of(), dir));
+        assertEquals(List.of(), Charts.drawAll(Analysis.of(List.of(), Map.of()), dir));
         List<ResultRow> onlyCreation = ResultsCsv.read(FIXTURE.resolve("results.csv")).stream()
                 .filter(r -> "creation".equals(r.family())).toList();
-        List<Path> files = Charts.drawAll(onlyCreation, Map.of(), dir);
-        assertEquals(List.of(dir.resolve("creation-overhead.png"), dir.resolve("creation-overhead.svg")), files);
+        List<Path> files = Charts.drawAll(Analysis.of(onlyCreation, Map.of()), dir);
+        assertEquals(List.of(dir.resolve("creation-overhead.png"), dir.resolve("creation-overhead.svg"),
+                dir.resolve("creation-overhead.pdf")), files);
     }
 }

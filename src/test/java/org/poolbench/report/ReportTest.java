@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.poolbench.analysis.Analysis;
 import org.poolbench.charts.Charts;
 import org.poolbench.results.Environment;
 import org.poolbench.results.ResultRow;
@@ -24,8 +25,9 @@ class ReportTest {
     void writesSelfContainedHtmlAndMarkdownWithLessonsInNumbers(@TempDir Path dir) throws Exception {
         List<ResultRow> rows = ResultsCsv.read(FIXTURE.resolve("results.csv"));
         Map<String, String> env = Environment.read(FIXTURE.resolve("environment.csv"));
-        Charts.drawAll(rows, env, dir);
-        List<Path> files = Report.write(rows, env, dir);
+        Analysis analysis = Analysis.of(rows, env);
+        Charts.drawAll(analysis, dir);
+        List<Path> files = Report.write(analysis, dir);
         assertEquals(List.of(dir.resolve("report.md"), dir.resolve("report.html")), files);
 
         String html = Files.readString(dir.resolve("report.html"));
@@ -50,7 +52,7 @@ class ReportTest {
     @Test
     void missingChartsLeaveTheTables(@TempDir Path dir) throws Exception {
         List<ResultRow> rows = ResultsCsv.read(FIXTURE.resolve("results.csv"));
-        Report.write(rows, Map.of(), dir);
+        Report.write(Analysis.of(rows, Map.of()), dir);
         String html = Files.readString(dir.resolve("report.html"));
         assertFalse(html.contains("<img"));
         assertTrue(html.contains("<h2>Creation overhead</h2>"));

@@ -1,0 +1,109 @@
+package org.poolbench.analysis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.poolbench.results.ResultRow;
+import org.poolbench.results.Speedups;
+import org.poolbench.results.Units;
+
+/**
+ * Speedup over sequential against the cores the JVM could use, one workload: one series per backend (and per chunk
+ * size where a backend has several), oversubscribed worker counts as series of their own.
+ *
+ * @param workload the workload
+ * @param maxCores the most cores any point had: the ideal line runs from 1 to here
+ * @param series   speedup against cores; error bars are both times' relative errors added in quadrature
+ */
+public record ScalingView(String workload, int maxCores, List<Series> series, String caption, String lesson,
+                          Table table) implements View {
+
+    @Override
+    public String title() {
+        return "Scaling: " + workload;
+    }
+
+    @Override
+    public List<String> figures() {
+        return List.of(figure());
+    }
+
+    /** The figure's file name. */
+    public String figure() {
+        return "scaling-" + Format.fileName(workload);
+    }
+
+    /** The view of {@code workload}'s scaling rows ({@code measured}: measured rows of every family). */
+    static ScalingView of(List<ResultRow> measured, String workload, Map<String, String> env, long skipped) {
+        List<ResultRow> rows = Rows.family(measured, "scaling").stream()
+                .filter(r -> workload.equals(r.workload()) && r.cores() != null).toList();
+        // series name → workers per core → cores → row
+        Map<String, Map<Double, TreeMap<Integer, ResultRow>>> byName = new TreeMap<>(BackendOrder.SERIES);
+        for (ResultRow r : rows) {
+            double factor = Rows.isSequential(r.backend()) || r.workers() == null ? 1 : (double) r.workers() / r.cores();
+            byName.computeIfAbsent(BackendOrder.seriesName(r, rows), b -> new TreeMap<>())
+                    .computeIfAbsent(factor, f -> new TreeMap<>()).putIfAbsent(r.cores(), r);
+        }
+        int maxCores = rows.stream().mapToInt(ResultRow::cores).max().orElse(1);
+        List<Series> series = new ArrayList<>();
+        Map<String, Map<Integer, Double>> atOneWorkerPerCore = new TreeMap<>(BackendOrder.SERIES);
+        for (var named : byName.entrySet()) {
+            String name = named.getKey();
+            String backend = name.split(",")[0];
+            for (var byFactor : named.getValue().entrySet()) {
+                double factor = byFactor.getKey();
+                List<Point> points = new ArrayList<>();
+                for (ResultRow r : byFactor.getValue().values()) {
+                    if (r.speedup() == null) {
+                        continue;
+                    }
+                    ResultRow base = Speedups.baseline(measured, r);
+                    double rel = Math.hypot(Units.relativeError(r), base == null ? 0 : Units.relativeError(base));
+                    points.add(new Point(r.cores(), r.speedup(), r.speedup() * rel));
+                    if (factor == 1) {
+                        atOneWorkerPerCore.computeIfAbsent(name, n -> new TreeMap<>()).put(r.cores(), r.speedup());
+                    }
+                }
+                if (!points.isEmpty()) {
+                    series.add(new Series(factor == 1 ? name : name + ", " + Format.number(factor) + "× workers",
+                            backend, points, !name.equals(backend), factor != 1));
+                }
+            }
+        }
+        boolean python = rows.stream().anyMatch(r -> Rows.isPython(r.backend()));
+        String caption = Caption.of(env, rows, "Dotted, hollow: more workers than cores."
+                + (python ? " Dashed py-…: CPython, over py-sequential." : "")
+                + " Error bars: 99.9 % CI of both times.", skipped);
+        return new ScalingView(workload, maxCores, series, caption,
+                lesson(workload, rows, atOneWorkerPerCore), table(rows, atOneWorkerPerCore));
+    }
+
+    private static String lesson(String workload, List<ResultRow> rows, Map<String, Map<Integer, Double>> speedups) {
+        int max = rows.stream().mapToInt(ResultRow::cores).max().orElse(0);
+        List<String> atMax = new ArrayList<>();
+        speedups.entrySet().stream().filter(e -> e.getValue().containsKey(max) && !Rows.isSequential(e.getKey()))
+                .sorted(Comparator.comparingDouble(e -> -e.getValue().get(max)))
+                .forEach(e -> atMax.add(e.getKey() + (Rows.isPython(e.getKey()) ? " (over py-sequential) " : " ")
+                        + Format.times(e.getValue().get(max))));
+        return atMax.isEmpty() ? "No speedups: the run has no sequential baseline for " + workload + "."
+                : "At " + max + " cores on " + workload + ", the speedup over sequential is " + String.join(", ", atMax)
+                + " (ideal: " + max + "×). Points with more workers than cores are in the chart only.";
+    }
+
+    private static Table table(List<ResultRow> rows, Map<String, Map<Integer, Double>> speedups) {
+        TreeSet<Integer> cores = rows.stream().map(ResultRow::cores).collect(Collectors.toCollection(TreeSet::new));
+        List<String> header = new ArrayList<>(List.of("backend"));
+        cores.forEach(c -> header.add(c + (c == 1 ? " core" : " cores")));
+        List<List<String>> lines = new ArrayList<>();
+        speedups.forEach((name, byCores) -> {
+            List<String> line = new ArrayList<>(List.of(name));
+            cores.forEach(c -> line.add(byCores.containsKey(c) ? Format.times(byCores.get(c)) : ""));
+            lines.add(line);
+        });
+        return new Table(header, lines);
+    }
+}

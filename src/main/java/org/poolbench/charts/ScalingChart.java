@@ -1,0 +1,34 @@
+package org.poolbench.charts;
+
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.XYStyler;
+import org.poolbench.analysis.Format;
+import org.poolbench.analysis.Point;
+import org.poolbench.analysis.ScalingView;
+import org.poolbench.analysis.Series;
+
+/** {@code scaling-<workload>}: speedup against cores, linear axes, the ideal line y = x dashed. */
+final class ScalingChart {
+
+    private ScalingChart() {
+    }
+
+    static Figure draw(ScalingView v) {
+        XYChart c = Plot.chart("Speedup vs cores: " + v.workload(), "cores available to the JVM",
+                "speedup over sequential (×)");
+        double maxY = v.maxCores();
+        for (Series s : v.series()) {
+            Plot.add(c, s, false);
+            for (Point p : s.points()) {
+                // a two-iteration error bar can be 100× the value: never let it squash the chart
+                maxY = Math.max(maxY, p.y() + Math.min(p.error(), p.y() * 0.5));
+            }
+        }
+        Plot.reference(c, "ideal (speedup = cores)", new double[] {1, v.maxCores()}, new double[] {1, v.maxCores()});
+        XYStyler st = c.getStyler();
+        st.setXAxisMin(0.0).setXAxisMax(v.maxCores() + 0.5).setYAxisMin(0.0).setYAxisMax(Math.ceil(maxY + 0.5));
+        st.setxAxisTickLabelsFormattingFunction(Plot::integerOnly);
+        st.setyAxisTickLabelsFormattingFunction(Format::number);
+        return new Figure(v.figure(), c, v.caption());
+    }
+}

@@ -1,0 +1,127 @@
+package org.poolbench.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.poolbench.results.ResultRow;
+
+/** The views' numbers on small hand-made runs, where the right answer can be worked out by hand. */
+class ViewsTest {
+
+    static final Map<String, String> ENV = Map.of("run_id", "R", "logical_cores", "2");
+
+    static ResultRow.Builder row(String family, String backend) {
+        return ResultRow.builder().runId("R").family(family).benchmark("job").backend(backend).mode("avgt")
+                .status("ok");
+    }
+
+    static ResultRow scaling(String backend, int cores, int workers, double ms) {
+        return row("scaling", backend).workload("factorial").cores(cores).workers(workers).tasks(8).score(ms)
+                .scoreError(ms / 100).unit("ms/op").build();
+    }
+
+    @Test
+    void scalingSpeedupsAreOverSequentialAtTheFewestCores() {
+        List<ResultRow> rows = List.of(scaling("sequential", 1, 1, 100), scaling("sequential", 2, 2, 105),
+                scaling("thread-pool", 1, 1, 101), scaling("thread-pool", 2, 2, 55), scaling("thread-pool", 2, 4, 60),
+                row("scaling", "process-pool").workload("factorial").cores(2).workers(64).status("skipped")
+                        .note("too many").build());
+        ScalingView v = Analysis.of(rows, ENV).views(ScalingView.class).get(0);
+        assertEquals("scaling-factorial", v.figure());
+        assertEquals(2, v.maxCores());
+        Series threads = v.series().stream().filter(s -> s.name().equals("thread-pool")).findFirst().orElseThrow();
+        assertEquals(100 / 55.0, threads.points().get(1).y(), 1e-12);
+        // the error bar adds both relative errors (1 % each) in quadrature
+        assertEquals(100 / 55.0 * Math.hypot(0.01, 0.01), threads.points().get(1).error(), 1e-12);
+        Series over = v.series().stream().filter(Series::dotted).findFirst().orElseThrow();
+        assertEquals("thread-pool, 2× workers", over.name());
+        assertEquals(List.of("backend", "1 core", "2 cores"), v.table().header());
+        assertEquals(List.of("thread-pool", "0.99×", "1.82×"), v.table().rows().get(1));
+        assertTrue(v.lesson().startsWith("At 2 cores on factorial, the speedup over sequential is thread-pool 1.82×"),
+                v.lesson());
+        assertTrue(v.caption().contains("1 point skipped by design"), v.caption());
+    }
+
+    static List<ResultRow> granularity(String backend, double... microsPerJob) {
+        long[] sizes = {10, 100, 1000};
+        List<ResultRow> out = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            out.add(row("granularity", backend).benchmark("factorial").workload("factorial").cores(2).workers(2)
+                    .taskSize(sizes[i]).chunksize(0).tasks(10).score(microsPerJob[i]).unit("us/op").build());
+        }
+        return out;
+    }
+
+    @Test
+    void crossoverIsWhereThePoolStaysFaster() {
+        List<ResultRow> rows = new ArrayList<>(granularity("sequential", 100, 1_000, 10_000));
+        rows.addAll(granularity("process-pool", 90, 1_500, 6_000)); // faster at 10, slower at 100, faster at 1000
+        rows.addAll(granularity("thread-pool", 60, 600, 6_000));    // faster everywhere
+        GranularityView v = Analysis.of(rows, ENV).views(GranularityView.class).get(0);
+        assertEquals(1000L, v.crossover().taskSize());
+        assertEquals(1000.0, v.crossover().workPerTask(), 1e-9); // 10,000 µs / 10 tasks
+        assertEquals(2, v.cores());
+        assertEquals(10.0, v.workRange()[0], 1e-9);
+        assertTrue(v.lesson().contains("process-pool beats sequential on factorial from task size 1000 on (≈ 1 ms"),
+                v.lesson());
+        assertTrue(v.lesson().contains("thread-pool beats sequential on factorial from task size 10 on"), v.lesson());
+
+        List<ResultRow> never = new ArrayList<>(granularity("sequential", 100, 1_000, 10_000));
+        never.addAll(granularity("process-pool", 200, 2_000, 20_000));
+        GranularityView n = Analysis.of(never, ENV).views(GranularityView.class).get(0);
+        assertNull(n.crossover());
+        assertTrue(n.caption().contains("process-pool never stays faster than sequential"), n.caption());
+    }
+
+    @Test
+    void chunkSizeSweepMarksTheAutomaticChunkSizeItReaches() {
+        List<ResultRow> rows = new ArrayList<>();
+        for (int chunk : new int[] {10, 100, 1000}) {
+            rows.add(row("granularity", "process-pool").benchmark("squaresChunks").workload("squares").cores(2)
+                    .workers(2).chunksize(chunk).tasks(1000).score(50_000.0 / chunk + 100).unit("us/op").build());
+        }
+        rows.add(row("granularity", "sequential").benchmark("squaresChunks").workload("squares").cores(2).workers(2)
+                .chunksize(0).tasks(1000).score(80.0).unit("us/op").build());
+        ChunksizeView v = Analysis.of(rows, ENV).views(ChunksizeView.class).get(0);
+        assertEquals(125, v.auto()); // ⌈1000 / (4 × 2)⌉
+        assertEquals("µs", v.unit());
+        assertEquals(80.0, v.sequential(), 1e-9);
+        assertTrue(v.lesson().startsWith("Fastest chunksize: process-pool 1000"), v.lesson());
+    }
+
+    @Test
+    void zeroLatencyDownloadsAreTheCeilingNotAPanel() {
+        List<ResultRow> rows = new ArrayList<>();
+        for (int w : new int[] {1, 4, 16}) {
+            rows.add(row("io", "virtual-threads").workload("download").cores(2).workers(w).tasks(64)
+                    .score(64.0 * 10 / w).unit("ms/op").params("latencyMs=10;fileBytes=1024").build());
+        }
+        rows.add(row("io", "virtual-threads").workload("download").cores(2).workers(16).tasks(64).score(20.0)
+                .unit("ms/op").params("latencyMs=0;fileBytes=1024").build());
+        IoView v = Analysis.of(rows, ENV).views(IoView.class).get(0);
+        assertEquals(1, v.panels().size());
+        IoView.Panel p = v.panels().get(0);
+        assertEquals("io-concurrency", p.name());
+        assertEquals(3200.0, p.ceiling(), 1e-9); // 64 files in 20 ms
+        assertEquals(16, p.ceilingAt());
+        assertEquals(1600.0, p.ideal().get(2).y(), 1e-9); // 64 / (4 rounds × 10 ms)
+        assertTrue(v.lesson().startsWith("Best throughput: virtual-threads 1,600 files/s at 16 workers"), v.lesson());
+    }
+
+    @Test
+    void familiesWithoutAFigureBecomeTables() {
+        List<ResultRow> rows = List.of(row("overhead", "process-pool").benchmark("apply").score(42.5)
+                .scoreError(1.5).unit("us/op").build());
+        Analysis a = Analysis.of(rows, ENV);
+        assertEquals(1, a.views().size());
+        TableView t = (TableView) a.views().get(0);
+        assertEquals("Family: overhead", t.title());
+        assertEquals(List.of("apply", "process-pool", "", "avgt", "42.5 ± 1.5", "us/op"), t.table().rows().get(0));
+    }
+}
