@@ -13,8 +13,8 @@ import org.poolbench.results.Speedups;
  * Built from {@code results.csv} and {@code environment.csv} alone, so a CSV from any machine gives the same views.
  *
  * @param runId the run's id (from the environment, else the rows)
- * @param views scaling (one per workload), creation, granularity, chunk size, io, resource, then one table per
- *              other family
+ * @param views the claims' verdicts, scaling (one per workload), creation, granularity, chunk size, io, resource,
+ *              one table per other family, then measurement quality
  */
 public record Analysis(String runId, Map<String, String> env, List<ResultRow> rows, List<View> views) {
 
@@ -25,6 +25,7 @@ public record Analysis(String runId, Map<String, String> env, List<ResultRow> ro
         List<ResultRow> rows = Speedups.fill(csvRows);
         List<ResultRow> measured = rows.stream().filter(ResultRow::measured).toList();
         List<View> views = new ArrayList<>();
+        add(views, ClaimsView.of(measured));
         for (String workload : Rows.distinct(Rows.family(measured, "scaling"), ResultRow::workload)) {
             long skipped = rows.stream().filter(r -> !r.measured() && "scaling".equals(r.family())
                     && Format.fileName(workload).equals(Format.fileName(Objects.toString(r.workload(), "")))).count();
@@ -40,6 +41,7 @@ public record Analysis(String runId, Map<String, String> env, List<ResultRow> ro
                 views.add(TableView.of(family, Rows.family(measured, family)));
             }
         }
+        add(views, QualityView.of(measured));
         String runId = env.getOrDefault("run_id", rows.isEmpty() ? "?" : Objects.toString(rows.get(0).runId(), "?"));
         return new Analysis(runId, env, rows, List.copyOf(views));
     }

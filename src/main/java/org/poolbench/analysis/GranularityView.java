@@ -85,15 +85,11 @@ public record GranularityView(String workload, List<Series> series, double[] wor
                         TreeMap::new, Collectors.mapping(ResultRow::taskSize, Collectors.toSet())))
                 .entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
                 .map(Map.Entry::getKey).orElseThrow();
-        List<ResultRow> rows = sweep.stream().filter(r -> workload.equals(Objects.toString(r.workload(), ""))).toList();
-        // The chunksize sweep is another view: keep the chunk size most rows were measured with.
-        Integer chunk = Rows.mostCommon(rows.stream().filter(r -> !Rows.isSequential(r.backend())).toList(),
-                ResultRow::chunksize);
-        List<ResultRow> drawn = rows.stream()
-                .filter(r -> Rows.isSequential(r.backend()) || Objects.equals(r.chunksize(), chunk)).toList();
-        Map<Long, ResultRow> sequential = new TreeMap<>();
-        drawn.stream().filter(r -> Rows.isSequential(r.backend())).forEach(r -> sequential.putIfAbsent(r.taskSize(), r));
-        if (sequential.isEmpty()) {
+        List<ResultRow> drawn = atUsualChunk(sweep.stream()
+                .filter(r -> workload.equals(Objects.toString(r.workload(), ""))).toList());
+        Map<Long, ResultRow> sequential = baseline(drawn, "sequential");
+        Map<Long, ResultRow> pySequential = baseline(drawn, "py-sequential");
+        if (sequential.isEmpty() && pySequential.isEmpty()) {
             return new GranularityView(null, List.of(), null, 0, null, null, lessons.text, lessons.table);
         }
         Map<String, TreeMap<Long, ResultRow>> byBackend = new TreeMap<>(BackendOrder.SERIES);
@@ -101,8 +97,9 @@ public record GranularityView(String workload, List<Series> series, double[] wor
         List<Series> series = new ArrayList<>();
         for (var e : byBackend.entrySet()) {
             List<Point> points = new ArrayList<>();
+            Map<Long, ResultRow> base = Rows.isPython(e.getKey()) ? pySequential : sequential;
             for (ResultRow r : e.getValue().values()) {
-                ResultRow seq = sequential.get(r.taskSize());
+                ResultRow seq = base.get(r.taskSize());
                 if (seq != null) {
                     double perTask = Rows.micros(r) / r.tasks();
                     points.add(new Point(Rows.micros(seq) / seq.tasks(), perTask, Rows.scaledError(perTask, r)));
@@ -112,7 +109,8 @@ public record GranularityView(String workload, List<Series> series, double[] wor
                 series.add(new Series(e.getKey(), e.getKey(), points));
             }
         }
-        double[] work = sequential.values().stream().mapToDouble(r -> Rows.micros(r) / r.tasks()).sorted().toArray();
+        double[] work = java.util.stream.Stream.concat(sequential.values().stream(), pySequential.values().stream())
+                .mapToDouble(r -> Rows.micros(r) / r.tasks()).sorted().toArray();
         int cores = drawn.stream().map(ResultRow::cores).filter(Objects::nonNull).max(Integer::compare)
                 .orElseGet(() -> {
                     Double d = Rows.parse(env.get("logical_cores"));
@@ -122,7 +120,7 @@ public record GranularityView(String workload, List<Series> series, double[] wor
         String note = cross != null ? "Vertical line: from this task size on, process-pool beats sequential."
                 : byBackend.containsKey("process-pool") ? "process-pool never stays faster than sequential in this range."
                 : "";
-        String chunkNote = chunk == null ? "" : " chunksize " + (chunk == 0 ? "auto" : chunk) + ".";
+        String chunkNote = chunkNote(drawn);
         String caption = Caption.of(env, drawn, drawn.get(0).tasks() + " tasks per job." + chunkNote + " " + note,
                 skipped);
         return new GranularityView(workload, series, new double[] {work[0], work[work.length - 1]}, cores, cross,
@@ -132,16 +130,46 @@ public record GranularityView(String workload, List<Series> series, double[] wor
     private record Lessons(String text, Table table) {
     }
 
+    /** Each backend's rows at the chunk size most of its rows have (the chunk-size sweep is another view). */
+    static List<ResultRow> atUsualChunk(List<ResultRow> rows) {
+        Map<String, Integer> usual = new java.util.HashMap<>();
+        for (String b : Rows.distinct(rows, ResultRow::backend)) {
+            usual.put(b, Rows.mostCommon(rows.stream().filter(r -> b.equals(r.backend())).toList(),
+                    ResultRow::chunksize));
+        }
+        return rows.stream().filter(r -> Rows.isSequential(r.backend())
+                || Objects.equals(r.chunksize(), usual.get(r.backend()))).toList();
+    }
+
+    /** Task size → the first row of {@code backend}. */
+    private static Map<Long, ResultRow> baseline(List<ResultRow> rows, String backend) {
+        Map<Long, ResultRow> out = new TreeMap<>();
+        rows.stream().filter(r -> backend.equals(r.backend())).forEach(r -> out.putIfAbsent(r.taskSize(), r));
+        return out;
+    }
+
+    /** {@code chunksize auto.}, or per kind where JVM and CPython pools differ. */
+    private static String chunkNote(List<ResultRow> rows) {
+        List<String> jvm = rows.stream().filter(r -> !Rows.isSequential(r.backend()) && !Rows.isPython(r.backend())
+                && r.chunksize() != null).map(r -> chunk(r.chunksize())).distinct().toList();
+        List<String> py = rows.stream().filter(r -> !Rows.isSequential(r.backend()) && Rows.isPython(r.backend())
+                && r.chunksize() != null).map(r -> chunk(r.chunksize())).distinct().toList();
+        String note = jvm.isEmpty() ? "" : " Chunksize " + String.join(", ", jvm) + ".";
+        return py.isEmpty() ? note : note + " CPython pools: chunksize " + String.join(", ", py)
+                + ", over py-sequential.";
+    }
+
+    private static String chunk(int c) {
+        return c == 0 ? "auto" : Integer.toString(c);
+    }
+
     /** Every workload's crossover per backend, in words, and the table of all points. */
     private static Lessons lessons(List<ResultRow> all) {
-        Integer chunk = Rows.mostCommon(all.stream().filter(r -> !Rows.isSequential(r.backend())).toList(),
-                ResultRow::chunksize);
-        List<ResultRow> sweep = all.stream()
-                .filter(r -> Rows.isSequential(r.backend()) || Objects.equals(r.chunksize(), chunk)).toList();
-        // (workload, task size) → sequential row
+        List<ResultRow> sweep = atUsualChunk(all);
+        // (JVM or CPython, workload, task size) → sequential row
         Map<List<Object>, ResultRow> seq = new LinkedHashMap<>();
-        sweep.stream().filter(r -> "sequential".equals(r.backend()))
-                .forEach(r -> seq.putIfAbsent(List.of(Objects.toString(r.workload(), ""), r.taskSize()), r));
+        sweep.stream().filter(r -> Rows.isSequential(r.backend())).forEach(r -> seq.putIfAbsent(
+                List.of(Rows.isPython(r.backend()), Objects.toString(r.workload(), ""), r.taskSize()), r));
         Comparator<List<String>> order = Comparator.comparing((List<String> k) -> k.get(1), BackendOrder.SERIES)
                 .thenComparing(k -> k.get(0));
         Map<List<String>, TreeMap<Long, ResultRow>> byBackend = new TreeMap<>(order);
@@ -154,7 +182,7 @@ public record GranularityView(String workload, List<Series> series, double[] wor
             String backend = e.getKey().get(1);
             Map<Long, ResultRow> sequential = new TreeMap<>();
             seq.forEach((k, r) -> {
-                if (workload.equals(k.get(0))) {
+                if (k.get(0).equals(Rows.isPython(backend)) && workload.equals(k.get(1))) {
                     sequential.put(r.taskSize(), r);
                 }
             });
@@ -169,12 +197,12 @@ public record GranularityView(String workload, List<Series> series, double[] wor
                 continue;
             }
             Crossover from = crossover(e.getValue(), sequential);
-            lessons.add(from == null ? backend + " is never faster than sequential on " + workload + " in this range"
-                    : backend + " beats sequential on " + workload + " from task size " + from.taskSize() + " on (≈ "
+            lessons.add(from == null ? backend + " is never faster than "
+                    + (Rows.isPython(backend) ? "py-sequential" : "sequential") + " on " + workload + " in this range"
+                    : backend + " beats " + (Rows.isPython(backend) ? "py-sequential" : "sequential") + " on " + workload + " from task size " + from.taskSize() + " on (≈ "
                     + Format.duration(from.workPerTask()) + " of work per task)");
         }
-        String text = lessons.isEmpty() ? "" : String.join("; ", lessons) + "."
-                + (chunk == null ? "" : " Chunksize " + (chunk == 0 ? "auto" : chunk) + ".");
+        String text = lessons.isEmpty() ? "" : String.join("; ", lessons) + "." + chunkNote(sweep);
         return new Lessons(text, new Table(
                 List.of("workload", "backend", "task size", "work per task", "wall time per task", "speedup"), table));
     }

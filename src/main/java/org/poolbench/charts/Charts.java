@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.poolbench.analysis.Analysis;
 import org.poolbench.analysis.ChunksizeView;
+import org.poolbench.analysis.ClaimsView;
+import org.poolbench.analysis.QualityView;
 import org.poolbench.analysis.Comparison;
 import org.poolbench.analysis.CreationView;
 import org.poolbench.analysis.GranularityView;
@@ -36,6 +38,8 @@ public final class Charts {
             case IoView v -> v.panels().stream().map(IoChart::draw).toList();
             case ResourceView v -> List.of(ResourceChart.draw(v));
             case TableView v -> List.of();
+            case ClaimsView v -> List.of();
+            case QualityView v -> List.of();
             case Comparison v -> List.of(CompareChart.draw(v));
         };
     }

@@ -3,11 +3,13 @@ package org.poolbench.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.poolbench.analysis.Analysis;
 import org.poolbench.charts.Charts;
+import org.poolbench.report.Latex;
 import org.poolbench.report.Report;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
@@ -46,7 +48,9 @@ final class ReportCommand implements Callable<Integer> {
         // the report embeds the charts, so draw them (again) from the same rows first
         Analysis analysis = Analysis.of(rows, env);
         List<Path> charts = Charts.drawAll(analysis, dir);
-        List<Path> written = Report.write(analysis, dir);
+        List<Path> written = new ArrayList<>(Report.write(analysis, dir));
+        Latex.write(analysis, dir);
+        written.add(dir.resolve("tables"));
         System.out.println("charts:  " + dir + " (" + charts.size() + " files)");
         written.forEach(p -> System.out.println("report:  " + p));
         return 0;

@@ -14,7 +14,9 @@ import java.util.concurrent.Callable;
 import org.poolbench.backend.Backends;
 import org.poolbench.bench.JobFacts;
 import org.poolbench.analysis.Analysis;
+import org.poolbench.analysis.QualityView;
 import org.poolbench.charts.Charts;
+import org.poolbench.report.Latex;
 import org.poolbench.report.Report;
 import org.poolbench.results.Environment;
 import org.poolbench.results.JmhJson;
@@ -109,10 +111,13 @@ final class RunCommand implements Callable<Integer> {
         ResultsCsv.write(csv, rows);
         Analysis analysis = Analysis.of(rows, run.env());
         List<Path> charts = Charts.drawAll(analysis, run.chartDir());
-        List<Path> report = Report.write(analysis, run.chartDir());
+        List<Path> report = new ArrayList<>(Report.write(analysis, run.chartDir()));
+        Latex.write(analysis, run.chartDir());
+        report.add(run.chartDir().resolve("tables"));
         System.out.println("results: " + csv + " (" + rows.size() + " rows)");
         System.out.println("charts:  " + run.chartDir() + " (" + charts.size() + " files)");
         report.forEach(p -> System.out.println("report:  " + p));
+        analysis.views(QualityView.class).forEach(q -> System.out.println("quality: " + q.lesson()));
         return 0;
     }
 

@@ -119,9 +119,42 @@ class ViewsTest {
         List<ResultRow> rows = List.of(row("overhead", "process-pool").benchmark("apply").score(42.5)
                 .scoreError(1.5).unit("us/op").build());
         Analysis a = Analysis.of(rows, ENV);
-        assertEquals(1, a.views().size());
-        TableView t = (TableView) a.views().get(0);
+        assertEquals(1, a.views(TableView.class).size());
+        TableView t = a.views(TableView.class).get(0);
         assertEquals("Family: overhead", t.title());
         assertEquals(List.of("apply", "process-pool", "", "avgt", "42.5 ± 1.5", "us/op"), t.table().rows().get(0));
+    }
+
+    @Test
+    void claimsAreJudgedFromTheirFigures() {
+        List<ResultRow> rows = new ArrayList<>(List.of(scaling("sequential", 1, 1, 100),
+                scaling("thread-pool", 2, 2, 55), scaling("process-pool", 2, 2, 60),
+                scaling("py-sequential", 1, 1, 300), scaling("py-thread-pool", 2, 2, 310),
+                scaling("py-process-pool", 2, 2, 160)));
+        rows.add(row("creation", "").benchmark("platformThread").cores(2).score(100.0).unit("us/op").build());
+        rows.add(row("creation", "").benchmark("jvm").cores(2).score(40_000.0).unit("us/op").build());
+        ClaimsView v = Analysis.of(rows, ENV).views(ClaimsView.class).get(0);
+        ClaimsView.Claim creation = v.claims().get(0);
+        assertEquals(ClaimsView.Outcome.HELD, creation.jvmOutcome());
+        assertTrue(creation.jvm().contains("a worker JVM 40 ms (400×)"), creation.jvm());
+        assertEquals(ClaimsView.Outcome.NOT_MEASURED, creation.pythonOutcome());
+        ClaimsView.Claim cpu = v.claims().get(2);
+        assertEquals(ClaimsView.Outcome.NOT_HELD, cpu.jvmOutcome(), cpu.jvm()); // threads 1.82× beat processes 1.67×
+        assertEquals(ClaimsView.Outcome.HELD, cpu.pythonOutcome(), cpu.python()); // 1.88× against 0.97×
+        ClaimsView.Claim threads = v.claims().get(3);
+        assertEquals(ClaimsView.Outcome.NOT_HELD, threads.jvmOutcome());
+        assertEquals(ClaimsView.Outcome.HELD, threads.pythonOutcome());
+        assertTrue(v.table().rows().get(3).get(2).startsWith("holds: factorial at 2 cores: py-thread-pool 0.97×"),
+                v.table().rows().get(3).toString());
+    }
+
+    @Test
+    void noisyPointsAreFlagged() {
+        List<ResultRow> rows = List.of(scaling("sequential", 1, 1, 100),
+                scaling("thread-pool", 2, 2, 55).toBuilder().scoreError(11.0).build());
+        QualityView q = Analysis.of(rows, ENV).views(QualityView.class).get(0);
+        assertEquals(1, q.noisy().size());
+        assertEquals("thread-pool", q.noisy().get(0).backend());
+        assertTrue(q.lesson().contains("1 of 2 points exceed 10 %"), q.lesson());
     }
 }

@@ -29,6 +29,11 @@ class ReportTest {
         Charts.drawAll(analysis, dir);
         List<Path> files = Report.write(analysis, dir);
         assertEquals(List.of(dir.resolve("report.md"), dir.resolve("report.html")), files);
+        List<Path> tex = Latex.write(analysis, dir);
+        assertTrue(tex.contains(dir.resolve("tables/scaling-factorial.tex")), tex.toString());
+        String scalingTex = Files.readString(dir.resolve("tables/scaling-factorial.tex"));
+        assertTrue(scalingTex.contains("\\toprule") && scalingTex.contains("\\bottomrule")
+                && scalingTex.contains("14.1$\\times$"), scalingTex);
 
         String html = Files.readString(dir.resolve("report.html"));
         String md = Files.readString(dir.resolve("report.md"));
@@ -47,6 +52,11 @@ class ReportTest {
         assertEquals(7, html.split("src=\"data:image/png;base64,", -1).length - 1);
         assertFalse(html.contains("src=\"http") || html.contains("href=\"http") || html.contains("<link"));
         assertTrue(md.contains("![Scaling: factorial](scaling-factorial.png)"));
+    }
+
+    @Test
+    void latexEscapesItsSpecialCharacters() {
+        assertEquals("99.9 \\% of a\\_b $\\pm$ 3 \\textmu{}s", Latex.escape("99.9 % of a_b ± 3 µs"));
     }
 
     @Test

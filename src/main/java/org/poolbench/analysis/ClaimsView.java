@@ -1,0 +1,237 @@
+package org.poolbench.analysis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.poolbench.results.ResultRow;
+
+/**
+ * What the measurements say about the teaching material's claims: one line per claim, with the figures behind it,
+ * for the JVM and for CPython, and whether the claim held. Computed from the rows only, like every view.
+ *
+ * @param claims one per claim of the material, in its order
+ */
+public record ClaimsView(List<Claim> claims) implements View {
+
+    /** What a claim came to on one platform. */
+    public enum Outcome {
+        HELD("holds"), NOT_HELD("does not hold"), NOT_MEASURED("not measured");
+
+        private final String text;
+
+        Outcome(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** One claim and its evidence: {@code jvm} and {@code python} are the figures in words. */
+    public record Claim(String claim, Outcome jvmOutcome, String jvm, Outcome pythonOutcome, String python) {
+    }
+
+    @Override
+    public String title() {
+        return "What the measurements say";
+    }
+
+    @Override
+    public List<String> figures() {
+        return List.of();
+    }
+
+    @Override
+    public String lesson() {
+        return "Each claim of the teaching material, put to this run's figures (speedups over sequential at the most"
+                + " cores measured; times are JMH scores).";
+    }
+
+    @Override
+    public Table table() {
+        return new Table(List.of("claim", "JVM", "CPython"), claims.stream().map(c -> List.of(c.claim(),
+                c.jvmOutcome() + (c.jvm().isEmpty() ? "" : ": " + c.jvm()),
+                c.pythonOutcome() + (c.python().isEmpty() ? "" : ": " + c.python()))).toList());
+    }
+
+    static ClaimsView of(List<ResultRow> measured) {
+        List<Claim> claims = new ArrayList<>();
+        claims.add(creation(measured));
+        claims.add(amortized(measured));
+        claims.add(cpu(measured));
+        claims.add(threadsCannot(measured));
+        claims.add(io(measured));
+        claims.add(tinyTasks(measured));
+        return claims.stream().allMatch(c -> c.jvmOutcome() == Outcome.NOT_MEASURED
+                && c.pythonOutcome() == Outcome.NOT_MEASURED) ? null : new ClaimsView(claims);
+    }
+
+    private static Optional<Double> creationMicros(List<ResultRow> rows, String benchmark) {
+        return rows.stream().filter(r -> "creation".equals(r.family()) && benchmark.equals(r.benchmark())
+                && (r.workers() == null || r.workers() == 1)).map(Rows::micros).filter(Objects::nonNull).findFirst();
+    }
+
+    private static Claim creation(List<ResultRow> rows) {
+        String claim = "Process creation is slow, thread creation cheap.";
+        Optional<Double> thread = creationMicros(rows, "platformThread");
+        Optional<Double> jvm = creationMicros(rows, "jvm");
+        Optional<Double> process = creationMicros(rows, "nativeProcess");
+        Outcome jo = Outcome.NOT_MEASURED;
+        String j = "";
+        if (thread.isPresent() && jvm.isPresent()) {
+            double ratio = jvm.get() / thread.get();
+            jo = ratio >= 10 ? Outcome.HELD : Outcome.NOT_HELD;
+            j = "a thread " + Format.duration(thread.get()) + ", a worker JVM " + Format.duration(jvm.get()) + " ("
+                    + Format.number(ratio) + "×)" + process.map(p -> ", a native process " + Format.duration(p))
+                    .orElse("");
+        }
+        Optional<Double> pyThread = creationMicros(rows, "pyThread");
+        Optional<Double> pyProcess = creationMicros(rows, "pyProcess");
+        Outcome po = Outcome.NOT_MEASURED;
+        String p = "";
+        if (pyThread.isPresent() && pyProcess.isPresent()) {
+            double ratio = pyProcess.get() / pyThread.get();
+            po = ratio >= 10 ? Outcome.HELD : Outcome.NOT_HELD;
+            p = "a thread " + Format.duration(pyThread.get()) + ", a process " + Format.duration(pyProcess.get())
+                    + " (" + Format.number(ratio) + "×)";
+        }
+        return new Claim(claim, jo, j, po, p);
+    }
+
+    /** The scaling row of {@code backend} on {@code workload} at the most cores, one worker per core. */
+    private static Optional<ResultRow> atMostCores(List<ResultRow> rows, String workload, String backend) {
+        Predicate<ResultRow> match = r -> "scaling".equals(r.family()) && workload.equals(r.workload())
+                && backend.equals(r.backend()) && r.cores() != null && r.speedup() != null
+                && (r.workers() == null || r.workers().equals(r.cores()));
+        int most = rows.stream().filter(match).mapToInt(ResultRow::cores).max().orElse(-1);
+        return rows.stream().filter(match.and(r -> r.cores() == most))
+                .min(Comparator.comparing(r -> Objects.requireNonNullElse(r.chunksize(), 0)));
+    }
+
+    private static String speedup(ResultRow r) {
+        return r.backend() + " " + Format.times(r.speedup());
+    }
+
+    private static Claim amortized(List<ResultRow> rows) {
+        String claim = "A pool amortizes the cost of creating processes.";
+        for (String workload : List.of("squares", "factorial")) {
+            Optional<ResultRow> pool = atMostCores(rows, workload, "process-pool");
+            Optional<ResultRow> perTask = atMostCores(rows, workload, "process-per-task");
+            if (pool.isPresent() && perTask.isPresent()) {
+                double ratio = Rows.micros(perTask.get()) / Rows.micros(pool.get());
+                return new Claim(claim, ratio > 1 ? Outcome.HELD : Outcome.NOT_HELD, workload + " at "
+                        + pool.get().cores() + " cores: process-per-task takes " + Format.times(ratio)
+                        + " as long as process-pool", Outcome.NOT_MEASURED, "");
+            }
+        }
+        return new Claim(claim, Outcome.NOT_MEASURED, "", Outcome.NOT_MEASURED, "");
+    }
+
+    private static Claim cpu(List<ResultRow> rows) {
+        String claim = "Use processes for CPU-bound work (they beat threads there).";
+        Optional<ResultRow> threads = atMostCores(rows, "factorial", "thread-pool");
+        Optional<ResultRow> processes = atMostCores(rows, "factorial", "process-pool");
+        Outcome jo = Outcome.NOT_MEASURED;
+        String j = "";
+        if (threads.isPresent() && processes.isPresent()) {
+            // held only if processes are clearly (5 %) faster than threads
+            jo = processes.get().speedup() > 1.05 * threads.get().speedup() ? Outcome.HELD : Outcome.NOT_HELD;
+            j = "factorial at " + threads.get().cores() + " cores: " + speedup(processes.get()) + ", "
+                    + speedup(threads.get());
+        }
+        Optional<ResultRow> pyThreads = atMostCores(rows, "factorial", "py-thread-pool");
+        Optional<ResultRow> pyProcesses = atMostCores(rows, "factorial", "py-process-pool");
+        Outcome po = Outcome.NOT_MEASURED;
+        String p = "";
+        if (pyThreads.isPresent() && pyProcesses.isPresent()) {
+            po = pyProcesses.get().speedup() > 1.05 * pyThreads.get().speedup() ? Outcome.HELD : Outcome.NOT_HELD;
+            p = "factorial at " + pyThreads.get().cores() + " cores: " + speedup(pyProcesses.get()) + ", "
+                    + speedup(pyThreads.get());
+        }
+        return new Claim(claim, jo, j, po, p);
+    }
+
+    private static Claim threadsCannot(List<ResultRow> rows) {
+        String claim = "Threads cannot speed up CPU-bound work.";
+        Optional<ResultRow> threads = atMostCores(rows, "factorial", "thread-pool");
+        Optional<ResultRow> pyThreads = atMostCores(rows, "factorial", "py-thread-pool");
+        // "cannot speed up": less than 1.2× with at least two cores
+        return new Claim(claim,
+                threads.map(t -> t.speedup() < 1.2 ? Outcome.HELD : Outcome.NOT_HELD).orElse(Outcome.NOT_MEASURED),
+                threads.map(t -> "factorial at " + t.cores() + " cores: " + speedup(t)).orElse(""),
+                pyThreads.map(t -> t.speedup() < 1.2 ? Outcome.HELD : Outcome.NOT_HELD).orElse(Outcome.NOT_MEASURED),
+                pyThreads.map(t -> "factorial at " + t.cores() + " cores: " + speedup(t)).orElse(""));
+    }
+
+    private static Optional<ResultRow> bestIo(List<ResultRow> rows, Predicate<String> backend) {
+        return rows.stream().filter(r -> "io".equals(r.family()) && backend.test(r.backend()) && r.tasks() != null
+                        && Rows.micros(r) != null && !"0".equals(r.param("latencyMs")))
+                .min(Comparator.comparing(r -> Rows.micros(r) / r.tasks()));
+    }
+
+    private static String filesPerSecond(ResultRow r) {
+        return r.backend() + " " + Format.number(r.tasks() / (Rows.micros(r) / 1e6)) + " files/s at " + r.workers()
+                + " workers";
+    }
+
+    private static Claim io(List<ResultRow> rows) {
+        String claim = "Use threads for I/O-bound work.";
+        Optional<ResultRow> threads = bestIo(rows, b -> List.of("thread-pool", "virtual-threads").contains(b));
+        Optional<ResultRow> processes = bestIo(rows, "process-pool"::equals);
+        Outcome jo = Outcome.NOT_MEASURED;
+        String j = "";
+        if (threads.isPresent() && processes.isPresent()) {
+            double t = Rows.micros(threads.get()) / threads.get().tasks();
+            double p = Rows.micros(processes.get()) / processes.get().tasks();
+            jo = t <= p ? Outcome.HELD : Outcome.NOT_HELD;
+            j = "best " + filesPerSecond(threads.get()) + "; best " + filesPerSecond(processes.get());
+        }
+        Optional<ResultRow> pyThreads = bestIo(rows, "py-thread-pool"::equals);
+        Optional<ResultRow> pyProcesses = bestIo(rows, "py-process-pool"::equals);
+        Outcome po = Outcome.NOT_MEASURED;
+        String p = "";
+        if (pyThreads.isPresent() && pyProcesses.isPresent()) {
+            po = Rows.micros(pyThreads.get()) / pyThreads.get().tasks()
+                    <= Rows.micros(pyProcesses.get()) / pyProcesses.get().tasks() ? Outcome.HELD : Outcome.NOT_HELD;
+            p = "best " + filesPerSecond(pyThreads.get()) + "; best " + filesPerSecond(pyProcesses.get());
+        }
+        return new Claim(claim, jo, j, po, p);
+    }
+
+    private static Claim tinyTasks(List<ResultRow> rows) {
+        String claim = "Tiny tasks do not pay for a process pool.";
+        return new Claim(claim, tiny(rows, "process-pool", "sequential").outcome, tiny(rows, "process-pool",
+                "sequential").text, tiny(rows, "py-process-pool", "py-sequential").outcome,
+                tiny(rows, "py-process-pool", "py-sequential").text);
+    }
+
+    private record Evidence(Outcome outcome, String text) {
+    }
+
+    private static Evidence tiny(List<ResultRow> all, String backend, String baseline) {
+        List<ResultRow> rows = GranularityView.atUsualChunk(all.stream().filter(r -> "granularity".equals(r.family())
+                && "factorial".equals(r.workload()) && r.taskSize() != null && r.tasks() != null
+                && Rows.micros(r) != null).toList());
+        Optional<ResultRow> smallest = rows.stream().filter(r -> backend.equals(r.backend()))
+                .min(Comparator.comparing(ResultRow::taskSize));
+        if (smallest.isEmpty()) {
+            return new Evidence(Outcome.NOT_MEASURED, "");
+        }
+        Optional<ResultRow> seq = rows.stream().filter(r -> baseline.equals(r.backend())
+                && smallest.get().taskSize().equals(r.taskSize())).findFirst();
+        if (seq.isEmpty()) {
+            return new Evidence(Outcome.NOT_MEASURED, "");
+        }
+        ResultRow p = smallest.get();
+        double work = Rows.micros(seq.get()) / seq.get().tasks();
+        double wall = Rows.micros(p) / p.tasks();
+        return new Evidence(wall > work ? Outcome.HELD : Outcome.NOT_HELD, "tasks of " + Format.duration(work)
+                + " (n = " + p.taskSize() + "): " + Format.duration(wall) + " each through " + backend + ", "
+                + Format.times(wall / work) + " the work itself");
+    }
+}
