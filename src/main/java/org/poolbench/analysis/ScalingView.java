@@ -18,9 +18,11 @@ import org.poolbench.results.Units;
  * @param workload the workload
  * @param maxCores the most cores any point had: the ideal line runs from 1 to here
  * @param series   speedup against cores; error bars are both times' relative errors added in quadrature
+ * @param ceiling  what k cores give to pure arithmetic on this machine (family {@code ceiling}: one thread against k
+ *                 threads of a spin loop), one point per core count; empty when the run did not measure it
  */
-public record ScalingView(String workload, int maxCores, List<Series> series, String caption, String lesson,
-                          Table table) implements View {
+public record ScalingView(String workload, int maxCores, List<Series> series, List<Point> ceiling, String caption,
+                          String lesson, Table table) implements View {
 
     @Override
     public String title() {
@@ -74,15 +76,41 @@ public record ScalingView(String workload, int maxCores, List<Series> series, St
                 }
             }
         }
+        List<Point> ceiling = ceiling(measured);
         boolean python = rows.stream().anyMatch(r -> Rows.isPython(r.backend()));
-        String caption = Caption.of(env, rows, "Dotted, hollow: more workers than cores."
+        String caption = Caption.of(env, rows, (ceiling.isEmpty() ? "" : "Grey solid: this machine's ceiling (a spin"
+                + " loop on k threads against one). ") + "Dotted, hollow: more workers than cores."
                 + (python ? " Dashed py-…: CPython, over py-sequential." : "")
                 + " Error bars: 99.9 % CI of both times.", skipped);
-        return new ScalingView(workload, maxCores, series, caption,
-                lesson(workload, rows, atOneWorkerPerCore), table(rows, atOneWorkerPerCore));
+        return new ScalingView(workload, maxCores, series, ceiling, caption,
+                lesson(workload, rows, atOneWorkerPerCore, ceiling), table(rows, atOneWorkerPerCore, ceiling));
     }
 
-    private static String lesson(String workload, List<ResultRow> rows, Map<String, Map<Integer, Double>> speedups) {
+    /**
+     * The machine's ceiling at each core count k: T(one spinning thread) / T(k spinning threads), both pinned to the
+     * fewest cores measured and to k; at k = 1 it is 1 by definition.
+     */
+    static List<Point> ceiling(List<ResultRow> measured) {
+        List<ResultRow> spin = Rows.family(measured, "ceiling").stream()
+                .filter(r -> r.cores() != null && r.workers() != null && Rows.micros(r) != null).toList();
+        ResultRow one = spin.stream().filter(r -> r.workers() == 1)
+                .min(Comparator.comparing(ResultRow::cores)).orElse(null);
+        if (one == null) {
+            return List.of();
+        }
+        TreeMap<Integer, Point> points = new TreeMap<>();
+        for (ResultRow r : spin) {
+            if (r.workers().equals(r.cores())) {
+                double s = Rows.micros(one) / Rows.micros(r);
+                double rel = Math.hypot(Units.relativeError(r), Units.relativeError(one));
+                points.putIfAbsent(r.cores(), new Point(r.cores(), s, s * rel));
+            }
+        }
+        return List.copyOf(points.values());
+    }
+
+    private static String lesson(String workload, List<ResultRow> rows, Map<String, Map<Integer, Double>> speedups,
+                                 List<Point> ceiling) {
         int max = rows.stream().mapToInt(ResultRow::cores).max().orElse(0);
         List<String> atMax = new ArrayList<>();
         speedups.entrySet().stream().filter(e -> e.getValue().containsKey(max) && !Rows.isSequential(e.getKey()))
@@ -91,10 +119,12 @@ public record ScalingView(String workload, int maxCores, List<Series> series, St
                         + Format.times(e.getValue().get(max))));
         return atMax.isEmpty() ? "No speedups: the run has no sequential baseline for " + workload + "."
                 : "At " + max + " cores on " + workload + ", the speedup over sequential is " + String.join(", ", atMax)
-                + " (ideal: " + max + "×). Points with more workers than cores are in the chart only.";
+                + " (ideal: " + max + "×" + ceiling.stream().filter(p -> p.x() == max).findFirst()
+                .map(p -> "; this machine's ceiling: " + Format.times(p.y())).orElse("")
+                + "). Points with more workers than cores are in the chart only.";
     }
 
-    private static Table table(List<ResultRow> rows, Map<String, Map<Integer, Double>> speedups) {
+    private static Table table(List<ResultRow> rows, Map<String, Map<Integer, Double>> speedups, List<Point> ceiling) {
         TreeSet<Integer> cores = rows.stream().map(ResultRow::cores).collect(Collectors.toCollection(TreeSet::new));
         List<String> header = new ArrayList<>(List.of("backend"));
         cores.forEach(c -> header.add(c + (c == 1 ? " core" : " cores")));
@@ -104,6 +134,12 @@ public record ScalingView(String workload, int maxCores, List<Series> series, St
             cores.forEach(c -> line.add(byCores.containsKey(c) ? Format.times(byCores.get(c)) : ""));
             lines.add(line);
         });
+        if (!ceiling.isEmpty()) {
+            List<String> line = new ArrayList<>(List.of("machine ceiling (spin)"));
+            cores.forEach(c -> line.add(ceiling.stream().filter(p -> p.x() == c).findFirst()
+                    .map(p -> Format.times(p.y())).orElse("")));
+            lines.add(line);
+        }
         return new Table(header, lines);
     }
 }

@@ -1,6 +1,9 @@
 package org.poolbench.charts;
 
+import java.awt.Color;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.style.XYStyler;
 import org.poolbench.analysis.Format;
 import org.poolbench.analysis.Point;
@@ -25,6 +28,14 @@ final class ScalingChart {
             }
         }
         Plot.reference(c, "ideal (speedup = cores)", new double[] {1, v.maxCores()}, new double[] {1, v.maxCores()});
+        if (!v.ceiling().isEmpty()) {
+            XYSeries ceiling = Plot.add(c, new Series("machine ceiling (spin loop)", "", v.ceiling()), false);
+            ceiling.setMarker(SeriesMarkers.NONE);
+            ceiling.setLineColor(new Color(0x999999));
+            for (Point p : v.ceiling()) {
+                maxY = Math.max(maxY, p.y() + Math.min(p.error(), p.y() * 0.5));
+            }
+        }
         XYStyler st = c.getStyler();
         st.setXAxisMin(0.0).setXAxisMax(v.maxCores() + 0.5).setYAxisMin(0.0).setYAxisMax(Math.ceil(maxY + 0.5));
         st.setxAxisTickLabelsFormattingFunction(Plot::integerOnly);
