@@ -17,6 +17,7 @@ import org.poolbench.bench.JobFacts;
 import org.poolbench.charts.Charts;
 import org.poolbench.report.Report;
 import org.poolbench.results.Environment;
+import org.poolbench.results.IterationsCsv;
 import org.poolbench.results.JmhJson;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
@@ -70,6 +71,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan and its time estimate, run nothing.")
     boolean dryRun;
 
+    @Option(names = "--jvm-defaults", description = "Run benchmark JVMs with the JVM's own ergonomics (collector, heap, "
+            + "compiler threads chosen from the CPUs it sees) instead of fixed settings; see docs/METHODOLOGY.md.")
+    boolean jvmDefaults;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintStream out = System.out;
@@ -86,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> workloadList = choose("--workloads", workloads, Workloads.NAMES);
         List<String> backendList = choose("--backends", backends, Backends.names());
         List<Integer> workerList = workers == null ? List.of() : Main.positiveInts("--workers", workers);
+        JvmSettings jvm = JvmSettings.of(jvmDefaults, jmhArgs);
 
         Cpus cpus = Cpus.detect();
         List<Integer> coreList;
@@ -121,14 +127,15 @@ final class RunCommand implements Callable<Integer> {
                 plan.points(), plan.probes.size(), python.isPresent() ? ", CPython baseline" : "",
                 JmhLauncher.hms(estimate));
         if (dryRun) {
-            plan.invocations.forEach(inv -> out.println("  " + inv.describe()));
+            plan.invocations.forEach(inv -> out.println("  " + inv.describe() + "  (~"
+                    + JmhLauncher.hms(JmhLauncher.estimateSeconds(profile, inv)) + ")"));
             plan.probes.forEach(p -> out.println("  resource, " + String.join(" ", p)));
             return 0;
         }
 
         Path java = javaBinary();
         Path jar = ownJar();
-        JmhLauncher launcher = new JmhLauncher(java, jar, cpus, profile, jmhArgs, out);
+        JmhLauncher launcher = new JmhLauncher(java, jar, cpus, profile, jmhArgs, jvm, out);
         Instant start = Instant.now();
         String runId = RunId.next(resultsDir);
         Path runDir = Files.createDirectories(resultsDir.resolve(runId));
@@ -140,6 +147,7 @@ final class RunCommand implements Callable<Integer> {
         env.put("cores_measured", coreList.toString().replaceAll("[\\[\\] ]", ""));
         env.put("pinning", cpus.canPin() ? "taskset" : "none");
         env.put("jmh_extra_args", String.join(" ", jmhArgs));
+        jvm.record(env);
         Environment.write(runDir.resolve("environment.csv"), env);
         out.println("run " + runId + ": writing " + runDir);
 
@@ -153,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
                 extra.addAll(python.get().run(runId, profile, familyList, workloadList, coreList, runDir, env));
                 Environment.write(runDir.resolve("environment.csv"), env);
             }
-            extra.addAll(new ResourceProbes(java, jar, cpus.count(), out).run(plan.probes, runId));
+            extra.addAll(new ResourceProbes(java, jar, cpus.count(), jvm, out).run(plan.probes, runId));
         } catch (IOException e) {
             System.err.println("poolbench run: " + e.getMessage());
             System.err.println("poolbench run: run " + runId + " failed; its log is " + runDir.resolve("jmh.log"));
@@ -177,6 +185,9 @@ final class RunCommand implements Callable<Integer> {
             rows.add(r.cores() != null ? r : new ResultRow(r.runId(), r.family(), r.benchmark(), r.workload(),
                     r.backend(), top, r.workers(), r.taskSize(), r.chunksize(), r.tasks(), r.mode(), r.score(),
                     r.scoreError(), r.unit(), r.speedup(), r.efficiency(), r.status(), r.note(), r.params()));
+        }
+        if (!measured.isEmpty()) { // every JMH iteration, labelled like its row (JSON order = row order)
+            IterationsCsv.write(runDir.resolve("iterations.csv"), IterationsCsv.fromJmhJson(jmhJson, rows));
         }
         rows.addAll(extra);
         rows = Speedups.fill(rows);
