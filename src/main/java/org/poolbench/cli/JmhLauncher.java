@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.poolbench.results.NoiseCsv;
 
@@ -107,6 +108,7 @@ final class JmhLauncher {
             new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(merged, w);
         }
         console.printf("JMH finished: %d results in %s%n", merged.size(), hms((System.nanoTime() - start) / 1e9));
+        console.println(noiseSummary(noise));
         return merged.size();
     }
 
@@ -161,6 +163,22 @@ final class JmhLauncher {
         if (failed) {
             throw new IOException("a benchmark failed in [" + inv.describe() + "]; see " + jmhLog);
         }
+    }
+
+    /** One line on how busy the machine was: the highest load and CPU steal any invocation saw. */
+    static String noiseSummary(Path noise) throws IOException {
+        double load = 0;
+        double steal = 0;
+        for (var row : NoiseCsv.read(noise)) {
+            load = Math.max(load, Math.max(number(row.get("load1_before")), number(row.get("load1_after"))));
+            steal = Math.max(steal, number(row.get("steal_pct")));
+        }
+        return String.format(Locale.ROOT, "noise: 1-minute load up to %.2f, CPU steal up to %.1f %% "
+                + "in an invocation (%s)", load, steal, noise);
+    }
+
+    private static double number(String cell) {
+        return cell == null || cell.isEmpty() ? 0 : Double.parseDouble(cell);
     }
 
     private static JsonArray read(Path part) throws IOException {

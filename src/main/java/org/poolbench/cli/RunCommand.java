@@ -71,8 +71,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan and its time estimate, run nothing.")
     boolean dryRun;
 
-    @Option(names = "--jvm-defaults", description = "Run benchmark JVMs with the JVM's own ergonomics (collector, heap, "
-            + "compiler threads chosen from the CPUs it sees) instead of fixed settings; see docs/METHODOLOGY.md.")
+    @Option(names = "--jvm-defaults", description = "Run benchmark JVMs with the JVM's own ergonomics (collector, "
+            + "heap, compiler threads chosen from the CPUs it sees) instead of fixed settings; see docs/METHODOLOGY.md.")
     boolean jvmDefaults;
 
     @Override

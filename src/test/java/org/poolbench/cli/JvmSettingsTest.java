@@ -15,7 +15,8 @@ class JvmSettingsTest {
     @Test
     void fixedSettingsFixCollectorHeapAndCompilerThreadsButNotTheProcessorCount() {
         List<String> args = JvmSettings.of(false, List.of()).benchmarkJvmArgs();
-        assertTrue(args.containsAll(List.of("-XX:+UseSerialGC", "-Xms1g", "-Xmx1g", "-XX:CICompilerCount=2")), args.toString());
+        assertTrue(args.containsAll(List.of("-XX:+UseSerialGC", "-Xms1g", "-Xmx1g", "-XX:CICompilerCount=2")),
+                args.toString());
         assertTrue(args.stream().noneMatch(a -> a.contains("ActiveProcessorCount")), "the cores are not faked");
         assertTrue(args.contains("-Dpoolbench.workerJvmArgs=-XX:+UseSerialGC,-Xms256m,-Xmx256m,-XX:CICompilerCount=2"),
                 args.toString());
