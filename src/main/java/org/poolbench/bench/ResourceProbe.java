@@ -18,9 +18,10 @@ import org.poolbench.workload.Workloads;
  * starts one fresh JVM per probe with this main class and the run's fixed heap settings (a heap that cannot grow
  * makes resident memory a property of the backend and workload, not of how far ergonomics let the heap grow).
  *
- * <p>Three phases: the backend is created and left alone for {@link #SETTLE_MS} ms, then every process's resident set
- * is read ("idle": what a worker JVM costs at rest); then {@code JOBS} jobs run, each checked, while a sampler reads
- * every process every 10 ms ("peak"). The peaks are per process (this JVM; each worker JVM, averaged over workers)
+ * <p>Two phases: the backend is created and left alone for {@link #SETTLE_MS} ms, then every process's resident set
+ * is read ("idle": what a worker JVM costs at rest, before any task); then the job and its known answer are made and
+ * {@code JOBS} jobs run, each checked, while a sampler reads every process every 10 ms ("peak"; the answer's
+ * computation is part of the parent's peak, the same for every backend). The peaks are per process (this JVM; each worker JVM, averaged over workers)
  * and of the sum over all of them.
  *
  * <p>Usage: {@code java -cp target/benchmarks.jar org.poolbench.bench.ResourceProbe WORKLOAD BACKEND WORKERS JOBS};
@@ -57,8 +58,6 @@ public final class ResourceProbe {
         Thread sampler = null;
         try (DownloadServer server = Workloads.serverFor(workload, 20, 65536);
              Backend pool = Backends.create(backend, workers)) {
-            Workload<Object, Object> job = Workloads.create(workload, 0, server);
-            job.expected(); // computed before the idle reading, so its garbage is the same for every backend
             Thread.sleep(SETTLE_MS);
             idleParent = rssKb(self);
             for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
@@ -78,6 +77,8 @@ public final class ResourceProbe {
                     }
                 }
             });
+            // the job and its known answer are made after the idle reading: computing the answer touches the heap
+            Workload<Object, Object> job = Workloads.create(workload, 0, server);
             for (int i = 0; i < jobs; i++) {
                 job.verify(pool.map(job.task(), job.inputs()));
             }
