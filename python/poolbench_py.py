@@ -93,6 +93,7 @@ import argparse
 import contextlib
 import csv
 import decimal
+import gc
 import math
 import multiprocessing
 import os
@@ -473,6 +474,11 @@ def measure(trial, check, profile, iteration_seconds=None):
     measure_s = profile.iteration_seconds if iteration_seconds is None else iteration_seconds
     scores, ops = [], 0
     for _ in range(profile.forks):
+        # Every trial starts from a collected heap, as a JMH fork starts from a fresh one: otherwise a point would
+        # inherit the garbage (and the collector's allocation counts) of whichever points ran before it, which differ
+        # between core counts (at 1 core the sequential point runs first in a fresh interpreter, at 2 cores after
+        # every 1-core point).
+        gc.collect()
         with trial() as op:
             for _ in range(profile.warmup_iterations):
                 run_iteration(op, check, warmup_s)

@@ -73,6 +73,20 @@ public final class Backends {
         return workers;
     }
 
+    /**
+     * The system property that carries extra JVM options for every worker JVM a backend starts, separated by commas
+     * (JMH splits {@code -jvmArgs} at spaces, so a list must not contain any). The run sets it in every benchmark JVM
+     * so that worker JVMs run with fixed, recorded settings (docs/METHODOLOGY.md); absent, workers get only the
+     * pool's own start-up flags.
+     */
+    public static final String WORKER_JVM_ARGS = "poolbench.workerJvmArgs";
+
+    /** The options of {@link #WORKER_JVM_ARGS} in order; empty when it is not set. */
+    public static List<String> workerJvmArgs() {
+        String value = System.getProperty(WORKER_JVM_ARGS, "");
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
     private static java.util.concurrent.ThreadFactory daemonThreads() {
         return Thread.ofPlatform().name("poolbench-thread-pool-", 0).daemon().factory();
     }

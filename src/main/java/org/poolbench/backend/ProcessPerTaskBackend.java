@@ -45,7 +45,8 @@ final class ProcessPerTaskBackend implements Backend {
                 permits.acquire(); // never more than `workers` JVMs alive
                 CompletableFuture<List<R>> result = new CompletableFuture<>();
                 Thread.ofPlatform().daemon().name("poolbench-process-per-task").start(() -> {
-                    try (ProcessPool one = ProcessPool.builder().workers(1).build()) {
+                    try (ProcessPool one = ProcessPool.builder().workers(1).jvmArgs(Backends.workerJvmArgs())
+                            .build()) {
                         result.complete(one.map(fn, chunk, chunk.size()));
                     } catch (RuntimeException e) {
                         // the pool numbers tasks within the chunk: say where the chunk starts

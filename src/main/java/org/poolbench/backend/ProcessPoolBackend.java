@@ -12,7 +12,7 @@ final class ProcessPoolBackend implements Backend {
     private final ProcessPool pool;
 
     ProcessPoolBackend(int workers) {
-        this.pool = ProcessPool.builder().workers(workers).build();
+        this.pool = ProcessPool.builder().workers(workers).jvmArgs(Backends.workerJvmArgs()).build();
     }
 
     @Override

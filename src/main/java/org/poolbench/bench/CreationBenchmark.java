@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Level;
+import org.poolbench.backend.Backends;
 import org.poolbench.pool.ProcessPool;
 
 /**
@@ -118,7 +119,8 @@ public class CreationBenchmark {
 
     @Benchmark
     public int processPool(PoolSize size) {
-        try (ProcessPool pool = ProcessPool.builder().workers(size.workers).build()) {
+        try (ProcessPool pool = ProcessPool.builder().workers(size.workers).jvmArgs(Backends.workerJvmArgs())
+                .build()) {
             // one task per worker, so every worker JVM has really started and answered
             java.util.List<Integer> answers = pool.map(x -> x + 1, java.util.Collections.nCopies(size.workers, 41), 1);
             for (int a : answers) {

@@ -75,6 +75,7 @@ public class IoBenchmark {
         }
         job = Download.from(server, tasks);
         pool = Backends.create(backend, workers);
+        job.verify(pool.map(job.task(), job.inputs(), 1)); // one job before measurement: connections, JIT, workers
     }
 
     @Benchmark

@@ -10,6 +10,7 @@ import org.poolbench.workload.Squares;
 /**
  * What the benchmark classes know about their jobs but JMH's JSON does not say: the workload a family implies and the
  * number of tasks a job really had where a parameter said "default". Charts need both (time per task = score / tasks).
+ * Ceiling rows get workload and backend {@code spin} and the chains per job as {@code tasks}.
  */
 public final class JobFacts {
 
@@ -21,8 +22,14 @@ public final class JobFacts {
         List<ResultRow> out = new ArrayList<>(rows.size());
         for (ResultRow r : rows) {
             String workload = r.workload();
+            String backend = r.backend();
             Integer tasks = r.tasks();
             switch (r.family() == null ? "" : r.family()) {
+                case "ceiling" -> {
+                    workload = "spin";
+                    backend = "spin";
+                    tasks = CeilingBenchmark.CHAINS;
+                }
                 case "scaling" -> {
                     if (tasks == null || tasks == 0) {
                         tasks = defaultTasks(workload);
@@ -41,7 +48,7 @@ public final class JobFacts {
                 case "io" -> workload = "download";
                 default -> { }
             }
-            out.add(r.toBuilder().workload(workload).tasks(tasks).build());
+            out.add(r.toBuilder().workload(workload).backend(backend).tasks(tasks).build());
         }
         return out;
     }

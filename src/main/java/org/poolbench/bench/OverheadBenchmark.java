@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.poolbench.backend.Backends;
 import org.poolbench.pool.ProcessPool;
 
 /*
@@ -51,7 +52,7 @@ public class OverheadBenchmark {
 
     /** The command line of the pool's workers, with PipeEcho as the main class: the same JVM, the same flags. */
     static List<String> echoCommand() {
-        try (ProcessPool one = ProcessPool.builder().workers(1).build()) {
+        try (ProcessPool one = ProcessPool.builder().workers(1).jvmArgs(Backends.workerJvmArgs()).build()) {
             long pid = one.workerPids().get(0);
             ProcessHandle.Info info = ProcessHandle.of(pid).orElseThrow().info();
             List<String> cmd = new ArrayList<>();
@@ -75,7 +76,8 @@ public class OverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        pool = ProcessPool.builder().workers(Runtime.getRuntime().availableProcessors()).build();
+        pool = ProcessPool.builder().workers(Runtime.getRuntime().availableProcessors())
+                .jvmArgs(Backends.workerJvmArgs()).build();
         inputs = LongStream.range(0, MAP_ITEMS).boxed().toList();
         expectedSum = LongStream.range(0, MAP_ITEMS).map(x -> x * x).sum();
         echo = new ProcessBuilder(echoCommand()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -227,7 +229,7 @@ public class OverheadBenchmark {
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public int poolStartup(Startup s) {
-        s.pool = ProcessPool.builder().workers(s.n).build();
+        s.pool = ProcessPool.builder().workers(s.n).jvmArgs(Backends.workerJvmArgs()).build();
         int ready = s.pool.workerPids().size();
         if (ready != s.n) {
             throw new IllegalStateException(ready + " workers ready, wanted " + s.n);

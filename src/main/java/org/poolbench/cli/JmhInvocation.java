@@ -13,16 +13,40 @@ import java.util.Map;
  * @param cores the CPUs this run is pinned to; also passed as the {@code cores} parameter, which the benchmark checks
  * @param params JMH {@code @Param} values, crossed by JMH
  * @param methods benchmark methods the pattern selects
+ * @param opSeconds the expected time of one operation (one job) of a typical point, for the estimate: an iteration
+ *                  lasts at least one operation; 0 when operations are far shorter than an iteration
+ * @param warmupIterations warm-up iterations instead of the profile's (0: the profile's)
+ * @param iterations measured iterations instead of the profile's (0: the profile's); for points whose jobs take
+ *                   seconds, where the profile's count would take minutes per point
  */
-record JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params, int methods) {
+record JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params, int methods,
+                     double opSeconds, int warmupIterations, int iterations) {
 
     JmhInvocation {
         params = new LinkedHashMap<>(params);
+        if (opSeconds < 0 || warmupIterations < 0 || iterations < 0) {
+            throw new IllegalArgumentException("opSeconds and iteration counts must be >= 0");
+        }
+    }
+
+    /** An invocation of a pattern that selects {@code methods} benchmark methods. */
+    JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params, int methods) {
+        this(family, benchmark, cores, params, methods, 0, 0, 0);
     }
 
     /** An invocation of a pattern that selects one benchmark method. */
     JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params) {
         this(family, benchmark, cores, params, 1);
+    }
+
+    /** This invocation, expecting operations of {@code seconds}. */
+    JmhInvocation expecting(double seconds) {
+        return new JmhInvocation(family, benchmark, cores, params, methods, seconds, warmupIterations, iterations);
+    }
+
+    /** This invocation with {@code warmups} warm-up and {@code n} measured iterations instead of the profile's. */
+    JmhInvocation withIterations(int warmups, int n) {
+        return new JmhInvocation(family, benchmark, cores, params, methods, opSeconds, warmups, n);
     }
 
     /** How many points JMH will measure: parameter combinations times benchmark methods (an upper bound). */

@@ -15,13 +15,17 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.poolbench.results.NoiseCsv;
 
 /**
  * Runs JMH invocations one after another, each in a child JVM pinned to its cores, and merges their JSON results.
  *
  * <p>JMH's output goes to {@code jmh.log}; the console gets one progress line per invocation with an overall ETA, and
- * JMH's own "Run progress" lines. A child is killed if this JVM exits first (shutdown hook), so an interrupted run
+ * JMH's own "Run progress" lines. Every benchmark JVM gets the run's {@link JvmSettings} (JMH's {@code -jvmArgs}), and
+ * the load and CPU times of the machine before and after each invocation go to {@code noise.csv} beside
+ * {@code jmh.json} ({@link NoiseCsv}). A child is killed if this JVM exits first (shutdown hook), so an interrupted run
  * leaves no benchmark JVM behind.
  */
 final class JmhLauncher {
@@ -31,20 +35,28 @@ final class JmhLauncher {
     private final Cpus cpus;
     private final Profile profile;
     private final List<String> extraJmhArgs;
+    private final JvmSettings jvm;
     private final PrintStream console;
 
-    JmhLauncher(Path java, Path jar, Cpus cpus, Profile profile, List<String> extraJmhArgs, PrintStream console) {
+    JmhLauncher(Path java, Path jar, Cpus cpus, Profile profile, List<String> extraJmhArgs, JvmSettings jvm,
+            PrintStream console) {
         this.java = java;
         this.jar = jar;
         this.cpus = cpus;
         this.profile = profile;
         this.extraJmhArgs = List.copyOf(extraJmhArgs);
+        this.jvm = jvm;
         this.console = console;
     }
 
-    /** Seconds the whole plan should take, by the profile's settings. */
+    /** Seconds the whole plan should take, by the profile's settings and each invocation's expected job time. */
     static double estimateSeconds(Profile profile, List<JmhInvocation> plan) {
-        return plan.stream().mapToDouble(inv -> inv.points() * profile.secondsPerPoint() + 1.0).sum();
+        return plan.stream().mapToDouble(inv -> estimateSeconds(profile, inv)).sum();
+    }
+
+    /** Seconds one invocation should take: JMH starts, then every point's iterations, each at least one job long. */
+    static double estimateSeconds(Profile profile, JmhInvocation inv) {
+        return 1.0 + inv.points() * profile.secondsPerPoint(inv);
     }
 
     /**
@@ -59,6 +71,7 @@ final class JmhLauncher {
         long start = System.nanoTime();
         double estimateTotal = estimateSeconds(profile, plan);
         double estimateDone = 0;
+        Path noise = jmhJson.resolveSibling("noise.csv");
         try {
             for (int i = 0; i < plan.size(); i++) {
                 JmhInvocation inv = plan.get(i);
@@ -69,13 +82,19 @@ final class JmhLauncher {
                 console.printf("[%d/%d] %s  (%d points; elapsed %s, ETA %s)%n", i + 1, plan.size(), inv.describe(),
                         inv.points(), hms(elapsed), hms(eta));
                 Path part = parts.resolve("part-" + i + ".json");
-                runOne(inv, part, jmhLog);
+                NoiseCsv.Sample before = NoiseCsv.Sample.now();
+                try {
+                    runOne(inv, part, jmhLog);
+                } finally {
+                    NoiseCsv.append(noise, i + 1, inv.family(), inv.jmhArgs().get(0), inv.describe(), inv.cores(),
+                            before, NoiseCsv.Sample.now());
+                }
                 JsonArray results = read(part);
                 if (results.isEmpty()) {
                     throw new IOException("JMH produced no results for [" + inv.describe() + "]; see " + jmhLog);
                 }
                 merged.addAll(results);
-                estimateDone += inv.points() * profile.secondsPerPoint() + 1.0;
+                estimateDone += estimateSeconds(profile, inv);
             }
         } finally {
             try (var files = Files.list(parts)) {
@@ -89,6 +108,7 @@ final class JmhLauncher {
             new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(merged, w);
         }
         console.printf("JMH finished: %d results in %s%n", merged.size(), hms((System.nanoTime() - start) / 1e9));
+        console.println(noiseSummary(noise));
         return merged.size();
     }
 
@@ -100,7 +120,11 @@ final class JmhLauncher {
         cmd.add(jar.toString());
         cmd.add("org.openjdk.jmh.Main");
         cmd.addAll(inv.jmhArgs());
-        cmd.addAll(profile.jmhArgs());
+        cmd.addAll(profile.jmhArgs(inv));
+        // the forks' options, stated rather than inherited from this JVM: the same at every core count
+        List<String> forkArgs = new ArrayList<>(List.of("-Djava.awt.headless=true"));
+        forkArgs.addAll(jvm.benchmarkJvmArgs());
+        cmd.addAll(List.of("-jvmArgs", String.join(" ", forkArgs)));
         cmd.addAll(List.of("-rf", "json", "-rff", part.toString()));
         cmd.addAll(List.of("-foe", "true")); // a failed check stops the run: no result is better than a wrong one
         cmd.addAll(extraJmhArgs); // last, so that the user's options win
@@ -139,6 +163,22 @@ final class JmhLauncher {
         if (failed) {
             throw new IOException("a benchmark failed in [" + inv.describe() + "]; see " + jmhLog);
         }
+    }
+
+    /** One line on how busy the machine was: the highest load and CPU steal any invocation saw. */
+    static String noiseSummary(Path noise) throws IOException {
+        double load = 0;
+        double steal = 0;
+        for (var row : NoiseCsv.read(noise)) {
+            load = Math.max(load, Math.max(number(row.get("load1_before")), number(row.get("load1_after"))));
+            steal = Math.max(steal, number(row.get("steal_pct")));
+        }
+        return String.format(Locale.ROOT, "noise: 1-minute load up to %.2f, CPU steal up to %.1f %% "
+                + "in an invocation (%s)", load, steal, noise);
+    }
+
+    private static double number(String cell) {
+        return cell == null || cell.isEmpty() ? 0 : Double.parseDouble(cell);
     }
 
     private static JsonArray read(Path part) throws IOException {

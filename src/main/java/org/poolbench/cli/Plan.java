@@ -15,11 +15,23 @@ import org.poolbench.results.ResultRow;
  * every backend in {@code full}), so oversubscription shows. {@code sequential} runs with
  * one worker at each core count: its flat line checks that pinning changes nothing but the cores. The other families
  * run at the machine's full core count.
+ *
+ * <p>Before scaling, the {@code ceiling} family measures what the machine itself gives: at each core count k, one
+ * thread and k threads of a spin loop with no allocation ({@code CeilingBenchmark}), so a chart can show the
+ * machine's limit beside the ideal line.
  */
 final class Plan {
 
     /** The families a run can measure, in the order they run. */
-    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "io", "overhead", "resource");
+    static final List<String> FAMILIES =
+            List.of("ceiling", "scaling", "creation", "granularity", "io", "overhead", "resource");
+
+    /**
+     * Measured iterations for points whose jobs take seconds ({@code process-per-task} in scaling: a JVM per chunk;
+     * downloads one or four at a time in io):
+     * the profile's count would take minutes per point. Their error bars are wider for it.
+     */
+    static final int SLOW_ITERATIONS = 8;
 
     /** The most worker JVMs the io family starts: each is a whole JVM (tens of MB), and 2 cores cannot use more. */
     static final int IO_PROCESS_CAP = 16;
@@ -42,6 +54,12 @@ final class Plan {
             int cpus, List<Integer> coreCounts, List<Integer> workersOverride) {
         Plan plan = new Plan();
         int top = coreCounts.stream().mapToInt(Integer::intValue).max().orElse(cpus);
+        if (families.contains("ceiling")) {
+            for (int k : coreCounts) {
+                plan.invocations.add(new JmhInvocation("ceiling", "\\.CeilingBenchmark\\.", k,
+                        params("workers", k == 1 ? List.of(1) : List.of(1, k), "cores", List.of(k))));
+            }
+        }
         if (families.contains("scaling")) {
             plan.scaling(profile, workloads, backends, coreCounts, workersOverride);
         }
@@ -69,10 +87,12 @@ final class Plan {
             }
         }
         if (families.contains("resource")) {
-            String workload = workloads.contains("factorial") ? "factorial" : workloads.get(0);
-            for (String b : backends) {
-                if (profile != Profile.SMOKE || List.of("sequential", "thread-pool", "process-pool").contains(b)) {
-                    plan.probes.add(List.of(workload, b, String.valueOf(b.equals("sequential") ? 1 : top)));
+            // every backend on the first workload; sequential, thread-pool and process-pool on the others (smoke:
+            // those three on the first workload only)
+            List<String> three = only(backends, "sequential", "thread-pool", "process-pool");
+            for (int w = 0; w < workloads.size() && (w == 0 || profile != Profile.SMOKE); w++) {
+                for (String b : w == 0 && profile != Profile.SMOKE ? backends : three) {
+                    plan.probes.add(List.of(workloads.get(w), b, String.valueOf(b.equals("sequential") ? 1 : top)));
                 }
             }
         }
@@ -82,36 +102,72 @@ final class Plan {
     private void scaling(Profile profile, List<String> workloads, List<String> backends, List<Integer> coreCounts,
             List<Integer> workersOverride) {
         int top = coreCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        List<String> parallel = without(backends, "sequential");
+        // process-per-task starts a JVM per chunk: seconds per job, so it runs apart with fewer iterations
+        List<String> parallel = without(without(backends, "sequential"), "process-per-task");
+        boolean perTask = backends.contains("process-per-task");
         for (int k : coreCounts) {
             if (backends.contains("sequential")) {
-                invocations.add(new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
-                        params("workload", workloads, "backend", List.of("sequential"), "workers", List.of(1),
-                                "cores", List.of(k))));
-            }
-            if (parallel.isEmpty()) {
-                continue;
+                scalingRun(profile, workloads, List.of("sequential"), List.of(1), k);
             }
             if (!workersOverride.isEmpty() || k != top || profile == Profile.SMOKE) {
                 List<Integer> workers = workersOverride.isEmpty() ? List.of(k) : workersOverride;
-                invocations.add(new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
-                        params("workload", workloads, "backend", parallel, "workers", workers, "cores", List.of(k))));
+                scalingRun(profile, workloads, parallel, workers, k);
+                scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), workers, k);
             } else if (profile == Profile.FULL) {
-                invocations.add(new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
-                        params("workload", workloads, "backend", parallel, "workers", List.of(k, 2 * k, 4 * k),
-                                "cores", List.of(k))));
+                List<Integer> workers = List.of(k, 2 * k, 4 * k);
+                scalingRun(profile, workloads, parallel, workers, k);
+                scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), workers, k);
             } else {
                 // quick: oversubscribe only the three kinds of worker (platform thread, virtual thread, process)
-                invocations.add(new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
-                        params("workload", workloads, "backend", parallel, "workers", List.of(k), "cores", List.of(k))));
-                List<String> kinds = only(parallel, "thread-pool", "virtual-threads", "process-pool");
-                if (!kinds.isEmpty()) {
-                    invocations.add(new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
-                            params("workload", workloads, "backend", kinds, "workers", List.of(2 * k),
-                                    "cores", List.of(k))));
+                scalingRun(profile, workloads, parallel, List.of(k), k);
+                scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), List.of(k), k);
+                scalingRun(profile, workloads, only(parallel, "thread-pool", "virtual-threads", "process-pool"),
+                        List.of(2 * k), k);
+            }
+        }
+    }
+
+    /** One scaling invocation pinned to {@code k} cores, unless {@code backends} is empty. */
+    private void scalingRun(Profile profile, List<String> workloads, List<String> backends, List<Integer> workers,
+            int k) {
+        if (backends.isEmpty()) {
+            return;
+        }
+        JmhInvocation inv = new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
+                params("workload", workloads, "backend", backends, "workers", workers, "cores", List.of(k)))
+                .expecting(meanJobSeconds(workloads, backends, workers, k));
+        invocations.add(backends.contains("process-per-task") ? slow(inv, profile) : inv);
+    }
+
+    /** {@code inv} with one warm-up iteration and {@link #SLOW_ITERATIONS} (at most the profile's) measured. */
+    private static JmhInvocation slow(JmhInvocation inv, Profile profile) {
+        return inv.withIterations(1, Math.min(SLOW_ITERATIONS, profile.iterations));
+    }
+
+    /**
+     * Rough seconds per scaling job on a 2020s core, for the estimate only: one core's time of each workload and
+     * backend (from a reference run), divided by the parallelism it can use (CPU-bound work by min(cores, workers),
+     * waiting downloads by workers).
+     */
+    static double meanJobSeconds(List<String> workloads, List<String> backends, List<Integer> workers, int k) {
+        double sum = 0;
+        int n = 0;
+        for (String w : workloads) {
+            for (String b : backends) {
+                for (int c : workers) {
+                    int parallel = b.equals("sequential") ? 1 : w.equals("download") ? c : Math.min(c, k);
+                    double one = switch (w) {
+                        case "factorial" -> b.equals("process-per-task") ? 3.4 : 0.42;
+                        case "squares" -> b.equals("process-per-task") ? 1.1 : 0.02;
+                        default -> b.equals("process-per-task") ? 1.8 : 0.75;
+                    };
+                    // squares is bound by memory and pipes more than by cores: no division
+                    sum += w.equals("squares") ? one : one / Math.max(1, Math.min(parallel, 32));
+                    n++;
                 }
             }
         }
+        return n == 0 ? 0 : sum / n;
     }
 
     private void granularity(Profile profile, List<String> workloads, List<String> backends, int top,
@@ -122,7 +178,8 @@ final class Plan {
             List<Integer> sizes = profile == Profile.SMOKE ? List.of(100, 3_000, 30_000)
                     : List.of(100, 300, 1_000, 3_000, 10_000, 30_000);
             invocations.add(new JmhInvocation("granularity", "\\.GranularityBenchmark\\.factorial$", top,
-                    params("backend", chosen, "workers", workers, "cores", List.of(top), "taskSize", sizes)));
+                    params("backend", chosen, "workers", workers, "cores", List.of(top), "taskSize", sizes))
+                    .expecting(0.12)); // 20-300 ms per job
             if (backends.contains("process-per-task")) {
                 skip("granularity", "factorial", "factorial", "process-per-task", top, top,
                         "one JVM per task: the 16384 smallest tasks would take minutes per job; see METHODOLOGY.md");
@@ -143,8 +200,7 @@ final class Plan {
         int most = concurrency.get(concurrency.size() - 1);
         List<String> threads = only(backends, "thread-pool", "virtual-threads");
         if (!threads.isEmpty()) {
-            invocations.add(new JmhInvocation("io", "\\.IoBenchmark\\.", top,
-                    params("backend", threads, "workers", concurrency, "cores", List.of(top), "tasks", files)));
+            ioRuns(profile, threads, concurrency, top, files);
             // the server's own ceiling: no latency, the most concurrency
             invocations.add(new JmhInvocation("io", "\\.IoBenchmark\\.", top,
                     params("backend", threads.subList(0, 1), "workers", List.of(most), "cores", List.of(top),
@@ -152,9 +208,7 @@ final class Plan {
         }
         if (backends.contains("process-pool")) {
             List<Integer> capped = concurrency.stream().filter(c -> c <= IO_PROCESS_CAP).toList();
-            invocations.add(new JmhInvocation("io", "\\.IoBenchmark\\.", top,
-                    params("backend", List.of("process-pool"), "workers", capped, "cores", List.of(top),
-                            "tasks", files)));
+            ioRuns(profile, List.of("process-pool"), capped, top, files);
             for (int c : concurrency) {
                 if (c > IO_PROCESS_CAP) {
                     skip("io", "download", "download", "process-pool", top, c, "capped at " + IO_PROCESS_CAP
@@ -166,6 +220,31 @@ final class Plan {
             skip("io", "download", "download", "process-per-task", top, null,
                     "one JVM per file: 128 JVM starts per job measure start-up, not I/O (the creation family does)");
         }
+    }
+
+    /**
+     * io invocations of {@code backends} at each concurrency: those whose jobs take most of a second or more (fewer
+     * than 16 at once: 128 files × 20 ms / c) with {@link #slow} iterations, the others with the profile's.
+     */
+    private void ioRuns(Profile profile, List<String> backends, List<Integer> concurrency, int top,
+            List<Integer> files) {
+        List<Integer> slowOnes = concurrency.stream().filter(c -> c < 16 && profile != Profile.SMOKE).toList();
+        List<Integer> fast = concurrency.stream().filter(c -> !slowOnes.contains(c)).toList();
+        if (!slowOnes.isEmpty()) {
+            invocations.add(slow(new JmhInvocation("io", "\\.IoBenchmark\\.", top,
+                    params("backend", backends, "workers", slowOnes, "cores", List.of(top), "tasks", files))
+                    .expecting(ioJobSeconds(slowOnes, files.get(0))), profile));
+        }
+        if (!fast.isEmpty()) {
+            invocations.add(new JmhInvocation("io", "\\.IoBenchmark\\.", top,
+                    params("backend", backends, "workers", fast, "cores", List.of(top), "tasks", files))
+                    .expecting(ioJobSeconds(fast, files.get(0))));
+        }
+    }
+
+    /** Mean seconds per io job: ceil(files / c) rounds of a 20 ms answer (plus a little) at each concurrency c. */
+    private static double ioJobSeconds(List<Integer> concurrency, int files) {
+        return concurrency.stream().mapToDouble(c -> Math.ceil((double) files / c) * 0.023).average().orElse(0);
     }
 
     private void skip(String family, String benchmark, String workload, String backend, int cores, Integer workers,

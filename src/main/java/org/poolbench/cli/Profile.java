@@ -7,17 +7,27 @@ import java.util.Locale;
 /**
  * How long and how carefully to measure.
  *
+ * <p>Warm-up is by time (seconds of jobs, so that C2 has compiled the task and the backend whatever a job's length);
+ * measurement is many short iterations. An iteration lasts at least one job, so a job longer than an iteration makes
+ * every iteration one job (single-shot measurement with many iterations); a short job fills an iteration with many.
+ * Many iterations matter more than long ones: the error is Student's t over iterations, and t(0.9995) falls from 8.6
+ * at 5 iterations to 4.1 at 15 (docs/METHODOLOGY.md).
+ *
  * <ul>
- *   <li>{@code smoke}: a first look and CI: one fork, half-second iterations, few points; about 3 minutes.</li>
- *   <li>{@code quick} (the default): one fork, one warm-up and 5 measured one-second iterations, every point; about
- *   20 minutes on 2 cores, the CPython baseline included.</li>
- *   <li>{@code full}: paper grade: 3 forks, 10 two-second iterations after 5 of warm-up; hours.</li>
+ *   <li>{@code smoke}: a first look and CI: one fork, 0.3 s of warm-up and 3 iterations of 0.2 s, few points; about
+ *   3 minutes.</li>
+ *   <li>{@code quick} (the default): one fork, 1.5 s of warm-up and 15 iterations of 0.2 s, every point; about
+ *   25 minutes on 2 cores, the CPython baseline included.</li>
+ *   <li>{@code full}: paper grade: 3 forks, 3 × 2 s of warm-up and 30 iterations of 0.5 s each; hours.</li>
  * </ul>
  */
 enum Profile {
-    SMOKE(1, 1, 300, 2, 500),
-    QUICK(1, 1, 1000, 5, 1000),
-    FULL(3, 5, 2000, 10, 2000);
+    SMOKE(1, 1, 300, 3, 200),
+    QUICK(1, 1, 1500, 15, 200),
+    FULL(3, 3, 2000, 30, 500);
+
+    /** Seconds a JMH fork takes beyond its iterations: JVM start, set-up (pools, warm-up jobs), tear-down. */
+    static final double FORK_SECONDS = 1.5;
 
     final int forks;
     final int warmupIterations;
@@ -54,14 +64,42 @@ enum Profile {
 
     /** The JMH options for this profile. */
     List<String> jmhArgs() {
-        return List.of("-f", String.valueOf(forks),
-                "-wi", String.valueOf(warmupIterations), "-w", warmupMillis + "ms",
-                "-i", String.valueOf(iterations), "-r", iterationMillis + "ms");
+        return jmhArgs(warmupIterations, iterations);
     }
 
-    /** Seconds one parameter combination takes, JVM start and set-up included (for the estimate). */
-    double secondsPerPoint() {
-        return forks * ((warmupIterations * warmupMillis + iterations * iterationMillis) / 1000.0 + 2.0);
+    /** The JMH options for this profile and {@code inv} (which may ask for its own number of iterations). */
+    List<String> jmhArgs(JmhInvocation inv) {
+        return jmhArgs(warmupIterations(inv), measuredIterations(inv));
+    }
+
+    private List<String> jmhArgs(int warmups, int measured) {
+        return List.of("-f", String.valueOf(forks),
+                "-wi", String.valueOf(warmups), "-w", warmupMillis + "ms",
+                "-i", String.valueOf(measured), "-r", iterationMillis + "ms");
+    }
+
+    int warmupIterations(JmhInvocation inv) {
+        return inv.warmupIterations() > 0 ? inv.warmupIterations() : warmupIterations;
+    }
+
+    int measuredIterations(JmhInvocation inv) {
+        return inv.iterations() > 0 ? inv.iterations() : iterations;
+    }
+
+    /**
+     * Seconds one parameter combination of {@code inv} takes (for the estimate): per fork, JVM start and set-up (which
+     * runs two warm-up jobs), then every iteration, each as long as the jobs it takes to reach its time (JMH ends an
+     * iteration after the first job that reaches it).
+     */
+    double secondsPerPoint(JmhInvocation inv) {
+        double op = inv.opSeconds();
+        return forks * (FORK_SECONDS + 2 * op + warmupIterations(inv) * iterationSeconds(warmupMillis, op)
+                + measuredIterations(inv) * iterationSeconds(iterationMillis, op));
+    }
+
+    private static double iterationSeconds(int millis, double op) {
+        double limit = millis / 1000.0;
+        return op <= 0 ? limit : Math.ceil(limit / op) * op;
     }
 
     /** Core counts of a scaling curve on a machine of {@code cpus} CPUs. */

@@ -19,6 +19,7 @@ import org.poolbench.charts.Charts;
 import org.poolbench.report.Latex;
 import org.poolbench.report.Report;
 import org.poolbench.results.Environment;
+import org.poolbench.results.IterationsCsv;
 import org.poolbench.results.JmhJson;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
@@ -72,9 +73,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan and its time estimate, run nothing.")
     boolean dryRun;
 
-    /** What a run needs once its arguments are checked: the plan, and where the CPython baseline comes from. */
-    private record Setup(Profile profile, List<String> jmhArgs, List<String> families, List<String> workloads,
-                         Cpus cpus, List<Integer> cores, Plan plan, Optional<PythonBaseline> python) {
+    @Option(names = "--jvm-defaults", description = "Run benchmark JVMs with the JVM's own ergonomics (collector, "
+            + "heap, compiler threads chosen from the CPUs it sees) instead of fixed settings; see docs/METHODOLOGY.md.")
+    boolean jvmDefaults;
+
+    /** What a run needs once its arguments are checked: the plan, the JVM settings, where CPython comes from. */
+    private record Setup(Profile profile, List<String> jmhArgs, JvmSettings jvm, List<String> families,
+                         List<String> workloads, Cpus cpus, List<Integer> cores, Plan plan,
+                         Optional<PythonBaseline> python) {
     }
 
     /** A run under way: its id, folders and environment, and the rows gathered besides JMH's. */
@@ -85,7 +91,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         Setup setup = plan();
         if (dryRun) {
-            setup.plan().invocations.forEach(inv -> System.out.println("  " + inv.describe()));
+            setup.plan().invocations.forEach(inv -> System.out.println("  " + inv.describe() + "  (~"
+                    + JmhLauncher.hms(JmhLauncher.estimateSeconds(setup.profile(), inv)) + ")"));
             setup.plan().probes.forEach(p -> System.out.println("  resource, " + String.join(" ", p)));
             return 0;
         }
@@ -136,6 +143,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> workloadList = choose("--workloads", workloads, Workloads.NAMES);
         List<String> backendList = choose("--backends", backends, Backends.names());
         List<Integer> workerList = workers == null ? List.of() : Main.positiveInts("--workers", workers);
+        JvmSettings jvm = JvmSettings.of(jvmDefaults, jmhArgs);
         Cpus cpus = Cpus.detect();
         List<Integer> coreList = coreCounts(profile, cpus);
         Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList);
@@ -149,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
                         + "probes%s; estimated %s%n", profile.id(), cpus.count(), coreList, plan.invocations.size(),
                 plan.points(), plan.probes.size(), python.isPresent() ? ", CPython baseline" : "",
                 JmhLauncher.hms(estimate));
-        return new Setup(profile, jmhArgs, familyList, workloadList, cpus, coreList, plan, python);
+        return new Setup(profile, jmhArgs, jvm, familyList, workloadList, cpus, coreList, plan, python);
     }
 
     private List<Integer> coreCounts(Profile profile, Cpus cpus) {
@@ -186,6 +194,7 @@ final class RunCommand implements Callable<Integer> {
         env.put("cores_measured", s.cores().toString().replaceAll("[\\[\\] ]", ""));
         env.put("pinning", s.cpus().canPin() ? "taskset" : "none");
         env.put("jmh_extra_args", String.join(" ", s.jmhArgs()));
+        s.jvm().record(env);
         Environment.write(runDir.resolve("environment.csv"), env);
         System.out.println("run " + runId + ": writing " + runDir);
         return new Run(runId, runDir, chartsDir.resolve(runId), env, new ArrayList<>());
@@ -194,7 +203,7 @@ final class RunCommand implements Callable<Integer> {
     /** Runs the plan's JMH invocations into jmh.json and jmh.log. */
     private void measure(Setup s, Run run, Path java, Path jar) throws IOException, InterruptedException {
         if (!s.plan().invocations.isEmpty()) {
-            new JmhLauncher(java, jar, s.cpus(), s.profile(), s.jmhArgs(), System.out)
+            new JmhLauncher(java, jar, s.cpus(), s.profile(), s.jmhArgs(), s.jvm(), System.out)
                     .run(s.plan().invocations, run.dir().resolve("jmh.json"), run.dir().resolve("jmh.log"));
         }
     }
@@ -210,7 +219,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Peak memory per backend, one fresh JVM each. */
     private void probes(Setup s, Run run, Path java, Path jar) throws IOException, InterruptedException {
-        run.extra().addAll(new ResourceProbes(java, jar, s.cpus().count(), System.out).run(s.plan().probes, run.id()));
+        run.extra().addAll(new ResourceProbes(java, jar, s.cpus().count(), s.jvm(), System.out).run(s.plan().probes, run.id()));
     }
 
     /**
@@ -229,6 +238,9 @@ final class RunCommand implements Callable<Integer> {
         for (ResultRow r : JobFacts.complete(measured)) {
             // the overhead family has no cores parameter; it ran pinned to the top core count like every family
             rows.add(r.cores() != null ? r : r.toBuilder().cores(top).build());
+        }
+        if (!measured.isEmpty()) { // every JMH iteration, labelled like its row (JSON order = row order)
+            IterationsCsv.write(run.dir().resolve("iterations.csv"), IterationsCsv.fromJmhJson(jmhJson, rows));
         }
         rows.addAll(run.extra());
         s.plan().skipped.forEach(r -> rows.add(r.toBuilder().runId(run.id()).build()));

@@ -137,6 +137,24 @@ class MainTest {
     }
 
     @Test
+    void jvmDefaultsIsAcceptedAndTheCeilingIsPlannedBeforeScaling() {
+        Path results = dir.resolve("results");
+        assertEquals(0, run("run", "smoke", "--dry-run", "--jvm-defaults", "--results-dir", results.toString()));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.indexOf("  ceiling,") >= 0 && text.indexOf("  ceiling,") < text.indexOf("  scaling,"), text);
+        assertFalse(Files.exists(results));
+    }
+
+    @Test
+    void aWorkerOptionWithACommaIsRefusedBeforeAnythingIsWritten() {
+        Path results = dir.resolve("results");
+        assertEquals(2, run("run", "smoke", "--results-dir", results.toString(), "--", "-jvmArgsAppend",
+                "-Xlog:gc:file=a,b"));
+        assertTrue(errLine().contains("-Xlog:gc:file=a,b"), errLine());
+        assertFalse(Files.exists(results));
+    }
+
+    @Test
     void freshDirNeverReusesAnEarlierFolder() throws Exception {
         Files.createDirectories(dir.resolve("run1"));
         assertEquals(dir.resolve("run1-redraw"), ChartsCommand.freshDir(dir, "run1"));

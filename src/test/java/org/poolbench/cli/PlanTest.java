@@ -15,12 +15,15 @@ class PlanTest {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 4,
                 List.of(1, 2, 4), List.of());
         List<JmhInvocation> inv = plan.invocations;
-        assertEquals(7, inv.size()); // sequential + parallel at each of 1, 2, 4 cores, + oversubscribed at 4
+        // sequential, parallel and process-per-task at each of 1, 2, 4 cores, + oversubscribed at 4
+        assertEquals(10, inv.size());
         assertEquals(List.of("1"), inv.get(1).params().get("workers"));
-        assertEquals(List.of("2"), inv.get(3).params().get("workers"));
-        assertEquals(List.of("4"), inv.get(5).params().get("workers"));
-        assertEquals(List.of("8"), inv.get(6).params().get("workers"));
-        assertEquals(List.of("thread-pool", "virtual-threads", "process-pool"), inv.get(6).params().get("backend"));
+        assertEquals(List.of("2"), inv.get(4).params().get("workers"));
+        assertEquals(List.of("4"), inv.get(7).params().get("workers"));
+        assertEquals(List.of("4"), inv.get(8).params().get("workers"));
+        assertEquals(List.of("process-per-task"), inv.get(8).params().get("backend"));
+        assertEquals(List.of("8"), inv.get(9).params().get("workers"));
+        assertEquals(List.of("thread-pool", "virtual-threads", "process-pool"), inv.get(9).params().get("backend"));
         for (JmhInvocation i : inv) {
             assertEquals(List.of(String.valueOf(i.cores())), i.params().get("cores"), "cores param is checked");
         }
@@ -37,6 +40,66 @@ class PlanTest {
                 .filter(i -> i.params().get("backend").contains("process-pool"))
                 .allMatch(i -> i.params().get("workers").stream().mapToInt(Integer::parseInt)
                         .allMatch(w -> w <= Plan.IO_PROCESS_CAP)));
+    }
+
+    @Test
+    void theCeilingRunsFirstAtEveryCoreCountWithOneAndKThreads() {
+        Plan plan = Plan.build(Profile.QUICK, Plan.FAMILIES, Workloads.NAMES, Backends.names(), 2, List.of(1, 2),
+                List.of());
+        List<JmhInvocation> ceiling = plan.invocations.subList(0, 2);
+        assertTrue(ceiling.stream().allMatch(i -> i.family().equals("ceiling")), ceiling.toString());
+        assertEquals(List.of("1"), ceiling.get(0).params().get("workers"));
+        assertEquals(1, ceiling.get(0).cores());
+        assertEquals(List.of("1", "2"), ceiling.get(1).params().get("workers"));
+        assertEquals(List.of("2"), ceiling.get(1).params().get("cores"));
+        assertEquals("scaling", plan.invocations.get(2).family(), "the ceiling comes before scaling");
+
+        Plan smoke = Plan.build(Profile.SMOKE, List.of("ceiling"), Workloads.NAMES, Backends.names(), 2, List.of(2),
+                List.of());
+        assertEquals(List.of("1", "2"), smoke.invocations.get(0).params().get("workers"),
+                "smoke measures one and k threads at its one core count");
+    }
+
+    @Test
+    void processPerTaskRunsApartWithFewerIterations() {
+        Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 2,
+                List.of(1, 2), List.of());
+        for (JmhInvocation inv : plan.invocations) {
+            List<String> backends = inv.params().get("backend");
+            if (backends.contains("process-per-task")) {
+                assertEquals(List.of("process-per-task"), backends);
+                assertEquals(Plan.SLOW_ITERATIONS, Profile.QUICK.measuredIterations(inv));
+                assertEquals(1, Profile.QUICK.warmupIterations(inv));
+                assertTrue(Profile.QUICK.jmhArgs(inv).containsAll(List.of("-i", "8", "-wi", "1")));
+            } else {
+                assertEquals(Profile.QUICK.iterations, Profile.QUICK.measuredIterations(inv));
+            }
+        }
+        assertEquals(2, plan.invocations.stream().filter(i -> i.params().get("backend").contains("process-per-task"))
+                .count(), "one per core count");
+    }
+
+    @Test
+    void theEstimateCountsJobsLongerThanAnIteration() {
+        JmhInvocation shortJobs = new JmhInvocation("scaling", "x", 1, java.util.Map.of("a", List.of("1")));
+        JmhInvocation longJobs = shortJobs.expecting(1.0);
+        double perPointShort = Profile.QUICK.secondsPerPoint(shortJobs);
+        // fork + 1.5 s warm-up + 15 × 0.2 s
+        assertEquals(Profile.FORK_SECONDS + 1.5 + 15 * 0.2, perPointShort, 1e-9);
+        // each iteration is one whole 1 s job; two more run in the set-up
+        assertEquals(Profile.FORK_SECONDS + 2 + 2 + 15, Profile.QUICK.secondsPerPoint(longJobs), 1e-9);
+    }
+
+    @Test
+    void resourceProbesCoverEveryWorkload() {
+        Plan plan = Plan.build(Profile.QUICK, List.of("resource"), Workloads.NAMES, Backends.names(), 2,
+                List.of(1, 2), List.of());
+        for (String w : Workloads.NAMES) {
+            assertTrue(plan.probes.stream().anyMatch(p -> p.get(0).equals(w) && p.get(1).equals("process-pool")),
+                    w + ": " + plan.probes);
+            assertTrue(plan.probes.stream().anyMatch(p -> p.get(0).equals(w) && p.get(1).equals("thread-pool")));
+        }
+        assertTrue(plan.probes.contains(List.of("factorial", "sequential", "1")));
     }
 
     @Test

@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Checks a run against the [validity] targets, from its CSVs only (standard library).
+
+    python3 python/validity_check.py results/<run-id>
+
+Prints: sequential (and py-sequential) time at the top core count over 1 core per workload (target 0.95..1.05); the
+share of JVM scaling points at the top core count whose relative error (score_error / score) is at most 10 % (target
+at least 80 %); the machine's ceiling from the ceiling family; and the points whose measured iterations drift (mean of
+the last third minus the first third, over the mean; see IterationsCsv.drift), i.e. whose warm-up was too short.
+Needs a run with at least two core counts for the first line (quick or full, not smoke).
+"""
+import csv, sys, statistics as st
+run = sys.argv[1]
+rows = list(csv.DictReader(open(run + "/results.csv")))
+ok = [r for r in rows if r["status"] == "ok" and r["score"]]
+top = max(int(r["cores"]) for r in ok if r["family"] == "scaling")
+print("sequential k-core / 1-core time (target within 0.95..1.05):")
+for be in ("sequential", "py-sequential"):
+    for w in ("factorial", "squares", "download"):
+        s = {int(r["cores"]): float(r["score"]) for r in ok if r["family"] == "scaling" and r["backend"] == be and r["workload"] == w}
+        if 1 in s and top in s:
+            print("  %-14s %-10s %.3f" % (be, w, s[top] / s[1]))
+pts = [r for r in ok if r["family"] == "scaling" and int(r["cores"]) == top and not r["backend"].startswith("py-")]
+good = [r for r in pts if r["score_error"] and float(r["score_error"]) / float(r["score"]) <= 0.10]
+print("scaling points at %d cores with relative error <= 10%%: %d of %d (%.0f%%; target >= 80%%)" % (top, len(good), len(pts), 100 * len(good) / max(1, len(pts))))
+c = {(int(r["cores"]), int(r["workers"])): float(r["score"]) for r in ok if r["family"] == "ceiling"}
+for k in sorted({k for k, _ in c}):
+    if (k, k) in c and (1, 1) in c:
+        print("ceiling at %d cores: T(1 thread, 1 core)/T(%d threads) = %.2f; T(1 thread, %d cores)/T(%d threads) = %.2f" % (k, k, c[(1, 1)] / c[(k, k)], k, k, c.get((k, 1), float("nan")) / c[(k, k)]))
+it = list(csv.DictReader(open(run + "/iterations.csv")))
+by = {}
+for r in it:
+    if r["metric"] == "primary" and r["fork"] == "1":
+        by.setdefault(tuple(r[k] for k in ("family", "benchmark", "workload", "backend", "cores", "workers", "task_size", "chunksize", "tasks", "params")), []).append(float(r["value"]))
+def drift(v):
+    n = len(v); t = n // 3
+    return 0 if n < 3 else (st.fmean(v[n - t:]) - st.fmean(v[:t])) / st.fmean(v)
+bad = sorted(((drift(v), k) for k, v in by.items()), key=lambda x: x[0])
+print("points whose measured iterations drift by more than 5%% (last third vs first third): %d of %d" % (sum(abs(d) > 0.05 for d, _ in bad), len(bad)))
+for d, k in bad[:5]:
+    print("  %+.0f%%  %s" % (100 * d, " ".join(x for x in k if x)))

@@ -1,0 +1,106 @@
+package org.poolbench.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.poolbench.backend.Backends;
+
+/**
+ * The JVM options of every JVM a run measures: the JMH benchmark JVMs (forks), the worker JVMs their process backends
+ * start, and the resource probes. Identical at every core count, so that "k cores" changes the cores and nothing else.
+ *
+ * <p>Left to itself, HotSpot picks its collector, heap and compiler threads from the CPUs it sees: on one CPU the
+ * Serial collector and on two or more G1 ("server-class machine"), heap sizes from memory, compiler threads from
+ * {@code log2(cpus)}. A run pinned to 1 core and one pinned to 2 cores would then measure two different JVMs. The
+ * fixed settings (docs/METHODOLOGY.md says why each):
+ * <ul>
+ *   <li>{@code -XX:+UseSerialGC}: the collector ergonomics picks on one CPU, and the one worker JVMs have always
+ *   used; it has no GC threads whose number could follow the CPU count.</li>
+ *   <li>{@code -Xms = -Xmx} (1 GiB for a benchmark JVM, 256 MiB for a worker): a heap that never resizes, with a
+ *   fixed young generation, so collections happen at the same points of the same job at every k.</li>
+ *   <li>{@code -XX:CICompilerCount=2}: one C1 and one C2 thread, what ergonomics gives 1 or 2 CPUs, at every k.</li>
+ * </ul>
+ * The processor count itself is not faked ({@code -XX:ActiveProcessorCount}): the benchmarks check {@code cores}
+ * against {@link Runtime#availableProcessors()}, and thread pools, the virtual-thread scheduler and the common
+ * fork-join pool must see the cores they were given. Cores are restricted by taskset.
+ *
+ * <p>With {@code --jvm-defaults} the benchmark JVMs get none of these (the JVM's own ergonomics, as a user's
+ * {@code java -jar} would), and worker JVMs only the pool's own start-up flags.
+ */
+final class JvmSettings {
+
+    /** Options of every benchmark JVM (JMH fork) and resource probe. */
+    static final List<String> BENCHMARK = List.of(
+            "-XX:+UseSerialGC", "-Xms1g", "-Xmx1g", "-XX:CICompilerCount=2");
+
+    /** Options of every worker JVM, after the pool's own start-up flags. */
+    static final List<String> WORKER = List.of(
+            "-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-XX:CICompilerCount=2");
+
+    private final boolean defaults;
+    private final List<String> workerExtra;
+
+    /**
+     * @param defaults true for the JVM's own ergonomics ({@code --jvm-defaults})
+     * @param workerExtra options appended to every worker JVM's (what the user appends to the benchmark JVMs with
+     *                    JMH's {@code -jvmArgsAppend}, so a comparison of JVM flags changes every JVM that runs a task)
+     */
+    JvmSettings(boolean defaults, List<String> workerExtra) {
+        this.defaults = defaults;
+        this.workerExtra = List.copyOf(workerExtra);
+    }
+
+    /** From the JMH arguments the user passed after {@code --}: the values of {@code -jvmArgsAppend} go to workers. */
+    static JvmSettings of(boolean defaults, List<String> jmhArgs) {
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < jmhArgs.size(); i++) {
+            String a = jmhArgs.get(i);
+            if (a.equals("-jvmArgsAppend") && i + 1 < jmhArgs.size()) {
+                for (String option : jmhArgs.get(++i).trim().split("\\s+")) {
+                    if (option.contains(",")) {
+                        throw new UsageError("-jvmArgsAppend: '" + option + "' contains a comma, which cannot be "
+                                + "handed on to worker JVMs; valid: options without commas");
+                    }
+                    if (!option.isEmpty()) {
+                        extra.add(option);
+                    }
+                }
+            }
+        }
+        return new JvmSettings(defaults, extra);
+    }
+
+    boolean defaults() {
+        return defaults;
+    }
+
+    /** The options of a benchmark JVM: the fixed ones and the property that hands the worker options on. */
+    List<String> benchmarkJvmArgs() {
+        List<String> args = new ArrayList<>();
+        if (!defaults) {
+            args.addAll(BENCHMARK);
+        }
+        List<String> workers = workerJvmArgs();
+        if (!workers.isEmpty()) {
+            args.add("-D" + Backends.WORKER_JVM_ARGS + "=" + String.join(",", workers));
+        }
+        return args;
+    }
+
+    /** The options every worker JVM gets on top of the pool's own start-up flags. */
+    List<String> workerJvmArgs() {
+        List<String> args = new ArrayList<>();
+        if (!defaults) {
+            args.addAll(WORKER);
+        }
+        args.addAll(workerExtra);
+        return args;
+    }
+
+    /** What environment.csv records: {@code jvm_defaults}, {@code jvm_settings}, {@code worker_jvm_settings}. */
+    void record(java.util.Map<String, String> env) {
+        env.put("jvm_defaults", defaults ? "on" : "off");
+        env.put("jvm_settings", defaults ? "JVM ergonomics" : String.join(" ", BENCHMARK));
+        env.put("worker_jvm_settings", String.join(" ", workerJvmArgs()).isEmpty() ? "pool start-up flags only"
+                : "pool start-up flags + " + String.join(" ", workerJvmArgs()));
+    }
+}

@@ -1,0 +1,121 @@
+package org.poolbench.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IterationsCsvTest {
+
+    @TempDir
+    Path dir;
+
+    /** Two forks of three iterations, with a secondary metric as {@code -prof gc} writes it. */
+    private static final String TWO_FORKS = """
+            [ {
+              "benchmark" : "org.poolbench.bench.ScalingBenchmark.job",
+              "mode" : "avgt",
+              "params" : { "backend" : "thread-pool", "cores" : "2", "workers" : "2", "workload" : "factorial",
+                           "latencyMs" : "20" },
+              "primaryMetric" : { "score" : 2.0, "scoreError" : 0.5, "scoreUnit" : "ms/op",
+                                  "rawData" : [ [ 1.5, 2.0, 2.5 ], [ 2.0, 2.0, "NaN" ] ] },
+              "secondaryMetrics" : {
+                "\\u00b7gc.alloc.rate" : { "score" : 10.0, "scoreUnit" : "MB/sec",
+                                           "rawData" : [ [ 9.0, 10.0, 11.0 ], [ 10.0, 10.0, 10.0 ] ] }
+              }
+            } ]
+            """;
+
+    private Path twoForks() throws IOException {
+        Path json = dir.resolve("jmh.json");
+        Files.writeString(json, TWO_FORKS);
+        return json;
+    }
+
+    @Test
+    void everyIterationOfEveryMetricIsLabelledWithItsPoint() throws Exception {
+        Path json = twoForks();
+        List<ResultRow> points = JmhJson.convert(json, "r1");
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, points);
+
+        List<IterationsCsv.Iteration> primary = rows.stream().filter(r -> r.metric().equals("primary")).toList();
+        assertEquals(5, primary.size(), "six raw values, one of them NaN");
+        assertEquals(List.of(1.5, 2.0, 2.5, 2.0, 2.0), primary.stream().map(IterationsCsv.Iteration::value).toList());
+        assertEquals(2, primary.get(3).fork());
+        assertEquals(1, primary.get(3).iteration());
+        assertTrue(primary.stream().allMatch(r -> r.unit().equals("ms/op") && r.mode().equals("avgt")));
+
+        List<IterationsCsv.Iteration> gc = rows.stream().filter(r -> r.metric().equals("gc.alloc.rate")).toList();
+        assertEquals(6, gc.size(), "the secondary metric without its leading dot");
+        assertEquals("MB/sec", gc.get(0).unit());
+
+        IterationsCsv.Iteration first = rows.get(0);
+        assertEquals(points.get(0).pointKey(), first.pointKey(), "joins results.csv on the point key");
+        assertEquals("r1", first.runId());
+        assertEquals("latencyMs=20", first.params());
+        assertEquals(2, first.cores());
+    }
+
+    @Test
+    void labelsComeFromTheRowsAsCompleted() throws Exception {
+        Path json = twoForks();
+        ResultRow completed = JmhJson.convert(json, "r1").get(0);
+        completed = completed.toBuilder().taskSize(null).chunksize(null).tasks(12).status("ok").note(null).build();
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, List.of(completed));
+        assertTrue(rows.stream().allMatch(r -> r.tasks() == 12));
+    }
+
+    @Test
+    void aDifferentNumberOfRowsThanResultsIsAnError() throws Exception {
+        Path json = twoForks();
+        IOException e = assertThrows(IOException.class, () -> IterationsCsv.fromJmhJson(json, List.of()));
+        assertTrue(e.getMessage().contains("1 results, but 0 rows"), e.getMessage());
+    }
+
+    @Test
+    void theJmhFixtureGivesOneRowPerRawValue() throws Exception {
+        Path fixture = Path.of(IterationsCsvTest.class.getResource("/jmh-1.37.json").toURI());
+        List<ResultRow> points = JmhJson.convert(fixture, "r");
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(fixture, points);
+        assertTrue(rows.size() >= points.size(), rows.size() + " rows for " + points.size() + " points");
+        Map<List<Object>, double[]> byPoint = IterationsCsv.valuesByPoint(rows, IterationsCsv.PRIMARY);
+        double[] seq = byPoint.get(points.get(2).pointKey());
+        assertEquals(3, seq.length);
+        assertEquals(points.get(2).score(), java.util.Arrays.stream(seq).average().orElseThrow(), 1e-12,
+                "JMH's score is the mean of its raw iterations");
+    }
+
+    @Test
+    void writeThenReadGivesTheSameRows() throws Exception {
+        Path json = twoForks();
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, JmhJson.convert(json, "r1"));
+        Path csv = dir.resolve("iterations.csv");
+        IterationsCsv.write(csv, rows);
+        assertEquals(rows, IterationsCsv.read(csv));
+        assertTrue(Files.readString(csv).startsWith(String.join(",", IterationsCsv.COLUMNS)));
+    }
+
+    @Test
+    void aBadCellNamesLineAndColumn() throws Exception {
+        Path csv = dir.resolve("iterations.csv");
+        Files.writeString(csv, String.join(",", IterationsCsv.COLUMNS) + "\n"
+                + "r,scaling,job,factorial,sequential,1,1,,,12,,avgt,ms/op,primary,1,1,abc\n");
+        CsvFormatException e = assertThrows(CsvFormatException.class, () -> IterationsCsv.read(csv));
+        assertTrue(e.getMessage().contains("line 2, column 'value': 'abc' is not a number"), e.getMessage());
+    }
+
+    @Test
+    void driftIsNearZeroForFlatIterationsAndNegativeWhileStillWarmingUp() {
+        assertEquals(0.0, IterationsCsv.drift(new double[] {5, 5, 5, 5, 5, 5}), 1e-12);
+        assertTrue(IterationsCsv.drift(new double[] {9, 8, 7, 5, 5, 5}) < -0.3);
+        assertEquals(0.0, IterationsCsv.drift(new double[] {1, 2}), 1e-12, "too few values to tell");
+    }
+}
