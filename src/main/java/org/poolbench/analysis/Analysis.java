@@ -19,7 +19,7 @@ import org.poolbench.results.Speedups;
 public record Analysis(String runId, Map<String, String> env, List<ResultRow> rows, List<View> views) {
 
     /** Families with a view of their own; any other family gets a {@link TableView}. */
-    static final Set<String> DRAWN = Set.of("scaling", "creation", "granularity", "io", "resource");
+    static final Set<String> DRAWN = Set.of("scaling", "ceiling", "creation", "granularity", "io", "resource");
 
     public static Analysis of(List<ResultRow> csvRows, Map<String, String> env) {
         List<ResultRow> rows = Speedups.fill(csvRows);

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.poolbench.analysis.Comparison;
 import org.poolbench.charts.Charts;
 import org.poolbench.report.CompareReport;
+import org.poolbench.results.IterationsCsv;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
 import picocli.CommandLine.Command;
@@ -54,13 +57,24 @@ final class CompareCommand implements Callable<Integer> {
         }
         List<ResultRow> rowsA = ResultsCsv.read(csv(a));
         List<ResultRow> rowsB = ResultsCsv.read(csv(b));
-        Comparison c = Comparison.of(label(rowsA, a), rowsA, null, label(rowsB, b), rowsB, null, threshold);
+        Comparison c = Comparison.of(label(rowsA, a), rowsA, iterations(a), label(rowsB, b), rowsB, iterations(b),
+                threshold);
         Path dir = out != null ? out : ChartsCommand.freshDir(chartsDir, "compare-" + name(a) + "-vs-" + name(b));
         CompareReport.write(c, dir);
         Charts.draw(c, dir);
         System.out.print(CompareReport.terminal(c));
         System.out.println("compare: " + dir);
         return 0;
+    }
+
+    /** The raw iterations of a run's points (its iterations.csv beside results.csv), or null if it kept none. */
+    private static Function<ResultRow, double[]> iterations(Path run) throws IOException {
+        Path file = csv(run).toAbsolutePath().getParent().resolve("iterations.csv");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Map<List<Object>, double[]> values = IterationsCsv.valuesByPoint(IterationsCsv.read(file), IterationsCsv.PRIMARY);
+        return r -> values.get(r.pointKey());
     }
 
     private static Path csv(Path run) {

@@ -205,6 +205,12 @@ final class RunCommand implements Callable<Integer> {
         if (!s.plan().invocations.isEmpty()) {
             new JmhLauncher(java, jar, s.cpus(), s.profile(), s.jmhArgs(), s.jvm(), System.out)
                     .run(s.plan().invocations, run.dir().resolve("jmh.json"), run.dir().resolve("jmh.log"));
+            Path noise = run.dir().resolve("noise.csv");
+            if (Files.exists(noise)) { // the report's environment table says how quiet the machine was
+                run.env().put("noise", JmhLauncher.noiseSummary(noise).replaceFirst("^noise: ", "")
+                        .replaceFirst(" \\([^()]*\\)$", "") + " (noise.csv)");
+                Environment.write(run.dir().resolve("environment.csv"), run.env());
+            }
         }
     }
 
