@@ -2,24 +2,30 @@ package org.poolbench.bench;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.poolbench.ipc.Connection;
 import org.poolbench.ipc.SharedQueue;
 
 /**
- * The far end of {@link IpcBenchmark}'s process transports (and of the ipc tests): a JVM that sends back every
- * message it receives, unchanged, until its input ends.
+ * The far end of {@link IpcBenchmark}'s process transports (and of the ipc tests): a JVM that answers messages.
  *
  * <pre>
  *   IpcEcho pipe                      messages on stdin, answers on stdout (JDK pipes)
  *   IpcEcho socket ADDRESS            a Unix-domain socket: connects to a Listener at ADDRESS
- *   IpcEcho ring IN OUT               shared-memory rings: takes from queue IN, puts to queue OUT; a message of
- *                                     length 0 ends it (needs SharedQueue.JVM_ARGS)
+ *   IpcEcho ring IN OUT               shared-memory rings: takes from queue IN, answers on queue OUT
+ *                                     (needs SharedQueue.JVM_ARGS)
  * </pre>
- * In {@code pipe} and {@code socket} mode it first sends an empty message, so the parent knows it is ready.
+ * It first sends an empty message, so the parent knows it is ready. Then, for each message:
+ * <ul>
+ *   <li>first byte 1: sent back unchanged (a round trip);</li>
+ *   <li>first byte anything else: swallowed, its length added to a count (a stream);</li>
+ *   <li>empty: answered with the count as 8 bytes (big-endian), which restarts at 0.</li>
+ * </ul>
+ * It ends when its input ends (pipe, socket) or when its parent process is gone (every mode).
  */
 public final class IpcEcho {
 
-    /** Largest message echoed (the benchmark's largest is 1 MiB). */
+    /** Largest message accepted (the benchmark's largest is 1 MiB). */
     static final int MAX = 4 << 20;
 
     private IpcEcho() {
@@ -27,6 +33,7 @@ public final class IpcEcho {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "";
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
         switch (mode) {
             case "pipe" -> echo(Connection.ofStdio());
             case "socket" -> echo(Connection.connect(args[1]));
@@ -40,6 +47,8 @@ public final class IpcEcho {
 
     private static void echo(Connection c) throws IOException {
         byte[] buffer = new byte[MAX];
+        byte[] count = new byte[8];
+        long received = 0;
         try (c) {
             c.send(buffer, 0, 0);
             while (true) {
@@ -49,21 +58,36 @@ public final class IpcEcho {
                 } catch (EOFException e) {
                     return;
                 }
-                c.send(buffer, 0, n);
+                if (n == 0) {
+                    ByteBuffer.wrap(count).putLong(0, received);
+                    received = 0;
+                    c.send(count);
+                } else if (buffer[0] == 1) {
+                    c.send(buffer, 0, n);
+                } else {
+                    received += n;
+                }
             }
         }
     }
 
     private static void ring(SharedQueue in, SharedQueue out) throws InterruptedException {
         byte[] buffer = new byte[MAX];
+        byte[] count = new byte[8];
+        long received = 0;
         try (in; out) {
             out.put(buffer, 0, 0);
             while (true) {
                 int n = in.take(buffer);
                 if (n == 0) {
-                    return;
+                    ByteBuffer.wrap(count).putLong(0, received);
+                    received = 0;
+                    out.put(count);
+                } else if (buffer[0] == 1) {
+                    out.put(buffer, 0, n);
+                } else {
+                    received += n;
                 }
-                out.put(buffer, 0, n);
             }
         }
     }

@@ -173,6 +173,11 @@ public final class Manager implements AutoCloseable {
             return integer(call(ManagerServer.LIST_SIZE, name, out -> { }));
         }
 
+        /** Removes every item ({@code del list[:]}). */
+        public void clear() {
+            call(ManagerServer.LIST_CLEAR, name, out -> { });
+        }
+
         /** A copy of every item, in one round trip ({@code list[:]}). */
         public List<byte[]> toList() {
             DataInputStream in = call(ManagerServer.LIST_ALL, name, out -> { });

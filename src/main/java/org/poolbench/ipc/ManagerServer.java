@@ -32,6 +32,7 @@ public final class ManagerServer {
     static final byte LIST_POP = 4;
     static final byte LIST_ALL = 5;
     static final byte LIST_SET = 6;
+    static final byte LIST_CLEAR = 10;
     static final byte DICT_PUT = 7;
     static final byte DICT_GET = 8;
     static final byte DICT_SIZE = 9;
@@ -94,7 +95,7 @@ public final class ManagerServer {
         String name = in.readUTF();
         try {
             out.writeByte(OK);
-            if (op <= LIST_SET) {
+            if (op <= LIST_SET || op == LIST_CLEAR) {
                 List<byte[]> list = lists.computeIfAbsent(name, n -> new ArrayList<>());
                 synchronized (list) {
                     switch (op) {
@@ -112,6 +113,7 @@ public final class ManagerServer {
                             }
                         }
                         case LIST_SET -> list.set(index(in.readInt(), list.size()), readValue(in));
+                        case LIST_CLEAR -> list.clear();
                         default -> throw new IllegalArgumentException("unknown list request " + op);
                     }
                 }

@@ -173,12 +173,19 @@ class IpcTest {
     private static void roundTrips(Connection c, Process echo) throws IOException {
         assertEquals(0, c.recv().length, "no ready message from pid " + echo.pid());
         Random random = new Random(42);
-        for (int size : new int[] {0, 1, 8, 1000, 65_536, 65_537, 1 << 20}) {
+        for (int size : new int[] {1, 8, 1000, 65_536, 65_537, 1 << 20}) {
             byte[] m = new byte[size];
             random.nextBytes(m);
+            m[0] = 1; // echo it
             c.send(m);
             assertArrayEquals(m, c.recv(), "size " + size);
         }
+        // a stream: messages not starting with 1 are counted, an empty one asks for the count
+        for (int i = 0; i < 10; i++) {
+            c.send(new byte[1000]);
+        }
+        c.send(new byte[0]);
+        assertEquals(10_000, java.nio.ByteBuffer.wrap(c.recv()).getLong());
     }
 
     @Test
@@ -191,11 +198,15 @@ class IpcTest {
                 for (int size : new int[] {1, 8, 1000, 65_536, 1 << 20}) {
                     byte[] m = new byte[size];
                     random.nextBytes(m);
+                    m[0] = 1;
                     toEcho.put(m);
                     assertArrayEquals(m, back.poll(20, TimeUnit.SECONDS), "size " + size);
                 }
+                toEcho.put(new byte[300]);
                 toEcho.put(new byte[0]);
+                assertEquals(300, java.nio.ByteBuffer.wrap(back.poll(20, TimeUnit.SECONDS)).getLong());
             } finally {
+                echo.destroy();
                 assertTrue(echo.waitFor(20, TimeUnit.SECONDS), "ring echo did not stop");
             }
         }
