@@ -19,7 +19,8 @@ import org.poolbench.results.ResultRow;
 final class Plan {
 
     /** The families a run can measure, in the order they run. */
-    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "io", "overhead", "resource");
+    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "io", "overhead", "resource",
+            "sync", "ipc");
 
     /** The most worker JVMs the io family starts: each is a whole JVM (tens of MB), and 2 cores cannot use more. */
     static final int IO_PROCESS_CAP = 16;
@@ -68,6 +69,7 @@ final class Plan {
                         params("workers", sizes), (5 + 2 * sizes.size() - 1) / sizes.size())); // 5 methods + poolStartup
             }
         }
+        plan.lessons(profile, families, backends, top);
         if (families.contains("resource")) {
             String workload = workloads.contains("factorial") ? "factorial" : workloads.get(0);
             for (String b : backends) {
@@ -165,6 +167,59 @@ final class Plan {
         if (backends.contains("process-per-task")) {
             skip("io", "download", "download", "process-per-task", top, null,
                     "one JVM per file: 128 JVM starts per job measure start-up, not I/O (the creation family does)");
+        }
+    }
+
+    /**
+     * The sync and ipc families (shared state and messages, threads against processes), at the top core count.
+     * Their thread methods run when {@code thread-pool} is among the backends, their process methods when
+     * {@code process-pool} is. smoke: a few points each; quick: three contender counts and three message sizes,
+     * enough for both charts; full: every contender count 1..4 and every size the classes declare.
+     */
+    private void lessons(Profile profile, List<String> families, List<String> backends, int top) {
+        boolean threads = backends.contains("thread-pool");
+        boolean processes = backends.contains("process-pool");
+        boolean smoke = profile == Profile.SMOKE;
+        boolean full = profile == Profile.FULL;
+        if (families.contains("sync")) {
+            List<Integer> k = smoke ? List.of(1, 2) : full ? List.of(1, 2, 3, 4) : List.of(1, 2, 4);
+            List<Integer> n = List.of(smoke ? 100_000 : 1_000_000);
+            if (threads) {
+                List<String> primitives = smoke ? List.of("none", "atomic-long")
+                        : List.of("none", "synchronized", "reentrant-lock", "atomic-long", "long-adder");
+                invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.threads$", top,
+                        params("workers", k, "increments", n, "primitive", primitives)));
+            }
+            if (processes) {
+                List<String> primitives = smoke ? List.of("shm-none", "shm-lock")
+                        : List.of("shm-none", "shm-atomic", "shm-lock");
+                invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.processes$", top,
+                        params("workers", smoke ? List.of(2) : k, "increments", n, "primitive", primitives)));
+            }
+        }
+        if (families.contains("ipc")) {
+            List<Integer> sizes = smoke ? List.of(8) : full ? List.of(8, 1024, 65_536, 1_048_576)
+                    : List.of(8, 8192, 1_048_576);
+            if (threads) {
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadRoundTrip$", top,
+                        params("transport", smoke ? List.of("synchronous-queue")
+                                : List.of("array-blocking-queue", "linked-transfer-queue", "synchronous-queue"),
+                                "messageBytes", sizes)));
+            }
+            if (processes) {
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processRoundTrip$", top,
+                        params("transport", List.of("pipe", "socket", "ring", "manager"), "messageBytes", sizes)));
+            }
+            if (!smoke && threads) {
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadStream$", top,
+                        params("transport", List.of("array-blocking-queue", "linked-transfer-queue",
+                                "synchronous-queue"), "messageBytes", sizes)));
+            }
+            if (processes) {
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processStream$", top,
+                        params("transport", smoke ? List.of("pipe", "ring") : List.of("pipe", "socket", "ring",
+                                "manager"), "messageBytes", smoke ? List.of(1_048_576) : sizes)));
+            }
         }
     }
 
