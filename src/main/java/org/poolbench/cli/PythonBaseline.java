@@ -28,7 +28,7 @@ import org.poolbench.workload.DownloadServer;
 final class PythonBaseline {
 
     /** The families the Python program measures. */
-    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity");
+    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "sync", "ipc");
 
     private final String python;
     private final Path script;
@@ -81,8 +81,8 @@ final class PythonBaseline {
     static double estimateSeconds(Profile profile) {
         return switch (profile) {
             case SMOKE -> 40;
-            case QUICK -> 420;
-            case FULL -> 4800;
+            case QUICK -> 780; // sync and ipc add about 6 minutes
+            case FULL -> 6000;
         };
     }
 
