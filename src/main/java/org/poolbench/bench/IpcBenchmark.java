@@ -47,6 +47,10 @@ import org.poolbench.ipc.SharedQueue;
  *   manager  a Manager server's list: a round trip is append(message) + pop() (two requests, as the CPython row);
  *            a stream is 64 appends, then size() (checked) and clear()
  *
+ * memoryCopy (thrpt, messages/s, backend memory): the reference for the ring at large sizes: one System.arraycopy
+ *   of the message per op, nothing else. The ring copies each message twice (into the ring, out of it), so within
+ *   about 2x of this is as good as shared memory gets.
+ *
  * What to expect: a thread hand-off costs microseconds or less and does not grow with size; pipes and sockets pay
  * two system calls and a wake-up per message plus a copy that dominates from ~64 KiB; the ring avoids the system
  * calls (latency is bounded by how fast a waiting side notices: spinning is fast, parking is not) and at 1 MiB
@@ -180,6 +184,41 @@ public class IpcBenchmark {
         long got = ByteBuffer.wrap(s.replies.take()).getLong(0);
         checkCount(got, s.messageBytes);
         return got;
+    }
+
+    @State(Scope.Benchmark)
+    public static class Copy {
+        @Param({"memory"})
+        public String backend;
+        @Param({"8", "1024", "65536", "1048576"})
+        public int messageBytes;
+
+        byte[] source;
+        byte[] target;
+        long next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            source = message(messageBytes, false);
+            target = new byte[messageBytes];
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(BATCH)
+    public long memoryCopy(Copy s) {
+        long check = 0;
+        for (int i = 0; i < BATCH; i++) {
+            s.source[s.source.length - 1] = (byte) s.next++;
+            System.arraycopy(s.source, 0, s.target, 0, s.source.length);
+            check += s.target[s.target.length - 1];
+        }
+        if (s.target[s.target.length - 1] != s.source[s.source.length - 1]) {
+            throw new IllegalStateException("the copy differs from its source");
+        }
+        return check;
     }
 
     /** One end of a process transport. */

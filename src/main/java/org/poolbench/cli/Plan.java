@@ -215,6 +215,10 @@ final class Plan {
                         params("transport", List.of("array-blocking-queue", "linked-transfer-queue",
                                 "synchronous-queue"), "messageBytes", sizes)));
             }
+            if (!smoke) { // the reference for the ring at large sizes
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.memoryCopy$", top,
+                        params("messageBytes", sizes)));
+            }
             if (processes) {
                 invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processStream$", top,
                         params("transport", smoke ? List.of("pipe", "ring") : List.of("pipe", "socket", "ring",

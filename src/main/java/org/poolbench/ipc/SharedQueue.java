@@ -15,7 +15,10 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *
  * <p>Any number of threads in any number of JVMs may {@link #put}; one thread at a time, in one JVM, may
  * {@link #take} (that is the ring's contract). A message is at most {@link #maxMessageBytes()} (an eighth of the
- * capacity). Waiting, on both sides, spins, then yields, then parks 1..100 µs ({@link BackoffIdleStrategy}).
+ * capacity). Waiting, on both sides, spins 64 times, then yields up to {@code -Dpoolbench.ipc.yields} times
+ * (default 1000, roughly a millisecond when nothing else wants the CPU), then parks 1..100 µs
+ * ({@link BackoffIdleStrategy}): a waiter that parks at once answers only when the kernel's timer wakes it (tens of
+ * microseconds), which would make the ring slower than a pipe for small round trips.
  * A producer killed half-way through a write leaves a claimed slot behind; a consumer that has found nothing to read
  * for a second while the ring is not empty skips it ({@code unblock}), so the queue does not wedge.
  *
@@ -29,6 +32,7 @@ public final class SharedQueue implements AutoCloseable {
     public static final List<String> JVM_ARGS = List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
 
     private static final int MSG_TYPE = 1;
+    private static final long YIELDS = Long.getLong("poolbench.ipc.yields", 1000);
     private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Segment segment;
@@ -45,7 +49,8 @@ public final class SharedQueue implements AutoCloseable {
     }
 
     private static IdleStrategy idle() {
-        return new BackoffIdleStrategy(64, 256, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        return new BackoffIdleStrategy(64, YIELDS, TimeUnit.MICROSECONDS.toNanos(1),
+                TimeUnit.MICROSECONDS.toNanos(100));
     }
 
     /** A queue of {@code capacityBytes} (a power of two, at least 1 KiB) under a fresh unique name. */

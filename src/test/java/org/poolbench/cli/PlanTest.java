@@ -66,7 +66,7 @@ class PlanTest {
         Plan threadsOnly = Plan.build(Profile.QUICK, List.of("sync", "ipc"), Workloads.NAMES,
                 List.of("thread-pool"), 2, List.of(2), List.of());
         assertTrue(threadsOnly.invocations.stream().noneMatch(i -> i.benchmark().contains("process")));
-        assertEquals(3, threadsOnly.invocations.size());
+        assertEquals(4, threadsOnly.invocations.size()); // sync threads, two ipc thread methods, memoryCopy
     }
 
     @Test
