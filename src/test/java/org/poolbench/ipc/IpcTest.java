@@ -320,7 +320,7 @@ class IpcTest {
                 assertEquals(ProcessHandle.current().pid(), lock.holder());
                 lock.unlock();
             }
-            assertTrue(Segment.sweepStale() >= 2);
+            Segment.sweepStale(); // (another JVM's create may have swept them already: only the outcome counts)
             assertFalse(Files.exists(segment), "segment of a killed owner left");
             assertFalse(Files.exists(socket), "socket of a killed owner left");
         }
