@@ -23,11 +23,16 @@ import com.google.gson.JsonParser;
  * <p>JMH writes an array with one object per benchmark × parameter combination; we read {@code benchmark}
  * ({@code package.FooBenchmark.method}), {@code mode}, {@code params} (all values are strings) and
  * {@code primaryMetric.score / scoreError / scoreUnit}. JMH writes {@code "NaN"} (a string) for the error when it
- * cannot compute one (fewer than three iterations); that becomes an empty cell. Each secondary metric (an
- * {@code @AuxCounters} field, or a profiler's metric when one was asked for) becomes a row of its own right after its
- * primary row, with benchmark {@code <method>:<metric>} (JMH's own name for it) and the same parameters.
+ * cannot compute one (fewer than three iterations); that becomes an empty cell. In the families of
+ * {@link #SECONDARY_FAMILIES}, whose benchmarks report counts through {@code @AuxCounters}, each secondary metric
+ * becomes a row of its own right after its primary row, with benchmark {@code <method>:<metric>} (JMH's own name for
+ * it) and the same parameters; elsewhere secondary metrics (profilers' ones) are not converted, so a
+ * {@code -prof gc} run adds no rows to the other families' charts.
  */
 public final class JmhJson {
+
+    /** Families whose secondary metrics are rows: {@code sync} (time per add, lost and made updates). */
+    public static final java.util.Set<String> SECONDARY_FAMILIES = java.util.Set.of("sync");
 
     private JmhJson() {
     }
@@ -63,9 +68,10 @@ public final class JmhJson {
         JsonArray results = root.getAsJsonArray();
         List<ResultRow> rows = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
-            rows.add(row(jmhJson, i, results.get(i), runId));
+            ResultRow primary = row(jmhJson, i, results.get(i), runId);
+            rows.add(primary);
             JsonObject result = results.get(i).getAsJsonObject();
-            if (result.has("secondaryMetrics") && result.get("secondaryMetrics").isJsonObject()) {
+            if (SECONDARY_FAMILIES.contains(primary.family()) && result.has("secondaryMetrics") && result.get("secondaryMetrics").isJsonObject()) {
                 for (Map.Entry<String, JsonElement> m : result.getAsJsonObject("secondaryMetrics").entrySet()) {
                     if (m.getValue().isJsonObject()) {
                         rows.add(row(jmhJson, i, result, runId, m.getKey(), m.getValue().getAsJsonObject()));

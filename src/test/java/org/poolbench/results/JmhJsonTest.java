@@ -79,6 +79,11 @@ class JmhJsonTest {
         assertEquals("#", rows.get(2).unit());
         assertEquals(21030.0, rows.get(2).score());
         assertEquals(200000.0, rows.get(3).score());
+
+        // the same result under another family: its secondary metrics (there, profilers') are not rows
+        Path other = dir.resolve("other.json");
+        Files.writeString(other, Files.readString(file).replace("SyncBenchmark", "OverheadBenchmark"));
+        assertEquals(List.of("processes"), JmhJson.convert(other, "r").stream().map(ResultRow::benchmark).toList());
     }
 
     @Test
