@@ -56,6 +56,22 @@ granularity (``GranularityBenchmark.factorial``, ``us/op``, at the highest k): j
 only), one task per message (``chunksize=1``) on py-thread-pool and py-process-pool with k workers, and
 py-sequential (workers 1) for the pure work. Per-task time = score / tasks.
 
+sync (``SyncBenchmark``, at the highest k): k contenders (smoke 1, 2; quick 1, 2, 4; full 1..4) each add 1
+``increments`` times per round (100 000; smoke 20 000: CPython adds ~100x slower than the JVM) to one counter,
+started together at a barrier. ``py-threads``: threads on a Python attribute, ``none`` (``box.value = box.value +
+1``) or ``lock`` (inside ``threading.Lock``). ``py-processes``: long-lived ``multiprocessing.Process`` contenders on
+``Value('q')`` without (``value-no-lock``) and with (``value-get-lock``) ``get_lock()``, or on
+``Array('q', 1, lock=False)`` (``array-no-lock``). Four rows per point, as JMH writes them for the Java class:
+``threads``/``processes`` (ns per round), ``…:increment`` (ns per add), ``…:lostUpdates`` and ``…:updates``
+(counts summed over every round of the point, warm-up included; their ratio is the fraction lost).
+
+ipc (``IpcBenchmark``): message sizes 8 B .. 1 MiB (smoke 8; quick 8, 8192, 1 MiB). ``threadRoundTrip`` /
+``processRoundTrip`` (``us/op``): one message to a peer and back; ``threadStream`` / ``processStream`` (``thrpt``,
+messages/s): 64 messages one way, then the peer's byte count (checked). Transports: ``queue-queue`` (two
+``queue.Queue``, a peer thread), ``pipe`` (``multiprocessing.Pipe()``, ``send_bytes``), ``queue`` (two
+``multiprocessing.Queue``), ``manager`` (``Manager().list()``: ``append`` + ``pop`` per round trip; 64 ``append``,
+``len`` and ``del l[:]`` per stream).
+
 Every op's result is checked outside the timed region against an answer computed in the set-up (factorial: the
 digests of a sequential run; squares: ``x*x``; download: size, ``zlib.crc32`` and HTTP status 200 of a first
 sequential download of every file); a wrong answer ends the run with exit status 1.
@@ -114,7 +130,7 @@ from datetime import datetime, timezone
 COLUMNS = ["run_id", "family", "benchmark", "workload", "backend", "cores", "workers", "task_size", "chunksize",
            "tasks", "mode", "score", "score_error", "unit", "speedup", "efficiency", "status", "note", "params"]
 
-FAMILIES = ["scaling", "creation", "granularity"]
+FAMILIES = ["scaling", "creation", "granularity", "sync", "ipc"]
 WORKLOADS = ["factorial", "squares", "download"]
 
 FACTORIAL_SIZES = [50_000, 60_000, 70_000]
@@ -423,6 +439,279 @@ def trial_for(backend_class, workers, chunksize, cores, job):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# sync and ipc: shared state and messages (the Java twins are SyncBenchmark and IpcBenchmark).
+
+#: Adds per contender per round; CPython is ~100x slower per add than the JVM, so fewer than the JVM's 10^6.
+SYNC_INCREMENTS = {"smoke": 20_000, "quick": 100_000, "full": 100_000}
+SYNC_CONTENDERS = {"smoke": [1, 2], "quick": [1, 2, 4], "full": [1, 2, 3, 4]}
+IPC_SIZES = {"smoke": [8], "quick": [8, 8192, 1_048_576], "full": [8, 1024, 65_536, 1_048_576]}
+IPC_BATCH = 64
+
+
+class _Box:
+    """The threads' shared counter."""
+    value = 0
+
+
+def _add_none(box, n, _lock):
+    for _ in range(n):
+        box.value = box.value + 1
+
+
+def _add_locked(box, n, lock):
+    for _ in range(n):
+        with lock:
+            box.value = box.value + 1
+
+
+def _value_add(value, n, locked):
+    """``value.value = value.value + 1`` n times, inside ``get_lock()`` or not (the material's bank balance)."""
+    if locked:
+        lock = value.get_lock()
+        for _ in range(n):
+            with lock:
+                value.value = value.value + 1
+    else:
+        for _ in range(n):
+            value.value = value.value + 1
+
+
+def _array_add(array, n, _locked):
+    """``array[0] = array[0] + 1`` n times on a lock-free ``Array('q', 1, lock=False)``."""
+    for _ in range(n):
+        array[0] = array[0] + 1
+
+
+def _contender_process(target, shared, n, locked, start, done):
+    """A contender process: per round, waits at ``start``, adds n times, waits at ``done``; ends when a barrier
+    is aborted (the parent's tear-down)."""
+    _die_with_parent()
+    try:
+        while True:
+            start.wait()
+            target(shared, n, locked)
+            done.wait()
+    except threading.BrokenBarrierError:
+        pass
+
+
+class SyncThreads:
+    """k threads of this interpreter racing on a Python attribute: ``box.value = box.value + 1`` (``none``) or the
+    same under a ``threading.Lock`` (``lock``)."""
+
+    def __init__(self, k, n, primitive):
+        self.k, self.n, self.primitive = k, n, primitive
+        self.box = _Box()
+        self.lock = threading.Lock()
+        target = _add_locked if primitive == "lock" else _add_none
+        self.start, self.done = threading.Barrier(k + 1), threading.Barrier(k + 1)
+
+        def loop():
+            try:
+                while True:
+                    self.start.wait()
+                    target(self.box, n, self.lock)
+                    self.done.wait()
+            except threading.BrokenBarrierError:
+                pass
+        self.threads = [threading.Thread(target=loop, daemon=True) for _ in range(k)]
+        for t in self.threads:
+            t.start()
+
+    def round(self):
+        self.box.value = 0
+        self.start.wait()
+        self.done.wait()
+        return self.box.value
+
+    def close(self):
+        self.start.abort()
+        self.done.abort()
+        for t in self.threads:
+            t.join(10)
+
+
+class SyncProcesses:
+    """k processes racing on shared memory: ``multiprocessing.Value('q')`` without (``value-no-lock``) or with
+    (``value-get-lock``) ``get_lock()``, or ``Array('q', 1, lock=False)`` (``array-no-lock``)."""
+
+    def __init__(self, k, n, primitive):
+        self.k, self.n, self.primitive = k, n, primitive
+        if primitive == "array-no-lock":
+            self.shared, target, locked = multiprocessing.Array("q", 1, lock=False), _array_add, False
+        else:
+            self.shared, target, locked = multiprocessing.Value("q", 0), _value_add, primitive == "value-get-lock"
+        self.start, self.done = multiprocessing.Barrier(k + 1), multiprocessing.Barrier(k + 1)
+        self.processes = [multiprocessing.Process(target=_contender_process,
+                                                  args=(target, self.shared, n, locked, self.start, self.done))
+                          for _ in range(k)]
+        for p in self.processes:
+            p.start()
+
+    def _get(self):
+        return self.shared[0] if self.primitive == "array-no-lock" else self.shared.value
+
+    def round(self):
+        if self.primitive == "array-no-lock":
+            self.shared[0] = 0
+        else:
+            self.shared.value = 0
+        self.start.wait(60)
+        self.done.wait(600)
+        return self._get()
+
+    def close(self):
+        self.start.abort()
+        self.done.abort()
+        for p in self.processes:
+            p.join(10)
+            if p.is_alive():
+                p.kill()
+                p.join()
+
+
+class IpcThreads:
+    """A peer thread behind two ``queue.Queue``s; the protocol of Java's IpcEcho: first byte 1 = echo, else count;
+    ``b""`` = answer the count."""
+
+    def __init__(self):
+        import queue
+        self.requests, self.replies = queue.Queue(), queue.Queue()
+        self.thread = threading.Thread(target=self._peer, daemon=True)
+        self.thread.start()
+
+    def _peer(self):
+        received = 0
+        while True:
+            m = self.requests.get()
+            if m is None:
+                return
+            if not m:
+                self.replies.put(received)
+                received = 0
+            elif m[0] == 1:
+                self.replies.put(m)
+            else:
+                received += len(m)
+
+    def send(self, m):
+        self.requests.put(m)
+
+    def recv(self):
+        return self.replies.get()
+
+    def close(self):
+        self.requests.put(None)
+        self.thread.join(10)
+
+
+def _ipc_peer_pipe(conn):
+    _die_with_parent()
+    received = 0
+    try:
+        while True:
+            m = conn.recv_bytes()
+            if not m:
+                conn.send_bytes(received.to_bytes(8, "big"))
+                received = 0
+            elif m[0] == 1:
+                conn.send_bytes(m)
+            else:
+                received += len(m)
+    except EOFError:
+        pass
+
+
+def _ipc_peer_queue(requests, replies):
+    _die_with_parent()
+    received = 0
+    while True:
+        m = requests.get()
+        if m is None:
+            return
+        if not m:
+            replies.put(received.to_bytes(8, "big"))
+            received = 0
+        elif m[0] == 1:
+            replies.put(m)
+        else:
+            received += len(m)
+
+
+class IpcProcesses:
+    """A peer process behind ``multiprocessing.Pipe()`` (``pipe``: ``send_bytes``/``recv_bytes``) or two
+    ``multiprocessing.Queue``s (``queue``), or a ``Manager().list()`` (``manager``: a round trip is ``append`` +
+    ``pop``, a stream is 64 ``append``s, then ``len`` and ``del l[:]``)."""
+
+    def __init__(self, transport):
+        self.transport = transport
+        self.manager = self.process = None
+        if transport == "pipe":
+            self.conn, child = multiprocessing.Pipe()
+            self.process = multiprocessing.Process(target=_ipc_peer_pipe, args=(child,))
+            self.process.start()
+            child.close()
+        elif transport == "queue":
+            self.requests, self.replies = multiprocessing.Queue(), multiprocessing.Queue()
+            self.process = multiprocessing.Process(target=_ipc_peer_queue, args=(self.requests, self.replies))
+            self.process.start()
+        else:
+            self.manager = multiprocessing.Manager()
+            self.list = self.manager.list()
+
+    def send(self, m):
+        if self.transport == "pipe":
+            self.conn.send_bytes(m)
+        else:
+            self.requests.put(m)
+
+    def recv(self):
+        return self.conn.recv_bytes() if self.transport == "pipe" else self.replies.get()
+
+    def close(self):
+        if self.manager is not None:
+            self.manager.shutdown()
+            return
+        if self.transport == "pipe":
+            self.conn.close()
+        else:
+            self.requests.put(None)
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        if self.transport == "queue":
+            for q in (self.requests, self.replies):
+                q.close()
+                q.join_thread()
+
+
+def ipc_round_trip(peer, size):
+    """One round trip of a ``size``-byte message (first byte 1: echo); returns (sent, got)."""
+    m = bytes([1]) + os.urandom(min(size - 1, 8)) + bytes(max(size - 9, 0))
+    if getattr(peer, "manager", None) is not None:
+        peer.list.append(m)
+        return m, peer.list.pop()
+    peer.send(m)
+    return m, peer.recv()
+
+
+def ipc_stream(peer, size, zeros):
+    """64 messages one way, then the count; returns the bytes the peer says it got."""
+    if getattr(peer, "manager", None) is not None:
+        for _ in range(IPC_BATCH):
+            peer.list.append(zeros)
+        n = len(peer.list)
+        del peer.list[:]
+        return n * size
+    for _ in range(IPC_BATCH):
+        peer.send(zeros)
+    peer.send(b"")
+    got = peer.recv()
+    return got if isinstance(got, int) else int.from_bytes(got, "big")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Measurement (see the module docstring, "Statistics").
 
 def t_quantile_9995(df):
@@ -470,6 +759,13 @@ class Measurement:
 
 def measure(trial, check, profile, iteration_seconds=None):
     """Measures one point. ``trial()`` is a context manager yielding the op (a fresh set-up per fork)."""
+    scores, ops = iteration_scores(trial, check, profile, iteration_seconds)
+    mean, error = summarize(scores)
+    return Measurement(mean, error, len(scores), ops)
+
+
+def iteration_scores(trial, check, profile, iteration_seconds=None):
+    """The measured iterations' mean op times in ns (warm-up discarded), and how many ops they ran."""
     warmup_s = profile.warmup_seconds if iteration_seconds is None else iteration_seconds
     measure_s = profile.iteration_seconds if iteration_seconds is None else iteration_seconds
     scores, ops = [], 0
@@ -486,8 +782,7 @@ def measure(trial, check, profile, iteration_seconds=None):
                 score, n = run_iteration(op, check, measure_s)
                 scores.append(score)
                 ops += n
-    mean, error = summarize(scores)
-    return Measurement(mean, error, len(scores), ops)
+    return scores, ops
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -674,6 +969,102 @@ class Runner:
                                             "start_method=" + self.start_method
                                             if backend_class is ProcessPool else ""))
 
+    def raw_row(self, family, benchmark, mode, unit, score, error, *, backend, cores, workers=None, params=""):
+        """A row with any unit (the pool families' :meth:`row` knows ms/op and us/op only)."""
+        self.rows.append({
+            "run_id": self.args.run_id, "family": family, "benchmark": benchmark, "workload": "",
+            "backend": backend, "cores": plain(cores), "workers": plain(workers), "task_size": "", "chunksize": "",
+            "tasks": "", "mode": mode, "unit": unit, "score": plain(score), "score_error": plain(error),
+            "speedup": "", "efficiency": "", "status": "ok", "note": "", "params": params,
+        })
+        print("[%d] %s %s %s workers=%s %s: %.6g %s" % (self.point, family, benchmark, backend, workers, params,
+                                                       score, unit), flush=True)
+
+    def sync(self, top):
+        profile = self.profile.name
+        n = SYNC_INCREMENTS[profile] // (100 if self.args.tiny else 1)
+        for cls, backend, benchmark, primitives in (
+                (SyncThreads, "py-threads", "threads", ["none", "lock"]),
+                (SyncProcesses, "py-processes", "processes", ["value-no-lock", "value-get-lock", "array-no-lock"])):
+            for k in SYNC_CONTENDERS[profile]:
+                for primitive in primitives:
+                    racy = "no-lock" in primitive or primitive == "none"
+                    counts = {"lost": 0, "updates": 0}
+
+                    def check(total, k=k, racy=racy, counts=counts):
+                        expected = k * n
+                        if (racy and not 1 <= total <= expected) or (not racy and total != expected):
+                            raise CheckFailed("counter is %s after %d x %d adds%s" % (
+                                total, k, n, "" if racy else " under a lock: updates were lost"))
+                        counts["lost"] += expected - total
+                        counts["updates"] += expected
+
+                    @contextlib.contextmanager
+                    def trial(cls=cls, k=k, primitive=primitive):
+                        race = cls(k, n, primitive)
+                        try:
+                            yield race.round
+                        finally:
+                            race.close()
+
+                    self.point += 1
+                    scores, _ = iteration_scores(trial, check, self.profile, self.args.iteration_seconds)
+                    mean, error = summarize(scores)
+                    params = "increments=%d;primitive=%s" % (n, primitive)
+                    common = dict(backend=backend, cores=top, workers=k, params=params)
+                    self.raw_row("sync", benchmark, "avgt", "ns/op", mean, error, **common)
+                    per = [x / (k * n) for x in scores]
+                    self.raw_row("sync", benchmark + ":increment", "avgt", "ns/op", *summarize(per), **common)
+                    self.raw_row("sync", benchmark + ":lostUpdates", "avgt", "#", counts["lost"], None, **common)
+                    self.raw_row("sync", benchmark + ":updates", "avgt", "#", counts["updates"], None, **common)
+
+    def ipc(self, top):
+        sizes = IPC_SIZES[self.profile.name]
+        for make, backend, prefix, transports in (
+                (lambda t: IpcThreads(), "py-threads", "thread", ["queue-queue"]),
+                (IpcProcesses, "py-processes", "process", ["pipe", "queue", "manager"])):
+            for transport in transports:
+                for size in sizes:
+                    zeros = bytes(size)
+
+                    @contextlib.contextmanager
+                    def round_trips(make=make, transport=transport, size=size):
+                        peer = make(transport)
+                        try:
+                            yield lambda: ipc_round_trip(peer, size)
+                        finally:
+                            peer.close()
+
+                    def check_echo(result, size=size):
+                        sent, got = result
+                        if got != sent:
+                            raise CheckFailed("the peer sent back %d bytes that are not the %d sent"
+                                              % (len(got), size))
+
+                    @contextlib.contextmanager
+                    def streams(make=make, transport=transport, size=size, zeros=zeros):
+                        peer = make(transport)
+                        try:
+                            yield lambda: ipc_stream(peer, size, zeros)
+                        finally:
+                            peer.close()
+
+                    def check_count(got, size=size):
+                        if got != IPC_BATCH * size:
+                            raise CheckFailed("the peer received %s bytes, not %d x %d" % (got, IPC_BATCH, size))
+
+                    params = "messageBytes=%d;transport=%s" % (size, transport)
+                    self.point += 1
+                    m = measure(round_trips, check_echo, self.profile, self.args.iteration_seconds)
+                    self.raw_row("ipc", prefix + "RoundTrip", "avgt", "us/op", m.score_ns / 1e3,
+                                 None if m.error_ns is None else m.error_ns / 1e3, backend=backend, cores=top,
+                                 params=params)
+                    self.point += 1
+                    scores, _ = iteration_scores(streams, check_count, self.profile, self.args.iteration_seconds)
+                    rate, error = summarize([IPC_BATCH * 1e9 / x for x in scores])
+                    self.raw_row("ipc", prefix + "Stream", "thrpt", "ops/s", rate, error, backend=backend,
+                                 cores=top, params=params)
+
     def run(self):
         cores = self.args.cores
         top = max(cores)
@@ -687,6 +1078,12 @@ class Runner:
         if "granularity" in self.args.families:
             with pinned(top, self.allowed):
                 self.granularity(top)
+        if "sync" in self.args.families:
+            with pinned(top, self.allowed):
+                self.sync(top)
+        if "ipc" in self.args.families:
+            with pinned(top, self.allowed):
+                self.ipc(top)
         return self.rows
 
 

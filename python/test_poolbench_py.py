@@ -175,6 +175,41 @@ class ProgramTest(unittest.TestCase):
         self.assertEqual(CORES, env["python_cores_measured"])
         self.assertEqual(len(rows) + 1, len(done.stdout.splitlines()))  # a progress line per point, and a summary
 
+    def test_sync_and_ipc_rows_mirror_the_java_families(self):
+        done = self.run_program("--profile", "smoke", "--families", "sync,ipc", "--cores", CORES)
+        self.assertEqual(0, done.returncode, done.stderr)
+        rows = self.rows()
+        top = str(max(int(c) for c in CORES.split(",")))
+        sync = [r for r in rows if r["family"] == "sync"]
+        n = pb.SYNC_INCREMENTS["smoke"] // 100
+        expected = set()
+        for backend, benchmark, primitives in (("py-threads", "threads", ["none", "lock"]),
+                                               ("py-processes", "processes",
+                                                ["value-no-lock", "value-get-lock", "array-no-lock"])):
+            for k in pb.SYNC_CONTENDERS["smoke"]:
+                for p in primitives:
+                    for metric in ("", ":increment", ":lostUpdates", ":updates"):
+                        expected.add((benchmark + metric, backend, str(k), "increments=%d;primitive=%s" % (n, p)))
+        self.assertEqual(expected, {(r["benchmark"], r["backend"], r["workers"], r["params"]) for r in sync})
+        for r in sync:
+            self.assertEqual(top, r["cores"])
+            self.assertEqual("#" if r["benchmark"].endswith("Updates") or r["benchmark"].endswith(":updates")
+                             else "ns/op", r["unit"], r)
+            if r["benchmark"].endswith(":lostUpdates") and "lock" in r["params"] and "no-lock" not in r["params"]:
+                self.assertEqual(0.0, float(r["score"]), r)
+            if r["benchmark"].endswith(":updates"):
+                self.assertGreater(float(r["score"]), 0, r)
+        ipc = {(r["benchmark"], r["backend"], r["mode"], r["unit"], r["params"]) for r in rows if r["family"] == "ipc"}
+        expected = set()
+        for size in pb.IPC_SIZES["smoke"]:
+            for prefix, backend, transports in (("thread", "py-threads", ["queue-queue"]),
+                                                ("process", "py-processes", ["pipe", "queue", "manager"])):
+                for t in transports:
+                    params = "messageBytes=%d;transport=%s" % (size, t)
+                    expected |= {(prefix + "RoundTrip", backend, "avgt", "us/op", params),
+                                 (prefix + "Stream", backend, "thrpt", "ops/s", params)}
+        self.assertEqual(expected, ipc)
+
     def test_big_squares_on_one_message_per_number_backends_are_skipped_rows(self):
         done = self.run_program("--profile", "smoke", "--families", "scaling", "--workloads", "squares",
                                 "--cores", "1", "--iteration-seconds", "0", tiny=False)
@@ -354,6 +389,42 @@ class UnitTest(unittest.TestCase):
         self.assertEqual(12, m.iterations)  # forks pool their measurement iterations
         self.assertEqual(12, m.ops)
         self.assertGreater(m.score_ns, 0)
+
+    def test_processes_lose_updates_without_a_lock_and_none_with_get_lock(self):
+        n = 200_000
+        lost = 0
+        for _ in range(3):
+            race = pb.SyncProcesses(2, n, "value-no-lock")
+            try:
+                lost = 2 * n - race.round()
+            finally:
+                race.close()
+            if lost:
+                break
+        self.assertGreater(lost, 0, "two processes racing on a Value lost nothing in three rounds")
+        race = pb.SyncProcesses(2, n // 4, "value-get-lock")
+        try:
+            self.assertEqual(2 * (n // 4), race.round())
+        finally:
+            race.close()
+        threads = pb.SyncThreads(2, n, "lock")
+        try:
+            self.assertEqual(2 * n, threads.round())
+        finally:
+            threads.close()
+
+    def test_every_ipc_transport_round_trips_and_counts_a_stream(self):
+        for make, transport in ((lambda t: pb.IpcThreads(), "queue-queue"), (pb.IpcProcesses, "pipe"),
+                                (pb.IpcProcesses, "queue"), (pb.IpcProcesses, "manager")):
+            peer = make(transport)
+            try:
+                for size in (8, 1 << 20):
+                    sent, got = pb.ipc_round_trip(peer, size)
+                    self.assertEqual(size, len(sent))
+                    self.assertEqual(sent, got, transport)
+                    self.assertEqual(pb.IPC_BATCH * size, pb.ipc_stream(peer, size, bytes(size)), transport)
+            finally:
+                peer.close()
 
     def test_plain_numbers(self):
         self.assertEqual("0.00001", pb.plain(1e-05))

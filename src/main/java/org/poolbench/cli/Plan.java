@@ -24,7 +24,20 @@ final class Plan {
 
     /** The families a run can measure, in the order they run. */
     static final List<String> FAMILIES =
-            List.of("ceiling", "scaling", "creation", "granularity", "io", "overhead", "resource");
+            List.of("ceiling", "scaling", "creation", "granularity", "io", "overhead", "resource", "sync", "ipc");
+
+    /** The teaching material's other half (shared state, messages): in smoke and full, in quick when asked for. */
+    static final List<String> LESSONS = List.of("sync", "ipc");
+
+    /**
+     * The families a profile runs when {@code --families} is not given. quick leaves out {@link #LESSONS} so that
+     * the run with every claim's figures stays within 25 minutes on 2 cores (CPython included);
+     * {@code ./run-bench.sh quick --families sync,ipc} measures them at quick's precision.
+     */
+    static List<String> defaultFamilies(Profile profile) {
+        return profile == Profile.QUICK
+                ? FAMILIES.stream().filter(f -> !LESSONS.contains(f)).toList() : FAMILIES;
+    }
 
     /**
      * Measured iterations for points whose jobs take seconds ({@code process-per-task} in scaling: a JVM per chunk;
@@ -86,6 +99,7 @@ final class Plan {
                         params("workers", sizes), (5 + 2 * sizes.size() - 1) / sizes.size())); // 5 methods + poolStartup
             }
         }
+        plan.lessons(profile, families, backends, top);
         if (families.contains("resource")) {
             // every backend on the first workload; sequential, thread-pool and process-pool on the others (smoke:
             // those three on the first workload only)
@@ -245,6 +259,63 @@ final class Plan {
     /** Mean seconds per io job: ceil(files / c) rounds of a 20 ms answer (plus a little) at each concurrency c. */
     private static double ioJobSeconds(List<Integer> concurrency, int files) {
         return concurrency.stream().mapToDouble(c -> Math.ceil((double) files / c) * 0.023).average().orElse(0);
+    }
+
+    /**
+     * The sync and ipc families (shared state and messages, threads against processes), at the top core count.
+     * Their thread methods run when {@code thread-pool} is among the backends, their process methods when
+     * {@code process-pool} is. smoke: a few points each; quick: three contender counts and three message sizes,
+     * enough for both charts; full: every contender count 1..4 and every size the classes declare.
+     */
+    private void lessons(Profile profile, List<String> families, List<String> backends, int top) {
+        boolean threads = backends.contains("thread-pool");
+        boolean processes = backends.contains("process-pool");
+        boolean smoke = profile == Profile.SMOKE;
+        boolean full = profile == Profile.FULL;
+        if (families.contains("sync")) {
+            List<Integer> k = smoke ? List.of(1, 2) : full ? List.of(1, 2, 3, 4) : List.of(1, 2, 4);
+            List<Integer> n = List.of(smoke ? 100_000 : 1_000_000);
+            if (threads) {
+                List<String> primitives = smoke ? List.of("none", "atomic-long")
+                        : List.of("none", "synchronized", "reentrant-lock", "atomic-long", "long-adder");
+                invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.threads$", top,
+                        params("workers", k, "increments", n, "primitive", primitives)));
+            }
+            if (processes) {
+                List<String> primitives = smoke ? List.of("shm-none", "shm-lock")
+                        : List.of("shm-none", "shm-atomic", "shm-lock");
+                invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.processes$", top,
+                        params("workers", smoke ? List.of(2) : k, "increments", n, "primitive", primitives)));
+            }
+        }
+        if (families.contains("ipc")) {
+            List<Integer> sizes = smoke ? List.of(8) : full ? List.of(8, 1024, 65_536, 1_048_576)
+                    : List.of(8, 8192, 1_048_576);
+            if (threads) {
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadRoundTrip$", top,
+                        params("transport", smoke ? List.of("synchronous-queue")
+                                : List.of("array-blocking-queue", "linked-transfer-queue", "synchronous-queue"),
+                                "messageBytes", sizes)));
+            }
+            if (processes) {
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processRoundTrip$", top,
+                        params("transport", List.of("pipe", "socket", "ring", "manager"), "messageBytes", sizes)));
+            }
+            if (!smoke && threads) {
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadStream$", top,
+                        params("transport", List.of("array-blocking-queue", "linked-transfer-queue",
+                                "synchronous-queue"), "messageBytes", sizes)));
+            }
+            if (!smoke) { // the reference for the ring at large sizes
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.memoryCopy$", top,
+                        params("messageBytes", sizes)));
+            }
+            if (processes) {
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processStream$", top,
+                        params("transport", smoke ? List.of("pipe", "ring") : List.of("pipe", "socket", "ring",
+                                "manager"), "messageBytes", smoke ? List.of(1_048_576) : sizes)));
+            }
+        }
     }
 
     private void skip(String family, String benchmark, String workload, String backend, int cores, Integer workers,

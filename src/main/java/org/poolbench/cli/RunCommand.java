@@ -42,7 +42,8 @@ final class RunCommand implements Callable<Integer> {
             description = "smoke, quick (default) or full; anything after -- goes to JMH as it is.")
     List<String> positional = new ArrayList<>();
 
-    @Option(names = "--families", paramLabel = "LIST", description = "Families to run (default: all).")
+    @Option(names = "--families", paramLabel = "LIST",
+            description = "Families to run (default: all; quick leaves out sync and ipc, which it runs when named).")
     String families;
 
     @Option(names = "--workloads", paramLabel = "LIST", description = "factorial, squares, download (default: all).")
@@ -139,7 +140,8 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
-        List<String> familyList = choose("--families", families, Plan.FAMILIES);
+        List<String> familyList = families == null ? Plan.defaultFamilies(profile)
+                : choose("--families", families, Plan.FAMILIES);
         List<String> workloadList = choose("--workloads", workloads, Workloads.NAMES);
         List<String> backendList = choose("--backends", backends, Backends.names());
         List<Integer> workerList = workers == null ? List.of() : Main.positiveInts("--workers", workers);
@@ -152,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
                 ? Optional.empty() : PythonBaseline.find(Path.of("").toAbsolutePath(), System.out);
         double estimate = JmhLauncher.estimateSeconds(profile, plan.invocations)
                 + ResourceProbes.SECONDS * plan.probes.size()
-                + (python.isPresent() ? PythonBaseline.estimateSeconds(profile) : 0);
+                + (python.isPresent() ? PythonBaseline.estimateSeconds(profile, familyList) : 0);
         System.out.printf("poolbench %s profile on %d cores (scaling pinned to %s): %d JMH runs, %d points, %d resource "
                         + "probes%s; estimated %s%n", profile.id(), cpus.count(), coreList, plan.invocations.size(),
                 plan.points(), plan.probes.size(), python.isPresent() ? ", CPython baseline" : "",

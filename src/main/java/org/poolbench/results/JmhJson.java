@@ -23,10 +23,16 @@ import com.google.gson.JsonParser;
  * <p>JMH writes an array with one object per benchmark × parameter combination; we read {@code benchmark}
  * ({@code package.FooBenchmark.method}), {@code mode}, {@code params} (all values are strings) and
  * {@code primaryMetric.score / scoreError / scoreUnit}. JMH writes {@code "NaN"} (a string) for the error when it
- * cannot compute one (fewer than three iterations); that becomes an empty cell. Secondary metrics (profilers) are
- * not converted.
+ * cannot compute one (fewer than three iterations); that becomes an empty cell. In the families of
+ * {@link #SECONDARY_FAMILIES}, whose benchmarks report counts through {@code @AuxCounters}, each secondary metric
+ * becomes a row of its own right after its primary row, with benchmark {@code <method>:<metric>} (JMH's own name for
+ * it) and the same parameters; elsewhere secondary metrics (profilers' ones) are not converted, so a
+ * {@code -prof gc} run adds no rows to the other families' charts.
  */
 public final class JmhJson {
+
+    /** Families whose secondary metrics are rows: {@code sync} (time per add, lost and made updates). */
+    public static final java.util.Set<String> SECONDARY_FAMILIES = java.util.Set.of("sync");
 
     private JmhJson() {
     }
@@ -62,7 +68,16 @@ public final class JmhJson {
         JsonArray results = root.getAsJsonArray();
         List<ResultRow> rows = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
-            rows.add(row(jmhJson, i, results.get(i), runId));
+            ResultRow primary = row(jmhJson, i, results.get(i), runId);
+            rows.add(primary);
+            JsonObject result = results.get(i).getAsJsonObject();
+            if (SECONDARY_FAMILIES.contains(primary.family()) && result.has("secondaryMetrics") && result.get("secondaryMetrics").isJsonObject()) {
+                for (Map.Entry<String, JsonElement> m : result.getAsJsonObject("secondaryMetrics").entrySet()) {
+                    if (m.getValue().isJsonObject()) {
+                        rows.add(row(jmhJson, i, result, runId, m.getKey(), m.getValue().getAsJsonObject()));
+                    }
+                }
+            }
         }
         return rows;
     }
@@ -74,9 +89,15 @@ public final class JmhJson {
                     + " is not a JMH benchmark result (no 'benchmark' or 'primaryMetric')");
         }
         JsonObject result = element.getAsJsonObject();
+        return row(file, index, result, runId, null, result.getAsJsonObject("primaryMetric"));
+    }
+
+    /** The row of one metric of a result: the primary one ({@code label} null) or a secondary one. */
+    private static ResultRow row(Path file, int index, JsonObject result, String runId, String label,
+            JsonObject metric) throws IOException {
         String name = result.get("benchmark").getAsString();
         int lastDot = name.lastIndexOf('.');
-        String method = name.substring(lastDot + 1);
+        String method = name.substring(lastDot + 1) + (label == null ? "" : ":" + label);
         String className = lastDot < 0 ? "" : name.substring(name.lastIndexOf('.', lastDot - 1) + 1, lastDot);
         String family = (className.endsWith("Benchmark")
                 ? className.substring(0, className.length() - "Benchmark".length()) : className).toLowerCase(Locale.ROOT);
@@ -89,7 +110,6 @@ public final class JmhJson {
         }
         Params p = new Params(file, name, params);
 
-        JsonObject metric = result.getAsJsonObject("primaryMetric");
         Double score = finite(metric.get("score"));
         Double error = finite(metric.get("scoreError"));
         String unit = metric.has("scoreUnit") ? metric.get("scoreUnit").getAsString() : null;

@@ -103,6 +103,36 @@ class PlanTest {
     }
 
     @Test
+    void syncAndIpcRunAFewPointsInSmokeAndBothChartsWorthInQuick() {
+        Plan smoke = Plan.build(Profile.SMOKE, List.of("sync", "ipc"), Workloads.NAMES, Backends.names(), 2,
+                List.of(2), List.of());
+        Plan quick = Plan.build(Profile.QUICK, List.of("sync", "ipc"), Workloads.NAMES, Backends.names(), 2,
+                List.of(1, 2), List.of());
+        assertTrue(smoke.points() <= 16, "smoke points: " + smoke.points());
+        assertTrue(quick.points() > smoke.points());
+        for (Plan p : List.of(smoke, quick)) {
+            List<String> patterns = p.invocations.stream().map(JmhInvocation::benchmark).toList();
+            assertTrue(patterns.contains("\\.SyncBenchmark\\.threads$") && patterns.contains(
+                    "\\.SyncBenchmark\\.processes$") && patterns.contains("\\.IpcBenchmark\\.processRoundTrip$")
+                    && patterns.contains("\\.IpcBenchmark\\.processStream$"), patterns.toString());
+            assertTrue(p.invocations.stream().allMatch(i -> i.cores() == 2));
+        }
+        JmhInvocation threads = quick.invocations.stream()
+                .filter(i -> i.benchmark().contains("SyncBenchmark\\.threads")).findFirst().orElseThrow();
+        assertEquals(List.of("1", "2", "4"), threads.params().get("workers"));
+        assertEquals(5, threads.params().get("primitive").size());
+        JmhInvocation stream = quick.invocations.stream()
+                .filter(i -> i.benchmark().contains("processStream")).findFirst().orElseThrow();
+        assertEquals(List.of("8", "8192", "1048576"), stream.params().get("messageBytes"));
+        assertEquals(4, stream.params().get("transport").size());
+        // without process-pool among the backends, only the thread methods run
+        Plan threadsOnly = Plan.build(Profile.QUICK, List.of("sync", "ipc"), Workloads.NAMES,
+                List.of("thread-pool"), 2, List.of(2), List.of());
+        assertTrue(threadsOnly.invocations.stream().noneMatch(i -> i.benchmark().contains("process")));
+        assertEquals(4, threadsOnly.invocations.size()); // sync threads, two ipc thread methods, memoryCopy
+    }
+
+    @Test
     void coreCountsDoubleUpToTheMachine() {
         assertEquals(List.of(1, 2, 4, 8, 16, 32, 64), Cpus.doublings(64));
         assertEquals(List.of(1, 2, 4, 6), Cpus.doublings(6));

@@ -62,6 +62,32 @@ class JmhJsonTest {
         assertEquals(seq.score() / pool.score(), pool.speedup(), 1e-12);
     }
 
+    /** {@code jmh-sync-1.37.json}: one SyncBenchmark point as JMH 1.37 wrote it, with its @AuxCounters metrics. */
+    @Test
+    void secondaryMetricsBecomeRowsOfTheirOwn() throws Exception {
+        Path file = Path.of(JmhJsonTest.class.getResource("/jmh-sync-1.37.json").toURI());
+        List<ResultRow> rows = JmhJson.convert(file, "r");
+        assertEquals(List.of("processes", "processes:increment", "processes:lostUpdates", "processes:updates"),
+                rows.stream().map(ResultRow::benchmark).toList());
+        for (ResultRow r : rows) {
+            assertEquals("sync", r.family());
+            assertEquals("processes", r.backend());
+            assertEquals(2, r.workers());
+            assertEquals("increments=100000;primitive=shm-none", r.params());
+            assertEquals("avgt", r.mode());
+        }
+        assertEquals("ns/op", rows.get(1).unit());
+        assertEquals(rows.get(0).score() / 200_000, rows.get(1).score(), rows.get(1).score() * 1e-9);
+        assertEquals("#", rows.get(2).unit());
+        assertEquals(21030.0, rows.get(2).score());
+        assertEquals(200000.0, rows.get(3).score());
+
+        // the same result under another family: its secondary metrics (there, profilers') are not rows
+        Path other = dir.resolve("other.json");
+        Files.writeString(other, Files.readString(file).replace("SyncBenchmark", "OverheadBenchmark"));
+        assertEquals(List.of("processes"), JmhJson.convert(other, "r").stream().map(ResultRow::benchmark).toList());
+    }
+
     @Test
     void rowsSurviveTheCsv() throws Exception {
         List<ResultRow> rows = JmhJson.convert(fixture(), "r");

@@ -1,0 +1,246 @@
+package org.poolbench.ipc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * A named block of memory shared by JVMs: a file under {@code /dev/shm} (a RAM file system; the temporary directory
+ * where it does not exist) mapped into every JVM that opens it. The JVM side of what CPython's
+ * {@code multiprocessing.shared_memory.SharedMemory} is, and what {@code Value} and {@code Array} are built on.
+ *
+ * <p>Layout: a 64-byte header ({@code magic, owner pid, owner start time, payload bytes}), then the payload, which
+ * starts 64-byte aligned. The creator is the <em>owner</em>: its {@link #close} deletes the file; other JVMs
+ * {@link #open} it by name and their {@code close} only forgets it. Segments whose owner died without closing (a
+ * killed worker) are deleted by the next {@link #create} in any JVM, and by {@link #sweepStale}; a JVM that exits
+ * normally (or on SIGTERM) deletes the segments it still owns from a shutdown hook.
+ *
+ * <p>The mapping itself is released when the buffer is garbage-collected or the JVM exits (Java 21 has no public
+ * unmap); deleting the file frees the memory once the last mapping is gone, as {@code shm_unlink} does.
+ */
+final class Segment implements AutoCloseable {
+
+    /** Where segments and socket files live. */
+    static final Path DIR = Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"))
+            ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+    /** Every file this package makes starts with this. */
+    static final String PREFIX = "poolbench-ipc-";
+    static final int HEADER = 64;
+    private static final long MAGIC = 0x706f6f6c49504331L; // "poolIPC1"
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,80}");
+    private static final AtomicLong COUNTER = new AtomicLong();
+    private static final Set<Path> OWNED = ConcurrentHashMap.newKeySet();
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> OWNED.forEach(Segment::deleteQuietly),
+                "poolbench-ipc-cleanup"));
+    }
+
+    private final String name;
+    private final Path path;
+    private final boolean owner;
+    private final MappedByteBuffer map;
+    private final ByteBuffer payload;
+    private volatile boolean closed;
+
+    private Segment(String name, Path path, boolean owner, MappedByteBuffer map, long payloadBytes) {
+        this.name = name;
+        this.path = path;
+        this.owner = owner;
+        this.map = map;
+        this.payload = map.slice(HEADER, (int) payloadBytes).order(ByteOrder.nativeOrder());
+    }
+
+    /** A fresh name no other live segment of this JVM has: {@code <prefix>-<pid>-<n>}. */
+    static String uniqueName(String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+    }
+
+    /** The file behind a name; the name must be 1..80 of {@code A-Z a-z 0-9 . _ -}. */
+    static Path pathOf(String name, String suffix) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("bad shared-memory name '" + name
+                    + "': use 1..80 characters of A-Z a-z 0-9 . _ -");
+        }
+        return DIR.resolve(PREFIX + name + suffix);
+    }
+
+    /**
+     * Creates and maps a new segment of {@code payloadBytes} zeroed bytes; this JVM owns it.
+     *
+     * @throws IllegalArgumentException if the name is malformed or the size not in 1..2^31-65
+     * @throws UncheckedIOException if a segment of that name exists or the file cannot be made
+     */
+    static Segment create(String name, long payloadBytes) {
+        if (payloadBytes < 1 || payloadBytes > Integer.MAX_VALUE - HEADER) {
+            throw new IllegalArgumentException("segment size " + payloadBytes + " not in 1.." + (Integer.MAX_VALUE - HEADER));
+        }
+        Path path = pathOf(name, "");
+        sweepStale();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            OWNED.add(path);
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, HEADER + payloadBytes);
+            map.order(ByteOrder.nativeOrder());
+            ProcessHandle me = ProcessHandle.current();
+            map.putLong(8, me.pid());
+            map.putLong(16, startMillis(me));
+            map.putLong(24, payloadBytes);
+            LONGS.setRelease(map, 0, MAGIC); // last: an opener that sees the magic sees the whole header
+            return new Segment(name, path, true, map, payloadBytes);
+        } catch (IOException e) {
+            OWNED.remove(path);
+            throw new UncheckedIOException("cannot create shared memory '" + name + "' at " + path + ": " + e, e);
+        }
+    }
+
+    /**
+     * Maps an existing segment created by another JVM (or this one).
+     *
+     * @throws UncheckedIOException if there is none of that name, or it is not (yet) a segment
+     */
+    static Segment open(String name) {
+        Path path = pathOf(name, "");
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size < HEADER) {
+                throw new IOException("too short to be a segment (" + size + " bytes)");
+            }
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            map.order(ByteOrder.nativeOrder());
+            if ((long) LONGS.getAcquire(map, 0) != MAGIC || map.getLong(24) != size - HEADER) {
+                throw new IOException("not a poolbench segment (bad header)");
+            }
+            return new Segment(name, path, false, map, size - HEADER);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("no shared memory named '" + name + "' (" + path + ")", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open shared memory '" + name + "' at " + path + ": " + e, e);
+        }
+    }
+
+    /**
+     * Deletes every segment and socket file of this package whose owner process is gone.
+     *
+     * @return how many files were deleted
+     */
+    static int sweepStale() {
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(DIR, PREFIX + "*")) {
+            for (Path f : files) {
+                long[] owner = ownerOf(f);
+                if (owner != null && !alive(owner[0], owner[1])) {
+                    deleted += deleteQuietly(f) ? 1 : 0;
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable directory: nothing to sweep
+        }
+        return deleted;
+    }
+
+    /** {pid, start millis} of a segment file's owner, or of a socket file's owner from its name; null if unknown. */
+    private static long[] ownerOf(Path f) {
+        String file = f.getFileName().toString();
+        if (file.endsWith(".sock")) { // sockets are named <prefix><anything>-<pid>-<start>.sock by SocketFiles
+            String[] parts = file.substring(0, file.length() - 5).split("-");
+            try {
+                return new long[] {Long.parseLong(parts[parts.length - 2]), Long.parseLong(parts[parts.length - 1])};
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                return null;
+            }
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
+            while (header.hasRemaining() && ch.read(header) >= 0) {
+                // read the 24 bytes
+            }
+            return header.getLong(0) == MAGIC ? new long[] {header.getLong(8), header.getLong(16)} : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static long startMillis(ProcessHandle p) {
+        return p.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+    }
+
+    /** True if process {@code pid} exists and (when known) started at {@code startMillis}: pids are reused. */
+    static boolean alive(long pid, long startMillis) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .map(p -> startMillis == 0 || Math.abs(startMillis(p) - startMillis) < 2000)
+                .orElse(false);
+    }
+
+    private static boolean deleteQuietly(Path f) {
+        try {
+            return Files.deleteIfExists(f);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    boolean owner() {
+        return owner;
+    }
+
+    /** The payload: native byte order, position 0, 64-byte aligned in memory. */
+    ByteBuffer payload() {
+        return payload;
+    }
+
+    long payloadBytes() {
+        return payload.capacity();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("shared memory '" + name + "' is closed");
+        }
+    }
+
+    /** Owner: deletes the file (attached JVMs keep their mapping until they close). Others: nothing to delete. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (owner) {
+            deleteQuietly(path);
+            OWNED.remove(path);
+        }
+    }
+
+    /** For benchmarks and the shutdown hook of tests: the mapped buffer, header included. */
+    MappedByteBuffer mapped() {
+        return map;
+    }
+}
