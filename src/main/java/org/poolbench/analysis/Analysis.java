@@ -19,7 +19,8 @@ import org.poolbench.results.Speedups;
 public record Analysis(String runId, Map<String, String> env, List<ResultRow> rows, List<View> views) {
 
     /** Families with a view of their own; any other family gets a {@link TableView}. */
-    static final Set<String> DRAWN = Set.of("scaling", "ceiling", "creation", "granularity", "io", "resource");
+    static final Set<String> DRAWN = Set.of("scaling", "ceiling", "creation", "granularity", "io", "resource", "sync",
+            "ipc");
 
     public static Analysis of(List<ResultRow> csvRows, Map<String, String> env) {
         List<ResultRow> rows = Speedups.fill(csvRows);
@@ -36,6 +37,8 @@ public record Analysis(String runId, Map<String, String> env, List<ResultRow> ro
         add(views, ChunksizeView.of(Rows.family(measured, "granularity"), env, skipped(rows, "granularity")));
         add(views, IoView.of(Rows.family(measured, "io"), env, skipped(rows, "io")));
         add(views, ResourceView.of(Rows.family(measured, "resource"), env, skipped(rows, "resource")));
+        add(views, SyncView.of(Rows.family(measured, "sync"), env, skipped(rows, "sync")));
+        add(views, IpcView.of(Rows.family(measured, "ipc"), env, skipped(rows, "ipc")));
         for (String family : Rows.distinct(measured, ResultRow::family)) {
             if (!DRAWN.contains(family)) {
                 views.add(TableView.of(family, Rows.family(measured, family)));

@@ -13,6 +13,8 @@ import org.poolbench.analysis.Comparison;
 import org.poolbench.analysis.CreationView;
 import org.poolbench.analysis.GranularityView;
 import org.poolbench.analysis.IoView;
+import org.poolbench.analysis.IpcView;
+import org.poolbench.analysis.SyncView;
 import org.poolbench.analysis.ResourceView;
 import org.poolbench.analysis.ScalingView;
 import org.poolbench.analysis.TableView;
@@ -40,6 +42,8 @@ public final class Charts {
             case TableView v -> List.of();
             case ClaimsView v -> List.of();
             case QualityView v -> List.of();
+            case SyncView v -> LessonCharts.sync(v);
+            case IpcView v -> LessonCharts.ipc(v);
             case Comparison v -> List.of(CompareChart.draw(v));
         };
     }

@@ -70,6 +70,32 @@ final class Plot {
         return s;
     }
 
+    /** Distinct colours (Okabe–Ito and greys) for series that are not backends, such as transports or primitives. */
+    private static final List<Color> PALETTE = List.of(new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+            new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0x8C6D31),
+            new Color(0x999999), new Color(0xF0E442));
+    private static final List<org.knowm.xchart.style.markers.Marker> MARKERS = List.of(SeriesMarkers.CIRCLE,
+            SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN,
+            SeriesMarkers.CROSS, SeriesMarkers.PLUS, SeriesMarkers.TRAPEZOID, SeriesMarkers.OVAL,
+            SeriesMarkers.RECTANGLE);
+
+    /**
+     * Adds the {@code i}-th series of a figure whose series are not backends: a colour and marker of its own, dashed
+     * for CPython ({@code py-…}) series.
+     */
+    static XYSeries addIndexed(XYChart c, Series series, int i, boolean logY) {
+        List<Point> points = series.points();
+        XYSeries s = c.addSeries(series.name(), points.stream().mapToDouble(Point::x).toArray(),
+                points.stream().mapToDouble(Point::y).toArray(),
+                points.stream().mapToDouble(p -> logY ? logSafe(p.y(), p.error()) : p.error()).toArray());
+        Color color = PALETTE.get(i % PALETTE.size());
+        s.setLineColor(color);
+        s.setMarkerColor(color);
+        s.setMarker(MARKERS.get(i % MARKERS.size()));
+        s.setLineStyle(series.backend().startsWith("py-") ? BackendStyle.DASHED : BackendStyle.SOLID);
+        return s;
+    }
+
     /** A grey dashed reference line (sequential, ideal) that is not data. */
     static XYSeries reference(XYChart c, String name, double[] x, double[] y) {
         XYSeries s = c.addSeries(name, x, y);
