@@ -28,13 +28,19 @@ public final class ClusterConfigs {
 
     // Held strongly: java.util.logging forgets the level of a logger nobody references.
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+    private static final Logger CLIENT_CONNECTION_LOG =
+            Logger.getLogger("com.hazelcast.client.impl.connection");
 
     private ClusterConfigs() {
     }
 
-    /** Hazelcast logs only warnings and errors through java.util.logging (its banner and join chatter go away). */
+    /**
+     * Hazelcast logs only warnings and errors through java.util.logging (its banner and join chatter go away), and
+     * a client's connection attempts only errors: a wrong address is reported once, by whoever asked to connect.
+     */
     public static void quietLogging() {
         HAZELCAST_LOG.setLevel(Level.WARNING);
+        CLIENT_CONNECTION_LOG.setLevel(Level.SEVERE);
     }
 
     /**

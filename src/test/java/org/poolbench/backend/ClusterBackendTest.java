@@ -42,6 +42,8 @@ class ClusterBackendTest {
     @BeforeAll
     static void startMembers() {
         ClusterConfigs.quietLogging();
+        // the killed member's warnings are expected here
+        java.util.logging.Logger.getLogger("com.hazelcast").setLevel(java.util.logging.Level.SEVERE);
         first = HostPort.loopback(freePort());
         MEMBERS.add(Hazelcast.newHazelcastInstance(ClusterConfigs.member(NAME, first, List.of(first), 2)));
         MEMBERS.add(startMember());
@@ -75,7 +77,7 @@ class ClusterBackendTest {
     void twoMembersRunEachWorkloadCorrectly(String name) {
         int tasks = switch (name) {
             case "factorial" -> 6;
-            case "squares" -> 20_000;
+            case "squares" -> 5_000;
             default -> 8;
         };
         try (DownloadServer server = Workloads.serverFor(name, 0, 1024)) {
@@ -85,7 +87,7 @@ class ClusterBackendTest {
             assertEquals(4, backend.workers(), "two members of two executor threads each");
             for (int chunksize : new int[] {Backend.AUTO_CHUNKSIZE, 1, 7}) {
                 if (name.equals("squares") && chunksize == 1) {
-                    continue; // 20000 round trips prove nothing chunk size 7 does not
+                    continue; // 5000 round trips prove nothing chunk size 7 does not
                 }
                 job.verify(backend.map(job.task(), job.inputs(), chunksize));
             }
@@ -133,16 +135,21 @@ class ClusterBackendTest {
             assertEquals(3, backend.members());
             int n = 48;
             List<Integer> inputs = IntStream.range(0, n).boxed().toList();
+            java.util.concurrent.atomic.AtomicBoolean mapDone = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean killedDuringMap = new java.util.concurrent.atomic.AtomicBoolean();
             Thread killer = Thread.ofPlatform().start(() -> {
                 try {
                     Thread.sleep(250);
                 } catch (InterruptedException e) {
                     return;
                 }
+                killedDuringMap.set(!mapDone.get());
                 doomed.getLifecycleService().terminate();
             });
             List<Integer> out = backend.map(ClusterBackendTest::slowSquare, inputs, 2);
+            mapDone.set(true);
             killer.join();
+            assertTrue(killedDuringMap.get(), "the map (48 tasks of 100 ms on 6 threads) ended before the kill");
             assertEquals(inputs.stream().map(x -> x * x).toList(), out);
             int extra = 0;
             for (int i = 0; i < n; i++) {
@@ -151,7 +158,6 @@ class ClusterBackendTest {
             }
             // the dead member held at most 2 chunks (its 2 executor threads) of 2 tasks each
             assertTrue(extra <= 4, extra + " tasks ran twice; only the dead member's 4 at most may");
-            assertTrue(extra > 0 || RUNS.length() > 0); // the kill may land between chunks; both are correct
         } finally {
             doomed.getLifecycleService().terminate();
         }
