@@ -19,7 +19,8 @@ import org.poolbench.results.ResultRow;
 final class Plan {
 
     /** The families a run can measure, in the order they run. */
-    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "io", "overhead", "resource");
+    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "io", "overhead", "resource",
+            "cluster");
 
     /** The most worker JVMs the io family starts: each is a whole JVM (tens of MB), and 2 cores cannot use more. */
     static final int IO_PROCESS_CAP = 16;
@@ -41,6 +42,8 @@ final class Plan {
     static Plan build(Profile profile, List<String> families, List<String> workloads, List<String> backends,
             int cpus, List<Integer> coreCounts, List<Integer> workersOverride) {
         Plan plan = new Plan();
+        List<String> requested = backends;
+        backends = without(backends, "cluster"); // the cluster backend is measured by its own family (ClusterPlan)
         int top = coreCounts.stream().mapToInt(Integer::intValue).max().orElse(cpus);
         if (families.contains("scaling")) {
             plan.scaling(profile, workloads, backends, coreCounts, workersOverride);
@@ -75,6 +78,9 @@ final class Plan {
                     plan.probes.add(List.of(workload, b, String.valueOf(b.equals("sequential") ? 1 : top)));
                 }
             }
+        }
+        if (families.contains("cluster")) {
+            ClusterPlan.add(plan, profile, workloads, requested, coreCounts);
         }
         return plan;
     }

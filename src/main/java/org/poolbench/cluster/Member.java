@@ -32,11 +32,9 @@ public final class Member {
             System.exit(2);
             return;
         }
-        ClusterConfigs.quietLogging();
         HazelcastInstance hz;
         try {
-            hz = Hazelcast.newHazelcastInstance(
-                    ClusterConfigs.member(o.clusterName, o.self, o.join, o.poolSize));
+            hz = start(o);
         } catch (RuntimeException e) {
             System.err.println("poolbench member: cannot start on " + o.self + ": " + e);
             System.exit(1);
@@ -57,13 +55,19 @@ public final class Member {
         }
     }
 
+    /** Starts the member {@code o} describes, with quiet logging; returns once it has joined its cluster. */
+    public static HazelcastInstance start(Options o) {
+        ClusterConfigs.quietLogging();
+        return Hazelcast.newHazelcastInstance(ClusterConfigs.member(o.clusterName, o.self, o.join, o.poolSize));
+    }
+
     /** The member's command line, parsed and checked. */
-    record Options(String clusterName, HostPort self, List<HostPort> join, int poolSize, boolean exitOnEof) {
+    public record Options(String clusterName, HostPort self, List<HostPort> join, int poolSize, boolean exitOnEof) {
 
         static final String USAGE = "valid options: --bind HOST, --port PORT, --join HOST:PORT,..., --pool-size N, "
                 + "--cluster-name NAME, --exit-on-eof";
 
-        static Options parse(String... args) {
+        public static Options parse(String... args) {
             String bind = "127.0.0.1";
             int port = ClusterConfigs.DEFAULT_PORT;
             String join = null;
