@@ -39,9 +39,19 @@ public final class JobFacts {
                     }
                 }
                 case "io" -> workload = "download";
+                case "cluster" -> {
+                    if ("scaling".equals(r.benchmark()) && (tasks == null || tasks == 0)) {
+                        tasks = defaultTasks(workload);
+                    } else if ("tinyTasks".equals(r.benchmark())) {
+                        workload = "squares";
+                        tasks = ClusterBenchmark.TINY_TASKS;
+                    }
+                }
                 default -> { }
             }
-            out.add(new ResultRow(r.runId(), r.family(), r.benchmark(), workload, r.backend(), r.cores(), r.workers(),
+            // the cluster family's creation methods have no backend parameter: what they create is a cluster
+            String backend = r.backend() == null && "cluster".equals(r.family()) ? "cluster" : r.backend();
+            out.add(new ResultRow(r.runId(), r.family(), r.benchmark(), workload, backend, r.cores(), r.workers(),
                     r.taskSize(), r.chunksize(), tasks, r.mode(), r.score(), r.scoreError(), r.unit(), r.speedup(),
                     r.efficiency(), r.status(), r.note(), r.params()));
         }
