@@ -62,4 +62,9 @@ case "${1:-}" in
   charts|report|compare|env|run|member) cmd=$1; shift ;;
   -h|--help) cmd=run ;;
 esac
-exec "$JAVA" -Djava.awt.headless=true -cp "$JAR" org.poolbench.cli.Main "$cmd" "$@"
+# A member gets the module openings Hazelcast asks for (as LocalCluster.FLAGS gives the members it starts).
+member_flags=()
+[ "$cmd" = member ] && member_flags=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
+exec "$JAVA" -Djava.awt.headless=true ${member_flags[@]+"${member_flags[@]}"} -cp "$JAR" org.poolbench.cli.Main "$cmd" "$@"
