@@ -36,7 +36,8 @@ import org.poolbench.pool.SerializableFunction;
  * <p>Chunking is every backend's rule ({@link Backend#effectiveChunksize}) with {@code workers} = the executor
  * threads of the members used. Chunks are handed out like a pool's: each member gets as many chunks as it has
  * executor threads, and the next chunk goes to the member that just finished one, so a slow member gets less work.
- * A chunk travels as its own inputs (not the whole list) and comes back as its results, Java-serialized.
+ * A chunk travels as its own inputs (not the whole list) and comes back as its results, Java-serialized (lists of
+ * {@code Long} as one {@code long[]}).
  *
  * <p>Faults: a task that throws fails the {@code map} with a {@link BackendException} naming the task's index (the
  * cause is the remote exception); the other chunks already sent still run on the members and their results are
@@ -271,12 +272,12 @@ public final class ClusterBackend implements Backend {
                 int chunk = e.getValue();
                 int from = chunk * size;
                 int to = Math.min(inputs.size(), from + size);
-                Chunk<T, R> task = new Chunk<>(fn, new ArrayList<>(inputs.subList(from, to)), from);
+                Chunk<T, R> task = new Chunk<>(fn, inputs.subList(from, to), from);
                 try {
-                    executor.submitToMember(task, member, new ExecutionCallback<List<R>>() {
+                    executor.submitToMember(task, member, new ExecutionCallback<Results<R>>() {
                         @Override
-                        public void onResponse(List<R> response) {
-                            done(member, chunk, response);
+                        public void onResponse(Results<R> response) {
+                            done(member, chunk, response.values());
                         }
 
                         @Override
@@ -334,21 +335,25 @@ public final class ClusterBackend implements Backend {
         }
     }
 
-    /** One chunk: its own inputs, and the index of the first, for error messages. */
-    static final class Chunk<T, R> implements Callable<List<R>>, Serializable {
+    /**
+     * One chunk: its own inputs, and the index of the first, for error messages. Hazelcast ships it with Java
+     * serialization; a list of {@code Long}s travels as one {@code long[]} (as the process pool's lists of numbers
+     * travel as bare arrays), since serializing each boxed number as an object costs more than squaring it.
+     */
+    static final class Chunk<T, R> implements Callable<Results<R>>, Serializable {
         private static final long serialVersionUID = 1L;
         private final SerializableFunction<T, R> fn;
-        private final ArrayList<T> inputs;
+        private transient List<T> inputs;
         private final int first;
 
-        Chunk(SerializableFunction<T, R> fn, ArrayList<T> inputs, int first) {
+        Chunk(SerializableFunction<T, R> fn, List<T> inputs, int first) {
             this.fn = fn;
             this.inputs = inputs;
             this.first = first;
         }
 
         @Override
-        public List<R> call() {
+        public Results<R> call() {
             ArrayList<R> out = new ArrayList<>(inputs.size());
             for (int i = 0; i < inputs.size(); i++) {
                 try {
@@ -358,7 +363,84 @@ public final class ClusterBackend implements Backend {
                             + e, e);
                 }
             }
-            return out;
+            return new Results<>(out);
+        }
+
+        @java.io.Serial
+        private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+            out.defaultWriteObject();
+            Packing.write(out, inputs);
+        }
+
+        @java.io.Serial
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            inputs = Packing.read(in);
+        }
+    }
+
+    /** A chunk's results, packed like its inputs. */
+    static final class Results<R> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private transient List<R> values;
+
+        Results(List<R> values) {
+            this.values = values;
+        }
+
+        List<R> values() {
+            return values;
+        }
+
+        @java.io.Serial
+        private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+            out.defaultWriteObject();
+            Packing.write(out, values);
+        }
+
+        @java.io.Serial
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            values = Packing.read(in);
+        }
+    }
+
+    /** Lists on the wire: all {@code Long} (no nulls) as a {@code long[]}, anything else as an {@code ArrayList}. */
+    static final class Packing {
+        private Packing() {
+        }
+
+        static void write(java.io.ObjectOutputStream out, List<?> list) throws java.io.IOException {
+            boolean longs = true;
+            for (Object o : list) {
+                if (!(o instanceof Long)) {
+                    longs = false;
+                    break;
+                }
+            }
+            out.writeBoolean(longs);
+            if (longs) {
+                long[] packed = new long[list.size()];
+                for (int i = 0; i < packed.length; i++) {
+                    packed[i] = (Long) list.get(i);
+                }
+                out.writeObject(packed);
+            } else {
+                out.writeObject(new ArrayList<>(list));
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        static <E> List<E> read(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            if (in.readBoolean()) {
+                long[] packed = (long[]) in.readObject();
+                ArrayList<Long> out = new ArrayList<>(packed.length);
+                for (long v : packed) {
+                    out.add(v);
+                }
+                return (List<E>) out;
+            }
+            return (List<E>) in.readObject();
         }
     }
 
