@@ -294,12 +294,11 @@ public final class ClusterBackend implements Backend {
         private void done(Member member, int chunk, List<R> response) {
             List<Map.Entry<Member, Integer>> next;
             synchronized (this) {
-                if (results.get(chunk) != null || failure != null) {
-                    return;
+                free.computeIfPresent(member, (m, f) -> f + 1); // a late duplicate frees its thread too
+                if (results.get(chunk) == null && failure == null) {
+                    results.set(chunk, response);
+                    remaining--;
                 }
-                results.set(chunk, response);
-                remaining--;
-                free.computeIfPresent(member, (m, f) -> f + 1);
                 next = fill();
                 notifyAll();
             }
