@@ -7,6 +7,7 @@
 #   ./run-bench.sh report <results/RUN-ID>
 #   ./run-bench.sh compare <results/RUN-A> <results/RUN-B>
 #   ./run-bench.sh env
+#   ./run-bench.sh member [--bind HOST] [--port PORT] [--join HOST:PORT,...]   (one cluster member; docs/CLUSTER.md)
 #
 # Picks a JDK >= 21 by itself (JAVA_HOME if it is one, else the newest under /usr/lib/jvm), builds
 # target/benchmarks.jar when it is missing or older than the sources, and runs the CLI (org.poolbench.cli.Main).
@@ -58,7 +59,12 @@ fi
 
 cmd=run
 case "${1:-}" in
-  charts|report|compare|env|run) cmd=$1; shift ;;
+  charts|report|compare|env|run|member) cmd=$1; shift ;;
   -h|--help) cmd=run ;;
 esac
-exec "$JAVA" -Djava.awt.headless=true -cp "$JAR" org.poolbench.cli.Main "$cmd" "$@"
+# A member gets the module openings Hazelcast asks for (as LocalCluster.FLAGS gives the members it starts).
+member_flags=()
+[ "$cmd" = member ] && member_flags=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
+exec "$JAVA" -Djava.awt.headless=true ${member_flags[@]+"${member_flags[@]}"} -cp "$JAR" org.poolbench.cli.Main "$cmd" "$@"

@@ -18,7 +18,9 @@ public final class Backends {
         VIRTUAL_THREADS("virtual-threads", false, VirtualThreadBackend::new),
         THREAD_PER_TASK("thread-per-task", false, ThreadPerTaskBackend::new),
         PROCESS_POOL("process-pool", true, ProcessPoolBackend::new),
-        PROCESS_PER_TASK("process-per-task", true, ProcessPerTaskBackend::new);
+        PROCESS_PER_TASK("process-per-task", true, ProcessPerTaskBackend::new),
+        /** Hazelcast members: one single-core member JVM per worker, or running members (see ClusterBackend). */
+        CLUSTER("cluster", true, ClusterBackend::create);
 
         private final String id;
         private final boolean processes;

@@ -46,9 +46,19 @@ public final class JobFacts {
                     }
                 }
                 case "io" -> workload = "download";
+                case "cluster" -> {
+                    if ("scaling".equals(r.benchmark()) && (tasks == null || tasks == 0)) {
+                        tasks = defaultTasks(workload);
+                    } else if ("tinyTasks".equals(r.benchmark())) {
+                        workload = "squares";
+                        tasks = ClusterBenchmark.TINY_TASKS;
+                    }
+                }
                 default -> { }
             }
-            out.add(r.toBuilder().workload(workload).backend(backend).tasks(tasks).build());
+            // the cluster family's creation methods have no backend parameter: what they create is a cluster
+            String created = backend == null && "cluster".equals(r.family()) ? "cluster" : backend;
+            out.add(r.toBuilder().workload(workload).backend(created).tasks(tasks).build());
         }
         return out;
     }

@@ -24,7 +24,8 @@ final class Plan {
 
     /** The families a run can measure, in the order they run. */
     static final List<String> FAMILIES =
-            List.of("ceiling", "scaling", "creation", "granularity", "io", "overhead", "resource", "sync", "ipc");
+            List.of("ceiling", "scaling", "creation", "granularity", "io", "overhead", "resource", "sync", "ipc",
+                    "cluster");
 
     /** The teaching material's other half (shared state, messages): in smoke and full, in quick when asked for. */
     static final List<String> LESSONS = List.of("sync", "ipc");
@@ -32,11 +33,12 @@ final class Plan {
     /**
      * The families a profile runs when {@code --families} is not given. quick leaves out {@link #LESSONS} so that
      * the run with every claim's figures stays within 25 minutes on 2 cores (CPython included);
-     * {@code ./run-bench.sh quick --families sync,ipc} measures them at quick's precision.
+     * {@code ./run-bench.sh quick --families sync,ipc} measures them at quick's precision. {@code cluster} starts
+     * member JVMs for every point and runs only when named ({@code --families cluster}), in every profile.
      */
     static List<String> defaultFamilies(Profile profile) {
-        return profile == Profile.QUICK
-                ? FAMILIES.stream().filter(f -> !LESSONS.contains(f)).toList() : FAMILIES;
+        return FAMILIES.stream().filter(f -> !"cluster".equals(f))
+                .filter(f -> profile != Profile.QUICK || !LESSONS.contains(f)).toList();
     }
 
     /**
@@ -66,6 +68,8 @@ final class Plan {
     static Plan build(Profile profile, List<String> families, List<String> workloads, List<String> backends,
             int cpus, List<Integer> coreCounts, List<Integer> workersOverride) {
         Plan plan = new Plan();
+        List<String> requested = backends;
+        backends = without(backends, "cluster"); // the cluster backend is measured by its own family (ClusterPlan)
         int top = coreCounts.stream().mapToInt(Integer::intValue).max().orElse(cpus);
         if (families.contains("ceiling")) {
             for (int k : coreCounts) {
@@ -109,6 +113,9 @@ final class Plan {
                     plan.probes.add(List.of(workloads.get(w), b, String.valueOf(b.equals("sequential") ? 1 : top)));
                 }
             }
+        }
+        if (families.contains("cluster")) {
+            ClusterPlan.add(plan, profile, workloads, requested, coreCounts);
         }
         return plan;
     }

@@ -71,6 +71,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-python", description = "Leave out the CPython baseline.")
     boolean noPython;
 
+    @Option(names = "--cluster", paramLabel = "LIST",
+            description = "host:port,... of running members ('run-bench.sh member') for the cluster backend.")
+    String cluster;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "poolbench",
+            description = "The cluster name of those members (default: ${DEFAULT-VALUE}).")
+    String clusterName;
+
     @Option(names = "--dry-run", description = "Print the plan and its time estimate, run nothing.")
     boolean dryRun;
 
@@ -145,6 +153,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> workloadList = choose("--workloads", workloads, Workloads.NAMES);
         List<String> backendList = choose("--backends", backends, Backends.names());
         List<Integer> workerList = workers == null ? List.of() : Main.positiveInts("--workers", workers);
+        jmhArgs = ClusterOption.apply(cluster, clusterName, jmhArgs);
         JvmSettings jvm = JvmSettings.of(jvmDefaults, jmhArgs);
         Cpus cpus = Cpus.detect();
         List<Integer> coreList = coreCounts(profile, cpus);

@@ -78,9 +78,10 @@ class BackendsTest {
     }
 
     @Test
-    void onlyTheProcessBackendsUseProcesses() {
+    void onlyTheProcessAndClusterBackendsUseProcesses() {
         for (Backends.Kind kind : Backends.Kind.values()) {
-            assertEquals(kind.id().startsWith("process-"), kind.usesProcesses(), kind.id());
+            assertEquals(kind.id().startsWith("process-") || kind == Backends.Kind.CLUSTER, kind.usesProcesses(),
+                    kind.id());
         }
         assertTrue(Backends.names().containsAll(List.of("process-pool", "process-per-task")));
     }

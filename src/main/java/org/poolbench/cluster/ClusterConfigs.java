@@ -1,0 +1,97 @@
+package org.poolbench.cluster;
+
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Hazelcast configurations poolbench uses, in one place: members and clients on the addresses given and no other
+ * (TCP-IP join, no multicast, no auto-detection, no phone-home, no Jet), quiet logging.
+ *
+ * <p>A member binds only its own {@code host:port} (interfaces enabled with that one address, {@code bind.any} off,
+ * no port auto-increment), so nothing listens anywhere else. Clients never listen.
+ */
+public final class ClusterConfigs {
+
+    /** The executor every member runs poolbench's tasks on. */
+    public static final String EXECUTOR = "poolbench";
+
+    /** The cluster name members and clients use unless told otherwise. */
+    public static final String DEFAULT_CLUSTER_NAME = "poolbench";
+
+    /** The port a hand-started member uses unless told otherwise (Hazelcast's own default). */
+    public static final int DEFAULT_PORT = 5701;
+
+    // Held strongly: java.util.logging forgets the level of a logger nobody references.
+    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+    private static final Logger CLIENT_CONNECTION_LOG =
+            Logger.getLogger("com.hazelcast.client.impl.connection");
+
+    private ClusterConfigs() {
+    }
+
+    /**
+     * Hazelcast logs only warnings and errors through java.util.logging (its banner and join chatter go away), and
+     * a client's connection attempts only errors: a wrong address is reported once, by whoever asked to connect.
+     */
+    public static void quietLogging() {
+        HAZELCAST_LOG.setLevel(Level.WARNING);
+        CLIENT_CONNECTION_LOG.setLevel(Level.SEVERE);
+    }
+
+    /**
+     * A member on {@code self}, joining the members at {@code join} (which may include {@code self}), running tasks
+     * on an executor of {@code poolSize} threads.
+     */
+    public static Config member(String clusterName, HostPort self, List<HostPort> join, int poolSize) {
+        if (poolSize <= 0) {
+            throw new IllegalArgumentException("poolSize must be positive, got " + poolSize);
+        }
+        Config config = new Config();
+        config.setClusterName(clusterName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        // Join as soon as the master answers, instead of waiting 5 s for more members to batch their joins.
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        // A member that stops answering is declared dead in 10 s, not 60 s.
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        config.setProperty("hazelcast.shutdownhook.policy", "TERMINATE");
+        config.getJetConfig().setEnabled(false);
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPublicAddress(self.toString());
+        network.setPort(self.port()).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).setInterfaces(List.of(self.host()));
+        network.getRestApiConfig().setEnabled(false);
+        JoinConfig joinConfig = network.getJoin();
+        joinConfig.getMulticastConfig().setEnabled(false);
+        joinConfig.getAutoDetectionConfig().setEnabled(false);
+        joinConfig.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2)
+                .setMembers(join.stream().map(HostPort::toString).toList());
+        config.getExecutorConfig(EXECUTOR).setPoolSize(poolSize).setStatisticsEnabled(false);
+        return config;
+    }
+
+    /**
+     * A client of the members at {@code addresses}; it gives up connecting after {@code connectMillis} (then
+     * {@code HazelcastClient.newHazelcastClient} throws {@link IllegalStateException}) and declares a silent member
+     * dead after 10 s, so a lost member fails its tasks in bounded time.
+     */
+    public static ClientConfig client(String clusterName, List<HostPort> addresses, long connectMillis) {
+        ClientConfig config = new ClientConfig();
+        config.setClusterName(clusterName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.setProperty("hazelcast.client.heartbeat.interval", "2000");
+        config.setProperty("hazelcast.client.heartbeat.timeout", "10000");
+        config.getNetworkConfig().setAddresses(addresses.stream().map(HostPort::toString).toList())
+                .setSmartRouting(true).setConnectionTimeout((int) Math.min(connectMillis, 5000));
+        config.getConnectionStrategyConfig().getConnectionRetryConfig()
+                .setClusterConnectTimeoutMillis(connectMillis).setInitialBackoffMillis(100).setMaxBackoffMillis(500);
+        return config;
+    }
+}

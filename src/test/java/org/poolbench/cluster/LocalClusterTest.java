@@ -1,0 +1,141 @@
+package org.poolbench.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.poolbench.backend.ClusterBackend;
+
+/**
+ * Member JVMs started by {@link LocalCluster}: they run a map, survive the loss of one of them, listen on nothing
+ * but their own loopback port, and are all gone after close. Also: a bad {@code --cluster} address.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LocalClusterTest {
+
+    static int slowSquare(int x) {
+        try {
+            Thread.sleep(150);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return x * x;
+    }
+
+    @Test
+    void membersRunAMapSurviveAKilledMemberListenOnlyOnTheirPortAndEndWithTheCluster() throws Exception {
+        List<Long> pids;
+        try (ClusterBackend backend = ClusterBackend.local(2, 1)) {
+            LocalCluster cluster = backend.localCluster();
+            pids = cluster.pids();
+            assertEquals(2, pids.size());
+            assertEquals(2, backend.workers(), "two members of one executor thread each");
+            for (int i = 0; i < 2; i++) {
+                HostPort address = cluster.addresses().get(i);
+                assertEquals(Set.of("127.0.0.1:" + address.port()), listeningSockets(pids.get(i)),
+                        "member " + i + " listens only on its own loopback address");
+            }
+            List<Integer> inputs = IntStream.range(0, 24).boxed().toList();
+            List<Integer> squares = inputs.stream().map(x -> x * x).toList();
+            assertEquals(squares, backend.map(LocalClusterTest::slowSquare, inputs, 1));
+
+            Thread killer = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(600);
+                    cluster.kill(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long start = System.nanoTime();
+            List<Integer> out = backend.map(LocalClusterTest::slowSquare, inputs, 1);
+            killer.join();
+            assertEquals(squares, out, "the killed member's tasks ran again on the other");
+            assertEquals(1, cluster.pids().size());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "bounded, not a hang");
+        }
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "member " + pid + " left");
+        }
+    }
+
+    /** host:port of every TCP socket in LISTEN state that process {@code pid} holds (IPv4 and IPv6 tables). */
+    static Set<String> listeningSockets(long pid) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        Set<String> out = new HashSet<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            Path p = Path.of("/proc", String.valueOf(pid), "net", table);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+                String[] f = line.strip().split("\\s+");
+                if (f[3].equals("0A") && inodes.contains(f[9])) { // 0A = LISTEN
+                    out.add(address(f[1]));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** /proc/net/tcp's hex address (little-endian IPv4, or IPv6) and port as host:port. */
+    private static String address(String hex) {
+        String[] parts = hex.split(":");
+        int port = Integer.parseInt(parts[1], 16);
+        String h = parts[0];
+        if (h.length() == 8) {
+            List<String> bytes = new ArrayList<>();
+            for (int i = 6; i >= 0; i -= 2) {
+                bytes.add(String.valueOf(Integer.parseInt(h.substring(i, i + 2), 16)));
+            }
+            return String.join(".", bytes) + ":" + port;
+        }
+        if (h.startsWith("0000000000000000FFFF0000")) { // an IPv4-mapped IPv6 address: the IPv4 address it is
+            return address(h.substring(24) + ":" + parts[1]);
+        }
+        return (h.equals("00000000000000000000000000000000") ? "[::]" : "[" + h + "]") + ":" + port;
+    }
+
+    @Test
+    void aWrongClusterAddressIsOneClearLineWithinSeconds() {
+        IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class,
+                () -> ClusterConnect.check("localhost", "poolbench"));
+        assertEquals("--cluster: 'localhost' is not host:port; expected e.g. 127.0.0.1:5701,10.0.0.2:5701",
+                syntax.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ClusterConnect.check("127.0.0.1:99999", "poolbench"));
+
+        int port = LocalCluster.freePort(); // nothing listens there
+        long start = System.nanoTime();
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> ClusterConnect.check("127.0.0.1:" + port, "poolbench"));
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        assertTrue(none.getMessage().startsWith("--cluster: no Hazelcast member of cluster 'poolbench' answered at 127.0.0.1:"
+                + port), none.getMessage());
+        assertFalse(none.getMessage().contains("\n"), "one line");
+        assertTrue(seconds < 10, "gave up after " + seconds + " s");
+    }
+}
