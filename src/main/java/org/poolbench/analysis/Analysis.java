@@ -20,7 +20,7 @@ public record Analysis(String runId, Map<String, String> env, List<ResultRow> ro
 
     /** Families with a view of their own; any other family gets a {@link TableView}. */
     static final Set<String> DRAWN = Set.of("scaling", "ceiling", "creation", "granularity", "io", "resource", "sync",
-            "ipc");
+            "ipc", "cluster");
 
     public static Analysis of(List<ResultRow> csvRows, Map<String, String> env) {
         List<ResultRow> rows = Speedups.fill(csvRows);
@@ -32,13 +32,17 @@ public record Analysis(String runId, Map<String, String> env, List<ResultRow> ro
                     && Format.fileName(workload).equals(Format.fileName(Objects.toString(r.workload(), "")))).count();
             views.add(ScalingView.of(measured, workload, env, skipped));
         }
-        add(views, CreationView.of(Rows.family(measured, "creation"), env, skipped(rows, "creation")));
+        List<ResultRow> creation = new ArrayList<>(Rows.family(measured, "creation"));
+        creation.addAll(Rows.family(measured, "cluster").stream() // the cluster's rungs on the same ladder
+                .filter(r -> List.of("memberUp", "memberJoin", "firstTask").contains(r.benchmark())).toList());
+        add(views, CreationView.of(creation, env, skipped(rows, "creation")));
         add(views, GranularityView.of(Rows.family(measured, "granularity"), env, skipped(rows, "granularity")));
         add(views, ChunksizeView.of(Rows.family(measured, "granularity"), env, skipped(rows, "granularity")));
         add(views, IoView.of(Rows.family(measured, "io"), env, skipped(rows, "io")));
         add(views, ResourceView.of(Rows.family(measured, "resource"), env, skipped(rows, "resource")));
         add(views, SyncView.of(Rows.family(measured, "sync"), env, skipped(rows, "sync")));
         add(views, IpcView.of(Rows.family(measured, "ipc"), env, skipped(rows, "ipc")));
+        add(views, ClusterView.of(Rows.family(measured, "cluster"), measured, env, skipped(rows, "cluster")));
         for (String family : Rows.distinct(measured, ResultRow::family)) {
             if (!DRAWN.contains(family)) {
                 views.add(TableView.of(family, Rows.family(measured, family)));

@@ -47,7 +47,7 @@ public record CreationView(List<Created> points, List<Series> series, String cap
         for (int i = 0; i < rows.size(); i++) {
             ResultRow r = rows.get(i);
             double us = Rows.micros(r);
-            points.add(new Created(i + 1, us, r.benchmark() + (r.workers() == null ? "" : ", " + r.workers() + " workers")));
+            points.add(new Created(i + 1, us, label(r).replace(" (", ", ").replace(")", "")));
             groups.computeIfAbsent(Objects.toString(r.backend(), ""), b -> new ArrayList<>())
                     .add(new Point(i + 1, us, Rows.scaledError(us, r)));
         }
@@ -70,6 +70,8 @@ public record CreationView(List<Created> points, List<Series> series, String cap
     }
 
     private static String label(ResultRow r) {
-        return r.benchmark() + (r.workers() == null ? "" : " (" + r.workers() + " workers)");
+        String members = r.param("members");
+        return r.benchmark() + (members != null ? " (" + members + " members)"
+                : r.workers() == null ? "" : " (" + r.workers() + " workers)");
     }
 }

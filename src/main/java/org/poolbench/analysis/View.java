@@ -7,7 +7,8 @@ import java.util.List;
  * its table. Charts draw a view's figures and the report prints its section, so the two cannot disagree.
  */
 public sealed interface View permits ScalingView, CreationView, GranularityView, ChunksizeView, IoView,
-        ResourceView, TableView, Comparison, ClaimsView, QualityView, SyncView, IpcView {
+        ResourceView, TableView, Comparison, ClaimsView, QualityView, SyncView, IpcView,
+        ClusterView {
 
     /** The report section's heading. */
     String title();

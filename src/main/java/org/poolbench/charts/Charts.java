@@ -8,6 +8,7 @@ import java.util.List;
 import org.poolbench.analysis.Analysis;
 import org.poolbench.analysis.ChunksizeView;
 import org.poolbench.analysis.ClaimsView;
+import org.poolbench.analysis.ClusterView;
 import org.poolbench.analysis.QualityView;
 import org.poolbench.analysis.Comparison;
 import org.poolbench.analysis.CreationView;
@@ -44,6 +45,8 @@ public final class Charts {
             case QualityView v -> List.of();
             case SyncView v -> LessonCharts.sync(v);
             case IpcView v -> LessonCharts.ipc(v);
+            case ClusterView v -> v.scaling().entrySet().stream()
+                    .map(e -> ClusterChart.draw(v, e.getKey(), e.getValue())).toList();
             case Comparison v -> List.of(CompareChart.draw(v));
         };
     }

@@ -157,4 +157,74 @@ class ViewsTest {
         assertEquals("thread-pool", q.noisy().get(0).backend());
         assertTrue(q.lesson().contains("1 of 2 points exceed 10 %"), q.lesson());
     }
+
+    static ResultRow sync(String benchmark, String primitive, int k, double score, String unit) {
+        return row("sync", "threads").benchmark(benchmark).cores(2).workers(k).score(score).unit(unit)
+                .params("increments=1000;primitive=" + primitive).build();
+    }
+
+    @Test
+    void theRaceLosesUpdatesOnlyWithoutALock() {
+        List<ResultRow> rows = new ArrayList<>();
+        for (int k : new int[] {1, 2}) {
+            rows.add(sync("threads:increment", "none", k, 2.0, "ns/op"));
+            rows.add(sync("threads:lostUpdates", "none", k, k == 1 ? 0 : 500, "#"));
+            rows.add(sync("threads:updates", "none", k, 1000.0 * k, "#"));
+            rows.add(sync("threads:increment", "atomic-long", k, 10.0 * k, "ns/op"));
+            rows.add(sync("threads:lostUpdates", "atomic-long", k, 0, "#"));
+            rows.add(sync("threads:updates", "atomic-long", k, 1000.0 * k, "#"));
+        }
+        SyncView v = Analysis.of(rows, ENV).views(SyncView.class).get(0);
+        assertEquals(2, v.timePerAdd().size());
+        assertEquals(1, v.lost().size(), "only the racy series has a lost-updates line");
+        assertEquals(25.0, v.lost().get(0).points().get(1).y(), 1e-9); // 500 of 2000
+        assertEquals(20.0, v.timePerAdd().get(0).points().get(1).y(), 1e-9); // atomic-long at k = 2, ns
+        assertTrue(v.lesson().startsWith("At 2 contenders, updates lost without a lock: threads: none 25 %; none lost"
+                + " with threads: atomic-long"), v.lesson());
+    }
+
+    @Test
+    void messagesLatencyAndThroughputBySize() {
+        List<ResultRow> rows = new ArrayList<>();
+        for (int size : new int[] {8, 1_048_576}) {
+            rows.add(row("ipc", "threads").benchmark("threadRoundTrip").cores(2).score(size == 8 ? 10.0 : 20.0)
+                    .unit("us/op").params("messageBytes=" + size + ";transport=synchronous-queue").build());
+            rows.add(row("ipc", "processes").benchmark("processRoundTrip").cores(2).score(size == 8 ? 30.0 : 900.0)
+                    .unit("us/op").params("messageBytes=" + size + ";transport=ring").build());
+            rows.add(row("ipc", "processes").benchmark("processStream").mode("thrpt").cores(2)
+                    .score(size == 8 ? 1e6 : 1000.0).unit("ops/s").params("messageBytes=" + size + ";transport=ring")
+                    .build());
+        }
+        IpcView v = Analysis.of(rows, ENV).views(IpcView.class).get(0);
+        assertEquals(2, v.latency().size());
+        assertEquals(30.0, v.latency().get(0).points().get(0).y(), 1e-9);
+        // 1000 messages of 1 MiB per second: 1,048.576 MB/s
+        assertEquals(1048.576, v.throughput().get(0).points().get(1).y(), 1e-6);
+        assertTrue(v.lesson().contains("between processes at best 30 µs (ring, 3.00×)"), v.lesson());
+    }
+
+    @Test
+    void clusterScalingIsOverSequentialPerMember() {
+        List<ResultRow> rows = new ArrayList<>();
+        for (String backend : List.of("sequential", "process-pool", "cluster")) {
+            for (int w : new int[] {1, 2}) {
+                if (backend.equals("sequential") && w == 2) {
+                    continue;
+                }
+                double ms = backend.equals("sequential") ? 100 : backend.equals("process-pool") ? 100.0 / w : 120.0 / w;
+                rows.add(row("cluster", backend).benchmark("scaling").workload("factorial").cores(2).workers(w)
+                        .score(ms).unit("ms/op").build());
+            }
+        }
+        rows.add(row("cluster", "cluster").benchmark("roundTrip").cores(2).score(300.0).unit("us/op").build());
+        rows.add(row("cluster", "process-pool").benchmark("roundTrip").cores(2).score(50.0).unit("us/op").build());
+        ClusterView v = Analysis.of(rows, ENV).views(ClusterView.class).get(0);
+        assertEquals(List.of("cluster-scaling-factorial"), v.figures());
+        Series cluster = v.scaling().get("factorial").get(1);
+        assertEquals("cluster", cluster.name());
+        assertEquals(100 / 60.0, cluster.points().get(1).y(), 1e-9);
+        assertTrue(v.lesson().contains("6.00× a worker process's apply"), v.lesson());
+        assertTrue(v.lesson().contains("at least 2.5 ms"), v.lesson()); // 10 × (300 − 50) µs
+        assertTrue(v.lesson().contains("(0.833 of it)"), v.lesson());
+    }
 }
