@@ -75,7 +75,11 @@ public final class IterationsCsv {
      * @throws IOException if the file cannot be read, is not JMH JSON, or has a different number of results than
      *                     {@code points}
      */
-    public static List<Iteration> fromJmhJson(Path jmhJson, List<ResultRow> points) throws IOException {
+    public static List<Iteration> fromJmhJson(Path jmhJson, List<ResultRow> rows) throws IOException {
+        // JmhJson turns some secondary metrics into rows of their own ("method:metric", right after their primary
+        // row); only primary rows stand for a result, and the secondary metrics' iterations come with it below
+        List<ResultRow> points = rows.stream().filter(r -> r.benchmark() == null || !r.benchmark().contains(":"))
+                .toList();
         JsonElement root;
         try (Reader in = Files.newBufferedReader(jmhJson, StandardCharsets.UTF_8)) {
             root = JsonParser.parseReader(in);

@@ -118,4 +118,14 @@ class IterationsCsvTest {
         assertTrue(IterationsCsv.drift(new double[] {9, 8, 7, 5, 5, 5}) < -0.3);
         assertEquals(0.0, IterationsCsv.drift(new double[] {1, 2}), 1e-12, "too few values to tell");
     }
+
+    @Test
+    void secondaryMetricRowsDoNotCountAsResults() throws Exception {
+        Path json = Path.of("src/test/resources/jmh-sync-1.37.json");
+        List<ResultRow> rows = JmhJson.convert(json, "r1");
+        assertTrue(rows.stream().anyMatch(r -> r.benchmark().contains(":")), "the sync fixture has secondary rows");
+        List<IterationsCsv.Iteration> its = IterationsCsv.fromJmhJson(json, rows);
+        assertTrue(its.stream().noneMatch(i -> i.benchmark().contains(":")), "labelled by primary rows only");
+        assertTrue(its.stream().anyMatch(i -> IterationsCsv.PRIMARY.equals(i.metric())));
+    }
 }
