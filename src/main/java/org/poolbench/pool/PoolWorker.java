@@ -44,7 +44,7 @@ final class PoolWorker {
         Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 64);
         Wire.putElements(b, java.util.List.of(1L, "two", 3.0), 0, 3);
         Wire.putThrowable(b, new IllegalStateException("training"));
-        ((Function<Object, Object>) back).apply(Wire.getElements(new Wire.In(b.a, 5, b.n), null));
+        ((Function<Object, Object>) back).apply(Wire.getElements(new Wire.In(b.a, Wire.HEADER + 1, b.n), null));
         System.exit(0); // not halt: the archive is written by the JVM's normal exit
     }
 
@@ -62,6 +62,7 @@ final class PoolWorker {
         // our start-up then overlaps with the parent's first frames, which wait in the pipe.
         DataOutputStream hello = new DataOutputStream(protocol);
         hello.writeBytes(Wire.MAGIC_TEXT);
+        hello.writeShort(Wire.FRAME_MAGIC);
         hello.writeInt(1 + 4 + 8);
         hello.writeByte(Wire.READY);
         hello.writeInt(Wire.PROTOCOL);
@@ -223,7 +224,7 @@ final class PoolWorker {
         int start = out.n;
         try {
             Wire.putElements(out, Arrays.asList(results), 0, results.length);
-            if (out.n - 4 <= Wire.MAX_FRAME) {
+            if (out.n - Wire.HEADER <= Wire.MAX_FRAME) {
                 return;
             }
         } catch (Wire.ElementException e) {
@@ -238,7 +239,7 @@ final class PoolWorker {
             int mark = out.n;
             try {
                 Wire.put(out, r, 1);
-                if (out.n - 4 > Wire.MAX_FRAME) {
+                if (out.n - Wire.HEADER > Wire.MAX_FRAME) {
                     throw new IOException("result of about " + (out.n - mark) + " bytes does not fit in a frame (limit "
                             + Wire.MAX_FRAME + " bytes)");
                 }
