@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +22,11 @@ import java.util.function.Function;
 /**
  * The main class of a worker JVM. Not an API: started by {@link ProcessPool} with the parent's class path.
  *
- * <p>Its stdin and stdout carry {@link Wire} frames and nothing else: {@code System.out} is pointed at stderr before
- * any task runs. The worker halts at EOF on stdin, and a watcher thread halts it if the parent process ends while a
- * task runs: a worker never outlives its parent.
+ * <p>Started with one argument, the path of its pool's Unix-domain socket: it connects there, and all frames but
+ * {@code INIT} (which the parent writes to stdin before the JVM has even booted) travel on that socket, so a task's
+ * output on file descriptors 1 and 2 is just output. Without the argument (a probe), frames travel on stdin and
+ * stdout. The worker halts at EOF on its frame stream, and a watcher thread halts it if the parent process ends
+ * while a task runs: a worker never outlives its parent.
  */
 final class PoolWorker {
 
@@ -54,9 +58,20 @@ final class PoolWorker {
             return;
         }
         PrintStream err = System.err;
-        OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
-        System.setOut(err); // a task's println can never land inside a frame
-        DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+        OutputStream protocol;
+        DataInputStream in;
+        DataInputStream control = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 12));
+        if (args.length == 1) {
+            // The pool's way: frames on a Unix-domain socket; fd 1 and fd 2 are the tasks' own output.
+            SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(args[0]));
+            protocol = new BufferedOutputStream(Channel.out(ch), 1 << 16);
+            in = new DataInputStream(new BufferedInputStream(Channel.in(ch), 1 << 16));
+        } else {
+            // Frames on stdin/stdout (StartupFlagsProbe): System.out goes to stderr so a println cannot corrupt them.
+            protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+            System.setOut(err);
+            in = control;
+        }
 
         // The handshake comes first and touches as few classes as possible (no VarHandles, no filters): the rest of
         // our start-up then overlaps with the parent's first frames, which wait in the pipe.
@@ -69,7 +84,7 @@ final class PoolWorker {
         hello.writeLong(ProcessHandle.current().pid());
         hello.flush();
 
-        Wire.Frame init = Wire.readFrame(in, "parent");
+        Wire.Frame init = Wire.readFrame(control, "parent"); // INIT always comes on stdin: it waits there while we boot
         if (init == null) {
             return; // the parent went away before we started
         }

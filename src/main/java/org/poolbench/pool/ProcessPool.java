@@ -2,6 +2,9 @@ package org.poolbench.pool;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,11 +163,25 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private Worker spawn(int slot) throws IOException {
-        Process p = new ProcessBuilder(command).start();
-        Worker w = new Worker(this, slot, p);
+        // A private (0700) directory per worker, removed as soon as the worker has connected (or has died).
+        Path socket = Channel.privateDirectory().resolve("s");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Process p;
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            List<String> cmd = new ArrayList<>(command);
+            cmd.add(socket.toString());
+            p = new ProcessBuilder(cmd).start();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.getParent());
+            throw e;
+        }
+        Worker w = new Worker(this, slot, p, server, socket);
         try {
             w.start(filterPattern);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             p.destroyForcibly();
             throw e;
         }

@@ -6,7 +6,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,10 +21,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The parent's side of one worker JVM: its process, the chunks it holds, and three threads. The reader does the
- * handshake, reads results, and when the stream ends reports the death to the pool; the writer takes chunks from the
- * pool's queue (at most {@link #WINDOW} in flight, so the worker never waits for the next one); the drainer keeps
- * the tail of stderr.
+ * The parent's side of one worker JVM: its process, its protocol socket, the chunks it holds, and four threads. The
+ * reader accepts the worker's connection, does the handshake, reads results, and when the stream ends reports the
+ * death to the pool; the writer takes chunks from the pool's queue (at most {@link #WINDOW} in flight, so the worker
+ * never waits for the next one); two drainers keep the tail of stderr and stdout.
  */
 final class Worker {
 
@@ -36,12 +40,17 @@ final class Worker {
     final long spawnedNanos = System.nanoTime();
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     final StderrTail stderr;
-    private final DataInputStream in;
-    private final OutputStream out;
+    private final ServerSocketChannel server;
+    private final Path socketPath;
+    // set by the reader once the worker has connected, before ready completes (which publishes them)
+    private SocketChannel channel;
+    private DataInputStream in;
+    private OutputStream out;
     private final Semaphore window = new Semaphore(WINDOW);
     private final Thread reader;
     private final Thread writer;
     private final Thread drainer;
+    private final Thread stdoutDrainer;
 
     // guarded by this
     private final ArrayDeque<Chunk> inflight = new ArrayDeque<>();
@@ -62,17 +71,30 @@ final class Worker {
     };
     private int chunksTaken;
 
-    Worker(ProcessPool pool, int slot, Process process) {
+    Worker(ProcessPool pool, int slot, Process process, ServerSocketChannel server, Path socketPath) {
         this.pool = pool;
         this.slot = slot;
         this.process = process;
         this.pid = process.pid();
-        this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
-        this.out = new BufferedOutputStream(process.getOutputStream(), 1 << 16);
+        this.server = server;
+        this.socketPath = socketPath;
         this.stderr = new StderrTail(process.getErrorStream());
         this.reader = thread("reader", this::readLoop);
         this.writer = thread("writer", this::writeLoop);
         this.drainer = thread("stderr", stderr);
+        this.stdoutDrainer = thread("stdout", stderr.alsoDrain(process.getInputStream()));
+        // A worker that dies before connecting must not leave the reader in accept() for ever.
+        process.onExit().thenRun(this::closeServer);
+    }
+
+    private void closeServer() {
+        try {
+            server.close();
+            Files.deleteIfExists(socketPath);
+            Files.deleteIfExists(socketPath.getParent());
+        } catch (IOException e) {
+            // already closed or gone: either way nobody else can connect
+        }
     }
 
     private Thread thread(String role, Runnable body) {
@@ -82,16 +104,18 @@ final class Worker {
         });
     }
 
-    /** Sends INIT (it waits in the pipe while the JVM boots) and starts reading. */
+    /** Sends INIT on stdin (it waits in the pipe while the JVM boots) and starts accepting and reading. */
     void start(String filterPattern) throws IOException {
         Wire.Buf init = Wire.Buf.frame(Wire.INIT, 256);
         init.putInt(Wire.PROTOCOL);
         init.putString(filterPattern);
         init.putInt(FN_CACHE);
         init.putLong(ProcessHandle.current().pid());
-        init.writeFrameTo(out);
-        out.flush();
+        OutputStream stdin = process.getOutputStream();
+        init.writeFrameTo(stdin);
+        stdin.flush();
         drainer.start();
+        stdoutDrainer.start();
         reader.start();
     }
 
@@ -100,6 +124,10 @@ final class Worker {
     private void readLoop() {
         String failure = null;
         try {
+            channel = server.accept(); // throws once the process has exited without connecting
+            closeServer();             // one connection per worker: nobody else gets in
+            in = new DataInputStream(new BufferedInputStream(Channel.in(channel), 1 << 16));
+            out = new BufferedOutputStream(Channel.out(channel), 1 << 16);
             handshake();
             ready.complete(null);
             pool.workerReady(this);
@@ -147,6 +175,10 @@ final class Worker {
         int protocol = body.getInt();
         if (protocol != Wire.PROTOCOL) {
             throw new Wire.ProtocolException("worker speaks protocol " + protocol + ", we speak " + Wire.PROTOCOL);
+        }
+        long peer = body.getLong();
+        if (peer != pid) {
+            throw new Wire.ProtocolException("process " + peer + " connected to the socket of worker pid " + pid);
         }
     }
 
@@ -199,9 +231,18 @@ final class Worker {
     private void died(String failure) {
         int exit = awaitExit();
         try {
-            drainer.join(1000); // the tail is complete once stderr reached EOF
+            drainer.join(1000); // the tail is complete once stderr and stdout reached EOF
+            stdoutDrainer.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        closeServer();
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing a dead worker's socket: nothing to do
+            }
         }
         List<Chunk> held;
         synchronized (this) {
@@ -294,7 +335,8 @@ final class Worker {
 
     /** Sends {@code c} from the calling thread; false if this worker cannot take it after all. */
     boolean sendDirect(Chunk c) {
-        if (!window.tryAcquire()) {
+        // An interrupted thread's channel write closes the channel (and so kills the worker): let the writer send.
+        if (Thread.currentThread().isInterrupted() || !window.tryAcquire()) {
             return false;
         }
         if (!trySend(c)) {
@@ -352,14 +394,23 @@ final class Worker {
         process.toHandle().destroyForcibly();
     }
 
-    /** Ends a worker that holds nothing: EOF on stdin makes it exit. */
+    /** Ends a worker that holds nothing: EOF on its frame stream makes it exit. */
     void closeStdin() {
-        writer.interrupt();
         try {
-            out.close();
+            OutputStream o;
+            synchronized (sendLock) { // never cut a frame that a sender is writing
+                o = ready.isDone() && !ready.isCompletedExceptionally() ? out : null;
+                if (o != null) {
+                    o.close();
+                }
+            }
+            if (o == null) {
+                process.toHandle().destroyForcibly(); // not connected yet: it holds nothing
+            }
         } catch (IOException e) {
             process.toHandle().destroyForcibly(); // it will not notice EOF: make sure it goes
         }
+        writer.interrupt(); // after the close: interrupting a thread inside a channel write would close the channel
     }
 
     /** Waits for the process and the reader to end (the reader delivers the last outcomes). */

@@ -54,6 +54,26 @@ class ProcessPoolChaosTest {
         }
     }
 
+    /** Runs in a worker: prints to fd 1 through System.out and straight to the descriptor, then dies. */
+    static int printThenDie(int x) {
+        System.out.println("via System.out " + x);
+        writePlausibleHeader(x);
+        System.out.flush();
+        Runtime.getRuntime().halt(42);
+        return x;
+    }
+
+    @Test
+    void whatATaskWritesToStdoutIsItsOutputAndShowsInTheTail() {
+        try (ProcessPool pool = ProcessPool.builder().workers(1).build()) {
+            WorkerDiedException e = assertThrows(WorkerDiedException.class,
+                    () -> pool.apply(ProcessPoolChaosTest::printThenDie, 5));
+            assertEquals(42, e.exitCode());
+            assertTrue(e.stderrTail().contains("[stdout] via System.out 5"), e.stderrTail().toString());
+            assertEquals(List.of(2, 3), pool.map(x -> x + 1, List.of(1, 2)));
+        }
+    }
+
     /** Defect 3: a result not on the allow-list, nested in a list, killed the worker and failed its whole chunk. */
     @Test
     void anUnreadableResultNestedInAListFailsOnlyItsTask() {
