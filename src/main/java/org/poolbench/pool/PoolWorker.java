@@ -12,6 +12,7 @@ import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -61,8 +62,11 @@ final class PoolWorker {
         OutputStream protocol;
         DataInputStream in;
         DataInputStream control = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 12));
+        Progress progress;
         if (args.length == 1) {
-            // The pool's way: frames on a Unix-domain socket; fd 1 and fd 2 are the tasks' own output.
+            // The pool's way: frames on a Unix-domain socket; fd 1 and fd 2 are the tasks' own output. The progress
+            // file next to it is mapped first: the parent unlinks both once we have connected.
+            progress = Progress.map(Path.of(args[0]).resolveSibling("progress"));
             SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(args[0]));
             protocol = new BufferedOutputStream(Channel.out(ch), 1 << 16);
             in = new DataInputStream(new BufferedInputStream(Channel.in(ch), 1 << 16));
@@ -71,6 +75,7 @@ final class PoolWorker {
             protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
             System.setOut(err);
             in = control;
+            progress = Progress.local();
         }
 
         // The handshake comes first and touches as few classes as possible (no VarHandles, no filters): the rest of
@@ -135,7 +140,7 @@ final class PoolWorker {
                     }
                     functions.put(id, fn);
                 }
-                case Wire.CHUNK -> runChunk(body, functions, filter, protocol);
+                case Wire.CHUNK -> runChunk(body, functions, filter, protocol, progress);
                 default -> {
                     err.println("poolbench worker: unexpected frame type " + f.type());
                     Runtime.getRuntime().halt(3);
@@ -172,11 +177,14 @@ final class PoolWorker {
 
     @SuppressWarnings("unchecked")
     private static void runChunk(Wire.In body, Map<Long, Object> functions, ObjectInputFilter filter,
-                                 OutputStream protocol) throws IOException {
+                                 OutputStream protocol, Progress progress) throws IOException {
         long chunkId = body.getLong();
         long fnId = body.getLong();
         byte arity = body.get();
-        Object fn = functions.get(fnId);
+        Object fn = functions.get(fnId); // before the gate: the LRU must see every get the parent's mirror saw
+        if (!progress.startChunk(chunkId)) {
+            return; // the parent took this chunk back for an idle worker while we were stuck on the one before
+        }
         Object[] a;
         Object[] b = null;
         try {
@@ -203,11 +211,13 @@ final class PoolWorker {
         if (arity == 2) {
             BiFunction<Object, Object, Object> f2 = (BiFunction<Object, Object, Object>) fn;
             for (int k = 0; k < a.length; k++) {
+                progress.startTask(k);
                 results[k] = run(f2, a[k], b[k]);
             }
         } else {
             Function<Object, Object> f1 = (Function<Object, Object>) fn;
             for (int k = 0; k < a.length; k++) {
+                progress.startTask(k);
                 results[k] = run(f1, a[k]);
             }
         }

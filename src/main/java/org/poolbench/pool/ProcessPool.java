@@ -83,6 +83,8 @@ public final class ProcessPool implements AutoCloseable {
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final int START_FAILURES_BEFORE_BROKEN = 3;
+    /** A chunk waiting behind one that has run this long moves to an idle worker. */
+    private static final long STEAL_AFTER_MILLIS = 50;
     private static final long SPIN_NANOS = Long.getLong("poolbench.spinNanos", 200_000);
 
     final int maxTasksPerChild;
@@ -167,7 +169,9 @@ public final class ProcessPool implements AutoCloseable {
         Path socket = Channel.privateDirectory().resolve("s");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         Process p;
+        Progress progress;
         try {
+            progress = Progress.map(socket.resolveSibling("progress"));
             server.bind(UnixDomainSocketAddress.of(socket));
             List<String> cmd = new ArrayList<>(command);
             cmd.add(socket.toString());
@@ -175,10 +179,11 @@ public final class ProcessPool implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             server.close();
             Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.resolveSibling("progress"));
             Files.deleteIfExists(socket.getParent());
             throw e;
         }
-        Worker w = new Worker(this, slot, p, server, socket);
+        Worker w = new Worker(this, slot, p, server, socket, progress);
         try {
             w.start(filterPattern);
         } catch (IOException | RuntimeException e) {
@@ -563,8 +568,11 @@ public final class ProcessPool implements AutoCloseable {
                 } else if (i > 0) {
                     queue.addFirst(c); // queued behind the one that was running: it never started
                 } else if (timedOut) {
-                    failChunk(c, new TaskTimeoutException(c.describe() + " ran past its timeout of " + taskTimeout
-                            + " per task; worker pid " + w.pid + " was killed (" + how + ")", w.pid, exit, tail,
+                    int task = w.timedOutIndex;
+                    String which = task >= 0 && task < c.size && !c.single
+                            ? c.describe(task) + (c.size > 1 ? " (of " + c.describe() + ")" : "") : c.describe();
+                    failChunk(c, new TaskTimeoutException(which + " ran past its timeout of " + taskTimeout
+                            + "; worker pid " + w.pid + " was killed (" + how + ")", w.pid, exit, tail,
                             taskTimeout));
                 } else {
                     failChunk(c, new WorkerDiedException("worker pid " + w.pid + " died (" + how + ") while running "
@@ -627,6 +635,11 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
+    /**
+     * The watchdog: kills workers that miss the start timeout or whose running task is past the task timeout (each
+     * task is timed from when the worker started it, seen in its {@link Progress}), and moves a chunk that waits
+     * behind a long-running one to an idle worker when nothing else is queued.
+     */
     private void watch() {
         long tick = taskTimeout == null ? 100 : Math.max(5, Math.min(100, taskTimeout.toMillis() / 10));
         long[] since = new long[1];
@@ -640,14 +653,34 @@ public final class ProcessPool implements AutoCloseable {
                 lock.unlock();
             }
             long now = System.nanoTime();
-            for (Worker w : snapshot()) {
+            List<Worker> all = snapshot();
+            boolean someoneIdle = false;
+            for (Worker w : all) {
                 if (!w.ready.isDone() && now - w.spawnedNanos > startTimeout.toNanos()) {
                     w.kill("no handshake within " + startTimeout, false);
                 }
-                if (taskTimeout != null) {
-                    Chunk c = w.runningSince(since);
-                    if (c != null && now - since[0] > c.size * taskTimeout.toNanos()) {
-                        w.kill("timed out", true);
+                Chunk c = w.runningSince(since);
+                if (c == null) {
+                    someoneIdle |= w.isIdle();
+                    continue;
+                }
+                long started = w.progress.tasksStarted();
+                if (started != w.lastSeenStarted) {
+                    w.lastSeenStarted = started;
+                    w.lastProgressNanos = now;
+                }
+                if (taskTimeout != null && now - Math.max(since[0], w.lastProgressNanos) > taskTimeout.toNanos()) {
+                    w.timedOutIndex = w.progress.taskIndex();
+                    w.kill("timed out", true);
+                }
+            }
+            if (someoneIdle && queue.isEmpty()) {
+                for (Worker w : all) {
+                    if (w.runningSince(since) != null && now - since[0] > TimeUnit.MILLISECONDS.toNanos(STEAL_AFTER_MILLIS)) {
+                        Chunk waiting = w.takeBackWaiting();
+                        if (waiting != null) {
+                            requeue(waiting);
+                        }
                     }
                 }
             }

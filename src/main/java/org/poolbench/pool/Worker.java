@@ -40,6 +40,13 @@ final class Worker {
     final long spawnedNanos = System.nanoTime();
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     final StderrTail stderr;
+    /** What the worker is running, in memory it shares with us. */
+    final Progress progress;
+    // the watchdog's own notes (only its thread touches them)
+    long lastSeenStarted;
+    long lastProgressNanos;
+    /** The running task's index in its chunk when the watchdog killed the worker for a timeout. */
+    volatile int timedOutIndex = -1;
     private final ServerSocketChannel server;
     private final Path socketPath;
     // set by the reader once the worker has connected, before ready completes (which publishes them)
@@ -56,6 +63,7 @@ final class Worker {
     private final ArrayDeque<Chunk> inflight = new ArrayDeque<>();
     private boolean alive = true;
     private long headStartNanos;
+    private int owedPermits; // window slots of chunks taken back, returned when the running chunk ends
 
     /** Why the pool killed this worker, if it did; read after the reader saw the end. */
     private volatile String killReason;
@@ -71,7 +79,9 @@ final class Worker {
     };
     private int chunksTaken;
 
-    Worker(ProcessPool pool, int slot, Process process, ServerSocketChannel server, Path socketPath) {
+    Worker(ProcessPool pool, int slot, Process process, ServerSocketChannel server, Path socketPath,
+           Progress progress) {
+        this.progress = progress;
         this.pool = pool;
         this.slot = slot;
         this.process = process;
@@ -91,6 +101,7 @@ final class Worker {
         try {
             server.close();
             Files.deleteIfExists(socketPath);
+            Files.deleteIfExists(socketPath.resolveSibling("progress")); // the mappings stay valid
             Files.deleteIfExists(socketPath.getParent());
         } catch (IOException e) {
             // already closed or gone: either way nobody else can connect
@@ -209,13 +220,16 @@ final class Worker {
             throw new Wire.ProtocolException("unexpected frame type " + f.type() + " from worker pid " + pid);
         }
         Chunk c;
+        int permits;
         synchronized (this) {
             c = peekHead(chunkId);
             inflight.removeFirst();
             headStartNanos = System.nanoTime(); // the next chunk, if any, starts now
+            permits = 1 + owedPermits;
+            owedPermits = 0;
             notifyAll();
         }
-        window.release();
+        window.release(permits);
         pool.finish(c, values, pid);
     }
 
@@ -384,6 +398,34 @@ final class Worker {
         Chunk head = alive ? inflight.peekFirst() : null;
         startNanos[0] = headStartNanos;
         return head;
+    }
+
+    /**
+     * Takes back the chunk that waits behind the running one, if the worker has not begun it (see {@link Progress}):
+     * it is then the caller's to run elsewhere, and this worker will skip it. Null if there is none or it began.
+     */
+    Chunk takeBackWaiting() {
+        Chunk waiting;
+        synchronized (sendLock) { // not while a sender is still writing it
+            synchronized (this) {
+                if (!alive || inflight.size() < 2) {
+                    return null;
+                }
+                java.util.Iterator<Chunk> it = inflight.iterator();
+                Chunk running = it.next();
+                waiting = it.next();
+                if (!progress.takeBack(running.id, waiting.id)) {
+                    return null;
+                }
+                it.remove();
+                owedPermits++;
+                notifyAll();
+            }
+            chunksTaken--; // it never ran here: it does not count towards maxTasksPerChild
+        }
+        // Its window slot is given back only when the running chunk ends: else our own writer, free again, could take
+        // the chunk straight back from the queue and it would wait behind the same running task once more.
+        return waiting;
     }
 
     void kill(String reason, boolean timeout) {
