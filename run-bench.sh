@@ -7,6 +7,7 @@
 #   ./run-bench.sh report <results/RUN-ID>
 #   ./run-bench.sh compare <results/RUN-A> <results/RUN-B>
 #   ./run-bench.sh env
+#   ./run-bench.sh soak [--rounds N] [--seed S] [--out FILE]
 #
 # Picks a JDK >= 21 by itself (JAVA_HOME if it is one, else the newest under /usr/lib/jvm), builds
 # target/benchmarks.jar when it is missing or older than the sources, and runs the CLI (org.poolbench.cli.Main).
@@ -58,7 +59,7 @@ fi
 
 cmd=run
 case "${1:-}" in
-  charts|report|compare|env|run) cmd=$1; shift ;;
+  charts|report|compare|env|run|soak) cmd=$1; shift ;;
   -h|--help) cmd=run ;;
 esac
 exec "$JAVA" -Djava.awt.headless=true -cp "$JAR" org.poolbench.cli.Main "$cmd" "$@"
