@@ -62,6 +62,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link IllegalStateException}. Workers also exit by themselves within moments when this JVM dies, however it dies:
  * they read stdin all the time, and its end means the parent is gone.
  *
+ * <p><b>Run states</b> (as {@link java.util.concurrent.ThreadPoolExecutor} documents its own; {@link #toString()}
+ * names the current one):
+ * <table class="striped">
+ * <caption>Transitions</caption>
+ * <thead><tr><th>from</th><th>to</th><th>when</th></tr></thead>
+ * <tbody>
+ * <tr><td>STARTING</td><td>RUNNING</td><td>every worker has answered its handshake ({@link Builder#build()} returns)</td></tr>
+ * <tr><td>STARTING</td><td>TERMINATED</td><td>a worker cannot be spawned or dies before its handshake; {@code build()}
+ *     kills the others and throws {@link IllegalStateException}</td></tr>
+ * <tr><td>RUNNING</td><td>CLOSING</td><td>{@link #close()}: no new tasks; queued ones still run</td></tr>
+ * <tr><td>CLOSING</td><td>SHUTDOWN</td><td>the last pending task has finished; then the workers are ended</td></tr>
+ * <tr><td>RUNNING or CLOSING</td><td>TERMINATED</td><td>{@link #terminate()}, or {@code close()} interrupted</td></tr>
+ * <tr><td>RUNNING or CLOSING</td><td>BROKEN</td><td>three replacement workers in a row die before their handshake,
+ *     or one cannot be spawned: pending tasks fail, workers are killed</td></tr>
+ * </tbody>
+ * </table>
+ * SHUTDOWN, TERMINATED and BROKEN are final; {@code terminate()} on a broken pool only reaps its workers. Workers
+ * are spawned outside the pool's lock, and no lock is held across a call that can throw.
+ *
  * <p>Waiting calls ({@code map}, {@code apply}, the iterators' {@code next}) throw {@link CancellationException}
  * with the interrupt status set if the calling thread is interrupted while waiting. The pool is safe for use by many
  * threads at once.
@@ -105,6 +124,7 @@ public final class ProcessPool implements AutoCloseable {
     private final java.util.ArrayDeque<Map.Entry<Chunk, RuntimeException>> deferred = new java.util.ArrayDeque<>();
     private RuntimeException brokenBy;
     private final Thread watchdog;
+    private final java.util.function.IntConsumer spawnHook; // tests only: may throw to simulate a failed spawn
 
     private ProcessPool(Builder b) {
         this.workers = b.workers;
@@ -115,6 +135,7 @@ public final class ProcessPool implements AutoCloseable {
         this.filter = Wire.filter(filterPattern);
         this.command = WorkerCommand.build(b.jvmArgs);
         this.slots = new Worker[workers];
+        this.spawnHook = b.spawnHook;
         this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(() -> {
             OWNER.set(this);
             watch();
@@ -128,18 +149,21 @@ public final class ProcessPool implements AutoCloseable {
 
     private ProcessPool start() {
         List<Worker> started = new ArrayList<>(workers);
-        lock.lock();
         try {
             for (int i = 0; i < workers; i++) {
-                slots[i] = spawn(i); // the JVMs boot in parallel; each reader thread waits for its handshake
-                started.add(slots[i]);
+                Worker w = spawn(i); // outside the lock: the JVMs boot in parallel, each reader awaits its handshake
+                started.add(w);
+                lock.lock();
+                try {
+                    slots[i] = w;
+                } finally {
+                    lock.unlock();
+                }
             }
-        } catch (IOException e) {
-            lock.unlock();
-            terminate();
+        } catch (IOException | RuntimeException e) {
+            terminate(); // no lock is held here: the workers already started are killed and reaped
             throw new IllegalStateException("cannot start a worker process " + command + ": " + e, e);
         }
-        lock.unlock();
         watchdog.start();
         try {
             for (Worker w : started) { // not snapshot(): a worker that died already has left its slot
@@ -165,6 +189,9 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private Worker spawn(int slot) throws IOException {
+        if (spawnHook != null) {
+            spawnHook.accept(slot);
+        }
         // A private (0700) directory per worker, removed as soon as the worker has connected (or has died).
         Path socket = Channel.privateDirectory().resolve("s");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -558,6 +585,7 @@ public final class ProcessPool implements AutoCloseable {
             w.ready.completeExceptionally(new WorkerDiedException(
                     "worker pid " + w.pid + " ended before its handshake (" + how + ")", w.pid, exit, tail));
         }
+        boolean respawn = false;
         lock.lock();
         try {
             boolean ending = state == State.TERMINATED || state == State.BROKEN;
@@ -586,24 +614,54 @@ public final class ProcessPool implements AutoCloseable {
                     startFailures++;
                 }
                 if (state == State.RUNNING || state == State.CLOSING || (state == State.STARTING && everReady)) {
-                    replace(w, exit, tail, how);
+                    if (startFailures >= START_FAILURES_BEFORE_BROKEN) {
+                        breakPool(new WorkerDiedException(startFailures + " workers in a row died before their"
+                                + " handshake; the last, pid " + w.pid + " (" + how + ")", w.pid, exit, tail));
+                    } else {
+                        respawn = true;
+                    }
                 }
             }
         } finally {
             unlockAndDeliver();
         }
+        if (respawn) {
+            replace(w.slot);
+        }
     }
 
-    private void replace(Worker dead, int exit, List<String> tail, String how) {
-        if (startFailures >= START_FAILURES_BEFORE_BROKEN) {
-            breakPool(new WorkerDiedException(startFailures + " workers in a row died before their handshake; the"
-                    + " last, pid " + dead.pid + " (" + how + ")", dead.pid, exit, tail));
+    /**
+     * Spawns a worker for an empty slot, outside the lock (a JVM start takes milliseconds, and submitters and every
+     * reader thread need the lock meanwhile), then installs it if the pool still wants it, else kills it.
+     */
+    private void replace(int slot) {
+        Worker fresh;
+        try {
+            fresh = spawn(slot);
+        } catch (IOException | RuntimeException e) {
+            lock.lock();
+            try {
+                if (state == State.RUNNING || state == State.CLOSING || state == State.STARTING) {
+                    breakPool(new IllegalStateException("cannot start a replacement worker: " + e, e));
+                }
+            } finally {
+                unlockAndDeliver();
+            }
             return;
         }
+        boolean wanted;
+        lock.lock();
         try {
-            slots[dead.slot] = spawn(dead.slot);
-        } catch (IOException e) {
-            breakPool(new IllegalStateException("cannot start a replacement worker: " + e, e));
+            wanted = slots[slot] == null
+                    && (state == State.RUNNING || state == State.CLOSING || state == State.STARTING);
+            if (wanted) {
+                slots[slot] = fresh;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!wanted) {
+            fresh.kill("the pool ended while it started", false);
         }
     }
 
@@ -803,6 +861,13 @@ public final class ProcessPool implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
         private List<String> jvmArgs = List.of();
         private final List<String> allowed = new ArrayList<>(List.of(DEFAULT_ALLOWED_CLASSES.split(";")));
+        private java.util.function.IntConsumer spawnHook;
+
+        /** Tests only: called with the slot before each worker is spawned; what it throws, spawning throws. */
+        Builder spawnHook(java.util.function.IntConsumer hook) {
+            this.spawnHook = hook;
+            return this;
+        }
 
         private Builder() {
         }
