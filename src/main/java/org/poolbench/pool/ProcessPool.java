@@ -250,6 +250,30 @@ public final class ProcessPool implements AutoCloseable {
         return submit(fn, (byte) 1, xs, null, chunksize).awaitAll();
     }
 
+    /**
+     * Like {@link #map(SerializableFunction, List)} without waiting: CPython's {@code map_async}. The future
+     * completes, on a pool thread, with the results in input order, or exceptionally with the exception {@code map}
+     * would throw. Its {@code exceptionally}/{@code whenComplete} stages are CPython's {@code error_callback}, and
+     * {@code thenAccept} its {@code callback}. Cancelling the future does not stop the tasks.
+     *
+     * @throws IllegalArgumentException if the function or an argument cannot be sent (thrown here, as by map)
+     */
+    public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, List<T> xs) {
+        return mapAsync(fn, xs, autoChunksize(xs.size()));
+    }
+
+    /** {@link #mapAsync(SerializableFunction, List)} with chunks of {@code chunksize} tasks. */
+    public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, List<T> xs, int chunksize) {
+        return submitAsync(fn, (byte) 1, xs, null, chunksize);
+    }
+
+    /** Like {@link #starmap(SerializableBiFunction, List)} without waiting; see {@link #mapAsync}. */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(SerializableBiFunction<A, B, R> fn,
+            List<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        Objects.requireNonNull(pairs, "pairs");
+        return submitAsync(fn, (byte) 2, keys(pairs), values(pairs), autoChunksize(pairs.size()));
+    }
+
     /** {@link #imap(SerializableFunction, List, int)} with chunks of one task, as CPython's default. */
     public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, List<T> xs) {
         return imap(fn, xs, 1);
@@ -284,7 +308,11 @@ public final class ProcessPool implements AutoCloseable {
     public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> fn,
                                      List<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunksize) {
         Objects.requireNonNull(pairs, "pairs");
-        List<Object> keys = new AbstractList<>() {
+        return submit(fn, (byte) 2, keys(pairs), values(pairs), chunksize).awaitAll();
+    }
+
+    private static List<Object> keys(List<? extends Map.Entry<?, ?>> pairs) {
+        return new AbstractList<>() {
             @Override
             public Object get(int i) {
                 return pairs.get(i).getKey();
@@ -295,7 +323,10 @@ public final class ProcessPool implements AutoCloseable {
                 return pairs.size();
             }
         };
-        List<Object> values = new AbstractList<>() {
+    }
+
+    private static List<Object> values(List<? extends Map.Entry<?, ?>> pairs) {
+        return new AbstractList<>() {
             @Override
             public Object get(int i) {
                 return pairs.get(i).getValue();
@@ -306,7 +337,6 @@ public final class ProcessPool implements AutoCloseable {
                 return pairs.size();
             }
         };
-        return submit(fn, (byte) 2, keys, values, chunksize).awaitAll();
     }
 
     /**
@@ -392,8 +422,21 @@ public final class ProcessPool implements AutoCloseable {
         return submit(fn, arity, a, b, chunksize, false);
     }
 
+    private <R> CompletableFuture<List<R>> submitAsync(Object fn, byte arity, List<?> a, List<?> b, int chunksize) {
+        CompletableFuture<List<R>>[] future = new CompletableFuture[1];
+        submit(fn, arity, a, b, chunksize, false, false, batch -> future[0] = batch.whenAll());
+        return future[0];
+    }
+
     private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize, boolean unordered) {
-        checkNotPoolThread("map");
+        return submit(fn, arity, a, b, chunksize, unordered, true, batch -> { });
+    }
+
+    private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize, boolean unordered,
+                         boolean waits, java.util.function.Consumer<Batch> beforeSending) {
+        if (waits) {
+            checkNotPoolThread("map");
+        }
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(a, "xs");
         if (chunksize < 1) {
@@ -402,6 +445,7 @@ public final class ProcessPool implements AutoCloseable {
         checkUsable();
         int n = a.size();
         Batch batch = new Batch(n, chunksize, unordered);
+        beforeSending.accept(batch);
         if (n == 0) {
             return batch;
         }
