@@ -102,6 +102,28 @@ final class PoolWorker {
         ObjectInputFilter filter = Wire.filter(base, null);
         int cacheCapacity = i.getInt();
         long parent = i.getLong();
+        if (i.get() == 1) { // the pool's initializer: run once, before any task
+            String home = i.getString();
+            byte[] fnBytes = i.getBytes();
+            try {
+                @SuppressWarnings("unchecked")
+                Function<Object, Object> initializer =
+                        (Function<Object, Object>) Wire.deserialize(fnBytes, Wire.filter(base, home));
+                Object[] arg = Wire.getElements(i, Wire.filter(base, home));
+                if (arg[0] instanceof Wire.Failure f) {
+                    throw f.error();
+                }
+                initializer.apply(arg[0]);
+            } catch (Throwable e) {
+                err.println("poolbench worker: the pool's initializer failed:");
+                e.printStackTrace(err);
+                err.flush();
+                Runtime.getRuntime().halt(4);
+            }
+            Wire.Buf done = Wire.Buf.frame(Wire.INITIALIZED, 0);
+            done.writeFrameTo(protocol);
+            protocol.flush();
+        }
 
         watchParent(parent, err);
 

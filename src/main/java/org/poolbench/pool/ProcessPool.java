@@ -125,6 +125,11 @@ public final class ProcessPool implements AutoCloseable {
     private RuntimeException brokenBy;
     private final Thread watchdog;
     private final java.util.function.IntConsumer spawnHook; // tests only: may throw to simulate a failed spawn
+    private final Initializer initializer; // or null
+
+    /** The function each worker runs once before any task, and its argument. */
+    record Initializer(Chunk.Fn fn, Object arg) {
+    }
 
     private ProcessPool(Builder b) {
         this.workers = b.workers;
@@ -136,6 +141,8 @@ public final class ProcessPool implements AutoCloseable {
         this.command = WorkerCommand.build(b.jvmArgs);
         this.slots = new Worker[workers];
         this.spawnHook = b.spawnHook;
+        this.initializer = b.initializer == null ? null
+                : new Initializer(Functions.of(b.initializer, (byte) 1), b.initArg);
         this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(() -> {
             OWNER.set(this);
             watch();
@@ -212,7 +219,7 @@ public final class ProcessPool implements AutoCloseable {
         }
         Worker w = new Worker(this, slot, p, server, socket, progress);
         try {
-            w.start(filterPattern);
+            w.start(filterPattern, initializer);
         } catch (IOException | RuntimeException e) {
             p.destroyForcibly();
             throw e;
@@ -906,6 +913,29 @@ public final class ProcessPool implements AutoCloseable {
         private List<String> jvmArgs = List.of();
         private final List<String> allowed = new ArrayList<>(List.of(DEFAULT_ALLOWED_CLASSES.split(";")));
         private java.util.function.IntConsumer spawnHook;
+        private SerializableFunction<?, ?> initializer;
+        private Object initArg;
+
+        /**
+         * Runs {@code init.apply(arg)} once in each worker, before it takes any task, as CPython's
+         * {@code Pool(initializer=, initargs=)} (several arguments: pass a list or a record). A worker counts as
+         * started only after it has run; an initializer that throws makes the worker exit with its stack trace in
+         * the stderr tail, so {@link #build()} throws {@link IllegalStateException}, and if replacement workers fail
+         * it three times in a row the pool is broken. Replacement and recycled workers run it too.
+         *
+         * @throws IllegalArgumentException if {@code init} or {@code arg} cannot be sent to a worker
+         */
+        public <A> Builder initializer(SerializableFunction<A, ?> init, A arg) {
+            Objects.requireNonNull(init, "init");
+            try {
+                Wire.put(new Wire.Buf(64), arg, 1);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("the initializer's argument cannot be sent to a worker: " + e, e);
+            }
+            this.initializer = init;
+            this.initArg = arg;
+            return this;
+        }
 
         /** Tests only: called with the slot before each worker is spawned; what it throws, spawning throws. */
         Builder spawnHook(java.util.function.IntConsumer hook) {

@@ -48,12 +48,14 @@ final class Wire {
 
     // parent -> worker
     static final byte INIT = 1;    // [int protocol][string serial filter][int fn cache capacity][long parent pid]
+                                   // [byte has initializer]([string its home][bytes serialized fn][elements: arg])
     static final byte DEFINE = 2;  // [long fn id][string its own or capturing class][bytes serialized function]
     static final byte CHUNK = 3;   // [long chunk id][long fn id][byte arity][elements (arity 2: two element lists)]
     // worker -> parent
     static final byte READY = 10;       // [int protocol][long pid]
     static final byte RESULT = 11;      // [long chunk id][elements: results, failures tagged EXC]
     static final byte CHUNK_ERROR = 12; // [long chunk id][EXC value]: the whole chunk failed (e.g. fn not loadable)
+    static final byte INITIALIZED = 13; // []: the pool's initializer has run (sent only when there is one)
 
     // value tags
     static final byte T_NULL = 0, T_LONG = 1, T_INT = 2, T_DOUBLE = 3, T_STRING = 4, T_BIGINT = 5, T_BYTES = 6,
@@ -263,7 +265,7 @@ final class Wire {
 
     private static boolean knownType(byte type) {
         return switch (type) {
-            case INIT, DEFINE, CHUNK, READY, RESULT, CHUNK_ERROR -> true;
+            case INIT, DEFINE, CHUNK, READY, RESULT, CHUNK_ERROR, INITIALIZED -> true;
             default -> false;
         };
     }

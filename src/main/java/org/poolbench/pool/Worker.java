@@ -47,6 +47,7 @@ final class Worker {
     long lastProgressNanos;
     /** The running task's index in its chunk when the watchdog killed the worker for a timeout. */
     volatile int timedOutIndex = -1;
+    private boolean initialized; // set before the reader starts
     private final ServerSocketChannel server;
     private final Path socketPath;
     // set by the reader once the worker has connected, before ready completes (which publishes them)
@@ -116,12 +117,19 @@ final class Worker {
     }
 
     /** Sends INIT on stdin (it waits in the pipe while the JVM boots) and starts accepting and reading. */
-    void start(String filterPattern) throws IOException {
+    void start(String filterPattern, ProcessPool.Initializer initializer) throws IOException {
+        this.initialized = initializer == null;
         Wire.Buf init = Wire.Buf.frame(Wire.INIT, 256);
         init.putInt(Wire.PROTOCOL);
         init.putString(filterPattern);
         init.putInt(FN_CACHE);
         init.putLong(ProcessHandle.current().pid());
+        init.put((byte) (initializer == null ? 0 : 1));
+        if (initializer != null) {
+            init.putString(initializer.fn().home());
+            init.putBytes(initializer.fn().bytes());
+            Wire.putElements(init, java.util.Arrays.asList(initializer.arg()), 0, 1);
+        }
         OutputStream stdin = process.getOutputStream();
         init.writeFrameTo(stdin);
         stdin.flush();
@@ -190,6 +198,15 @@ final class Worker {
         long peer = body.getLong();
         if (peer != pid) {
             throw new Wire.ProtocolException("process " + peer + " connected to the socket of worker pid " + pid);
+        }
+        if (!initialized) { // a worker is ready only once the pool's initializer has run in it
+            Wire.Frame done = Wire.readFrame(in, "worker pid " + pid);
+            if (done == null) {
+                throw new IOException("the worker ended while running the pool's initializer");
+            }
+            if (done.type() != Wire.INITIALIZED) {
+                throw new Wire.ProtocolException("expected INITIALIZED from worker pid " + pid + ", got " + done.type());
+            }
         }
     }
 
