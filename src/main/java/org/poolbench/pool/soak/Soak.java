@@ -315,7 +315,9 @@ public final class Soak {
 
         private static void signal(String sig, long pid) throws InterruptedException {
             try {
-                new ProcessBuilder("kill", sig, Long.toString(pid)).inheritIO().start().waitFor();
+                new ProcessBuilder("kill", sig, Long.toString(pid)) // a recycled worker may be gone: no message
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start().waitFor();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot run kill " + sig + ": " + e, e);
             }
