@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Workers are started from this JVM's own {@code java} binary with its class path, all at once, and the pool is
  * returned when every worker has answered a handshake. Tasks are {@link SerializableFunction}s (lambdas or method
  * references): the worker rebuilds them from their serialized form, as CPython unpickles a function by name.
- * Arguments and results travel as length-prefixed binary frames over each worker's stdin and stdout; common values
+ * Arguments and results travel as checked binary frames over a private Unix-domain socket per worker (a task's
+ * stdout and stderr are its own output, kept in the tail of a dead worker's exception); common values
  * ({@code Long}, {@code Integer}, {@code Double}, {@code Boolean}, {@code String}, {@code BigInteger}, primitive
  * arrays, JDK lists of these) are hand-encoded, anything else is Java-serialized and read back through an
  * {@link ObjectInputFilter} allow-list (see {@link Builder#allowClasses}).
@@ -60,7 +61,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * exited; {@link #terminate()} kills the workers now and fails every unfinished task with a
  * {@link CancellationException}. Both are idempotent; any other call after either throws
  * {@link IllegalStateException}. Workers also exit by themselves within moments when this JVM dies, however it dies:
- * they read stdin all the time, and its end means the parent is gone.
+ * between tasks they read their socket, whose end means the parent is gone, and while a task runs a thread polls
+ * the parent's pid.
  *
  * <p><b>Run states</b> (as {@link java.util.concurrent.ThreadPoolExecutor} documents its own; {@link #toString()}
  * names the current one):
