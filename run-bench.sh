@@ -8,6 +8,7 @@
 #   ./run-bench.sh compare <results/RUN-A> <results/RUN-B>
 #   ./run-bench.sh env
 #   ./run-bench.sh member [--bind HOST] [--port PORT] [--join HOST:PORT,...]   (one cluster member; docs/CLUSTER.md)
+#   ./run-bench.sh soak [--rounds N] [--seed S] [--out FILE]
 #
 # Picks a JDK >= 21 by itself (JAVA_HOME if it is one, else the newest under /usr/lib/jvm), builds
 # target/benchmarks.jar when it is missing or older than the sources, and runs the CLI (org.poolbench.cli.Main).
@@ -59,7 +60,7 @@ fi
 
 cmd=run
 case "${1:-}" in
-  charts|report|compare|env|run|member) cmd=$1; shift ;;
+  charts|report|compare|env|run|member|soak) cmd=$1; shift ;;
   -h|--help) cmd=run ;;
 esac
 # A member gets the module openings Hazelcast asks for (as LocalCluster.FLAGS gives the members it starts).

@@ -58,8 +58,14 @@ public class OverheadBenchmark {
             List<String> cmd = new ArrayList<>();
             cmd.add(info.command().orElseThrow());
             cmd.addAll(List.of(info.arguments().orElseThrow()));
-            cmd.set(cmd.size() - 1, PipeEcho.class.getName()); // the worker's main class is the last argument
-            return cmd;
+            // the worker's main class, then its socket path: PipeEcho instead, on stdin/stdout
+            int main = cmd.indexOf("org.poolbench.pool.PoolWorker");
+            if (main < 0) {
+                throw new IllegalStateException("no worker main class in " + cmd);
+            }
+            List<String> echo = new ArrayList<>(cmd.subList(0, main));
+            echo.add(PipeEcho.class.getName());
+            return echo;
         }
     }
 

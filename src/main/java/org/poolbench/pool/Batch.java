@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.RandomAccess;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The outcomes of one {@code map}/{@code imap}/{@code starmap} call, filled in chunk by chunk by the pool's threads
@@ -36,13 +37,51 @@ final class Batch implements Chunk.Sink {
         this.columns = new Object[n == 0 ? 0 : (n + chunksize - 1) / chunksize];
     }
 
+    private CompletableFuture<List<Object>> whenAll; // for mapAsync; completed outside the lock
+
+    /**
+     * A future of {@link #awaitAll()}'s outcome, completed on the pool thread that delivers the last chunk. Must be
+     * called before any chunk is submitted.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    <R> CompletableFuture<List<R>> whenAll() {
+        whenAll = new CompletableFuture<>();
+        if (columns.length == 0) {
+            whenAll.complete(List.of());
+        }
+        return (CompletableFuture) whenAll;
+    }
+
     @Override
-    public synchronized void done(Chunk c, Object column, long pid) {
+    public void done(Chunk c, Object column, long pid) {
+        if (record(c, column, pid)) {
+            completeWhenAll();
+        }
+    }
+
+    @Override
+    public void failed(Chunk c, RuntimeException error) {
+        if (recordFailure(c, error)) {
+            completeWhenAll();
+        }
+    }
+
+    private void completeWhenAll() {
+        if (whenAll != null) {
+            try {
+                whenAll.complete(awaitAll()); // all chunks are done: this does not wait
+            } catch (RuntimeException e) {
+                whenAll.completeExceptionally(e);
+            }
+        }
+    }
+
+    /** True if this was the last chunk. */
+    private synchronized boolean record(Chunk c, Object column, long pid) {
         int length = Wire.columnLength(column);
         if (length != c.size) {
-            failed(c, new IllegalStateException("worker pid " + pid + " returned " + length + " results for "
-                    + c.describe() + " (" + c.size + " tasks)"));
-            return;
+            return recordFailure(c, new IllegalStateException("worker pid " + pid + " returned " + length
+                    + " results for " + c.describe() + " (" + c.size + " tasks)"));
         }
         if (column instanceof Object[] values) {
             for (int i = 0; i < values.length; i++) {
@@ -52,21 +91,21 @@ final class Batch implements Chunk.Sink {
             }
         }
         columns[c.index] = column;
-        finish(c);
+        return finish(c);
     }
 
-    @Override
-    public synchronized void failed(Chunk c, RuntimeException error) {
+    private synchronized boolean recordFailure(Chunk c, RuntimeException error) {
         columns[c.index] = new Failed(error);
-        finish(c);
+        return finish(c);
     }
 
-    private void finish(Chunk c) {
+    private boolean finish(Chunk c) {
         doneChunks++;
         if (completed != null) {
             completed.addLast(c);
         }
         notifyAll();
+        return doneChunks == columns.length;
     }
 
     /** Task {@code i}'s result; throws its failure. The chunk must be done. */

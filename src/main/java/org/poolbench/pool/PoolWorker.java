@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +23,11 @@ import java.util.function.Function;
 /**
  * The main class of a worker JVM. Not an API: started by {@link ProcessPool} with the parent's class path.
  *
- * <p>Its stdin and stdout carry {@link Wire} frames and nothing else: {@code System.out} is pointed at stderr before
- * any task runs. The worker halts at EOF on stdin, and a watcher thread halts it if the parent process ends while a
- * task runs: a worker never outlives its parent.
+ * <p>Started with one argument, the path of its pool's Unix-domain socket: it connects there, and all frames but
+ * {@code INIT} (which the parent writes to stdin before the JVM has even booted) travel on that socket, so a task's
+ * output on file descriptors 1 and 2 is just output. Without the argument (a probe), frames travel on stdin and
+ * stdout. The worker halts at EOF on its frame stream, and a watcher thread halts it if the parent process ends
+ * while a task runs: a worker never outlives its parent.
  */
 final class PoolWorker {
 
@@ -44,7 +49,7 @@ final class PoolWorker {
         Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 64);
         Wire.putElements(b, java.util.List.of(1L, "two", 3.0), 0, 3);
         Wire.putThrowable(b, new IllegalStateException("training"));
-        ((Function<Object, Object>) back).apply(Wire.getElements(new Wire.In(b.a, 5, b.n), null));
+        ((Function<Object, Object>) back).apply(Wire.getElements(new Wire.In(b.a, Wire.HEADER + 1, b.n), null));
         System.exit(0); // not halt: the archive is written by the JVM's normal exit
     }
 
@@ -54,21 +59,37 @@ final class PoolWorker {
             return;
         }
         PrintStream err = System.err;
-        OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
-        System.setOut(err); // a task's println can never land inside a frame
-        DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+        OutputStream protocol;
+        DataInputStream in;
+        DataInputStream control = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 12));
+        Progress progress;
+        if (args.length == 1) {
+            // The pool's way: frames on a Unix-domain socket; fd 1 and fd 2 are the tasks' own output. The progress
+            // file next to it is mapped first: the parent unlinks both once we have connected.
+            progress = Progress.map(Path.of(args[0]).resolveSibling("progress"));
+            SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(args[0]));
+            protocol = new BufferedOutputStream(Channel.out(ch), 1 << 16);
+            in = new DataInputStream(new BufferedInputStream(Channel.in(ch), 1 << 16));
+        } else {
+            // Frames on stdin/stdout (StartupFlagsProbe): System.out goes to stderr so a println cannot corrupt them.
+            protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+            System.setOut(err);
+            in = control;
+            progress = Progress.local();
+        }
 
         // The handshake comes first and touches as few classes as possible (no VarHandles, no filters): the rest of
         // our start-up then overlaps with the parent's first frames, which wait in the pipe.
         DataOutputStream hello = new DataOutputStream(protocol);
         hello.writeBytes(Wire.MAGIC_TEXT);
+        hello.writeShort(Wire.FRAME_MAGIC);
         hello.writeInt(1 + 4 + 8);
         hello.writeByte(Wire.READY);
         hello.writeInt(Wire.PROTOCOL);
         hello.writeLong(ProcessHandle.current().pid());
         hello.flush();
 
-        Wire.Frame init = Wire.readFrame(in, "parent");
+        Wire.Frame init = Wire.readFrame(control, "parent"); // INIT always comes on stdin: it waits there while we boot
         if (init == null) {
             return; // the parent went away before we started
         }
@@ -81,6 +102,28 @@ final class PoolWorker {
         ObjectInputFilter filter = Wire.filter(base, null);
         int cacheCapacity = i.getInt();
         long parent = i.getLong();
+        if (i.get() == 1) { // the pool's initializer: run once, before any task
+            String home = i.getString();
+            byte[] fnBytes = i.getBytes();
+            try {
+                @SuppressWarnings("unchecked")
+                Function<Object, Object> initializer =
+                        (Function<Object, Object>) Wire.deserialize(fnBytes, Wire.filter(base, home));
+                Object[] arg = Wire.getElements(i, Wire.filter(base, home));
+                if (arg[0] instanceof Wire.Failure f) {
+                    throw f.error();
+                }
+                initializer.apply(arg[0]);
+            } catch (Throwable e) {
+                err.println("poolbench worker: the pool's initializer failed:");
+                e.printStackTrace(err);
+                err.flush();
+                Runtime.getRuntime().halt(4);
+            }
+            Wire.Buf done = Wire.Buf.frame(Wire.INITIALIZED, 0);
+            done.writeFrameTo(protocol);
+            protocol.flush();
+        }
 
         watchParent(parent, err);
 
@@ -119,7 +162,7 @@ final class PoolWorker {
                     }
                     functions.put(id, fn);
                 }
-                case Wire.CHUNK -> runChunk(body, functions, filter, protocol);
+                case Wire.CHUNK -> runChunk(body, functions, filter, protocol, progress);
                 default -> {
                     err.println("poolbench worker: unexpected frame type " + f.type());
                     Runtime.getRuntime().halt(3);
@@ -156,11 +199,14 @@ final class PoolWorker {
 
     @SuppressWarnings("unchecked")
     private static void runChunk(Wire.In body, Map<Long, Object> functions, ObjectInputFilter filter,
-                                 OutputStream protocol) throws IOException {
+                                 OutputStream protocol, Progress progress) throws IOException {
         long chunkId = body.getLong();
         long fnId = body.getLong();
         byte arity = body.get();
-        Object fn = functions.get(fnId);
+        Object fn = functions.get(fnId); // before the gate: the LRU must see every get the parent's mirror saw
+        if (!progress.startChunk(chunkId)) {
+            return; // the parent took this chunk back for an idle worker while we were stuck on the one before
+        }
         Object[] a;
         Object[] b = null;
         try {
@@ -187,11 +233,13 @@ final class PoolWorker {
         if (arity == 2) {
             BiFunction<Object, Object, Object> f2 = (BiFunction<Object, Object, Object>) fn;
             for (int k = 0; k < a.length; k++) {
+                progress.startTask(k);
                 results[k] = run(f2, a[k], b[k]);
             }
         } else {
             Function<Object, Object> f1 = (Function<Object, Object>) fn;
             for (int k = 0; k < a.length; k++) {
+                progress.startTask(k);
                 results[k] = run(f1, a[k]);
             }
         }
@@ -223,7 +271,7 @@ final class PoolWorker {
         int start = out.n;
         try {
             Wire.putElements(out, Arrays.asList(results), 0, results.length);
-            if (out.n - 4 <= Wire.MAX_FRAME) {
+            if (out.n - Wire.HEADER <= Wire.MAX_FRAME) {
                 return;
             }
         } catch (Wire.ElementException e) {
@@ -238,7 +286,7 @@ final class PoolWorker {
             int mark = out.n;
             try {
                 Wire.put(out, r, 1);
-                if (out.n - 4 > Wire.MAX_FRAME) {
+                if (out.n - Wire.HEADER > Wire.MAX_FRAME) {
                     throw new IOException("result of about " + (out.n - mark) + " bytes does not fit in a frame (limit "
                             + Wire.MAX_FRAME + " bytes)");
                 }

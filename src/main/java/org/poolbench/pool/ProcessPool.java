@@ -2,6 +2,9 @@ package org.poolbench.pool;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Workers are started from this JVM's own {@code java} binary with its class path, all at once, and the pool is
  * returned when every worker has answered a handshake. Tasks are {@link SerializableFunction}s (lambdas or method
  * references): the worker rebuilds them from their serialized form, as CPython unpickles a function by name.
- * Arguments and results travel as length-prefixed binary frames over each worker's stdin and stdout; common values
+ * Arguments and results travel as checked binary frames over a private Unix-domain socket per worker (a task's
+ * stdout and stderr are its own output, kept in the tail of a dead worker's exception); common values
  * ({@code Long}, {@code Integer}, {@code Double}, {@code Boolean}, {@code String}, {@code BigInteger}, primitive
  * arrays, JDK lists of these) are hand-encoded, anything else is Java-serialized and read back through an
  * {@link ObjectInputFilter} allow-list (see {@link Builder#allowClasses}).
@@ -57,7 +61,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * exited; {@link #terminate()} kills the workers now and fails every unfinished task with a
  * {@link CancellationException}. Both are idempotent; any other call after either throws
  * {@link IllegalStateException}. Workers also exit by themselves within moments when this JVM dies, however it dies:
- * they read stdin all the time, and its end means the parent is gone.
+ * between tasks they read their socket, whose end means the parent is gone, and while a task runs a thread polls
+ * the parent's pid.
+ *
+ * <p><b>Run states</b> (as {@link java.util.concurrent.ThreadPoolExecutor} documents its own; {@link #toString()}
+ * names the current one):
+ * <table class="striped">
+ * <caption>Transitions</caption>
+ * <thead><tr><th>from</th><th>to</th><th>when</th></tr></thead>
+ * <tbody>
+ * <tr><td>STARTING</td><td>RUNNING</td><td>every worker has answered its handshake ({@link Builder#build()} returns)</td></tr>
+ * <tr><td>STARTING</td><td>TERMINATED</td><td>a worker cannot be spawned or dies before its handshake; {@code build()}
+ *     kills the others and throws {@link IllegalStateException}</td></tr>
+ * <tr><td>RUNNING</td><td>CLOSING</td><td>{@link #close()}: no new tasks; queued ones still run</td></tr>
+ * <tr><td>CLOSING</td><td>SHUTDOWN</td><td>the last pending task has finished; then the workers are ended</td></tr>
+ * <tr><td>RUNNING or CLOSING</td><td>TERMINATED</td><td>{@link #terminate()}, or {@code close()} interrupted</td></tr>
+ * <tr><td>RUNNING or CLOSING</td><td>BROKEN</td><td>three replacement workers in a row die before their handshake,
+ *     or one cannot be spawned: pending tasks fail, workers are killed</td></tr>
+ * </tbody>
+ * </table>
+ * SHUTDOWN, TERMINATED and BROKEN are final; {@code terminate()} on a broken pool only reaps its workers. Workers
+ * are spawned outside the pool's lock, and no lock is held across a call that can throw.
  *
  * <p>Waiting calls ({@code map}, {@code apply}, the iterators' {@code next}) throw {@link CancellationException}
  * with the interrupt status set if the calling thread is interrupted while waiting. The pool is safe for use by many
@@ -80,6 +104,8 @@ public final class ProcessPool implements AutoCloseable {
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final int START_FAILURES_BEFORE_BROKEN = 3;
+    /** A chunk waiting behind one that has run this long moves to an idle worker. */
+    private static final long STEAL_AFTER_MILLIS = 50;
     private static final long SPIN_NANOS = Long.getLong("poolbench.spinNanos", 200_000);
 
     final int maxTasksPerChild;
@@ -100,6 +126,12 @@ public final class ProcessPool implements AutoCloseable {
     private final java.util.ArrayDeque<Map.Entry<Chunk, RuntimeException>> deferred = new java.util.ArrayDeque<>();
     private RuntimeException brokenBy;
     private final Thread watchdog;
+    private final java.util.function.IntConsumer spawnHook; // tests only: may throw to simulate a failed spawn
+    private final Initializer initializer; // or null
+
+    /** The function each worker runs once before any task, and its argument. */
+    record Initializer(Chunk.Fn fn, Object arg) {
+    }
 
     private ProcessPool(Builder b) {
         this.workers = b.workers;
@@ -110,6 +142,9 @@ public final class ProcessPool implements AutoCloseable {
         this.filter = Wire.filter(filterPattern);
         this.command = WorkerCommand.build(b.jvmArgs);
         this.slots = new Worker[workers];
+        this.spawnHook = b.spawnHook;
+        this.initializer = b.initializer == null ? null
+                : new Initializer(Functions.of(b.initializer, (byte) 1), b.initArg);
         this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(() -> {
             OWNER.set(this);
             watch();
@@ -123,18 +158,21 @@ public final class ProcessPool implements AutoCloseable {
 
     private ProcessPool start() {
         List<Worker> started = new ArrayList<>(workers);
-        lock.lock();
         try {
             for (int i = 0; i < workers; i++) {
-                slots[i] = spawn(i); // the JVMs boot in parallel; each reader thread waits for its handshake
-                started.add(slots[i]);
+                Worker w = spawn(i); // outside the lock: the JVMs boot in parallel, each reader awaits its handshake
+                started.add(w);
+                lock.lock();
+                try {
+                    slots[i] = w;
+                } finally {
+                    lock.unlock();
+                }
             }
-        } catch (IOException e) {
-            lock.unlock();
-            terminate();
+        } catch (IOException | RuntimeException e) {
+            terminate(); // no lock is held here: the workers already started are killed and reaped
             throw new IllegalStateException("cannot start a worker process " + command + ": " + e, e);
         }
-        lock.unlock();
         watchdog.start();
         try {
             for (Worker w : started) { // not snapshot(): a worker that died already has left its slot
@@ -160,11 +198,31 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     private Worker spawn(int slot) throws IOException {
-        Process p = new ProcessBuilder(command).start();
-        Worker w = new Worker(this, slot, p);
+        if (spawnHook != null) {
+            spawnHook.accept(slot);
+        }
+        // A private (0700) directory per worker, removed as soon as the worker has connected (or has died).
+        Path socket = Channel.privateDirectory().resolve("s");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Process p;
+        Progress progress;
         try {
-            w.start(filterPattern);
-        } catch (IOException e) {
+            progress = Progress.map(socket.resolveSibling("progress"));
+            server.bind(UnixDomainSocketAddress.of(socket));
+            List<String> cmd = new ArrayList<>(command);
+            cmd.add(socket.toString());
+            p = new ProcessBuilder(cmd).start();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.resolveSibling("progress"));
+            Files.deleteIfExists(socket.getParent());
+            throw e;
+        }
+        Worker w = new Worker(this, slot, p, server, socket, progress);
+        try {
+            w.start(filterPattern, initializer);
+        } catch (IOException | RuntimeException e) {
             p.destroyForcibly();
             throw e;
         }
@@ -201,6 +259,30 @@ public final class ProcessPool implements AutoCloseable {
         return submit(fn, (byte) 1, xs, null, chunksize).awaitAll();
     }
 
+    /**
+     * Like {@link #map(SerializableFunction, List)} without waiting: CPython's {@code map_async}. The future
+     * completes, on a pool thread, with the results in input order, or exceptionally with the exception {@code map}
+     * would throw. Its {@code exceptionally}/{@code whenComplete} stages are CPython's {@code error_callback}, and
+     * {@code thenAccept} its {@code callback}. Cancelling the future does not stop the tasks.
+     *
+     * @throws IllegalArgumentException if the function or an argument cannot be sent (thrown here, as by map)
+     */
+    public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, List<T> xs) {
+        return mapAsync(fn, xs, autoChunksize(xs.size()));
+    }
+
+    /** {@link #mapAsync(SerializableFunction, List)} with chunks of {@code chunksize} tasks. */
+    public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, List<T> xs, int chunksize) {
+        return submitAsync(fn, (byte) 1, xs, null, chunksize);
+    }
+
+    /** Like {@link #starmap(SerializableBiFunction, List)} without waiting; see {@link #mapAsync}. */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(SerializableBiFunction<A, B, R> fn,
+            List<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        Objects.requireNonNull(pairs, "pairs");
+        return submitAsync(fn, (byte) 2, keys(pairs), values(pairs), autoChunksize(pairs.size()));
+    }
+
     /** {@link #imap(SerializableFunction, List, int)} with chunks of one task, as CPython's default. */
     public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, List<T> xs) {
         return imap(fn, xs, 1);
@@ -235,7 +317,11 @@ public final class ProcessPool implements AutoCloseable {
     public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> fn,
                                      List<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunksize) {
         Objects.requireNonNull(pairs, "pairs");
-        List<Object> keys = new AbstractList<>() {
+        return submit(fn, (byte) 2, keys(pairs), values(pairs), chunksize).awaitAll();
+    }
+
+    private static List<Object> keys(List<? extends Map.Entry<?, ?>> pairs) {
+        return new AbstractList<>() {
             @Override
             public Object get(int i) {
                 return pairs.get(i).getKey();
@@ -246,7 +332,10 @@ public final class ProcessPool implements AutoCloseable {
                 return pairs.size();
             }
         };
-        List<Object> values = new AbstractList<>() {
+    }
+
+    private static List<Object> values(List<? extends Map.Entry<?, ?>> pairs) {
+        return new AbstractList<>() {
             @Override
             public Object get(int i) {
                 return pairs.get(i).getValue();
@@ -257,7 +346,6 @@ public final class ProcessPool implements AutoCloseable {
                 return pairs.size();
             }
         };
-        return submit(fn, (byte) 2, keys, values, chunksize).awaitAll();
     }
 
     /**
@@ -343,8 +431,21 @@ public final class ProcessPool implements AutoCloseable {
         return submit(fn, arity, a, b, chunksize, false);
     }
 
+    private <R> CompletableFuture<List<R>> submitAsync(Object fn, byte arity, List<?> a, List<?> b, int chunksize) {
+        CompletableFuture<List<R>>[] future = new CompletableFuture[1];
+        submit(fn, arity, a, b, chunksize, false, false, batch -> future[0] = batch.whenAll());
+        return future[0];
+    }
+
     private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize, boolean unordered) {
-        checkNotPoolThread("map");
+        return submit(fn, arity, a, b, chunksize, unordered, true, batch -> { });
+    }
+
+    private Batch submit(Object fn, byte arity, List<?> a, List<?> b, int chunksize, boolean unordered,
+                         boolean waits, java.util.function.Consumer<Batch> beforeSending) {
+        if (waits) {
+            checkNotPoolThread("map");
+        }
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(a, "xs");
         if (chunksize < 1) {
@@ -353,6 +454,7 @@ public final class ProcessPool implements AutoCloseable {
         checkUsable();
         int n = a.size();
         Batch batch = new Batch(n, chunksize, unordered);
+        beforeSending.accept(batch);
         if (n == 0) {
             return batch;
         }
@@ -536,6 +638,7 @@ public final class ProcessPool implements AutoCloseable {
             w.ready.completeExceptionally(new WorkerDiedException(
                     "worker pid " + w.pid + " ended before its handshake (" + how + ")", w.pid, exit, tail));
         }
+        boolean respawn = false;
         lock.lock();
         try {
             boolean ending = state == State.TERMINATED || state == State.BROKEN;
@@ -546,8 +649,11 @@ public final class ProcessPool implements AutoCloseable {
                 } else if (i > 0) {
                     queue.addFirst(c); // queued behind the one that was running: it never started
                 } else if (timedOut) {
-                    failChunk(c, new TaskTimeoutException(c.describe() + " ran past its timeout of " + taskTimeout
-                            + " per task; worker pid " + w.pid + " was killed (" + how + ")", w.pid, exit, tail,
+                    int task = w.timedOutIndex;
+                    String which = task >= 0 && task < c.size && !c.single
+                            ? c.describe(task) + (c.size > 1 ? " (of " + c.describe() + ")" : "") : c.describe();
+                    failChunk(c, new TaskTimeoutException(which + " ran past its timeout of " + taskTimeout
+                            + "; worker pid " + w.pid + " was killed (" + how + ")", w.pid, exit, tail,
                             taskTimeout));
                 } else {
                     failChunk(c, new WorkerDiedException("worker pid " + w.pid + " died (" + how + ") while running "
@@ -561,24 +667,54 @@ public final class ProcessPool implements AutoCloseable {
                     startFailures++;
                 }
                 if (state == State.RUNNING || state == State.CLOSING || (state == State.STARTING && everReady)) {
-                    replace(w, exit, tail, how);
+                    if (startFailures >= START_FAILURES_BEFORE_BROKEN) {
+                        breakPool(new WorkerDiedException(startFailures + " workers in a row died before their"
+                                + " handshake; the last, pid " + w.pid + " (" + how + ")", w.pid, exit, tail));
+                    } else {
+                        respawn = true;
+                    }
                 }
             }
         } finally {
             unlockAndDeliver();
         }
+        if (respawn) {
+            replace(w.slot);
+        }
     }
 
-    private void replace(Worker dead, int exit, List<String> tail, String how) {
-        if (startFailures >= START_FAILURES_BEFORE_BROKEN) {
-            breakPool(new WorkerDiedException(startFailures + " workers in a row died before their handshake; the"
-                    + " last, pid " + dead.pid + " (" + how + ")", dead.pid, exit, tail));
+    /**
+     * Spawns a worker for an empty slot, outside the lock (a JVM start takes milliseconds, and submitters and every
+     * reader thread need the lock meanwhile), then installs it if the pool still wants it, else kills it.
+     */
+    private void replace(int slot) {
+        Worker fresh;
+        try {
+            fresh = spawn(slot);
+        } catch (IOException | RuntimeException e) {
+            lock.lock();
+            try {
+                if (state == State.RUNNING || state == State.CLOSING || state == State.STARTING) {
+                    breakPool(new IllegalStateException("cannot start a replacement worker: " + e, e));
+                }
+            } finally {
+                unlockAndDeliver();
+            }
             return;
         }
+        boolean wanted;
+        lock.lock();
         try {
-            slots[dead.slot] = spawn(dead.slot);
-        } catch (IOException e) {
-            breakPool(new IllegalStateException("cannot start a replacement worker: " + e, e));
+            wanted = slots[slot] == null
+                    && (state == State.RUNNING || state == State.CLOSING || state == State.STARTING);
+            if (wanted) {
+                slots[slot] = fresh;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!wanted) {
+            fresh.kill("the pool ended while it started", false);
         }
     }
 
@@ -610,6 +746,11 @@ public final class ProcessPool implements AutoCloseable {
         }
     }
 
+    /**
+     * The watchdog: kills workers that miss the start timeout or whose running task is past the task timeout (each
+     * task is timed from when the worker started it, seen in its {@link Progress}), and moves a chunk that waits
+     * behind a long-running one to an idle worker when nothing else is queued.
+     */
     private void watch() {
         long tick = taskTimeout == null ? 100 : Math.max(5, Math.min(100, taskTimeout.toMillis() / 10));
         long[] since = new long[1];
@@ -623,14 +764,34 @@ public final class ProcessPool implements AutoCloseable {
                 lock.unlock();
             }
             long now = System.nanoTime();
-            for (Worker w : snapshot()) {
+            List<Worker> all = snapshot();
+            boolean someoneIdle = false;
+            for (Worker w : all) {
                 if (!w.ready.isDone() && now - w.spawnedNanos > startTimeout.toNanos()) {
                     w.kill("no handshake within " + startTimeout, false);
                 }
-                if (taskTimeout != null) {
-                    Chunk c = w.runningSince(since);
-                    if (c != null && now - since[0] > c.size * taskTimeout.toNanos()) {
-                        w.kill("timed out", true);
+                Chunk c = w.runningSince(since);
+                if (c == null) {
+                    someoneIdle |= w.isIdle();
+                    continue;
+                }
+                long started = w.progress.tasksStarted();
+                if (started != w.lastSeenStarted) {
+                    w.lastSeenStarted = started;
+                    w.lastProgressNanos = now;
+                }
+                if (taskTimeout != null && now - Math.max(since[0], w.lastProgressNanos) > taskTimeout.toNanos()) {
+                    w.timedOutIndex = w.progress.taskIndex();
+                    w.kill("timed out", true);
+                }
+            }
+            if (someoneIdle && queue.isEmpty()) {
+                for (Worker w : all) {
+                    if (w.runningSince(since) != null && now - since[0] > TimeUnit.MILLISECONDS.toNanos(STEAL_AFTER_MILLIS)) {
+                        Chunk waiting = w.takeBackWaiting();
+                        if (waiting != null) {
+                            requeue(waiting);
+                        }
                     }
                 }
             }
@@ -753,6 +914,36 @@ public final class ProcessPool implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
         private List<String> jvmArgs = List.of();
         private final List<String> allowed = new ArrayList<>(List.of(DEFAULT_ALLOWED_CLASSES.split(";")));
+        private java.util.function.IntConsumer spawnHook;
+        private SerializableFunction<?, ?> initializer;
+        private Object initArg;
+
+        /**
+         * Runs {@code init.apply(arg)} once in each worker, before it takes any task, as CPython's
+         * {@code Pool(initializer=, initargs=)} (several arguments: pass a list or a record). A worker counts as
+         * started only after it has run; an initializer that throws makes the worker exit with its stack trace in
+         * the stderr tail, so {@link #build()} throws {@link IllegalStateException}, and if replacement workers fail
+         * it three times in a row the pool is broken. Replacement and recycled workers run it too.
+         *
+         * @throws IllegalArgumentException if {@code init} or {@code arg} cannot be sent to a worker
+         */
+        public <A> Builder initializer(SerializableFunction<A, ?> init, A arg) {
+            Objects.requireNonNull(init, "init");
+            try {
+                Wire.put(new Wire.Buf(64), arg, 1);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("the initializer's argument cannot be sent to a worker: " + e, e);
+            }
+            this.initializer = init;
+            this.initArg = arg;
+            return this;
+        }
+
+        /** Tests only: called with the slot before each worker is spawned; what it throws, spawning throws. */
+        Builder spawnHook(java.util.function.IntConsumer hook) {
+            this.spawnHook = hook;
+            return this;
+        }
 
         private Builder() {
         }

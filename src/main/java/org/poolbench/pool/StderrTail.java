@@ -7,8 +7,9 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * Drains a worker's stderr all the time (so a chatty worker never blocks on a full pipe) and keeps its last lines,
- * each cut to a bounded length, for error messages.
+ * Drains a worker's stderr and stdout all the time (so a chatty worker never blocks on a full pipe) and keeps their
+ * last lines, interleaved as they arrive, each cut to a bounded length, for error messages. Lines from stdout are
+ * marked {@code [stdout]}.
  */
 final class StderrTail implements Runnable {
     static final int LINES = 20;
@@ -21,8 +22,17 @@ final class StderrTail implements Runnable {
         this.in = in;
     }
 
+    /** A drainer of {@code stdout} that keeps its lines in this tail, marked {@code [stdout]}. */
+    Runnable alsoDrain(InputStream stdout) {
+        return () -> drain(stdout, "[stdout] ");
+    }
+
     @Override
     public void run() {
+        drain(in, "");
+    }
+
+    private void drain(InputStream in, String prefix) {
         byte[] buf = new byte[8192];
         byte[] line = new byte[LINE_BYTES];
         int len = 0;
@@ -32,7 +42,7 @@ final class StderrTail implements Runnable {
                 for (int i = 0; i < r; i++) {
                     byte c = buf[i];
                     if (c == '\n') {
-                        add(line, len, cut);
+                        add(prefix, line, len, cut);
                         len = 0;
                         cut = false;
                     } else if (len < LINE_BYTES) {
@@ -46,13 +56,13 @@ final class StderrTail implements Runnable {
             // the process is gone or its stream was closed: what we have is the tail
         }
         if (len > 0) {
-            add(line, len, cut);
+            add(prefix, line, len, cut);
         }
     }
 
-    private void add(byte[] line, int len, boolean cut) {
+    private void add(String prefix, byte[] line, int len, boolean cut) {
         int end = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
-        add(new String(line, 0, end, StandardCharsets.UTF_8) + (cut ? " [...]" : ""));
+        add(prefix + new String(line, 0, end, StandardCharsets.UTF_8) + (cut ? " [...]" : ""));
     }
 
     synchronized void add(String line) {

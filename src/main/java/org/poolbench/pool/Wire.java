@@ -22,9 +22,11 @@ import java.util.List;
 /**
  * The wire protocol between a pool and its workers, and the value codec both sides share.
  *
- * <p>A frame is {@code [int length][byte type][body]}, big-endian, where {@code length} counts the type byte and the
- * body. Lengths are checked against {@link #MAX_FRAME} before anything is allocated, and large bodies are read in
- * steps, so a corrupt length gives a clear error and never an {@link OutOfMemoryError}.
+ * <p>A frame is {@code [short magic 'PB'][int length][byte type][body]}, big-endian, where {@code length} counts the
+ * type byte and the body. Every header is checked as it arrives: the magic, the length against {@link #MAX_FRAME}
+ * and the type against the known ones, so stray bytes are a {@link ProtocolException} at once, never a wait for a
+ * body that does not come. Large bodies are read in steps, so even a plausible corrupt header cannot allocate more
+ * than what arrived.
  *
  * <p>Values travel with a one-byte tag. Common payloads (boxed numbers, strings, big integers, primitive arrays and
  * lists of them) are hand-encoded; a list whose elements are all {@code Long} (or all {@code Integer}, or all
@@ -36,18 +38,24 @@ final class Wire {
     /** Written by a worker before its first frame, so the parent can skip whatever the JVM printed before main. */
     static final String MAGIC_TEXT = "PBWORKER";
     static final byte[] MAGIC = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
-    static final int PROTOCOL = 1;
+    static final int PROTOCOL = 2;
+    /** The first two bytes of every frame: "PB". */
+    static final short FRAME_MAGIC = 0x5042;
+    /** Bytes before a frame's type: the magic and the length. */
+    static final int HEADER = 6;
     /** The largest frame either side accepts: 1 GiB. */
     static final int MAX_FRAME = 1 << 30;
 
     // parent -> worker
     static final byte INIT = 1;    // [int protocol][string serial filter][int fn cache capacity][long parent pid]
+                                   // [byte has initializer]([string its home][bytes serialized fn][elements: arg])
     static final byte DEFINE = 2;  // [long fn id][string its own or capturing class][bytes serialized function]
     static final byte CHUNK = 3;   // [long chunk id][long fn id][byte arity][elements (arity 2: two element lists)]
     // worker -> parent
     static final byte READY = 10;       // [int protocol][long pid]
     static final byte RESULT = 11;      // [long chunk id][elements: results, failures tagged EXC]
     static final byte CHUNK_ERROR = 12; // [long chunk id][EXC value]: the whole chunk failed (e.g. fn not loadable)
+    static final byte INITIALIZED = 13; // []: the pool's initializer has run (sent only when there is one)
 
     // value tags
     static final byte T_NULL = 0, T_LONG = 1, T_INT = 2, T_DOUBLE = 3, T_STRING = 4, T_BIGINT = 5, T_BYTES = 6,
@@ -74,8 +82,8 @@ final class Wire {
 
         /** A buffer that will become a frame of {@code type}: the length is filled in by {@link #frameBytes}. */
         static Buf frame(byte type, int capacity) {
-            Buf b = new Buf(capacity + 5);
-            b.n = 4;
+            Buf b = new Buf(capacity + HEADER + 1);
+            b.n = HEADER;
             b.put(type);
             return b;
         }
@@ -124,12 +132,14 @@ final class Wire {
 
         /** Patches the frame length and returns the whole frame; checks it against {@link #MAX_FRAME}. */
         int frameLength() {
-            int length = n - 4;
+            int length = n - HEADER;
             if (length > MAX_FRAME) {
                 throw new IllegalArgumentException(
                         "frame of " + length + " bytes exceeds the limit of " + MAX_FRAME + " bytes");
             }
-            INT.set(a, 0, length);
+            a[0] = (byte) (FRAME_MAGIC >> 8);
+            a[1] = (byte) FRAME_MAGIC;
+            INT.set(a, 2, length);
             return n;
         }
 
@@ -216,17 +226,26 @@ final class Wire {
      * @param from names the sender in error messages
      */
     static Frame readFrame(DataInputStream in, String from) throws IOException {
-        int b0 = in.read();
-        if (b0 < 0) {
+        int m0 = in.read();
+        if (m0 < 0) {
             return null;
         }
-        int length = (b0 << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        int m1 = in.readUnsignedByte();
+        if (((m0 << 8) | m1) != FRAME_MAGIC) {
+            throw new ProtocolException("corrupt frame from " + from + ": it starts with "
+                    + String.format("0x%02x%02x", m0, m1) + " (\"" + printable(m0 << 24 | m1 << 16) .substring(0, 2)
+                    + "\"), not the frame magic \"PB\"; did something write to the protocol stream?");
+        }
+        int length = in.readInt();
         if (length < 1 || length > MAX_FRAME) {
             throw new ProtocolException("corrupt frame from " + from + ": length " + length + " (0x"
                     + Integer.toHexString(length) + ", \"" + printable(length) + "\") is outside 1.." + MAX_FRAME
                     + "; did something write to the protocol stream?");
         }
         byte type = in.readByte();
+        if (!knownType(type)) {
+            throw new ProtocolException("corrupt frame from " + from + ": unknown type " + type);
+        }
         int bodyLength = length - 1;
         // Allocate as bytes arrive rather than trusting the length: a corrupt length then fails with EOF, not OOM.
         byte[] body = new byte[Math.min(bodyLength, 1 << 20)];
@@ -242,6 +261,13 @@ final class Wire {
             got += r;
         }
         return new Frame(type, body, bodyLength);
+    }
+
+    private static boolean knownType(byte type) {
+        return switch (type) {
+            case INIT, DEFINE, CHUNK, READY, RESULT, CHUNK_ERROR, INITIALIZED -> true;
+            default -> false;
+        };
     }
 
     private static String printable(int v) {
@@ -439,18 +465,83 @@ final class Wire {
         return out;
     }
 
-    /** Decodes one value; a value that cannot be deserialized becomes a {@link Failure}, the stream stays usable. */
+    /**
+     * Decodes one value. A value that cannot be deserialized, at any depth (class not allowed, not found, a failing
+     * {@code readObject}), becomes a {@link Failure}: the value is skipped whole and the stream stays usable.
+     */
     private static Object getOrFailure(In in, ObjectInputFilter filter) throws IOException {
-        if (in.a[in.p] == T_SERIAL) {
-            in.p++;
-            byte[] bytes = in.getBytes();
-            try {
-                return deserialize(bytes, filter);
-            } catch (IOException | ClassNotFoundException | RuntimeException e) {
-                return new Failure(e);
-            }
+        int mark = in.p;
+        try {
+            return get(in, filter, 0);
+        } catch (UnreadableValueException e) {
+            in.p = mark;
+            skip(in, 0);
+            return new Failure(e.getCause());
         }
-        return get(in, filter, 0);
+    }
+
+    /** A well-framed serialized value that could not be deserialized: the frame itself is intact. */
+    static final class UnreadableValueException extends IOException {
+        UnreadableValueException(Throwable cause) {
+            super(cause.toString(), cause);
+        }
+    }
+
+    /** Moves past one value without building it. */
+    private static void skip(In in, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new IOException("corrupt frame: value nested deeper than " + MAX_DEPTH);
+        }
+        byte tag = in.get();
+        switch (tag) {
+            case T_NULL -> { }
+            case T_BOOL -> advance(in, 1);
+            case T_INT -> advance(in, 4);
+            case T_LONG, T_DOUBLE -> advance(in, 8);
+            case T_STRING -> {
+                int k = in.getInt();
+                if (k != -1) {
+                    in.need(k);
+                    in.p += k;
+                }
+                return;
+            }
+            case T_BIGINT, T_BYTES, T_SERIAL -> {
+                int k = in.getInt();
+                in.need(k);
+                in.p += k;
+                return;
+            }
+            case T_LONGS, T_DOUBLES, T_LONG_LIST, T_DOUBLE_LIST -> {
+                long k = 8L * in.count();
+                in.need(k);
+                in.p += (int) k;
+                return;
+            }
+            case T_INTS, T_INT_LIST -> {
+                long k = 4L * in.count();
+                in.need(k);
+                in.p += (int) k;
+                return;
+            }
+            case T_LIST -> {
+                int k = in.count();
+                for (int i = 0; i < k; i++) {
+                    skip(in, depth + 1);
+                }
+                return;
+            }
+            case T_EXC -> {
+                getThrowable(in);
+                return;
+            }
+            default -> throw new IOException("corrupt frame: unknown value tag " + tag);
+        }
+    }
+
+    private static void advance(In in, int k) throws IOException {
+        in.need(k);
+        in.p += k;
     }
 
     static void put(Buf b, Object v, int depth) throws IOException {
@@ -579,12 +670,14 @@ final class Wire {
             }
             case T_EXC:
                 return new Failure(getThrowable(in));
-            case T_SERIAL:
+            case T_SERIAL: {
+                byte[] bytes = in.getBytes();
                 try {
-                    return deserialize(in.getBytes(), filter);
-                } catch (ClassNotFoundException e) {
-                    throw new IOException(e);
+                    return deserialize(bytes, filter);
+                } catch (Throwable e) { // anything a readObject can throw: only this value is lost
+                    throw new UnreadableValueException(e);
                 }
+            }
             default:
                 throw new IOException("corrupt frame: unknown value tag " + tag);
         }

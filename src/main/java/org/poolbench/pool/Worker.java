@@ -6,7 +6,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,10 +21,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The parent's side of one worker JVM: its process, the chunks it holds, and three threads. The reader does the
- * handshake, reads results, and when the stream ends reports the death to the pool; the writer takes chunks from the
- * pool's queue (at most {@link #WINDOW} in flight, so the worker never waits for the next one); the drainer keeps
- * the tail of stderr.
+ * The parent's side of one worker JVM: its process, its protocol socket, the chunks it holds, and four threads. The
+ * reader accepts the worker's connection, does the handshake, reads results, and when the stream ends reports the
+ * death to the pool; the writer takes chunks from the pool's queue (at most {@link #WINDOW} in flight, so the worker
+ * never waits for the next one); two drainers keep the tail of stderr and stdout.
  */
 final class Worker {
 
@@ -36,17 +40,31 @@ final class Worker {
     final long spawnedNanos = System.nanoTime();
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     final StderrTail stderr;
-    private final DataInputStream in;
-    private final OutputStream out;
+    /** What the worker is running, in memory it shares with us. */
+    final Progress progress;
+    // the watchdog's own notes (only its thread touches them)
+    long lastSeenStarted;
+    long lastProgressNanos;
+    /** The running task's index in its chunk when the watchdog killed the worker for a timeout. */
+    volatile int timedOutIndex = -1;
+    private boolean initialized; // set before the reader starts
+    private final ServerSocketChannel server;
+    private final Path socketPath;
+    // set by the reader once the worker has connected, before ready completes (which publishes them)
+    private SocketChannel channel;
+    private DataInputStream in;
+    private OutputStream out;
     private final Semaphore window = new Semaphore(WINDOW);
     private final Thread reader;
     private final Thread writer;
     private final Thread drainer;
+    private final Thread stdoutDrainer;
 
     // guarded by this
     private final ArrayDeque<Chunk> inflight = new ArrayDeque<>();
     private boolean alive = true;
     private long headStartNanos;
+    private int owedPermits; // window slots of chunks taken back, returned when the running chunk ends
 
     /** Why the pool killed this worker, if it did; read after the reader saw the end. */
     private volatile String killReason;
@@ -62,17 +80,33 @@ final class Worker {
     };
     private int chunksTaken;
 
-    Worker(ProcessPool pool, int slot, Process process) {
+    Worker(ProcessPool pool, int slot, Process process, ServerSocketChannel server, Path socketPath,
+           Progress progress) {
+        this.progress = progress;
         this.pool = pool;
         this.slot = slot;
         this.process = process;
         this.pid = process.pid();
-        this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
-        this.out = new BufferedOutputStream(process.getOutputStream(), 1 << 16);
+        this.server = server;
+        this.socketPath = socketPath;
         this.stderr = new StderrTail(process.getErrorStream());
         this.reader = thread("reader", this::readLoop);
         this.writer = thread("writer", this::writeLoop);
         this.drainer = thread("stderr", stderr);
+        this.stdoutDrainer = thread("stdout", stderr.alsoDrain(process.getInputStream()));
+        // A worker that dies before connecting must not leave the reader in accept() for ever.
+        process.onExit().thenRun(this::closeServer);
+    }
+
+    private void closeServer() {
+        try {
+            server.close();
+            Files.deleteIfExists(socketPath);
+            Files.deleteIfExists(socketPath.resolveSibling("progress")); // the mappings stay valid
+            Files.deleteIfExists(socketPath.getParent());
+        } catch (IOException e) {
+            // already closed or gone: either way nobody else can connect
+        }
     }
 
     private Thread thread(String role, Runnable body) {
@@ -82,16 +116,25 @@ final class Worker {
         });
     }
 
-    /** Sends INIT (it waits in the pipe while the JVM boots) and starts reading. */
-    void start(String filterPattern) throws IOException {
+    /** Sends INIT on stdin (it waits in the pipe while the JVM boots) and starts accepting and reading. */
+    void start(String filterPattern, ProcessPool.Initializer initializer) throws IOException {
+        this.initialized = initializer == null;
         Wire.Buf init = Wire.Buf.frame(Wire.INIT, 256);
         init.putInt(Wire.PROTOCOL);
         init.putString(filterPattern);
         init.putInt(FN_CACHE);
         init.putLong(ProcessHandle.current().pid());
-        init.writeFrameTo(out);
-        out.flush();
+        init.put((byte) (initializer == null ? 0 : 1));
+        if (initializer != null) {
+            init.putString(initializer.fn().home());
+            init.putBytes(initializer.fn().bytes());
+            Wire.putElements(init, java.util.Arrays.asList(initializer.arg()), 0, 1);
+        }
+        OutputStream stdin = process.getOutputStream();
+        init.writeFrameTo(stdin);
+        stdin.flush();
         drainer.start();
+        stdoutDrainer.start();
         reader.start();
     }
 
@@ -100,6 +143,10 @@ final class Worker {
     private void readLoop() {
         String failure = null;
         try {
+            channel = server.accept(); // throws once the process has exited without connecting
+            closeServer();             // one connection per worker: nobody else gets in
+            in = new DataInputStream(new BufferedInputStream(Channel.in(channel), 1 << 16));
+            out = new BufferedOutputStream(Channel.out(channel), 1 << 16);
             handshake();
             ready.complete(null);
             pool.workerReady(this);
@@ -148,6 +195,19 @@ final class Worker {
         if (protocol != Wire.PROTOCOL) {
             throw new Wire.ProtocolException("worker speaks protocol " + protocol + ", we speak " + Wire.PROTOCOL);
         }
+        long peer = body.getLong();
+        if (peer != pid) {
+            throw new Wire.ProtocolException("process " + peer + " connected to the socket of worker pid " + pid);
+        }
+        if (!initialized) { // a worker is ready only once the pool's initializer has run in it
+            Wire.Frame done = Wire.readFrame(in, "worker pid " + pid);
+            if (done == null) {
+                throw new IOException("the worker ended while running the pool's initializer");
+            }
+            if (done.type() != Wire.INITIALIZED) {
+                throw new Wire.ProtocolException("expected INITIALIZED from worker pid " + pid + ", got " + done.type());
+            }
+        }
     }
 
     /** What the JVM printed to stdout before our main ran: keep it where users look. */
@@ -177,13 +237,16 @@ final class Worker {
             throw new Wire.ProtocolException("unexpected frame type " + f.type() + " from worker pid " + pid);
         }
         Chunk c;
+        int permits;
         synchronized (this) {
             c = peekHead(chunkId);
             inflight.removeFirst();
             headStartNanos = System.nanoTime(); // the next chunk, if any, starts now
+            permits = 1 + owedPermits;
+            owedPermits = 0;
             notifyAll();
         }
-        window.release();
+        window.release(permits);
         pool.finish(c, values, pid);
     }
 
@@ -199,9 +262,18 @@ final class Worker {
     private void died(String failure) {
         int exit = awaitExit();
         try {
-            drainer.join(1000); // the tail is complete once stderr reached EOF
+            drainer.join(1000); // the tail is complete once stderr and stdout reached EOF
+            stdoutDrainer.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        closeServer();
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing a dead worker's socket: nothing to do
+            }
         }
         List<Chunk> held;
         synchronized (this) {
@@ -294,7 +366,8 @@ final class Worker {
 
     /** Sends {@code c} from the calling thread; false if this worker cannot take it after all. */
     boolean sendDirect(Chunk c) {
-        if (!window.tryAcquire()) {
+        // An interrupted thread's channel write closes the channel (and so kills the worker): let the writer send.
+        if (Thread.currentThread().isInterrupted() || !window.tryAcquire()) {
             return false;
         }
         if (!trySend(c)) {
@@ -344,6 +417,34 @@ final class Worker {
         return head;
     }
 
+    /**
+     * Takes back the chunk that waits behind the running one, if the worker has not begun it (see {@link Progress}):
+     * it is then the caller's to run elsewhere, and this worker will skip it. Null if there is none or it began.
+     */
+    Chunk takeBackWaiting() {
+        Chunk waiting;
+        synchronized (sendLock) { // not while a sender is still writing it
+            synchronized (this) {
+                if (!alive || inflight.size() < 2) {
+                    return null;
+                }
+                java.util.Iterator<Chunk> it = inflight.iterator();
+                Chunk running = it.next();
+                waiting = it.next();
+                if (!progress.takeBack(running.id, waiting.id)) {
+                    return null;
+                }
+                it.remove();
+                owedPermits++;
+                notifyAll();
+            }
+            chunksTaken--; // it never ran here: it does not count towards maxTasksPerChild
+        }
+        // Its window slot is given back only when the running chunk ends: else our own writer, free again, could take
+        // the chunk straight back from the queue and it would wait behind the same running task once more.
+        return waiting;
+    }
+
     void kill(String reason, boolean timeout) {
         if (killReason == null) {
             killReason = reason;
@@ -352,14 +453,23 @@ final class Worker {
         process.toHandle().destroyForcibly();
     }
 
-    /** Ends a worker that holds nothing: EOF on stdin makes it exit. */
+    /** Ends a worker that holds nothing: EOF on its frame stream makes it exit. */
     void closeStdin() {
-        writer.interrupt();
         try {
-            out.close();
+            OutputStream o;
+            synchronized (sendLock) { // never cut a frame that a sender is writing
+                o = ready.isDone() && !ready.isCompletedExceptionally() ? out : null;
+                if (o != null) {
+                    o.close();
+                }
+            }
+            if (o == null) {
+                process.toHandle().destroyForcibly(); // not connected yet: it holds nothing
+            }
         } catch (IOException e) {
             process.toHandle().destroyForcibly(); // it will not notice EOF: make sure it goes
         }
+        writer.interrupt(); // after the close: interrupting a thread inside a channel write would close the channel
     }
 
     /** Waits for the process and the reader to end (the reader delivers the last outcomes). */

@@ -86,6 +86,17 @@ final class PoolTesting {
         return x;
     }
 
+    /** Set in a worker by a pool's initializer. */
+    static volatile String initialized;
+
+    static Object initialize(String value) {
+        if (value.startsWith("fail")) {
+            throw new IllegalStateException("initializer refuses '" + value + "'");
+        }
+        initialized = value;
+        return null;
+    }
+
     static long pid(Object ignored) {
         return ProcessHandle.current().pid();
     }

@@ -311,13 +311,11 @@ class ProcessPoolTest {
     }
 
     @Test
-    void workersRunInOtherProcessesWithSystemOutRedirected() {
+    void workersRunInOtherProcesses() {
         Set<Long> seen = new HashSet<>(pool.map(PoolTesting::pid, IntStream.range(0, 40).boxed().toList(), 1));
         assertTrue(pids.containsAll(seen), seen + " vs " + pids);
         assertTrue(!seen.contains(ProcessHandle.current().pid()));
         assertNotNull(pool.toString());
         assertEquals(2, pool.workers());
-        boolean redirected = pool.apply(x -> System.out == System.err, 0);
-        assertTrue(redirected);
     }
 }

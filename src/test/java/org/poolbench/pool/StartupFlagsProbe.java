@@ -103,6 +103,7 @@ final class StartupFlagsProbe {
             init.putString(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*");
             init.putInt(8);
             init.putLong(ProcessHandle.current().pid());
+            init.put((byte) 0); // no initializer
             init.writeFrameTo(out);
             SerializableFunction<Integer, Integer> bits = n -> factorial(n).bitLength();
             Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, 1024);

@@ -41,16 +41,38 @@ class WireTest {
     }
 
     @Test
-    void corruptLengthsFailClearlyWithoutAllocatingThem() {
-        byte[] text = "HELLO, world".getBytes(StandardCharsets.US_ASCII); // 0x48454C4C: more than 1 GiB
+    void corruptHeadersFailAtOnceWithoutAllocatingTheirLength() {
+        byte[] text = "HELLO, world".getBytes(StandardCharsets.US_ASCII);
         IOException e = assertThrows(Wire.ProtocolException.class, () -> Wire.readFrame(stream(text), "worker 7"));
         assertTrue(e.getMessage().contains("corrupt frame from worker 7"), e.getMessage());
-        assertTrue(e.getMessage().contains("\"HELL\""), e.getMessage());
-        assertThrows(Wire.ProtocolException.class, () -> Wire.readFrame(stream(new byte[] {-1, -1, -1, -1, 1}), "w"));
-        assertThrows(Wire.ProtocolException.class, () -> Wire.readFrame(stream(new byte[] {0, 0, 0, 0, 1}), "w"));
-        // a plausible length with too few bytes behind it: EOF, after allocating only what arrived
-        byte[] truncated = {0x3f, 0, 0, 0, Wire.RESULT, 1, 2, 3};
+        assertTrue(e.getMessage().contains("\"HE\""), e.getMessage());
+        // issue 14: these five bytes read as a 16 MiB length under the old header; now the magic rejects them
+        byte[] plausible = {0x00, 0x10, 0x00, 0x00, 0x0b};
+        e = assertThrows(Wire.ProtocolException.class, () -> Wire.readFrame(stream(plausible), "w"));
+        assertTrue(e.getMessage().contains("frame magic"), e.getMessage());
+        assertThrows(Wire.ProtocolException.class,
+                () -> Wire.readFrame(stream(new byte[] {0x50, 0x42, -1, -1, -1, -1, 1}), "w"));
+        assertThrows(Wire.ProtocolException.class,
+                () -> Wire.readFrame(stream(new byte[] {0x50, 0x42, 0, 0, 0, 0, 1}), "w"));
+        e = assertThrows(Wire.ProtocolException.class,
+                () -> Wire.readFrame(stream(new byte[] {0x50, 0x42, 0, 0, 0, 2, 99, 0}), "w"));
+        assertTrue(e.getMessage().contains("unknown type 99"), e.getMessage());
+        // a plausible header with too few bytes behind it: EOF, after allocating only what arrived
+        byte[] truncated = {0x50, 0x42, 0x3f, 0, 0, 0, Wire.RESULT, 1, 2, 3};
         assertThrows(EOFException.class, () -> Wire.readFrame(stream(truncated), "w"));
+    }
+
+    @Test
+    void anUnreadableValueNestedInAListBecomesThatElementsFailureAndTheRestIsRead() throws IOException {
+        Wire.Buf b = new Wire.Buf(64);
+        Wire.putElements(b, List.of(1L, List.of(2L, java.net.URI.create("a:b")), "three"), 0, 3);
+        Wire.In in = new Wire.In(b.a, 0, b.n);
+        Object[] back = Wire.getElements(in, Wire.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*"));
+        assertEquals(1L, back[0]);
+        Wire.Failure f = assertInstanceOf(Wire.Failure.class, back[1]);
+        assertTrue(f.error().getMessage().contains("java.net.URI"), f.error().getMessage());
+        assertEquals("three", back[2]);
+        assertEquals(b.n, in.p);
     }
 
     @Test
