@@ -99,6 +99,11 @@ class ProcessPoolFaultTest {
             }
             assertTrue(before.contains(killed));
             assertEquals(List.of(0, 10, 20), pool.map(x -> x * 10, List.of(0, 1, 2)));
+            // the replacement is spawned outside the pool's lock, so it may still be starting: wait for it (bounded)
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (pool.workerPids().size() < 2 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
             List<Long> after = pool.workerPids();
             assertEquals(2, after.size());
             assertTrue(!after.contains(killed), "the dead worker was replaced");
@@ -148,6 +153,10 @@ class ProcessPoolFaultTest {
             assertEquals(Duration.ofMillis(500), e.timeout());
             assertEquals(9, e.signal().orElse(-1));
             assertEquals(List.of(2L, 3L), pool.map(x -> x + 1, List.of(1L, 2L), 1));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); // the replacement may still be starting
+            while (pool.workerPids().size() < 2 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
             assertEquals(2, pool.workerPids().size());
         }
     }
