@@ -82,12 +82,12 @@ public class GranularityBenchmark {
         Factorial job;
         List<Factorial.Digest> last;
 
-        /** Builds the job and runs it once through the pool: worker JVMs compile the task before the warm-up. */
+        /** Builds the job and runs it through the pool ({@link WarmUp}): worker JVMs compile the task first. */
         @Setup(Level.Trial)
         public void setUp(Pool pool) {
             job = new Factorial(List.of(taskSize), TASKS.getOrDefault(taskSize, 8));
             job.expected();
-            job.verify(pool.pool.map(job.task(), job.inputs(), 1));
+            WarmUp.run(pool.backend, 1, () -> job.verify(pool.pool.map(job.task(), job.inputs(), 1)));
         }
 
         @TearDown(Level.Invocation)
@@ -105,10 +105,10 @@ public class GranularityBenchmark {
         final Squares job = new Squares(SQUARES);
         List<Long> last;
 
-        /** Runs the job once through the pool, so worker JVMs have compiled the task before the warm-up. */
+        /** Runs the job through the pool ({@link WarmUp}), so worker JVMs have compiled the task first. */
         @Setup(Level.Trial)
         public void setUp(Pool pool) {
-            job.verify(pool.pool.map(job.task(), job.inputs(), chunksize));
+            WarmUp.run(pool.backend, 1, () -> job.verify(pool.pool.map(job.task(), job.inputs(), chunksize)));
         }
 
         @TearDown(Level.Invocation)

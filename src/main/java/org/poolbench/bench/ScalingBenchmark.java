@@ -92,9 +92,7 @@ public class ScalingBenchmark {
         pool = Backends.create(backend, workers);
         // Warm the backend before JMH's warm-up: a process pool's workers are JVMs that each compile the task
         // themselves, and would otherwise spend the first measured iterations doing so.
-        for (int i = 0; i < WARM_JOBS; i++) {
-            job.verify(pool.map(job.task(), job.inputs(), chunksize));
-        }
+        WarmUp.run(backend, WARM_JOBS, () -> job.verify(pool.map(job.task(), job.inputs(), chunksize)));
     }
 
     @Benchmark
