@@ -101,6 +101,7 @@ public record ClusterView(Map<String, List<Series>> scaling, int maxWorkers, Str
         }
         Optional<Double> up = micros(rows, "memberUp", null, null);
         Optional<Double> jvm = all.stream().filter(r -> "overhead".equals(r.family()) && "jvmStartup".equals(r.benchmark()))
+                .sorted(Comparator.comparing(r -> r.workers() == null ? Integer.MAX_VALUE : r.workers())) // one JVM first
                 .map(Rows::micros).filter(Objects::nonNull).findFirst();
         up.ifPresent(u -> parts.add("a member starts in " + Format.duration(u)
                 + jvm.map(j -> ", " + Format.times(u / j) + " a worker JVM's spawn-to-ready (" + Format.duration(j) + ")")

@@ -36,9 +36,10 @@ import org.poolbench.pool.ProcessPool;
  * bandwidth and the boxing more than the frames. Expect tens of millions per second.
  *
  * poolStartup vs jvmStartup: building a pool of 1, 2 and N (= available processors) workers until every worker has
- * answered its handshake, against one JVM's spawn-to-ready (PipeEcho started with the very flags the pool's workers
- * get). Workers start in parallel, so with N <= cores expect a pool of N to be ready in little more than one JVM's
- * start. Pools are closed after each invocation, outside the measured time.
+ * answered its handshake, against as many JVMs' spawn-to-ready (PipeEcho started with the very flags the pool's
+ * workers get, all at once). Workers start in parallel, so expect a pool of n to be ready in little more than n bare
+ * JVMs; on a machine with few cores n JVMs booting at once take longer than one. Pools are closed after each
+ * invocation, outside the measured time.
  *
  * Every op checks its result and throws if it is wrong, so a broken pool cannot look fast.
  *
@@ -208,26 +209,32 @@ public class OverheadBenchmark {
         }
     }
 
-    /** One PipeEcho JVM to start per invocation, ended after it outside the measured time. */
+    /** PipeEcho JVMs to start at once per invocation, ended after it outside the measured time. */
     @State(Scope.Thread)
     public static class Spawn {
+        /** JVMs started at once; 0 means {@link Runtime#availableProcessors()}, as for {@link Startup}. */
+        @Param({"1", "2", "0"})
+        public int workers;
+
+        int n;
         List<String> echoCommand;
-        Process echo;
+        final List<Process> echoes = new ArrayList<>();
 
         @Setup(Level.Trial)
         public void setUp() {
+            n = workers == 0 ? Runtime.getRuntime().availableProcessors() : workers;
             echoCommand = echoCommand();
         }
 
         @TearDown(Level.Invocation)
         public void end() throws Exception {
-            if (echo != null) {
+            for (Process echo : echoes) {
                 echo.getOutputStream().close();
                 if (!echo.waitFor(10, TimeUnit.SECONDS)) {
                     echo.destroyForcibly().waitFor();
                 }
-                echo = null;
             }
+            echoes.clear();
         }
     }
 
@@ -243,17 +250,25 @@ public class OverheadBenchmark {
         return ready;
     }
 
-    /** One JVM from spawn to its first frame. */
+    /**
+     * {@code workers} JVMs from spawn to their first frame, started at once: the floor for a pool of as many workers.
+     * With one JVM per core they still share the cores with each other's JIT and GC threads while they boot, so on a
+     * small machine n JVMs take longer than one (docs/POOL.md).
+     */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public int jvmStartup(Spawn s) throws IOException {
-        s.echo = new ProcessBuilder(s.echoCommand).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        DataInputStream in = new DataInputStream(s.echo.getInputStream());
-        int length = in.readInt();
-        if (length != 1 || in.readByte() != 0) {
-            throw new IllegalStateException("PipeEcho did not start");
+        for (int i = 0; i < s.n; i++) {
+            s.echoes.add(new ProcessBuilder(s.echoCommand).redirectError(ProcessBuilder.Redirect.DISCARD).start());
         }
-        return length;
+        for (Process echo : s.echoes) {
+            DataInputStream in = new DataInputStream(echo.getInputStream());
+            int length = in.readInt();
+            if (length != 1 || in.readByte() != 0) {
+                throw new IllegalStateException("PipeEcho did not start");
+            }
+        }
+        return s.echoes.size();
     }
 }
