@@ -10,10 +10,8 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,8 +60,6 @@ final class Wire {
             T_LONGS = 7, T_INTS = 8, T_DOUBLES = 9, T_LIST = 10, T_LONG_LIST = 11, T_INT_LIST = 12,
             T_DOUBLE_LIST = 13, T_BOOL = 14, T_SERIAL = 15, T_EXC = 16;
 
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final int MAX_DEPTH = 64;
     private static final int MAX_CAUSES = 8;
     private static final int MAX_FRAMES = 256;
@@ -74,10 +70,13 @@ final class Wire {
     /** A growable output buffer; the first five bytes are kept for the frame header. */
     static final class Buf {
         byte[] a;
+        /** A view of {@link #a} for its numbers (big-endian); not a VarHandle, whose forms a worker would spin at start. */
+        ByteBuffer bb;
         int n;
 
         Buf(int capacity) {
             a = new byte[Math.max(16, capacity)];
+            bb = ByteBuffer.wrap(a);
         }
 
         /** A buffer that will become a frame of {@code type}: the length is filled in by {@link #frameBytes}. */
@@ -95,6 +94,7 @@ final class Wire {
                     throw new IllegalArgumentException("frame too large: more than " + Integer.MAX_VALUE + " bytes");
                 }
                 a = Arrays.copyOf(a, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, 2L * a.length)));
+                bb = ByteBuffer.wrap(a);
             }
         }
 
@@ -105,13 +105,13 @@ final class Wire {
 
         void putInt(int v) {
             ensure(4);
-            INT.set(a, n, v);
+            bb.putInt(n, v);
             n += 4;
         }
 
         void putLong(long v) {
             ensure(8);
-            LONG.set(a, n, v);
+            bb.putLong(n, v);
             n += 8;
         }
 
@@ -139,7 +139,7 @@ final class Wire {
             }
             a[0] = (byte) (FRAME_MAGIC >> 8);
             a[1] = (byte) FRAME_MAGIC;
-            INT.set(a, 2, length);
+            bb.putInt(2, length);
             return n;
         }
 
@@ -151,11 +151,13 @@ final class Wire {
     /** A cursor over a received frame body. */
     static final class In {
         final byte[] a;
+        final ByteBuffer bb;
         int p;
         final int end;
 
         In(byte[] a, int from, int end) {
             this.a = a;
+            this.bb = ByteBuffer.wrap(a);
             this.p = from;
             this.end = end;
         }
@@ -173,14 +175,14 @@ final class Wire {
 
         int getInt() throws IOException {
             need(4);
-            int v = (int) INT.get(a, p);
+            int v = bb.getInt(p);
             p += 4;
             return v;
         }
 
         long getLong() throws IOException {
             need(8);
-            long v = (long) LONG.get(a, p);
+            long v = bb.getLong(p);
             p += 8;
             return v;
         }
@@ -309,7 +311,7 @@ final class Wire {
             b.ensure(8L * k);
             for (int i = from; i < to && bare; i++) {
                 if (xs.get(i) instanceof Long v) {
-                    LONG.set(b.a, b.n, (long) v);
+                    b.bb.putLong(b.n, (long) v);
                     b.n += 8;
                 } else {
                     bare = false;
@@ -321,7 +323,7 @@ final class Wire {
             b.ensure(4L * k);
             for (int i = from; i < to && bare; i++) {
                 if (xs.get(i) instanceof Integer v) {
-                    INT.set(b.a, b.n, (int) v);
+                    b.bb.putInt(b.n, (int) v);
                     b.n += 4;
                 } else {
                     bare = false;
@@ -333,7 +335,7 @@ final class Wire {
             b.ensure(8L * k);
             for (int i = from; i < to && bare; i++) {
                 if (xs.get(i) instanceof Double v) {
-                    LONG.set(b.a, b.n, Double.doubleToRawLongBits(v));
+                    b.bb.putLong(b.n, Double.doubleToRawLongBits(v));
                     b.n += 8;
                 } else {
                     bare = false;
@@ -389,7 +391,7 @@ final class Wire {
                 in.need(8L * k);
                 long[] x = new long[k];
                 for (int i = 0; i < k; i++, in.p += 8) {
-                    x[i] = (long) LONG.get(in.a, in.p);
+                    x[i] = in.bb.getLong(in.p);
                 }
                 return x;
             }
@@ -397,7 +399,7 @@ final class Wire {
                 in.need(4L * k);
                 int[] x = new int[k];
                 for (int i = 0; i < k; i++, in.p += 4) {
-                    x[i] = (int) INT.get(in.a, in.p);
+                    x[i] = in.bb.getInt(in.p);
                 }
                 return x;
             }
@@ -405,7 +407,7 @@ final class Wire {
                 in.need(8L * k);
                 double[] x = new double[k];
                 for (int i = 0; i < k; i++, in.p += 8) {
-                    x[i] = Double.longBitsToDouble((long) LONG.get(in.a, in.p));
+                    x[i] = Double.longBitsToDouble(in.bb.getLong(in.p));
                 }
                 return x;
             }
@@ -437,21 +439,21 @@ final class Wire {
             case T_LONG_LIST -> {
                 in.need(8L * k);
                 for (int i = 0; i < k; i++) {
-                    out[i] = (long) LONG.get(in.a, in.p);
+                    out[i] = in.bb.getLong(in.p);
                     in.p += 8;
                 }
             }
             case T_INT_LIST -> {
                 in.need(4L * k);
                 for (int i = 0; i < k; i++) {
-                    out[i] = (int) INT.get(in.a, in.p);
+                    out[i] = in.bb.getInt(in.p);
                     in.p += 4;
                 }
             }
             case T_DOUBLE_LIST -> {
                 in.need(8L * k);
                 for (int i = 0; i < k; i++) {
-                    out[i] = Double.longBitsToDouble((long) LONG.get(in.a, in.p));
+                    out[i] = Double.longBitsToDouble(in.bb.getLong(in.p));
                     in.p += 8;
                 }
             }
@@ -576,7 +578,7 @@ final class Wire {
             b.putInt(x.length);
             b.ensure(8L * x.length);
             for (long e : x) {
-                LONG.set(b.a, b.n, e);
+                b.bb.putLong(b.n, e);
                 b.n += 8;
             }
         } else if (v instanceof int[] x) {
@@ -584,7 +586,7 @@ final class Wire {
             b.putInt(x.length);
             b.ensure(4L * x.length);
             for (int e : x) {
-                INT.set(b.a, b.n, e);
+                b.bb.putInt(b.n, e);
                 b.n += 4;
             }
         } else if (v instanceof double[] x) {
@@ -592,7 +594,7 @@ final class Wire {
             b.putInt(x.length);
             b.ensure(8L * x.length);
             for (double e : x) {
-                LONG.set(b.a, b.n, Double.doubleToRawLongBits(e));
+                b.bb.putLong(b.n, Double.doubleToRawLongBits(e));
                 b.n += 8;
             }
         } else if (v instanceof List<?> x && v.getClass().getName().startsWith("java.util.")) {
@@ -634,7 +636,7 @@ final class Wire {
                 in.need(8L * k);
                 long[] x = new long[k];
                 for (int i = 0; i < k; i++, in.p += 8) {
-                    x[i] = (long) LONG.get(in.a, in.p);
+                    x[i] = in.bb.getLong(in.p);
                 }
                 return x;
             }
@@ -643,7 +645,7 @@ final class Wire {
                 in.need(4L * k);
                 int[] x = new int[k];
                 for (int i = 0; i < k; i++, in.p += 4) {
-                    x[i] = (int) INT.get(in.a, in.p);
+                    x[i] = in.bb.getInt(in.p);
                 }
                 return x;
             }
@@ -652,7 +654,7 @@ final class Wire {
                 in.need(8L * k);
                 double[] x = new double[k];
                 for (int i = 0; i < k; i++, in.p += 8) {
-                    x[i] = Double.longBitsToDouble((long) LONG.get(in.a, in.p));
+                    x[i] = Double.longBitsToDouble(in.bb.getLong(in.p));
                 }
                 return x;
             }
