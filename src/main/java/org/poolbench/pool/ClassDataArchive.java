@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
 /**
- * An AppCDS archive of the classes a worker loads (the pool's own, serialization, lambda deserialization), made once
- * per java binary and class path by a training run, then mapped by every worker at start: it cuts a worker's
- * spawn-to-first-result by about a sixth (docs/POOL.md).
+ * An archive of the classes a worker loads (the pool's own, the socket, serialization, lambda deserialization), made
+ * once per java binary and class path by a training run, then mapped by every worker at start (docs/POOL.md gives
+ * what it saves). On JDK 25 and later it is an AOT cache (JEP 483/514: {@code -XX:AOTCacheOutput}, classes loaded
+ * <em>and linked</em>); before that, a dynamic AppCDS archive ({@code -XX:ArchiveClassesAtExit}).
  *
  * <p>CDS archives only classes from jar files, so the archive is made only for a class path of plain jars (such as
  * {@code benchmarks.jar}); elsewhere workers start without one. A failed training run is not retried in this JVM.
@@ -35,9 +36,17 @@ final class ClassDataArchive {
     private ClassDataArchive() {
     }
 
+    /** The AOT cache needs JDK 25's one-step training ({@code -XX:AOTCacheOutput} alone, JEP 514). */
+    static final boolean AOT_CACHE = Runtime.version().feature() >= 25;
+
     /** The archive for this java binary and class path, made now if needed; empty where none can be had. */
     static synchronized Optional<Path> forClassPath(String java, String classPath) {
         return KNOWN.computeIfAbsent(java + "\n" + classPath, k -> make(java, classPath));
+    }
+
+    /** The worker's option that maps {@code archive}. */
+    static String option(Path archive) {
+        return (AOT_CACHE ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive;
     }
 
     private static Optional<Path> make(String java, String classPath) {
@@ -61,7 +70,8 @@ final class ClassDataArchive {
             }
             Path dir = Path.of(System.getProperty("java.io.tmpdir"),
                     "poolbench-cds-" + System.getProperty("user.name", "user"));
-            Path archive = dir.resolve(HexFormat.of().formatHex(sha.digest(), 0, 12) + ".jsa");
+            Path archive = dir.resolve(HexFormat.of().formatHex(sha.digest(), 0, 12)
+                    + (AOT_CACHE ? ".aot" : ".jsa"));
             if (Files.isRegularFile(archive)) {
                 return Optional.of(archive);
             }
@@ -69,7 +79,8 @@ final class ClassDataArchive {
             Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             List<String> cmd = new ArrayList<>(List.of(java));
             cmd.addAll(ProcessPool.WorkerCommand.FLAGS);
-            cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + tmp, "-cp", classPath, PoolWorker.class.getName(),
+            String output = AOT_CACHE ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=";
+            cmd.addAll(List.of(output + tmp, "-cp", classPath, PoolWorker.class.getName(),
                     PoolWorker.TRAIN));
             Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -53,7 +53,7 @@ final class StartupFlagsProbe {
                 if (archive == null) {
                     throw new IllegalStateException("no CDS archive could be made for " + JAR);
                 }
-                sets.get(sets.size() - 1).add("-XX:SharedArchiveFile=" + archive);
+                sets.get(sets.size() - 1).add(ClassDataArchive.option(Path.of(archive)));
             } else if (!a.equals("-")) {
                 sets.get(sets.size() - 1).add(a);
             }
