@@ -126,7 +126,9 @@ public final class Download implements Workload<String, Download.FileDigest> {
         Path tmp = null;
         HttpURLConnection conn = null;
         try {
-            tmp = Files.createTempFile(Holder.DIR, "download-", ".bin");
+            // In the temp directory itself, deleted below: a folder per JVM would outlive worker JVMs, which halt
+            // without running exit hooks (hundreds of empty poolbench-download-* folders piled up that way).
+            tmp = Files.createTempFile("poolbench-download-", ".bin");
             conn = (HttpURLConnection) URI.create(url).toURL().openConnection();
             conn.setConnectTimeout(TIMEOUT_MILLIS);
             conn.setReadTimeout(TIMEOUT_MILLIS);
@@ -153,23 +155,8 @@ public final class Download implements Workload<String, Download.FileDigest> {
                 try {
                     Files.deleteIfExists(tmp);
                 } catch (IOException ignored) {
-                    // a leftover temp file is harmless; the folder is removed at exit
+                    // a leftover temp file is harmless
                 }
-            }
-        }
-    }
-
-    /** One download folder per JVM, created on first use (also in worker JVMs). */
-    private static final class Holder {
-        static final Path DIR = createDir();
-
-        private static Path createDir() {
-            try {
-                Path dir = Files.createTempDirectory("poolbench-download-");
-                dir.toFile().deleteOnExit();
-                return dir;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
     }
