@@ -62,15 +62,19 @@ final class ClassDataArchive {
             if (jars.isEmpty()) {
                 return Optional.empty();
             }
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((java + "\n" + System.getProperty("java.vm.version") + "\n").getBytes(StandardCharsets.UTF_8));
+            // <which java and class path>-<which versions of them>: a new build replaces its own old archive
+            MessageDigest where = MessageDigest.getInstance("SHA-256");
+            MessageDigest what = MessageDigest.getInstance("SHA-256");
+            where.update((java + "\n" + classPath).getBytes(StandardCharsets.UTF_8));
+            what.update((System.getProperty("java.vm.version") + "\n").getBytes(StandardCharsets.UTF_8));
             for (Path jar : jars) {
-                sha.update((jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n"
+                what.update((jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n"
                         + Files.getLastModifiedTime(jar).toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
             }
             Path dir = Path.of(System.getProperty("java.io.tmpdir"),
                     "poolbench-cds-" + System.getProperty("user.name", "user"));
-            Path archive = dir.resolve(HexFormat.of().formatHex(sha.digest(), 0, 12)
+            String prefix = HexFormat.of().formatHex(where.digest(), 0, 8) + "-";
+            Path archive = dir.resolve(prefix + HexFormat.of().formatHex(what.digest(), 0, 8)
                     + (AOT_CACHE ? ".aot" : ".jsa"));
             if (Files.isRegularFile(archive)) {
                 return Optional.of(archive);
@@ -98,12 +102,30 @@ final class ClassDataArchive {
                 Files.deleteIfExists(tmp);
                 return Optional.empty();
             }
+            removeStale(dir, prefix, archive);
             return Optional.of(archive);
         } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
             return Optional.empty(); // an optimisation only: workers start without it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Removes the archives of earlier builds of the same class path (each AOT cache is some 14 MB). Workers that map
+     * one keep their mapping; a worker started from an old jar after this makes its own again.
+     */
+    private static void removeStale(Path dir, String prefix, Path keep) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(prefix) && (name.endsWith(".aot") || name.endsWith(".jsa")) && !f.equals(keep)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            // stale archives only take space
         }
     }
 
