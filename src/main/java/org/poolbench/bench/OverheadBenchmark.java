@@ -35,8 +35,8 @@ import org.poolbench.pool.ProcessPool;
  * per second (one op = one item). Lists of Long travel as bare arrays of numbers, so this measures the pipe's
  * bandwidth and the boxing more than the frames. Expect tens of millions per second.
  *
- * poolStartup vs jvmStartup: building a pool of 1, 2 and N (= available processors) workers until every worker has
- * answered its handshake, against as many JVMs' spawn-to-ready (PipeEcho started with the very flags the pool's
+ * poolStartup and poolFirstResults vs jvmStartup: building a pool of 1, 2 and N (= available processors) workers until every worker has
+ * answered its handshake (and until its first results are back), against as many JVMs' spawn-to-ready (PipeEcho started with the very flags the pool's
  * workers get, all at once). Workers start in parallel, so expect a pool of n to be ready in little more than n bare
  * JVMs; on a machine with few cores n JVMs booting at once take longer than one. Pools are closed after each
  * invocation, outside the measured time.
@@ -248,6 +248,28 @@ public class OverheadBenchmark {
             throw new IllegalStateException(ready + " workers ready, wanted " + s.n);
         }
         return ready;
+    }
+
+    /**
+     * A pool built and its first results back: {@code map(square)} over one number per worker. A worker answers its
+     * handshake before it has set up deserialization (the JDK's serial-filter configuration, some 30 ms of a fresh
+     * JVM), so this, not {@link #poolStartup}, is what a program that starts a pool and uses it at once waits for.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long poolFirstResults(Startup s) {
+        s.pool = ProcessPool.builder().workers(s.n).jvmArgs(Backends.workerJvmArgs()).build();
+        List<Long> xs = LongStream.range(1, s.n + 1).boxed().toList();
+        List<Long> out = s.pool.map(OverheadBenchmark::square, xs, 1);
+        long sum = 0;
+        for (int i = 0; i < xs.size(); i++) {
+            if (out.get(i) != xs.get(i) * xs.get(i)) {
+                throw new IllegalStateException("map(square) returned " + out + " for " + xs);
+            }
+            sum += out.get(i);
+        }
+        return sum;
     }
 
     /**

@@ -100,7 +100,7 @@ final class Plan {
             } else {
                 List<Integer> sizes = top == 1 ? List.of(1) : List.of(1, top);
                 plan.invocations.add(new JmhInvocation("overhead", "\\.OverheadBenchmark\\.", top,
-                        params("workers", sizes), (5 + 2 * sizes.size() - 1) / sizes.size())); // 5 methods + poolStartup
+                        params("workers", sizes), (4 + 4 * sizes.size() - 1) / sizes.size())); // 4 methods + 3 per size
             }
         }
         plan.lessons(profile, families, backends, top);

@@ -1,71 +1,151 @@
 package org.poolbench.pool;
 
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The protocol channel between a pool and a worker: a Unix-domain socket in a private directory (mode 0700) that the
- * worker connects to at start. Frames never travel on the worker's stdout, so nothing a task writes to file
- * descriptor 1 or 2 (native code, {@code FileDescriptor.out}, a child process) can land inside a frame.
+ * The protocol channel between a pool and a worker: two named pipes (FIFOs) in a private directory (mode 0700), one
+ * for each direction. Frames never travel on the worker's stdout, so nothing a task writes to file descriptor 1 or 2
+ * (native code, {@code FileDescriptor.out}, a child process) can land inside a frame; and no task inherits them on
+ * fd 0.
  *
- * <p>The streams here call the channel directly: {@code Channels.newInputStream} would serialize a blocking read with
- * the other thread's writes on the channel's blocking lock, and the parent reads and writes a worker's socket from
- * different threads.
+ * <p>Why FIFOs and not a Unix-domain socket: a pipe is the floor a round trip is measured against, and the JDK's
+ * first Unix-domain socket in a JVM costs a {@code SecureRandom} (about 30 ms of a worker's start, measured in
+ * docs/POOL.md), while opening a FIFO costs a system call. The JDK cannot make a FIFO, so {@code mkfifo} does.
+ *
+ * <p>Opening a FIFO blocks until the other end is open, and a worker may die before it opens its ends. So the parent
+ * opens its ends first, each behind a <em>keeper</em> (the same FIFO opened read-write, which never blocks), and
+ * only then starts the worker, whose opens then return at once. The keepers make the parent's own opens return and
+ * hold the FIFOs open until the handshake; {@link Ends#releaseKeepers()} closes them, after which the end of the
+ * worker is EOF on {@code results}, as with any pipe. A worker that dies before its handshake releases them too.
  */
 final class Channel {
     private Channel() {
     }
 
-    /** A new directory only this user can enter, for the pool's sockets. */
+    /** A new directory only this user can enter, for the pool's FIFOs. */
     static Path privateDirectory() throws IOException {
         return Files.createTempDirectory("poolbench-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
-    static InputStream in(SocketChannel ch) {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    /** Makes FIFOs (mode 0600) with {@code mkfifo}; one clear exception if it cannot. */
+    static void makeFifos(Path... paths) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+        for (Path p : paths) {
+            cmd.add(p.toString());
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("cannot run mkfifo (coreutils) to make the pool's pipes: " + e.getMessage(), e);
+        }
+        try {
+            p.getOutputStream().close();
+            byte[] said = p.getInputStream().readAllBytes();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("mkfifo did not finish within 10 s");
             }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
-                int r = ch.read(ByteBuffer.wrap(b, off, len));
-                return r; // blocking: never 0 for len > 0
+            if (p.exitValue() != 0) {
+                throw new IOException("mkfifo failed (exit " + p.exitValue() + "): "
+                        + new String(said, StandardCharsets.UTF_8).strip());
             }
-        };
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while making the pool's pipes", e);
+        }
     }
 
-    static OutputStream out(SocketChannel ch) {
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
+    /** The parent's ends of a worker's two FIFOs. */
+    static final class Ends {
+        final InputStream results;
+        final OutputStream requests;
+        private RandomAccessFile resultsKeeper;
+        private RandomAccessFile requestsKeeper;
+        private volatile long pollUntil;
 
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
+        /** Opens the parent's ends of {@code requests} (we write) and {@code results} (we read); never blocks. */
+        Ends(Path requests, Path results) throws IOException {
+            requestsKeeper = new RandomAccessFile(requests.toFile(), "rw");
+            resultsKeeper = new RandomAccessFile(results.toFile(), "rw");
+            try {
+                this.requests = new FileOutputStream(requests.toFile());
+                FileInputStream in = new FileInputStream(results.toFile());
+                this.results = polling(in);
+            } catch (IOException | RuntimeException e) {
+                releaseKeepers();
+                throw e;
+            }
+        }
+
+        /** Closes the keepers: from now on the worker's end of {@code results} is EOF here. Idempotent. */
+        synchronized void releaseKeepers() {
+            for (RandomAccessFile k : new RandomAccessFile[] {requestsKeeper, resultsKeeper}) {
+                if (k != null) {
+                    try {
+                        k.close();
+                    } catch (IOException e) {
+                        // a keeper that will not close holds nothing we need
+                    }
                 }
             }
+            requestsKeeper = null;
+            resultsKeeper = null;
+        }
 
-            @Override
-            public void close() throws IOException {
-                ch.shutdownOutput(); // the worker sees EOF; the parent can still read what it sends back
-            }
-        };
+        /**
+         * An answer is expected soon: let the reader poll for up to {@code nanos}, yielding the processor, instead
+         * of sleeping in the kernel; a tiny task's result then finds the reader awake, and {@code apply} saves the
+         * reader's wake-up (measured in docs/POOL.md).
+         */
+        void pollFor(long nanos) {
+            pollUntil = System.nanoTime() + nanos;
+        }
+
+        private InputStream polling(FileInputStream in) {
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    await();
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    await();
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public int available() throws IOException {
+                    return in.available();
+                }
+
+                private void await() throws IOException {
+                    while (System.nanoTime() - pollUntil < 0 && in.available() == 0) {
+                        Thread.yield();
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    in.close();
+                }
+            };
+        }
     }
 }

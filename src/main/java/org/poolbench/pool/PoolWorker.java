@@ -11,9 +11,8 @@ import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,8 +22,8 @@ import java.util.function.Function;
 /**
  * The main class of a worker JVM. Not an API: started by {@link ProcessPool} with the parent's class path.
  *
- * <p>Started with one argument, the path of its pool's Unix-domain socket: it connects there, and all frames but
- * {@code INIT} (which the parent writes to stdin before the JVM has even booted) travel on that socket, so a task's
+ * <p>Started with one argument, the private directory of its pool's two FIFOs ({@link Channel}): all frames but
+ * {@code INIT} (which the parent writes to stdin before the JVM has even booted) travel on those, so a task's
  * output on file descriptors 1 and 2 is just output. Without the argument (a probe), frames travel on stdin and
  * stdout. The worker halts at EOF on its frame stream, and a watcher thread halts it if the parent process ends
  * while a task runs: a worker never outlives its parent.
@@ -41,15 +40,79 @@ final class PoolWorker {
 
     /**
      * Does once what a worker does at start and on its first task, then exits normally, so that a JVM started with
-     * {@code -XX:ArchiveClassesAtExit} writes those classes to a CDS archive that later workers map at start.
+     * {@code -XX:ArchiveClassesAtExit} writes those classes to a CDS archive that later workers map at start. It walks
+     * the real start path, not a summary of it: whatever a worker loads that this misses (the FIFOs, the mapped
+     * progress words and their VarHandle forms) is loaded from the runtime image at every worker's start, and that
+     * cost a pool of two workers 150 ms (docs/POOL.md).
      */
+    @SuppressWarnings("unchecked")
     private static void train() throws Exception {
-        SerializableFunction<Object, Object> fn = x -> x;
-        Object back = Wire.deserialize(Wire.serialize(fn), Wire.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*"));
-        Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 64);
-        Wire.putElements(b, java.util.List.of(1L, "two", 3.0), 0, 3);
-        Wire.putThrowable(b, new IllegalStateException("training"));
-        ((Function<Object, Object>) back).apply(Wire.getElements(new Wire.In(b.a, Wire.HEADER + 1, b.n), null));
+        Path dir = Channel.privateDirectory();
+        try {
+            Channel.makeFifos(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
+            Progress progress = Progress.map(dir.resolve(Worker.PROGRESS));
+            Channel.Ends parent = new Channel.Ends(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
+            DataInputStream control = new DataInputStream(new BufferedInputStream(
+                    new FileInputStream(dir.resolve(Worker.REQUESTS).toFile()), 1 << 16));
+            OutputStream protocol = new BufferedOutputStream(
+                    new FileOutputStream(dir.resolve(Worker.RESULTS).toFile()), 1 << 16);
+            parent.releaseKeepers();
+            DataInputStream in = new DataInputStream(new BufferedInputStream(parent.results, 1 << 16));
+            DataOutputStream hello = new DataOutputStream(protocol);
+            hello.writeBytes(Wire.MAGIC_TEXT);
+            hello.writeShort(Wire.FRAME_MAGIC);
+            hello.writeInt(1 + 4 + 8);
+            hello.writeByte(Wire.READY);
+            hello.writeInt(Wire.PROTOCOL);
+            hello.writeLong(ProcessHandle.current().pid());
+            hello.flush();
+            in.skipNBytes(Wire.MAGIC.length);
+            Wire.readFrame(in, "training");
+            Wire.Buf ping = Wire.Buf.frame(Wire.INIT, 16);
+            ping.putInt(Wire.PROTOCOL);
+            ping.writeFrameTo(parent.requests);
+            Wire.readFrame(control, "training");
+
+            ObjectInputFilter base = ObjectInputFilter.Config.createFilter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*");
+            ObjectInputFilter filter = Wire.filter(base, null);
+            ProcessHandle.current().parent().ifPresent(ProcessHandle::isAlive);
+            Thread t = new Thread(() -> { }, "poolbench-worker-parent-watch");
+            t.setDaemon(true);
+            t.start();
+            t.join();
+
+            SerializableFunction<Object, Object> fn = x -> x;
+            Function<Object, Object> back = (Function<Object, Object>) Wire.deserialize(Wire.serialize(fn), filter);
+            progress.startChunk(1);
+            progress.startTask(0);
+            progress.takeBack(1, 2);
+            progress.tasksStarted();
+            progress.taskIndex();
+            Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 64);
+            b.putLong(1);
+            Wire.putElements(b, java.util.List.of(1L, "two", 3.0), 0, 3);
+            Object[] xs = Wire.getElements(new Wire.In(b.a, Wire.HEADER + 1 + 8, b.n), filter);
+            Object[] results = new Object[xs.length];
+            for (int k = 0; k < xs.length; k++) {
+                results[k] = run(back, xs[k]);
+            }
+            Wire.Buf out = Wire.Buf.frame(Wire.RESULT, 64);
+            out.putLong(1);
+            encodeResults(out, results);
+            Wire.putThrowable(out, new IllegalStateException("training"));
+            out.writeFrameTo(protocol);
+            protocol.flush();
+            Wire.Frame f = Wire.readFrame(in, "training");
+            Wire.In body = f.in();
+            body.getLong();
+            Wire.getColumn(body, filter);
+            protocol.close();
+            control.close();
+            parent.requests.close();
+            parent.results.close();
+        } finally {
+            Worker.removeDirectory(dir);
+        }
         System.exit(0); // not halt: the archive is written by the JVM's normal exit
     }
 
@@ -64,12 +127,14 @@ final class PoolWorker {
         DataInputStream control = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 12));
         Progress progress;
         if (args.length == 1) {
-            // The pool's way: frames on a Unix-domain socket; fd 1 and fd 2 are the tasks' own output. The progress
-            // file next to it is mapped first: the parent unlinks both once we have connected.
-            progress = Progress.map(Path.of(args[0]).resolveSibling("progress"));
-            SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(args[0]));
-            protocol = new BufferedOutputStream(Channel.out(ch), 1 << 16);
-            in = new DataInputStream(new BufferedInputStream(Channel.in(ch), 1 << 16));
+            // The pool's way: frames on two FIFOs in the directory we are given; fd 1 and fd 2 are the tasks' own
+            // output. The parent holds the other ends open already, so these opens do not wait; it removes the
+            // directory once we have answered.
+            Path dir = Path.of(args[0]);
+            progress = Progress.map(dir.resolve(Worker.PROGRESS));
+            in = new DataInputStream(new BufferedInputStream(
+                    new FileInputStream(dir.resolve(Worker.REQUESTS).toFile()), 1 << 16));
+            protocol = new BufferedOutputStream(new FileOutputStream(dir.resolve(Worker.RESULTS).toFile()), 1 << 16);
         } else {
             // Frames on stdin/stdout (StartupFlagsProbe): System.out goes to stderr so a println cannot corrupt them.
             protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);

@@ -2,9 +2,6 @@ package org.poolbench.pool;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,24 +200,27 @@ public final class ProcessPool implements AutoCloseable {
             spawnHook.accept(slot);
         }
         // A private (0700) directory per worker, removed as soon as the worker has connected (or has died).
-        Path socket = Channel.privateDirectory().resolve("s");
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Path dir = Channel.privateDirectory();
         Process p;
         Progress progress;
+        Channel.Ends ends = null;
         try {
-            progress = Progress.map(socket.resolveSibling("progress"));
-            server.bind(UnixDomainSocketAddress.of(socket));
+            Channel.makeFifos(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
+            progress = Progress.map(dir.resolve(Worker.PROGRESS));
+            ends = new Channel.Ends(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
             List<String> cmd = new ArrayList<>(command);
-            cmd.add(socket.toString());
+            cmd.add(dir.toString());
             p = new ProcessBuilder(cmd).start();
         } catch (IOException | RuntimeException e) {
-            server.close();
-            Files.deleteIfExists(socket);
-            Files.deleteIfExists(socket.resolveSibling("progress"));
-            Files.deleteIfExists(socket.getParent());
+            if (ends != null) {
+                ends.releaseKeepers();
+                ends.results.close();
+                ends.requests.close();
+            }
+            Worker.removeDirectory(dir);
             throw e;
         }
-        Worker w = new Worker(this, slot, p, server, socket, progress);
+        Worker w = new Worker(this, slot, p, dir, ends, progress);
         try {
             w.start(filterPattern, initializer);
         } catch (IOException | RuntimeException e) {
@@ -1039,10 +1039,14 @@ public final class ProcessPool implements AutoCloseable {
         /**
          * The start-up flags, chosen by measurement (docs/POOL.md): serial GC (one mutator thread needs no parallel
          * collector; fewer threads and less memory per worker), no perf-data file, and JVM log output kept off
-         * stdout. C2 stays on ({@code -XX:TieredStopAtLevel=1} starts faster but slows CPU-heavy tasks).
+         * stdout. C2 stays on ({@code -XX:TieredStopAtLevel=1} starts faster but slows CPU-heavy tasks). Reflection
+         * through native accessors: the method-handle accessors' lambda forms (first needed by the JDK's own
+         * {@code FileChannel.map}) took 40 ms of every worker's start; a task that calls {@code Method.invoke} in a hot
+         * loop can have them back with {@code jvmArgs("-Djdk.reflect.useNativeAccessorOnly=false")}.
          */
         static final List<String> FLAGS = List.of(
-                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr");
+                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr",
+                "-Djdk.reflect.useNativeAccessorOnly=true");
 
         static List<String> build(List<String> jvmArgs) {
             String classPath = System.getProperty("java.class.path");

@@ -6,8 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +25,11 @@ import java.util.concurrent.TimeUnit;
  * never waits for the next one); two drainers keep the tail of stderr and stdout.
  */
 final class Worker {
+
+    /** The files in a worker's directory: the FIFO the parent writes, the one it reads, the progress words. */
+    static final String REQUESTS = "requests";
+    static final String RESULTS = "results";
+    static final String PROGRESS = "progress";
 
     /** Chunks sent ahead: one running, one waiting in the pipe. More only worsens load balance. */
     static final int WINDOW = 2;
@@ -48,10 +51,10 @@ final class Worker {
     /** The running task's index in its chunk when the watchdog killed the worker for a timeout. */
     volatile int timedOutIndex = -1;
     private boolean initialized; // set before the reader starts
-    private final ServerSocketChannel server;
-    private final Path socketPath;
-    // set by the reader once the worker has connected, before ready completes (which publishes them)
-    private SocketChannel channel;
+    /** The worker's private directory: its two FIFOs and its progress file, removed once it has connected. */
+    private final Path dir;
+    private final Channel.Ends ends;
+    // set by the reader before ready completes (which publishes them)
     private DataInputStream in;
     private OutputStream out;
     private final Semaphore window = new Semaphore(WINDOW);
@@ -80,32 +83,38 @@ final class Worker {
     };
     private int chunksTaken;
 
-    Worker(ProcessPool pool, int slot, Process process, ServerSocketChannel server, Path socketPath,
-           Progress progress) {
+    Worker(ProcessPool pool, int slot, Process process, Path dir, Channel.Ends ends, Progress progress) {
         this.progress = progress;
         this.pool = pool;
         this.slot = slot;
         this.process = process;
         this.pid = process.pid();
-        this.server = server;
-        this.socketPath = socketPath;
+        this.dir = dir;
+        this.ends = ends;
         this.stderr = new StderrTail(process.getErrorStream());
         this.reader = thread("reader", this::readLoop);
         this.writer = thread("writer", this::writeLoop);
         this.drainer = thread("stderr", stderr);
         this.stdoutDrainer = thread("stdout", stderr.alsoDrain(process.getInputStream()));
-        // A worker that dies before connecting must not leave the reader in accept() for ever.
-        process.onExit().thenRun(this::closeServer);
+        // A worker that dies before its handshake must not leave the reader waiting for it for ever.
+        process.onExit().thenRun(this::connected);
     }
 
-    private void closeServer() {
+    /** The worker has opened its ends (or has died): release the keepers, remove the directory. Idempotent. */
+    private void connected() {
+        ends.releaseKeepers();
+        removeDirectory(dir);
+    }
+
+    /** Removes a worker's directory: its FIFOs and progress file (open ends and mappings stay valid). */
+    static void removeDirectory(Path dir) {
         try {
-            server.close();
-            Files.deleteIfExists(socketPath);
-            Files.deleteIfExists(socketPath.resolveSibling("progress")); // the mappings stay valid
-            Files.deleteIfExists(socketPath.getParent());
+            Files.deleteIfExists(dir.resolve(REQUESTS));
+            Files.deleteIfExists(dir.resolve(RESULTS));
+            Files.deleteIfExists(dir.resolve(PROGRESS));
+            Files.deleteIfExists(dir);
         } catch (IOException e) {
-            // already closed or gone: either way nobody else can connect
+            // already gone, or not ours to remove: nothing else can open them once the worker has
         }
     }
 
@@ -143,11 +152,10 @@ final class Worker {
     private void readLoop() {
         String failure = null;
         try {
-            channel = server.accept(); // throws once the process has exited without connecting
-            closeServer();             // one connection per worker: nobody else gets in
-            in = new DataInputStream(new BufferedInputStream(Channel.in(channel), 1 << 16));
-            out = new BufferedOutputStream(Channel.out(channel), 1 << 16);
-            handshake();
+            in = new DataInputStream(new BufferedInputStream(ends.results, 1 << 16));
+            out = new BufferedOutputStream(ends.requests, 1 << 16);
+            handshake(); // EOF if the worker dies before it: its exit releases the keepers
+            connected();
             ready.complete(null);
             pool.workerReady(this);
             writer.start();
@@ -267,12 +275,12 @@ final class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeServer();
-        if (channel != null) {
+        connected();
+        for (java.io.Closeable end : new java.io.Closeable[] {ends.results, ends.requests}) {
             try {
-                channel.close();
+                end.close();
             } catch (IOException e) {
-                // closing a dead worker's socket: nothing to do
+                // closing a dead worker's pipe: nothing to do
             }
         }
         List<Chunk> held;
@@ -366,8 +374,7 @@ final class Worker {
 
     /** Sends {@code c} from the calling thread; false if this worker cannot take it after all. */
     boolean sendDirect(Chunk c) {
-        // An interrupted thread's channel write closes the channel (and so kills the worker): let the writer send.
-        if (Thread.currentThread().isInterrupted() || !window.tryAcquire()) {
+        if (!window.tryAcquire()) {
             return false;
         }
         if (!trySend(c)) {
@@ -396,6 +403,7 @@ final class Worker {
         out.write(header.a, 0, header.n - c.payload.n);
         out.write(c.payload.a, 0, c.payload.n);
         out.flush();
+        ends.pollFor(ProcessPool.READER_POLL_NANOS);
     }
 
     /** {@code maxTasksPerChild} reached: let the held chunks finish, then close stdin so the worker exits. */
@@ -469,7 +477,7 @@ final class Worker {
         } catch (IOException e) {
             process.toHandle().destroyForcibly(); // it will not notice EOF: make sure it goes
         }
-        writer.interrupt(); // after the close: interrupting a thread inside a channel write would close the channel
+        writer.interrupt();
     }
 
     /** Waits for the process and the reader to end (the reader delivers the last outcomes). */
