@@ -233,6 +233,40 @@ class ProcessPoolFaultTest {
         assertTrue(e.getMessage().contains("NoSuchFlagForPoolbench"), e.getMessage());
     }
 
+    /** The workers' private directories (their FIFOs and progress files) under the temp directory now. */
+    private static Set<Path> privateDirectories() throws Exception {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return new HashSet<>(files.filter(f -> f.getFileName().toString().matches("poolbench-\\d+"))
+                    .filter(f -> Files.exists(f.resolve(Worker.REQUESTS)) || Files.exists(f.resolve(Worker.PROGRESS)))
+                    .toList());
+        }
+    }
+
+    @Test
+    void theWorkersPipesAreRemovedOnceTheyAnswerAndWhenTheyCannotStart() throws Exception {
+        Set<Path> before = privateDirectories();
+        try (ProcessPool pool = pool()) {
+            assertEquals(List.of(4L, 9L), pool.map((Long x) -> x * x, List.of(2L, 3L)));
+            Set<Path> running = privateDirectories();
+            running.removeAll(before);
+            assertEquals(Set.of(), running, "a ready worker's FIFOs must be gone: nothing else may open them");
+        }
+        assertThrows(IllegalStateException.class,
+                () -> ProcessPool.builder().workers(2).jvmArgs("-XX:+NoSuchFlagForPoolbench").build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Set<Path> left;
+        do { // removed when the dead JVM's exit is seen, which may trail the failed build by a moment
+            left = privateDirectories();
+            left.removeAll(before);
+        } while (!left.isEmpty() && System.nanoTime() < deadline && sleep(50));
+        assertEquals(Set.of(), left, "a worker that died before its handshake must not leave its FIFOs behind");
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
+    }
+
     /** A task that waits (bounded) for {@code release} to exist: its future is surely incomplete until then. */
     private static CompletableFuture<Integer> gated(ProcessPool pool, Path dir) {
         String started = dir.resolve("started").toString();
