@@ -41,7 +41,7 @@ public class GranularityBenchmark {
 
     /** Tasks per job for each factorial size: about 10–100 ms of sequential work per job on a 2020s core. */
     static final Map<Integer, Integer> TASKS = Map.of(
-            100, 16_384, 300, 8_192, 1_000, 2_048, 3_000, 256, 10_000, 32, 30_000, 8);
+            100, 16_384, 300, 8_192, 1_000, 2_048, 2_000, 512, 3_000, 256, 10_000, 32, 30_000, 8);
 
     /** Numbers per job in the chunk-size sweep. */
     static final int SQUARES = 100_000;
@@ -76,7 +76,7 @@ public class GranularityBenchmark {
     @State(Scope.Benchmark)
     public static class FactorialJob {
         /** n in n!: the task size. */
-        @Param({"100", "300", "1000", "3000", "10000", "30000"})
+        @Param({"100", "300", "1000", "2000", "3000", "10000", "30000"})
         public int taskSize;
 
         Factorial job;

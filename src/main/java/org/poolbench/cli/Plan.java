@@ -197,7 +197,7 @@ final class Plan {
         List<String> chosen = only(backends, "sequential", "thread-pool", "process-pool");
         if (workloads.contains("factorial") && !chosen.isEmpty()) {
             List<Integer> sizes = profile == Profile.SMOKE ? List.of(100, 3_000, 30_000)
-                    : List.of(100, 300, 1_000, 3_000, 10_000, 30_000);
+                    : List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
             invocations.add(new JmhInvocation("granularity", "\\.GranularityBenchmark\\.factorial$", top,
                     params("backend", chosen, "workers", workers, "cores", List.of(top), "taskSize", sizes))
                     .expecting(0.12)); // 20-300 ms per job

@@ -21,7 +21,7 @@ import org.poolbench.workload.Factorial;
  */
 public final class TaskCostProbe {
     /** n in n!, with tasks per job as in GranularityBenchmark (about 10–100 ms of sequential work per job). */
-    private static final Map<Integer, Integer> TASKS = Map.of(300, 8_192, 1_000, 2_048, 3_000, 256, 10_000, 32);
+    private static final Map<Integer, Integer> TASKS = Map.of(300, 8_192, 1_000, 2_048, 2_000, 512, 3_000, 256, 10_000, 32);
 
     private TaskCostProbe() {
     }
@@ -39,7 +39,7 @@ public final class TaskCostProbe {
         System.out.printf("%8s %12s | %12s %12s %14s %14s%n", "n", "sequential", "pool wall", "pool wall x2",
                 "parent CPU", "workers' CPU");
         try (ProcessPool pool = ProcessPool.builder().workers(2).jvmArgs(workerArgs).build()) {
-            for (int n : List.of(300, 1_000, 3_000, 10_000)) {
+            for (int n : List.of(300, 1_000, 2_000, 3_000, 10_000)) {
                 Factorial job = new Factorial(List.of(n), TASKS.get(n));
                 job.expected();
                 int tasks = job.inputs().size();
