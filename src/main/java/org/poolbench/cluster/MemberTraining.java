@@ -13,14 +13,26 @@ import java.util.concurrent.TimeUnit;
  * loads and links (about 5 900, a quarter of them Hazelcast's lambdas) are in the AOT cache. In one JVM: a member
  * that is master at once, a second member joining it through the first (as {@link LocalCluster} starts them), a
  * client, and one task on each member through the executor {@link ClusterConfigs#EXECUTOR}. Exits 0 when every
- * task answered right, 1 otherwise.
+ * task answered right, 1 otherwise, and halts after {@link #MAX_SECONDS} whatever happens (its parent may be gone:
+ * it does not watch its standard input, which the parent closes at once).
  */
 final class MemberTraining {
 
     private MemberTraining() {
     }
 
+    /** The training never outlives this, even if the JVM that started it is gone or Hazelcast hangs. */
+    static final long MAX_SECONDS = 90;
+
     public static void main(String[] args) {
+        Thread.ofPlatform().daemon().name("poolbench-training-watchdog").start(() -> {
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(MAX_SECONDS));
+                Runtime.getRuntime().halt(1); // no cache is written for a run that did not finish
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         ClusterConfigs.quietLogging();
         String name = "poolbench-training-" + ProcessHandle.current().pid();
         HostPort first = HostPort.loopback(LocalCluster.freePort());

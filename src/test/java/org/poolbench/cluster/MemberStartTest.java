@@ -5,9 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import com.hazelcast.core.Hazelcast;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,5 +64,54 @@ class MemberStartTest {
         assertTrue(MemberAotCache.forClassPath(java, dir.toString()).isEmpty(), "a directory cannot be cached");
         assertTrue(MemberAotCache.forClassPath(java, dir.resolve("missing.jar").toString()).isEmpty(),
                 "nor a jar that is not there");
+    }
+
+    /**
+     * The cache made for a class path of jars (poolbench's cluster classes jarred here, and Hazelcast's jar) is one a
+     * member JVM can use: with {@code -XX:AOTMode=on} the JVM refuses to start unless it maps the cache.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aMemberStartsOnTheAotCacheMadeForAJarClassPath() throws Exception {
+        Path classes = Path.of(MemberAotCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path hazelcast = Path.of(Hazelcast.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jar = dir.resolve("cluster.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.walk(classes.resolve("org/poolbench/cluster"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        String classPath = jar + java.io.File.pathSeparator + hazelcast;
+        String java = LocalCluster.javaBinary();
+        Optional<Path> cache = MemberAotCache.forClassPath(java, classPath);
+        try {
+            assertTrue(cache.isPresent(), "a cache for " + classPath);
+            List<String> cmd = new ArrayList<>(List.of(java));
+            cmd.addAll(LocalCluster.FLAGS);
+            int port = LocalCluster.freePort();
+            cmd.addAll(List.of("-XX:AOTCache=" + cache.get(), "-XX:AOTMode=on", "-cp", classPath,
+                    Member.class.getName(), "--cluster-name", "aot-test-" + ProcessHandle.current().pid(),
+                    "--port", String.valueOf(port), "--pool-size", "1", "--exit-on-eof"));
+            Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("member.err").toFile()).start();
+            try (OutputStream stdin = p.getOutputStream()) {
+                String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                assertEquals("READY 127.0.0.1:" + port + " pool-size=1", line,
+                        "stderr: " + Files.readString(dir.resolve("member.err")));
+            } finally {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            }
+            assertEquals(0, p.exitValue(), "the member ends cleanly on EOF");
+            assertEquals(cache, MemberAotCache.forClassPath(java, classPath), "made once, then reused");
+        } finally {
+            if (cache.isPresent()) {
+                Files.deleteIfExists(cache.get());
+            }
+        }
     }
 }
