@@ -96,6 +96,7 @@ final class MemberAotCache {
             } catch (AtomicMoveNotSupportedException e) {
                 return Optional.empty();
             }
+            pruneStale(dir, cache);
             return Optional.of(cache);
         } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
             return Optional.empty(); // an optimisation only: members start without it
@@ -123,6 +124,23 @@ final class MemberAotCache {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * Deletes the caches of earlier builds (each about 45 MB, one per jar built) untouched for a day: a JVM still
+     * mapping one keeps its mapping, and one about to start with it starts without (a warning), never wrong.
+     */
+    private static void pruneStale(Path dir, Path keep) {
+        long dayAgo = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1);
+        try (var files = Files.newDirectoryStream(dir, "member-*.aot")) {
+            for (Path f : files) {
+                if (!f.equals(keep) && Files.getLastModifiedTime(f).toMillis() < dayAgo) {
+                    deleteQuietly(f);
+                }
+            }
+        } catch (IOException e) {
+            // pruning is housekeeping only
         }
     }
 
