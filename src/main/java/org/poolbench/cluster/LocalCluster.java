@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Member JVMs on this machine, started from this JVM's own {@code java} binary and class path
  * ({@code org.poolbench.cluster.Member}), on 127.0.0.1 only, each on a free port.
  *
- * <p>Start-up: the first member starts alone; the others start in parallel and join it (TCP-IP, no multicast).
+ * <p>Start-up: the members of a new cluster start in parallel: the first is master at once, the others join only
+ * through it (Hazelcast's "required member", TCP-IP, no multicast), so they neither wait for nor race it for
+ * mastership. Members added to a running cluster join its first member. Each member maps an AOT cache of a member's
+ * classes ({@link MemberAotCache}) when the class path allows one; it is made once, by the first cluster.
  * Each member gets {@code coresPerMember} CPUs of this process's affinity mask to itself, pinned with
  * {@code taskset}, when the mask has enough CPUs and taskset is installed; otherwise members share the CPUs unpinned.
  * A member's executor has as many threads as it has cores ({@code coresPerMember}).
@@ -58,6 +62,7 @@ public final class LocalCluster implements AutoCloseable {
     private final int coresPerMember;
     private final List<Integer> cpus;
     private final boolean pin;
+    private final Optional<Path> aotCache;
     private final List<Started> members = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread hook;
     private boolean closed;
@@ -71,6 +76,7 @@ public final class LocalCluster implements AutoCloseable {
         this.coresPerMember = coresPerMember;
         this.cpus = allowedCpus();
         this.pin = onPath("taskset");
+        this.aotCache = prepare();
         this.hook = new Thread(this::killAll, "poolbench-cluster-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -104,6 +110,20 @@ public final class LocalCluster implements AutoCloseable {
         return new LocalCluster(coresPerMember);
     }
 
+    /**
+     * Makes the member AOT cache for this JVM's java binary and class path if it is not there yet (about 10 s, once;
+     * nothing where the class path is not plain jars). Every cluster does this when it is created; benchmarks call
+     * it in their setup so no measured start includes it. Returns the cache, if there is one.
+     */
+    public static Optional<Path> prepare() {
+        return MemberAotCache.forClassPath(javaBinary(), System.getProperty("java.class.path"));
+    }
+
+    /** True when this cluster's members start with the AOT cache. */
+    public boolean usesAotCache() {
+        return aotCache.isPresent();
+    }
+
     /** The cluster's name (clients need it). */
     public String name() {
         return name;
@@ -125,8 +145,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Starts {@code n} more members, in parallel, joining the first; on an empty cluster the first starts alone
-     * before the rest. Returns once every new member has printed READY.
+     * Starts {@code n} more members, in parallel, joining the first; on an empty cluster the first is started with
+     * them, as the master the others join through. Returns once every new member has printed READY.
      */
     public synchronized void addMembers(int n) {
         if (closed) {
@@ -135,19 +155,26 @@ public final class LocalCluster implements AutoCloseable {
         if (n <= 0) {
             return;
         }
-        if (members.isEmpty()) {
-            awaitReady(List.of(spawn()));
-            n--;
-        }
         List<Started> starting = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            starting.add(spawn());
+        if (members.isEmpty()) {
+            HostPort first = HostPort.loopback(freePort());
+            starting.add(spawn(first, List.of(first), first));
+            for (int i = 1; i < n; i++) {
+                HostPort self = HostPort.loopback(freePort());
+                starting.add(spawn(self, List.of(first, self), first));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                HostPort self = HostPort.loopback(freePort());
+                starting.add(spawn(self, List.of(members.get(0).address, self), null));
+            }
         }
         awaitReady(starting);
     }
 
     /** A client connected to every running member; the caller shuts it down. */
     public HazelcastInstance connectClient() {
+        ClusterConfigs.quietLogging(); // the client's INFO chatter would land in JMH's iteration lines
         return HazelcastClient.newHazelcastClient(ClusterConfigs.client(name, addresses(), 30_000));
     }
 
@@ -225,10 +252,9 @@ public final class LocalCluster implements AutoCloseable {
         members.forEach(m -> m.process.destroyForcibly()); // no lock: the thread holding it may be the one stopped
     }
 
-    private Started spawn() {
+    /** Spawns a member on {@code self} joining {@code join}, only through {@code required} when it is not null. */
+    private Started spawn(HostPort self, List<HostPort> join, HostPort required) {
         int index = members.size();
-        HostPort self = HostPort.loopback(freePort());
-        List<HostPort> join = members.isEmpty() ? List.of(self) : List.of(members.get(0).address, self);
         List<String> cmd = new ArrayList<>();
         String cpuList = cpuListFor(index);
         if (cpuList != null) {
@@ -236,10 +262,14 @@ public final class LocalCluster implements AutoCloseable {
         }
         cmd.add(javaBinary());
         cmd.addAll(FLAGS);
+        aotCache.ifPresent(c -> cmd.add("-XX:AOTCache=" + c));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Member.class.getName(),
                 "--cluster-name", name, "--bind", self.host(), "--port", String.valueOf(self.port()),
                 "--join", String.join(",", join.stream().map(HostPort::toString).toList()),
                 "--pool-size", String.valueOf(coresPerMember), "--exit-on-eof"));
+        if (required != null) {
+            cmd.addAll(List.of("--required-member", required.toString()));
+        }
         try {
             Path log = Files.createTempFile("poolbench-member-", ".log");
             Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();

@@ -8,11 +8,13 @@ import java.util.List;
 
 /**
  * One cluster member JVM: {@code java -cp benchmarks.jar org.poolbench.cluster.Member --bind HOST --port PORT
- * [--join HOST:PORT,...] [--pool-size N] [--cluster-name NAME] [--exit-on-eof]}.
+ * [--join HOST:PORT,...] [--required-member HOST:PORT] [--pool-size N] [--cluster-name NAME] [--exit-on-eof]}.
  *
  * <p>Starts a Hazelcast member on exactly {@code HOST:PORT} (see {@link ClusterConfigs#member}), with the executor
  * {@link ClusterConfigs#EXECUTOR} of {@code N} threads (default: this JVM's available processors), and prints one
- * line {@code READY HOST:PORT} on standard output once it has joined. With {@code --exit-on-eof} (how
+ * line {@code READY HOST:PORT} on standard output once it has joined. With {@code --required-member} it joins only
+ * through that member (or is the master at once, if that is itself; see {@link ClusterConfigs#member(String,
+ * HostPort, List, int, HostPort)}): how {@link LocalCluster} starts its members in parallel. With {@code --exit-on-eof} (how
  * {@link LocalCluster} starts it) the member ends when its standard input closes, so it never outlives the JVM that
  * started it, even one killed with SIGKILL. Without it, it runs until it is stopped (Ctrl-C ends it cleanly).
  *
@@ -58,19 +60,27 @@ public final class Member {
     /** Starts the member {@code o} describes, with quiet logging; returns once it has joined its cluster. */
     public static HazelcastInstance start(Options o) {
         ClusterConfigs.quietLogging();
-        return Hazelcast.newHazelcastInstance(ClusterConfigs.member(o.clusterName, o.self, o.join, o.poolSize));
+        return Hazelcast.newHazelcastInstance(
+                ClusterConfigs.member(o.clusterName, o.self, o.join, o.poolSize, o.requiredMember));
     }
 
     /** The member's command line, parsed and checked. */
-    public record Options(String clusterName, HostPort self, List<HostPort> join, int poolSize, boolean exitOnEof) {
+    public record Options(String clusterName, HostPort self, List<HostPort> join, int poolSize, boolean exitOnEof,
+            HostPort requiredMember) {
 
-        static final String USAGE = "valid options: --bind HOST, --port PORT, --join HOST:PORT,..., --pool-size N, "
-                + "--cluster-name NAME, --exit-on-eof";
+        static final String USAGE = "valid options: --bind HOST, --port PORT, --join HOST:PORT,..., "
+                + "--required-member HOST:PORT, --pool-size N, --cluster-name NAME, --exit-on-eof";
+
+        /** Options without a required member. */
+        public Options(String clusterName, HostPort self, List<HostPort> join, int poolSize, boolean exitOnEof) {
+            this(clusterName, self, join, poolSize, exitOnEof, null);
+        }
 
         public static Options parse(String... args) {
             String bind = "127.0.0.1";
             int port = ClusterConfigs.DEFAULT_PORT;
             String join = null;
+            String required = null;
             int poolSize = Runtime.getRuntime().availableProcessors();
             String name = ClusterConfigs.DEFAULT_CLUSTER_NAME;
             boolean exitOnEof = false;
@@ -88,6 +98,7 @@ public final class Member {
                     case "--bind" -> bind = v;
                     case "--port" -> port = positive(a, v);
                     case "--join" -> join = v;
+                    case "--required-member" -> required = v;
                     case "--pool-size" -> poolSize = positive(a, v);
                     case "--cluster-name" -> name = v;
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "'; " + USAGE);
@@ -95,7 +106,15 @@ public final class Member {
             }
             HostPort self = new HostPort(bind, port);
             List<HostPort> members = join == null ? List.of(self) : HostPort.parseList(join);
-            return new Options(name, self, members, poolSize, exitOnEof);
+            HostPort requiredMember = null;
+            if (required != null) {
+                List<HostPort> one = HostPort.parseList(required);
+                if (one.size() != 1) {
+                    throw new IllegalArgumentException("--required-member: '" + required + "' is not one HOST:PORT");
+                }
+                requiredMember = one.get(0);
+            }
+            return new Options(name, self, members, poolSize, exitOnEof, requiredMember);
         }
 
         private static int positive(String option, String value) {
