@@ -76,7 +76,6 @@ final class Channel {
         final OutputStream requests;
         private RandomAccessFile resultsKeeper;
         private RandomAccessFile requestsKeeper;
-        private volatile long pollUntil;
 
         /** Opens the parent's ends of {@code requests} (we write) and {@code results} (we read); never blocks. */
         Ends(Path requests, Path results) throws IOException {
@@ -84,8 +83,7 @@ final class Channel {
             resultsKeeper = new RandomAccessFile(results.toFile(), "rw");
             try {
                 this.requests = new FileOutputStream(requests.toFile());
-                FileInputStream in = new FileInputStream(results.toFile());
-                this.results = polling(in);
+                this.results = new FileInputStream(results.toFile());
             } catch (IOException | RuntimeException e) {
                 releaseKeepers();
                 throw e;
@@ -105,47 +103,6 @@ final class Channel {
             }
             requestsKeeper = null;
             resultsKeeper = null;
-        }
-
-        /**
-         * An answer is expected soon: let the reader poll for up to {@code nanos}, yielding the processor, instead
-         * of sleeping in the kernel; a tiny task's result then finds the reader awake, and {@code apply} saves the
-         * reader's wake-up (measured in docs/POOL.md).
-         */
-        void pollFor(long nanos) {
-            pollUntil = System.nanoTime() + nanos;
-        }
-
-        private InputStream polling(FileInputStream in) {
-            return new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    await();
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    await();
-                    return in.read(b, off, len);
-                }
-
-                @Override
-                public int available() throws IOException {
-                    return in.available();
-                }
-
-                private void await() throws IOException {
-                    while (System.nanoTime() - pollUntil < 0 && in.available() == 0) {
-                        Thread.yield();
-                    }
-                }
-
-                @Override
-                public void close() throws IOException {
-                    in.close();
-                }
-            };
         }
     }
 }

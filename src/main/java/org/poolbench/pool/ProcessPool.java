@@ -103,8 +103,7 @@ public final class ProcessPool implements AutoCloseable {
     private static final int START_FAILURES_BEFORE_BROKEN = 3;
     /** A chunk waiting behind one that has run this long moves to an idle worker. */
     private static final long STEAL_AFTER_MILLIS = 50;
-    static final long SPIN_NANOS = Long.getLong("poolbench.spinNanos", 200_000);
-    static final long READER_POLL_NANOS = Long.getLong("poolbench.readerPollNanos", 200_000);
+    private static final long SPIN_NANOS = Long.getLong("poolbench.spinNanos", 200_000);
 
     final int maxTasksPerChild;
     final ObjectInputFilter filter;

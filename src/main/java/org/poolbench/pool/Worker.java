@@ -381,10 +381,6 @@ final class Worker {
             window.release();
             return false;
         }
-        // A caller waiting for one task (apply): have the reader awake for its answer. Not for map's chunks: there
-        // the reader's polling took processor time from the workers (TaskCostProbe: 260 against 172 us of worker
-        // CPU per 3000! task on 2 cores).
-        ends.pollFor(ProcessPool.READER_POLL_NANOS);
         return true;
     }
 
