@@ -205,8 +205,8 @@ final class LessonClaims {
         }
         double sharedLost = twin(rows, shared.get(), "lostUpdates").orElseThrow().score();
         boolean held = seen == 0 && sharedLost == 0;
-        StringBuilder text = new StringBuilder("workers added " + Format.number(made) + " to a plain static field: the"
-                + " parent saw " + Format.number(seen) + " (" + Format.percent(seen / made) + ")");
+        StringBuilder text = new StringBuilder("workers added " + Format.number(made) + " to a plain "
+                + (Rows.isPython(processes) ? "module global" : "static field") + ": the parent saw " + Format.number(seen) + " (" + Format.percent(seen / made) + ")");
         double threadsSeen = 0;
         double threadsMade = 0;
         for (ResultRow r : counts(rows, threads, "plainSeen")) {

@@ -107,7 +107,7 @@ class LessonClaimsTest {
                 + " told to, through shared memory (shm-atomic, k = 4): 4,000 of 4,000 seen; without a lock"
                 + " (shm-none, k = 4) 25 % of updates lost, with shm-atomic 0 %", c.jvm());
         assertEquals(Outcome.NOT_HELD, c.pythonOutcome(), c.python());
-        assertTrue(c.python().startsWith("workers added 4,000 to a plain static field: the parent saw 2,000 (50 %)"),
+        assertTrue(c.python().startsWith("workers added 4,000 to a plain module global: the parent saw 2,000 (50 %)"),
                 c.python());
         // a shared counter that lost updates although told to share: not held either
         List<ResultRow> lossy = new ArrayList<>(sync("processes", "shm-lock", 2, 2000, 3, 0));
