@@ -163,12 +163,13 @@ class SharedPrimitivesTest {
     @Test
     void eventWakesEveryWaitingProcess() throws Exception {
         try (SharedEvent e = SharedEvent.create(); SharedLongArray a = SharedLongArray.create(3);
-             ProcessPool pool = ProcessPool.builder().workers(2).build()) {
+             ProcessPool one = ProcessPool.builder().workers(1).build(); // a pool each: both surely wait at once
+             ProcessPool two = ProcessPool.builder().workers(1).build()) {
             assertFalse(e.isSet());
             assertFalse(e.await(10, TimeUnit.MILLISECONDS), "a clear event's wait returned set");
             String task = e.name() + "/" + a.name();
-            List<CompletableFuture<Long>> waiting = List.of(pool.applyAsync(SharedPrimitivesTest::waitFor, task),
-                    pool.applyAsync(SharedPrimitivesTest::waitFor, task));
+            List<CompletableFuture<Long>> waiting = List.of(one.applyAsync(SharedPrimitivesTest::waitFor, task),
+                    two.applyAsync(SharedPrimitivesTest::waitFor, task));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (a.get(INSIDE) < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
