@@ -63,7 +63,9 @@ started together at a barrier. ``py-threads``: threads on a Python attribute, ``
 ``Value('q')`` without (``value-no-lock``) and with (``value-get-lock``) ``get_lock()``, or on
 ``Array('q', 1, lock=False)`` (``array-no-lock``). Four rows per point, as JMH writes them for the Java class:
 ``threads``/``processes`` (ns per round), ``…:increment`` (ns per add), ``…:lostUpdates`` and ``…:updates``
-(counts summed over every round of the point, warm-up included; their ratio is the fraction lost).
+(counts summed over every round of the point, warm-up included; their ratio is the fraction lost), and
+``…:plainSeen``: of those updates, how many this interpreter saw in a plain module global to which every contender
+also adds its n once per round (all for threads, none for processes: processes share nothing unless told to).
 
 ipc (``IpcBenchmark``): message sizes 8 B .. 1 MiB (smoke 8; quick 8, 8192, 1 MiB). ``threadRoundTrip`` /
 ``processRoundTrip`` (``us/op``): one message to a peer and back; ``threadStream`` / ``processStream`` (``thrpt``,
@@ -453,6 +455,18 @@ class _Box:
     value = 0
 
 
+#: A plain module global, not shared memory: every contender adds its n to the copy in its own interpreter once per
+#: round, after the timed adds (``plainSeen``: the parent sees the threads' adds and none of the processes').
+_PLAIN = 0
+_PLAIN_LOCK = threading.Lock()
+
+
+def _add_plain(n):
+    global _PLAIN
+    with _PLAIN_LOCK:
+        _PLAIN += n
+
+
 def _add_none(box, n, _lock):
     for _ in range(n):
         box.value = box.value + 1
@@ -490,6 +504,7 @@ def _contender_process(target, shared, n, locked, start, done):
         while True:
             start.wait()
             target(shared, n, locked)
+            _add_plain(n)
             done.wait()
     except threading.BrokenBarrierError:
         pass
@@ -511,6 +526,7 @@ class SyncThreads:
                 while True:
                     self.start.wait()
                     target(self.box, n, self.lock)
+                    _add_plain(n)
                     self.done.wait()
             except threading.BrokenBarrierError:
                 pass
@@ -989,7 +1005,7 @@ class Runner:
             for k in SYNC_CONTENDERS[profile]:
                 for primitive in primitives:
                     racy = "no-lock" in primitive or primitive == "none"
-                    counts = {"lost": 0, "updates": 0}
+                    counts = {"lost": 0, "updates": 0, "plain": 0, "last_plain": _PLAIN}
 
                     def check(total, k=k, racy=racy, counts=counts):
                         expected = k * n
@@ -998,6 +1014,8 @@ class Runner:
                                 total, k, n, "" if racy else " under a lock: updates were lost"))
                         counts["lost"] += expected - total
                         counts["updates"] += expected
+                        counts["plain"] += _PLAIN - counts["last_plain"]  # what this interpreter saw of _PLAIN
+                        counts["last_plain"] = _PLAIN
 
                     @contextlib.contextmanager
                     def trial(cls=cls, k=k, primitive=primitive):
@@ -1017,6 +1035,7 @@ class Runner:
                     self.raw_row("sync", benchmark + ":increment", "avgt", "ns/op", *summarize(per), **common)
                     self.raw_row("sync", benchmark + ":lostUpdates", "avgt", "#", counts["lost"], None, **common)
                     self.raw_row("sync", benchmark + ":updates", "avgt", "#", counts["updates"], None, **common)
+                    self.raw_row("sync", benchmark + ":plainSeen", "avgt", "#", counts["plain"], None, **common)
 
     def ipc(self, top):
         sizes = IPC_SIZES[self.profile.name]

@@ -188,17 +188,23 @@ class ProgramTest(unittest.TestCase):
                                                 ["value-no-lock", "value-get-lock", "array-no-lock"])):
             for k in pb.SYNC_CONTENDERS["smoke"]:
                 for p in primitives:
-                    for metric in ("", ":increment", ":lostUpdates", ":updates"):
+                    for metric in ("", ":increment", ":lostUpdates", ":updates", ":plainSeen"):
                         expected.add((benchmark + metric, backend, str(k), "increments=%d;primitive=%s" % (n, p)))
         self.assertEqual(expected, {(r["benchmark"], r["backend"], r["workers"], r["params"]) for r in sync})
         for r in sync:
             self.assertEqual(top, r["cores"])
             self.assertEqual("#" if r["benchmark"].endswith("Updates") or r["benchmark"].endswith(":updates")
-                             else "ns/op", r["unit"], r)
+                             or r["benchmark"].endswith(":plainSeen") else "ns/op", r["unit"], r)
             if r["benchmark"].endswith(":lostUpdates") and "lock" in r["params"] and "no-lock" not in r["params"]:
                 self.assertEqual(0.0, float(r["score"]), r)
             if r["benchmark"].endswith(":updates"):
                 self.assertGreater(float(r["score"]), 0, r)
+        # the plain global: the parent sees every add of its threads and none of its processes'
+        by_key = {(r["benchmark"], r["workers"], r["params"]): float(r["score"]) for r in sync}
+        for (benchmark, workers, params), seen in by_key.items():
+            if benchmark.endswith(":plainSeen"):
+                made = by_key[(benchmark.replace(":plainSeen", ":updates"), workers, params)]
+                self.assertEqual(made if benchmark.startswith("threads") else 0.0, seen, (benchmark, params))
         ipc = {(r["benchmark"], r["backend"], r["mode"], r["unit"], r["params"]) for r in rows if r["family"] == "ipc"}
         expected = set()
         for size in pb.IPC_SIZES["smoke"]:

@@ -10,7 +10,8 @@ import org.poolbench.results.ResultRow;
 
 /**
  * What the measurements say about the teaching material's claims: one line per claim, with the figures behind it,
- * for the JVM and for CPython, and whether the claim held. Computed from the rows only, like every view.
+ * for the JVM and for CPython, and whether the claim held. Computed from the rows only, like every view. The claims
+ * about shared state and messages come from {@link LessonClaims}.
  *
  * @param claims one per claim of the material, in its order
  */
@@ -67,6 +68,7 @@ public record ClaimsView(List<Claim> claims) implements View {
         claims.add(threadsCannot(measured));
         claims.add(io(measured));
         claims.add(tinyTasks(measured));
+        claims.addAll(LessonClaims.of(measured)); // shared state and messages: only when sync or ipc ran
         return claims.stream().allMatch(c -> c.jvmOutcome() == Outcome.NOT_MEASURED
                 && c.pythonOutcome() == Outcome.NOT_MEASURED) ? null : new ClaimsView(claims);
     }

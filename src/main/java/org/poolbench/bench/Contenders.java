@@ -32,10 +32,28 @@ public final class Contenders {
     public static final int COUNTER = 0;
     public static final int GATE = 1;
 
+    /**
+     * A plain static field of this class, not shared memory: every contender adds its {@code n} to the copy in its
+     * own JVM once per round (after the timed adds, under this class's monitor so that threads do not race on it).
+     * The measuring JVM sees the threads' adds and none of the worker processes': "processes share nothing unless
+     * told to", measured ({@code SyncBenchmark}'s {@code plainSeen}).
+     */
+    private static long plain;
+
     /** Attached arrays, per process: opening maps the file, which a round should not pay for every time. */
     private static final Map<String, SharedLongArray> OPEN = new ConcurrentHashMap<>();
 
     private Contenders() {
+    }
+
+    /** Adds {@code n} to this JVM's plain field. */
+    public static synchronized void addPlain(long n) {
+        plain += n;
+    }
+
+    /** This JVM's plain field. */
+    public static synchronized long plain() {
+        return plain;
     }
 
     /** A round's task for one contender: {@code name/update/n/k}. */
@@ -88,6 +106,7 @@ public final class Contenders {
                 }
             }
         }
+        addPlain(n);
         return n;
     }
 }

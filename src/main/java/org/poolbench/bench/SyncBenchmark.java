@@ -49,8 +49,11 @@ import org.poolbench.pool.ProcessPool;
  * Results (avgt, ns): the primary score is the time of one round (k x increments adds); the secondary metric
  * `increment` (@AuxCounters OPERATIONS) is the time per add: round time / (k x increments). `lostUpdates` and
  * `updates` (@AuxCounters EVENTS, summed over the measured iterations) count what the racy variants lost; their
- * ratio is the fraction lost. JmhJson turns each secondary metric into a row of its own with benchmark
- * `<method>:<metric>` (e.g. `threads:increment`), so results.csv carries all three.
+ * ratio is the fraction lost. `plainSeen` (EVENTS) is how many of those updates this JVM saw in a plain static
+ * field (Contenders.plain) to which every contender also adds its n once per round, outside the timed adds: all of
+ * them for threads, none for processes, whose workers add to their own copies ("processes share nothing unless
+ * told to"; the shared counter beside it is what telling them looks like). JmhJson turns each secondary metric into a row of its own with benchmark
+ * `<method>:<metric>` (e.g. `threads:increment`), so results.csv carries them all.
  *
  * What to expect on x86: with one contender everything is cheap (a few ns; the locks uncontended). From k = 2 the
  * racy variants lose a large share of the updates (tens of percent) and are not even fast: the counter's cache line
@@ -87,11 +90,14 @@ public class SyncBenchmark {
     public static class Lost {
         public long lostUpdates;
         public long updates;
+        /** Of the {@code updates} the contenders also added to a plain static field, how many this JVM saw. */
+        public long plainSeen;
 
         @Setup(Level.Iteration)
         public void reset() {
             lostUpdates = 0;
             updates = 0;
+            plainSeen = 0;
         }
     }
 
@@ -203,6 +209,7 @@ public class SyncBenchmark {
     @Benchmark
     public long threads(Threads s, PerIncrement per, Lost lost) throws Exception {
         s.reset();
+        long plainBefore = Contenders.plain();
         CountDownLatch gate = new CountDownLatch(s.workers);
         List<Future<?>> running = new ArrayList<>(s.workers);
         for (int i = 0; i < s.workers; i++) {
@@ -210,12 +217,14 @@ public class SyncBenchmark {
                 gate.countDown();
                 gate.await();
                 s.add(s.increments);
+                Contenders.addPlain(s.increments);
                 return null;
             }));
         }
         for (Future<?> f : running) {
             f.get();
         }
+        lost.plainSeen += Contenders.plain() - plainBefore;
         return count(s.total(), s.workers, s.increments, s.primitive.equals("none"), per, lost);
     }
 
@@ -260,6 +269,7 @@ public class SyncBenchmark {
     public long processes(Processes s, PerIncrement per, Lost lost) throws Exception {
         s.counter.set(Contenders.COUNTER, 0);
         s.counter.set(Contenders.GATE, 0);
+        long plainBefore = Contenders.plain(); // the workers add to their own copies: this stays put
         String spec = Contenders.spec(s.counter.name(), s.update, s.increments, s.workers);
         List<CompletableFuture<Long>> running = new ArrayList<>(s.workers);
         for (ProcessPool p : s.pools) {
@@ -270,6 +280,7 @@ public class SyncBenchmark {
                 throw new IllegalStateException("a contender made " + f.get() + " adds, not " + s.increments);
             }
         }
+        lost.plainSeen += Contenders.plain() - plainBefore;
         return count(s.counter.get(Contenders.COUNTER), s.workers, s.increments, s.update == Update.RACY, per, lost);
     }
 
