@@ -58,14 +58,7 @@ final class PoolWorker {
                     new FileOutputStream(dir.resolve(Worker.RESULTS).toFile()), 1 << 16);
             parent.releaseKeepers();
             DataInputStream in = new DataInputStream(new BufferedInputStream(parent.results, 1 << 16));
-            DataOutputStream hello = new DataOutputStream(protocol);
-            hello.writeBytes(Wire.MAGIC_TEXT);
-            hello.writeShort(Wire.FRAME_MAGIC);
-            hello.writeInt(1 + 4 + 8);
-            hello.writeByte(Wire.READY);
-            hello.writeInt(Wire.PROTOCOL);
-            hello.writeLong(ProcessHandle.current().pid());
-            hello.flush();
+            sayHello(protocol);
             in.skipNBytes(Wire.MAGIC.length);
             Wire.readFrame(in, "training");
             Wire.Buf ping = Wire.Buf.frame(Wire.INIT, 16);
@@ -116,6 +109,18 @@ final class PoolWorker {
         System.exit(0); // not halt: the archive is written by the JVM's normal exit
     }
 
+    /** The handshake: {@code PBWORKER}, then a READY frame (protocol version, our pid). */
+    private static void sayHello(OutputStream protocol) throws IOException {
+        DataOutputStream hello = new DataOutputStream(protocol);
+        hello.writeBytes(Wire.MAGIC_TEXT);
+        hello.writeShort(Wire.FRAME_MAGIC);
+        hello.writeInt(1 + 4 + 8);
+        hello.writeByte(Wire.READY);
+        hello.writeInt(Wire.PROTOCOL);
+        hello.writeLong(ProcessHandle.current().pid());
+        hello.flush();
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length == 1 && args[0].equals(TRAIN)) {
             train();
@@ -145,14 +150,7 @@ final class PoolWorker {
 
         // The handshake comes first and touches as few classes as possible (no VarHandles, no filters): the rest of
         // our start-up then overlaps with the parent's first frames, which wait in the pipe.
-        DataOutputStream hello = new DataOutputStream(protocol);
-        hello.writeBytes(Wire.MAGIC_TEXT);
-        hello.writeShort(Wire.FRAME_MAGIC);
-        hello.writeInt(1 + 4 + 8);
-        hello.writeByte(Wire.READY);
-        hello.writeInt(Wire.PROTOCOL);
-        hello.writeLong(ProcessHandle.current().pid());
-        hello.flush();
+        sayHello(protocol);
 
         Wire.Frame init = Wire.readFrame(control, "parent"); // INIT always comes on stdin: it waits there while we boot
         if (init == null) {
