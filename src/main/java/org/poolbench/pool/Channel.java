@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,33 +38,66 @@ final class Channel {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
-    /** Makes FIFOs (mode 0600) with {@code mkfifo}; one clear exception if it cannot. */
-    static void makeFifos(Path... paths) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("mkfifo", "-m", "600"));
-        for (Path p : paths) {
-            cmd.add(p.toString());
-        }
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException("cannot run mkfifo (coreutils) to make the pool's pipes: " + e.getMessage(), e);
-        }
-        try {
-            p.getOutputStream().close();
-            byte[] said = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("mkfifo did not finish within 10 s");
+    /**
+     * Makes FIFOs for one pool: a shell that runs {@code mkfifo} for each request, started once. The JDK cannot make
+     * a FIFO, and an {@code mkfifo} process per worker was worse than its cost (~4 ms): under churn the JDK's reaper
+     * saw some of them exit only seconds later, and a replacement worker waited that long for its pipes. The shell
+     * reaps its own children; it exits at EOF on its stdin ({@link #close}, or the death of this JVM).
+     */
+    static final class FifoMaker implements AutoCloseable {
+        private static final String SCRIPT =
+                "while read -r a b; do if mkfifo -m 600 \"$a\" \"$b\"; then echo ok; else echo failed; fi; done";
+        private Process shell;
+        private java.io.BufferedWriter requests;
+        private java.io.BufferedReader answers;
+        private boolean closed;
+
+        /** Makes the FIFOs {@code a} and {@code b} (mode 0600); one clear exception if it cannot. */
+        synchronized void make(Path a, Path b) throws IOException {
+            if (closed) {
+                throw new IOException("the pool is closed: no more pipes");
             }
-            if (p.exitValue() != 0) {
-                throw new IOException("mkfifo failed (exit " + p.exitValue() + "): "
-                        + new String(said, StandardCharsets.UTF_8).strip());
+            if (a.toString().matches(".*\\s.*") || b.toString().matches(".*\\s.*")) {
+                throw new IOException("a FIFO path with white space: " + a + ", " + b + " (java.io.tmpdir)");
             }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while making the pool's pipes", e);
+            if (shell == null || !shell.isAlive()) {
+                try {
+                    shell = new ProcessBuilder("sh", "-c", SCRIPT).redirectErrorStream(true).start();
+                } catch (IOException e) {
+                    throw new IOException("cannot run sh and mkfifo (coreutils) to make the pool's pipes: "
+                            + e.getMessage(), e);
+                }
+                requests = new java.io.BufferedWriter(new java.io.OutputStreamWriter(shell.getOutputStream(),
+                        StandardCharsets.UTF_8));
+                answers = new java.io.BufferedReader(new java.io.InputStreamReader(shell.getInputStream(),
+                        StandardCharsets.UTF_8));
+            }
+            requests.write(a + " " + b + "\n");
+            requests.flush();
+            String answer = answers.readLine();
+            if (!"ok".equals(answer)) {
+                throw new IOException("mkfifo failed for " + a + " and " + b + ": " + answer);
+            }
+        }
+
+        /** Ends the shell (EOF on its stdin) and waits for it, briefly. Idempotent. */
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (shell == null) {
+                return;
+            }
+            try {
+                requests.close();
+                if (!shell.waitFor(2, TimeUnit.SECONDS)) {
+                    shell.destroyForcibly();
+                }
+            } catch (IOException e) {
+                shell.destroyForcibly();
+            } catch (InterruptedException e) {
+                shell.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -48,8 +48,8 @@ final class PoolWorker {
     @SuppressWarnings("unchecked")
     private static void train() throws Exception {
         Path dir = Channel.privateDirectory();
-        try {
-            Channel.makeFifos(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
+        try (Channel.FifoMaker fifos = new Channel.FifoMaker()) {
+            fifos.make(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
             Progress progress = Progress.map(dir.resolve(Worker.PROGRESS));
             Channel.Ends parent = new Channel.Ends(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
             DataInputStream control = new DataInputStream(new BufferedInputStream(

@@ -123,6 +123,8 @@ public final class ProcessPool implements AutoCloseable {
     private final java.util.ArrayDeque<Map.Entry<Chunk, RuntimeException>> deferred = new java.util.ArrayDeque<>();
     private RuntimeException brokenBy;
     private final Thread watchdog;
+    /** Makes each worker's FIFOs; ended with the pool. */
+    private final Channel.FifoMaker fifos = new Channel.FifoMaker();
     private final java.util.function.IntConsumer spawnHook; // tests only: may throw to simulate a failed spawn
     private final Initializer initializer; // or null
 
@@ -204,7 +206,7 @@ public final class ProcessPool implements AutoCloseable {
         Progress progress;
         Channel.Ends ends = null;
         try {
-            Channel.makeFifos(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
+            fifos.make(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
             progress = Progress.map(dir.resolve(Worker.PROGRESS));
             ends = new Channel.Ends(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
             List<String> cmd = new ArrayList<>(command);
@@ -688,6 +690,14 @@ public final class ProcessPool implements AutoCloseable {
      * reader thread need the lock meanwhile), then installs it if the pool still wants it, else kills it.
      */
     private void replace(int slot) {
+        lock.lock();
+        try {
+            if (!(state == State.RUNNING || state == State.CLOSING || state == State.STARTING)) {
+                return; // the pool ended since the death was seen: spawn nothing
+            }
+        } finally {
+            lock.unlock();
+        }
         Worker fresh;
         try {
             fresh = spawn(slot);
@@ -720,6 +730,7 @@ public final class ProcessPool implements AutoCloseable {
 
     private void breakPool(RuntimeException cause) {
         state = State.BROKEN;
+        fifos.close();
         brokenBy = cause;
         for (Chunk c; (c = queue.poll()) != null; ) {
             failChunk(c, cause);
@@ -871,6 +882,7 @@ public final class ProcessPool implements AutoCloseable {
 
     private void reap(List<Worker> all, long timeoutMillis) {
         watchdog.interrupt();
+        fifos.close(); // no more workers: the shell that makes their pipes goes too
         boolean interrupted = false;
         for (Worker w : all) {
             try {

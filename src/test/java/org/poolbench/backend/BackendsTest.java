@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.poolbench.pool.TaskFailedException;
+import org.poolbench.pool.PoolTesting;
 
 /** Every backend computes what {@code sequential} computes, in input order, whatever the chunk size. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -32,7 +33,7 @@ class BackendsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         Set<Long> alive;
         do {
-            alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+            alive = ProcessHandle.current().descendants().filter(p -> PoolTesting.running(p.pid()))
                     .map(ProcessHandle::pid).collect(Collectors.toSet());
         } while (!alive.isEmpty() && System.nanoTime() < deadline && sleep());
         assertEquals(Set.of(), alive, "child processes left behind");

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.poolbench.bench.Contenders;
 import org.poolbench.bench.Contenders.Update;
 import org.poolbench.bench.IpcEcho;
+import org.poolbench.pool.PoolTesting;
 import org.poolbench.pool.ProcessPool;
 
 /** The ipc package's contracts: the race and its cures, in threads and processes; transports; cleanup after kills. */
@@ -39,11 +40,11 @@ class IpcTest {
     @AfterAll
     static void nothingLeft() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive)
+        while (ProcessHandle.current().descendants().anyMatch(p -> PoolTesting.running(p.pid()))
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        assertEquals(List.of(), ProcessHandle.current().descendants().filter(p -> PoolTesting.running(p.pid()))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList(), "child processes left");
     }
 

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Helpers shared by the pool tests. */
-final class PoolTesting {
+/** Helpers shared by the pool tests (and, for {@link #running}, by other packages' process checks). */
+public final class PoolTesting {
     private PoolTesting() {
     }
 
@@ -45,7 +45,7 @@ final class PoolTesting {
      * process that has exited but whose status its parent has not collected yet. An orphaned worker's new parent is
      * init (here a VM agent) and may collect late; the worker is gone all the same.
      */
-    static boolean running(long pid) {
+    public static boolean running(long pid) {
         if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             return false;
         }
