@@ -648,8 +648,10 @@ public final class ProcessPool implements AutoCloseable {
                 Chunk c = held.get(i);
                 if (ending) {
                     failChunk(c, ended());
-                } else if (i > 0) {
-                    queue.addFirst(c); // queued behind the one that was running: it never started
+                } else if (i > 0 || (!timedOut && !w.progress.started(c.id))) {
+                    // queued behind the one that was running, or sent to a worker that died before it began it
+                    // (killed while idle, just as the chunk was sent): it never ran, so it runs elsewhere
+                    queue.addFirst(c);
                 } else if (timedOut) {
                     int task = w.timedOutIndex;
                     String which = task >= 0 && task < c.size && !c.single

@@ -84,6 +84,11 @@ final class Progress {
         return (int) (long) LONGS.getAcquire(shared, INDEX);
     }
 
+    /** True if the worker started chunk {@code id} (claimed it at the gate); false if it never did. */
+    boolean started(long id) {
+        return (long) LONGS.getVolatile(shared, GATE) == id;
+    }
+
     /** Takes back chunk {@code waiting} if the worker is still running chunk {@code running} and has not begun it. */
     boolean takeBack(long running, long waiting) {
         return LONGS.compareAndSet(shared, GATE, running, -waiting);
