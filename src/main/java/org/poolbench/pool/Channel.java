@@ -1,10 +1,14 @@
 package org.poolbench.pool;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Why FIFOs and not a Unix-domain socket: a pipe is the floor a round trip is measured against, and the JDK's
  * first Unix-domain socket in a JVM costs a {@code SecureRandom} (about 30 ms of a worker's start, measured in
- * docs/POOL.md), while opening a FIFO costs a system call. The JDK cannot make a FIFO, so {@code mkfifo} does.
+ * docs/POOL.md), while opening a FIFO costs a system call. The JDK cannot make a FIFO, so {@code mkfifo} does ({@link FifoMaker}).
  *
  * <p>Opening a FIFO blocks until the other end is open, and a worker may die before it opens its ends. So the parent
  * opens its ends first, each behind a <em>keeper</em> (the same FIFO opened read-write, which never blocks), and
@@ -48,8 +52,8 @@ final class Channel {
         private static final String SCRIPT =
                 "while read -r a b; do if mkfifo -m 600 \"$a\" \"$b\"; then echo ok; else echo failed; fi; done";
         private Process shell;
-        private java.io.BufferedWriter requests;
-        private java.io.BufferedReader answers;
+        private BufferedWriter requests;
+        private BufferedReader answers;
         private boolean closed;
 
         /** Makes the FIFOs {@code a} and {@code b} (mode 0600); one clear exception if it cannot. */
@@ -67,9 +71,9 @@ final class Channel {
                     throw new IOException("cannot run sh and mkfifo (coreutils) to make the pool's pipes: "
                             + e.getMessage(), e);
                 }
-                requests = new java.io.BufferedWriter(new java.io.OutputStreamWriter(shell.getOutputStream(),
+                requests = new BufferedWriter(new OutputStreamWriter(shell.getOutputStream(),
                         StandardCharsets.UTF_8));
-                answers = new java.io.BufferedReader(new java.io.InputStreamReader(shell.getInputStream(),
+                answers = new BufferedReader(new InputStreamReader(shell.getInputStream(),
                         StandardCharsets.UTF_8));
             }
             requests.write(a + " " + b + "\n");

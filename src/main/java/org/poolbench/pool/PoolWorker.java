@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,7 +39,8 @@ final class PoolWorker {
 
     /**
      * Does once what a worker does at start and on its first task, then exits normally, so that a JVM started with
-     * {@code -XX:ArchiveClassesAtExit} writes those classes to a CDS archive that later workers map at start. It walks
+     * {@code -XX:AOTCacheOutput} (JDK 25+) or {@code -XX:ArchiveClassesAtExit} writes those classes to the archive
+     * that later workers map at start ({@link ClassDataArchive}). It walks
      * the real start path, not a summary of it: whatever a worker loads that this misses (the FIFOs, the mapped
      * progress words and their VarHandle forms) is loaded from the runtime image at every worker's start, and that
      * cost a pool of two workers 150 ms (docs/POOL.md).
