@@ -126,10 +126,16 @@ final class Plan {
         // process-per-task starts a JVM per chunk: seconds per job, so it runs apart with fewer iterations
         List<String> parallel = without(without(backends, "sequential"), "process-per-task");
         boolean perTask = backends.contains("process-per-task");
-        for (int k : coreCounts) {
-            if (backends.contains("sequential")) {
+        // Sequential at every core count first, back to back: "k cores change nothing for sequential code" is
+        // checked between these invocations, and on a shared machine whose speed drifts over minutes, points measured
+        // minutes apart differ for that reason alone (blocking, as in any experiment: what is compared is measured
+        // together).
+        if (backends.contains("sequential")) {
+            for (int k : coreCounts) {
                 scalingRun(profile, workloads, List.of("sequential"), List.of(1), k);
             }
+        }
+        for (int k : coreCounts) {
             if (!workersOverride.isEmpty() || k != top || profile == Profile.SMOKE) {
                 List<Integer> workers = workersOverride.isEmpty() ? List.of(k) : workersOverride;
                 scalingRun(profile, workloads, parallel, workers, k);

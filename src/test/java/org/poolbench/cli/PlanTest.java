@@ -15,10 +15,14 @@ class PlanTest {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 4,
                 List.of(1, 2, 4), List.of());
         List<JmhInvocation> inv = plan.invocations;
-        // sequential, parallel and process-per-task at each of 1, 2, 4 cores, + oversubscribed at 4
+        // sequential at 1, 2, 4 cores back to back; then parallel and process-per-task at each, + oversubscribed at 4
         assertEquals(10, inv.size());
-        assertEquals(List.of("1"), inv.get(1).params().get("workers"));
-        assertEquals(List.of("2"), inv.get(4).params().get("workers"));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(List.of("sequential"), inv.get(i).params().get("backend"));
+            assertEquals(List.of(1, 2, 4).get(i), inv.get(i).cores());
+        }
+        assertEquals(List.of("1"), inv.get(3).params().get("workers"));
+        assertEquals(List.of("2"), inv.get(5).params().get("workers"));
         assertEquals(List.of("4"), inv.get(7).params().get("workers"));
         assertEquals(List.of("4"), inv.get(8).params().get("workers"));
         assertEquals(List.of("process-per-task"), inv.get(8).params().get("backend"));
