@@ -86,7 +86,7 @@ Profiles use JMH's iteration scheme with the Java profiles' numbers:
 profile forks warm-up               measurement
 ======= ===== ===================== =========================
 smoke   1     1 iteration × 0.5 s   2 iterations × 0.5 s
-quick   1     1 iteration × 1 s     10 iterations × 0.5 s
+quick   1     1 iteration × 1 s     8 iterations × 0.5 s
 full    3     5 iterations × 2 s    10 iterations × 2 s
 ======= ===== ===================== =========================
 
@@ -165,7 +165,7 @@ class Profile:
 
 PROFILES = {
     "smoke": Profile("smoke", 1, 1, 0.5, 2, 0.5),
-    "quick": Profile("quick", 1, 1, 1.0, 10, 0.5),
+    "quick": Profile("quick", 1, 1, 1.0, 8, 0.5),
     "full": Profile("full", 3, 5, 2.0, 10, 2.0),
 }
 

@@ -139,7 +139,16 @@ final class Plan {
             if (!workersOverride.isEmpty() || k != top || profile == Profile.SMOKE) {
                 List<Integer> workers = workersOverride.isEmpty() ? List.of(k) : workersOverride;
                 scalingRun(profile, workloads, parallel, workers, k);
-                scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), workers, k);
+                if (perTask && profile == Profile.QUICK && k != top && workersOverride.isEmpty()) {
+                    // a JVM per chunk: seconds per job; its speedup is taken against sequential at 1 core anyway
+                    for (String w : workloads) {
+                        skip("scaling", "job", w, "process-per-task", k, k, "quick measures process-per-task at "
+                                + "full cores only (a JVM per chunk: seconds per job, to keep quick within 25 "
+                                + "minutes); full measures every core count");
+                    }
+                } else {
+                    scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), workers, k);
+                }
             } else if (profile == Profile.FULL) {
                 List<Integer> workers = List.of(k, 2 * k, 4 * k);
                 scalingRun(profile, workloads, parallel, workers, k);
@@ -154,10 +163,20 @@ final class Plan {
         }
     }
 
-    /** One scaling invocation pinned to {@code k} cores, unless {@code backends} is empty. */
+    /**
+     * Scaling invocations pinned to {@code k} cores, unless {@code backends} is empty: one for a single backend, else
+     * one per workload, so that the backends compared on a workload run back to back (JMH varies the first
+     * parameter, backend, slowest within an invocation).
+     */
     private void scalingRun(Profile profile, List<String> workloads, List<String> backends, List<Integer> workers,
             int k) {
         if (backends.isEmpty()) {
+            return;
+        }
+        if (workloads.size() > 1 && backends.size() > 1) {
+            for (String w : workloads) {
+                scalingRun(profile, List.of(w), backends, workers, k);
+            }
             return;
         }
         JmhInvocation inv = new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
@@ -204,9 +223,15 @@ final class Plan {
         if (workloads.contains("factorial") && !chosen.isEmpty()) {
             List<Integer> sizes = profile == Profile.SMOKE ? List.of(100, 3_000, 30_000)
                     : List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
-            invocations.add(new JmhInvocation("granularity", "\\.GranularityBenchmark\\.factorial$", top,
-                    params("backend", chosen, "workers", workers, "cores", List.of(top), "taskSize", sizes))
-                    .expecting(0.12)); // 20-300 ms per job
+            // one invocation per size, so that a size's backends run back to back: the crossover compares them, and
+            // on a machine whose speed drifts over minutes (docs/METHODOLOGY.md) points minutes apart are not
+            // comparable (JMH varies the first parameter, backend, slowest within an invocation)
+            for (int size : sizes) {
+                invocations.add(new JmhInvocation("granularity", "\\.GranularityBenchmark\\.factorial$", top,
+                        params("backend", chosen, "workers", workers, "cores", List.of(top), "taskSize",
+                                List.of(size)))
+                        .expecting(0.12)); // 20-300 ms per job
+            }
             if (backends.contains("process-per-task")) {
                 skip("granularity", "factorial", "factorial", "process-per-task", top, top,
                         "one JVM per task: the 16384 smallest tasks would take minutes per job; see METHODOLOGY.md");

@@ -6,28 +6,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.poolbench.backend.Backends;
+import org.poolbench.results.ResultRow;
 import org.poolbench.workload.Workloads;
 
 class PlanTest {
 
     @Test
     void scalingPinsEveryCoreCountWithAsManyWorkersAndOversubscribesAtTheTop() {
-        Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 4,
+        Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
                 List.of(1, 2, 4), List.of());
         List<JmhInvocation> inv = plan.invocations;
-        // sequential at 1, 2, 4 cores back to back; then parallel and process-per-task at each, + oversubscribed at 4
-        assertEquals(10, inv.size());
+        // sequential at 1, 2, 4 cores back to back; then parallel at each; process-per-task (quick: at full cores
+        // only) and oversubscribed at 4
+        assertEquals(8, inv.size());
         for (int i = 0; i < 3; i++) {
             assertEquals(List.of("sequential"), inv.get(i).params().get("backend"));
             assertEquals(List.of(1, 2, 4).get(i), inv.get(i).cores());
         }
         assertEquals(List.of("1"), inv.get(3).params().get("workers"));
-        assertEquals(List.of("2"), inv.get(5).params().get("workers"));
-        assertEquals(List.of("4"), inv.get(7).params().get("workers"));
-        assertEquals(List.of("4"), inv.get(8).params().get("workers"));
-        assertEquals(List.of("process-per-task"), inv.get(8).params().get("backend"));
-        assertEquals(List.of("8"), inv.get(9).params().get("workers"));
-        assertEquals(List.of("thread-pool", "virtual-threads", "process-pool"), inv.get(9).params().get("backend"));
+        assertEquals(List.of("2"), inv.get(4).params().get("workers"));
+        assertEquals(List.of("4"), inv.get(5).params().get("workers"));
+        assertEquals(List.of("4"), inv.get(6).params().get("workers"));
+        assertEquals(List.of("process-per-task"), inv.get(6).params().get("backend"));
+        assertEquals(List.of("8"), inv.get(7).params().get("workers"));
+        assertEquals(List.of("thread-pool", "virtual-threads", "process-pool"), inv.get(7).params().get("backend"));
+        assertEquals(List.of(1, 2), plan.skipped.stream().filter(r -> r.backend().equals("process-per-task"))
+                .map(ResultRow::cores).toList(), "quick records process-per-task below full cores as skipped");
+        assertEquals(9, Plan.build(Profile.FULL, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
+                List.of(1, 2, 4), List.of()).invocations.size(), "full measures process-per-task at every k");
         for (JmhInvocation i : inv) {
             assertEquals(List.of(String.valueOf(i.cores())), i.params().get("cores"), "cores param is checked");
         }
@@ -79,8 +85,8 @@ class PlanTest {
                 assertEquals(Profile.QUICK.iterations, Profile.QUICK.measuredIterations(inv));
             }
         }
-        assertEquals(2, plan.invocations.stream().filter(i -> i.params().get("backend").contains("process-per-task"))
-                .count(), "one per core count");
+        assertEquals(1, plan.invocations.stream().filter(i -> i.params().get("backend").contains("process-per-task"))
+                .count(), "quick: at full cores only");
     }
 
     @Test
@@ -142,5 +148,31 @@ class PlanTest {
         assertEquals(List.of(1, 2, 4, 6), Cpus.doublings(6));
         assertEquals(List.of(1), Cpus.doublings(1));
         assertEquals(List.of(0, 1, 2, 3, 8, 10, 11), Cpus.parseList("0-3,8,10-11"));
+    }
+
+    @Test
+    void granularityMeasuresEachTaskSizesBackendsBackToBack() {
+        Plan plan = Plan.build(Profile.QUICK, List.of("granularity"), Workloads.NAMES, Backends.names(), 2,
+                List.of(1, 2), List.of());
+        List<JmhInvocation> factorial = plan.invocations.stream()
+                .filter(i -> i.benchmark().endsWith("factorial$")).toList();
+        assertEquals(List.of("100", "300", "1000", "2000", "3000", "10000", "30000"),
+                factorial.stream().map(i -> String.join(",", i.params().get("taskSize"))).toList());
+        for (JmhInvocation i : factorial) {
+            assertEquals(List.of("sequential", "thread-pool", "process-pool"), i.params().get("backend"));
+        }
+    }
+
+    @Test
+    void scalingMeasuresEachWorkloadsBackendsBackToBackAndASingleBackendWithEveryWorkload() {
+        Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 2,
+                List.of(1, 2), List.of());
+        for (JmhInvocation i : plan.invocations) {
+            boolean single = i.params().get("backend").size() == 1;
+            assertEquals(single ? Workloads.NAMES : List.of(i.params().get("workload").get(0)),
+                    i.params().get("workload"), i.toString());
+        }
+        // sequential at 1 and 2 cores; per workload, parallel at 1 core and at 2; process-per-task; per workload, oversubscribed
+        assertEquals(2 + 3 + (3 + 1 + 3), plan.invocations.size());
     }
 }
