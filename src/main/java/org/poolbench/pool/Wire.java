@@ -58,7 +58,7 @@ final class Wire {
     // value tags
     static final byte T_NULL = 0, T_LONG = 1, T_INT = 2, T_DOUBLE = 3, T_STRING = 4, T_BIGINT = 5, T_BYTES = 6,
             T_LONGS = 7, T_INTS = 8, T_DOUBLES = 9, T_LIST = 10, T_LONG_LIST = 11, T_INT_LIST = 12,
-            T_DOUBLE_LIST = 13, T_BOOL = 14, T_SERIAL = 15, T_EXC = 16;
+            T_DOUBLE_LIST = 13, T_BOOL = 14, T_SERIAL = 15, T_EXC = 16, T_RECORD = 17;
 
     private static final int MAX_DEPTH = 64;
     private static final int MAX_CAUSES = 8;
@@ -162,7 +162,7 @@ final class Wire {
             this.end = end;
         }
 
-        private void need(long k) throws IOException {
+        void need(long k) throws IOException {
             if (k < 0 || p + k > end) {
                 throw new IOException("truncated frame: need " + k + " bytes at offset " + p + " of " + end);
             }
@@ -508,7 +508,7 @@ final class Wire {
                 }
                 return;
             }
-            case T_BIGINT, T_BYTES, T_SERIAL -> {
+            case T_BIGINT, T_BYTES, T_SERIAL, T_RECORD -> {
                 int k = in.getInt();
                 in.need(k);
                 in.p += k;
@@ -603,6 +603,8 @@ final class Wire {
         } else if (v instanceof Failure f) {
             b.put(T_EXC);
             putThrowable(b, f.error());
+        } else if (WireRecords.fast(v.getClass())) {
+            WireRecords.put(b, v, depth);
         } else {
             b.put(T_SERIAL);
             b.putBytes(serialize(v));
@@ -672,6 +674,8 @@ final class Wire {
             }
             case T_EXC:
                 return new Failure(getThrowable(in));
+            case T_RECORD:
+                return WireRecords.get(in, filter, depth);
             case T_SERIAL: {
                 byte[] bytes = in.getBytes();
                 try {

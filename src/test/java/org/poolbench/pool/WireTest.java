@@ -137,4 +137,98 @@ class WireTest {
             throw new AssertionError(e);
         }
     }
+
+    record Inner(String label, Long boxed) implements java.io.Serializable {
+    }
+
+    record Point(int x, long y, double z, boolean b, Integer maybe, java.math.BigInteger big, Inner inner)
+            implements java.io.Serializable {
+    }
+
+    record Positive(int v) implements java.io.Serializable {
+        Positive {
+            if (v < 0) {
+                throw new IllegalArgumentException("v must be >= 0, got " + v);
+            }
+        }
+    }
+
+    record WithList(List<Long> xs) implements java.io.Serializable {
+    }
+
+    record Replaced(int v) implements java.io.Serializable {
+        private Object readResolve() {
+            return this;
+        }
+    }
+
+    record NotSerializable(int v) {
+    }
+
+    private static final String TEST_CLASSES = ProcessPool.DEFAULT_ALLOWED_CLASSES + ";org.poolbench.pool.*;!*";
+
+    @Test
+    void aRecordTravelsByItsComponentsWithoutSerializationAndComesBackEqual() throws IOException {
+        Point p = new Point(-3, 1L << 40, 0.25, true, null, java.math.BigInteger.TEN.pow(40), new Inner("in", 7L));
+        Wire.Buf b = new Wire.Buf(16);
+        Wire.put(b, p, 0);
+        assertEquals(Wire.T_RECORD, b.a[0]);
+        assertEquals(-1, indexOf(b, new byte[] {(byte) 0xAC, (byte) 0xED}), "no serialization stream inside");
+        Wire.In in = new Wire.In(b.a, 0, b.n);
+        assertEquals(p, Wire.get(in, Wire.filter(TEST_CLASSES), 0));
+        assertEquals(b.n, in.p);
+    }
+
+    private static int indexOf(Wire.Buf b, byte[] what) {
+        for (int i = 0; i + what.length <= b.n; i++) {
+            if (Arrays.equals(b.a, i, i + what.length, what, 0, what.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void aRecordTheAllowListRejectsFailsThatElementOnlyAndNamesItsClass() throws IOException {
+        Wire.Buf b = new Wire.Buf(64);
+        Wire.putElements(b, List.of(1L, new Inner("x", 1L), "three"), 0, 3);
+        Wire.In in = new Wire.In(b.a, 0, b.n);
+        Object[] back = Wire.getElements(in, Wire.filter("java.lang.*;!*"));
+        assertEquals(1L, back[0]);
+        Wire.Failure f = assertInstanceOf(Wire.Failure.class, back[1]);
+        assertTrue(f.error().getMessage().contains(Inner.class.getName() + " is not on the pool's deserialization "
+                + "allow-list"), f.error().getMessage());
+        assertEquals("three", back[2]);
+        assertEquals(b.n, in.p);
+    }
+
+    @Test
+    void aRecordWhoseConstructorRefusesTheValuesFailsThatValueAsDeserializationWould() throws IOException {
+        Wire.Buf b = new Wire.Buf(64);
+        b.put(Wire.T_LIST);
+        b.putInt(2);
+        Wire.put(b, new Positive(5), 1);
+        int record = b.n;
+        Wire.put(b, new Positive(6), 1);
+        b.bb.putInt(b.n - 4, -6); // the component's int, the body's last four bytes: a value the constructor refuses
+        assertEquals(Wire.T_RECORD, b.a[record]);
+        Wire.In in = new Wire.In(b.a, 0, b.n);
+        Object[] back = Wire.getElements(in, Wire.filter(TEST_CLASSES));
+        assertEquals(new Positive(5), back[0]);
+        Wire.Failure f = assertInstanceOf(Wire.Failure.class, back[1]);
+        assertTrue(f.error().getMessage().contains("v must be >= 0, got -6"), f.error().getMessage());
+        assertEquals(b.n, in.p);
+    }
+
+    @Test
+    void recordsThatSerializationTreatsDifferentlyAreStillSerializedWhole() throws IOException {
+        for (Object v : List.of(new WithList(List.of(1L)), new Replaced(1))) {
+            Wire.Buf b = new Wire.Buf(16);
+            Wire.put(b, v, 0);
+            assertEquals(Wire.T_SERIAL, b.a[0], v.toString());
+            assertEquals(v, Wire.get(new Wire.In(b.a, 0, b.n), Wire.filter(TEST_CLASSES), 0));
+        }
+        assertThrows(java.io.NotSerializableException.class, () -> Wire.put(new Wire.Buf(16), new NotSerializable(1),
+                0));
+    }
 }
