@@ -1,10 +1,15 @@
 package org.poolbench.pool;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.poolbench.workload.Factorial;
 
 /**
@@ -26,7 +31,7 @@ public final class TaskCostProbe {
     private TaskCostProbe() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
         List<String> workerArgs = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx256m"));
         String extra = System.getProperty("poolbench.probe.workerJvmArgs", "");
@@ -34,38 +39,79 @@ public final class TaskCostProbe {
             workerArgs.addAll(List.of(extra.split(",")));
         }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        System.out.printf("%d CPUs; per task, after %.0f s of warm-up per size:%n", Runtime.getRuntime()
+        ThreadMXBean threadsBean = ManagementFactory.getThreadMXBean();
+        System.out.printf("%d CPUs; per task, medians of rounds that take one job each way in turn (sequential, two"
+                + " threads, the pool), after %.0f s of warm-up per size:%n", Runtime.getRuntime()
                 .availableProcessors(), seconds);
-        System.out.printf("%8s %12s | %12s %12s %14s %14s%n", "n", "sequential", "pool wall", "pool wall x2",
-                "parent CPU", "workers' CPU");
+        System.out.printf("%8s %11s | %11s %11s | %11s %11s %11s %11s%n", "n", "seq CPU", "threads", "thr CPU",
+                "pool wall", "parent CPU", "workers CPU", "seq again");
+        ExecutorService threads = Executors.newFixedThreadPool(2);
         try (ProcessPool pool = ProcessPool.builder().workers(2).jvmArgs(workerArgs).build()) {
             for (int n : List.of(300, 1_000, 2_000, 3_000, 10_000)) {
                 Factorial job = new Factorial(List.of(n), TASKS.get(n));
                 job.expected();
                 int tasks = job.inputs().size();
-                // warm both ways, then measure the same number of jobs each way
-                runFor(seconds, () -> job.verify(job.inputs().stream().map(job.task()::apply).toList()));
-                runFor(seconds, () -> job.verify(pool.map(job.task(), job.inputs(), 1)));
-                int jobs = 0;
+                Runnable sequential = () -> job.verify(job.inputs().stream().map(job.task()::apply).toList());
+                Callable<Void> twoThreads = () -> {
+                    List<Future<Factorial.Digest>> fs = new ArrayList<>();
+                    for (Integer x : job.inputs()) {
+                        fs.add(threads.submit(() -> job.task().apply(x)));
+                    }
+                    List<Factorial.Digest> out = new ArrayList<>();
+                    for (Future<Factorial.Digest> f : fs) {
+                        out.add(f.get());
+                    }
+                    job.verify(out);
+                    return null;
+                };
+                Runnable viaPool = () -> job.verify(pool.map(job.task(), job.inputs(), 1));
+                runFor(seconds, sequential);
+                runFor(seconds, () -> call(twoThreads));
+                runFor(seconds, viaPool);
+                // one job each way per round, in turn, so that a slow phase of the machine hits all three alike
+                List<double[]> rounds = new ArrayList<>();
                 long t0 = System.nanoTime();
-                while (System.nanoTime() - t0 < seconds * 1e9 / 2) {
-                    job.verify(job.inputs().stream().map(job.task()::apply).toList());
-                    jobs++;
+                while (System.nanoTime() - t0 < seconds * 1e9 || rounds.size() < 5) {
+                    long c0 = threadsBean.getCurrentThreadCpuTime();
+                    sequential.run();
+                    double seqCpu = (threadsBean.getCurrentThreadCpuTime() - c0) / 1e3 / tasks;
+                    long p0 = os.getProcessCpuTime();
+                    long w0 = System.nanoTime();
+                    call(twoThreads);
+                    double thrWall = (System.nanoTime() - w0) / 1e3 / tasks;
+                    double thrCpu = (os.getProcessCpuTime() - p0) / 1e3 / tasks;
+                    p0 = os.getProcessCpuTime();
+                    long k0 = workersCpu(pool);
+                    w0 = System.nanoTime();
+                    viaPool.run();
+                    double poolWall = (System.nanoTime() - w0) / 1e3 / tasks;
+                    double parentCpu = (os.getProcessCpuTime() - p0) / 1e3 / tasks;
+                    double workersCpu = (workersCpu(pool) - k0) / 1e3 / tasks;
+                    c0 = threadsBean.getCurrentThreadCpuTime();
+                    sequential.run();
+                    double seqAfter = (threadsBean.getCurrentThreadCpuTime() - c0) / 1e3 / tasks;
+                    rounds.add(new double[] {seqCpu, thrWall, thrCpu, poolWall, parentCpu, workersCpu, seqAfter});
                 }
-                double seqPerTask = (System.nanoTime() - t0) / 1e3 / jobs / tasks;
-                long parent0 = os.getProcessCpuTime();
-                long workers0 = workersCpu(pool);
-                long w0 = System.nanoTime();
-                for (int j = 0; j < jobs; j++) {
-                    job.verify(pool.map(job.task(), job.inputs(), 1));
-                }
-                double wall = (System.nanoTime() - w0) / 1e3 / jobs / tasks;
-                double parent = (os.getProcessCpuTime() - parent0) / 1e3 / jobs / tasks;
-                double workers = (workersCpu(pool) - workers0) / 1e3 / jobs / tasks;
-                System.out.printf("%8d %9.1f us | %9.1f us %9.1f us %11.1f us %11.1f us%n", n, seqPerTask, wall,
-                        2 * wall, parent, workers);
+                System.out.printf("%8d %8.1f us | %8.1f us %8.1f us | %8.1f us %8.1f us %8.1f us %8.1f us%n", n,
+                        median(rounds, 0), median(rounds, 1), median(rounds, 2), median(rounds, 3),
+                        median(rounds, 4), median(rounds, 5), median(rounds, 6));
             }
+        } finally {
+            threads.shutdownNow();
         }
+    }
+
+    private static void call(Callable<Void> c) {
+        try {
+            c.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double median(List<double[]> rounds, int column) {
+        double[] v = rounds.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static void runFor(double seconds, Runnable job) {
