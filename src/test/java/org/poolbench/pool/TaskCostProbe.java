@@ -40,8 +40,8 @@ public final class TaskCostProbe {
         }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ThreadMXBean threadsBean = ManagementFactory.getThreadMXBean();
-        System.out.printf("%d CPUs; per task, medians of rounds that take one job each way in turn (sequential, two"
-                + " threads, the pool), after %.0f s of warm-up per size:%n", Runtime.getRuntime()
+        System.out.printf("%d CPUs; per task, over rounds that take one job each way in turn (sequential, two threads,"
+                + " the pool; wall: median, CPU: mean), after %.0f s of warm-up per size:%n", Runtime.getRuntime()
                 .availableProcessors(), seconds);
         System.out.printf("%8s %11s | %11s %11s | %11s %11s %11s %11s%n", "n", "seq CPU", "threads", "thr CPU",
                 "pool wall", "parent CPU", "workers CPU", "seq again");
@@ -92,9 +92,10 @@ public final class TaskCostProbe {
                     double seqAfter = (threadsBean.getCurrentThreadCpuTime() - c0) / 1e3 / tasks;
                     rounds.add(new double[] {seqCpu, thrWall, thrCpu, poolWall, parentCpu, workersCpu, seqAfter});
                 }
+                // wall times: medians; CPU times: means over all rounds (the OS counts process CPU in 10 ms ticks)
                 System.out.printf("%8d %8.1f us | %8.1f us %8.1f us | %8.1f us %8.1f us %8.1f us %8.1f us%n", n,
-                        median(rounds, 0), median(rounds, 1), median(rounds, 2), median(rounds, 3),
-                        median(rounds, 4), median(rounds, 5), median(rounds, 6));
+                        mean(rounds, 0), median(rounds, 1), mean(rounds, 2), median(rounds, 3),
+                        mean(rounds, 4), mean(rounds, 5), mean(rounds, 6));
             }
         } finally {
             threads.shutdownNow();
@@ -107,6 +108,10 @@ public final class TaskCostProbe {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static double mean(List<double[]> rounds, int column) {
+        return rounds.stream().mapToDouble(r -> r[column]).average().orElseThrow();
     }
 
     private static double median(List<double[]> rounds, int column) {
