@@ -18,20 +18,22 @@ import java.util.Map;
  * @param warmupIterations warm-up iterations instead of the profile's (0: the profile's)
  * @param iterations measured iterations instead of the profile's (0: the profile's); for points whose jobs take
  *                   seconds, where the profile's count would take minutes per point
+ * @param iterationMillis length of a measured iteration instead of the profile's (0: the profile's); for short jobs
+ *                        whose collections fall unevenly into short iterations
  */
 record JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params, int methods,
-                     double opSeconds, int warmupIterations, int iterations) {
+                     double opSeconds, int warmupIterations, int iterations, int iterationMillis) {
 
     JmhInvocation {
         params = new LinkedHashMap<>(params);
-        if (opSeconds < 0 || warmupIterations < 0 || iterations < 0) {
+        if (opSeconds < 0 || warmupIterations < 0 || iterations < 0 || iterationMillis < 0) {
             throw new IllegalArgumentException("opSeconds and iteration counts must be >= 0");
         }
     }
 
     /** An invocation of a pattern that selects {@code methods} benchmark methods. */
     JmhInvocation(String family, String benchmark, int cores, Map<String, List<String>> params, int methods) {
-        this(family, benchmark, cores, params, methods, 0, 0, 0);
+        this(family, benchmark, cores, params, methods, 0, 0, 0, 0);
     }
 
     /** An invocation of a pattern that selects one benchmark method. */
@@ -41,12 +43,19 @@ record JmhInvocation(String family, String benchmark, int cores, Map<String, Lis
 
     /** This invocation, expecting operations of {@code seconds}. */
     JmhInvocation expecting(double seconds) {
-        return new JmhInvocation(family, benchmark, cores, params, methods, seconds, warmupIterations, iterations);
+        return new JmhInvocation(family, benchmark, cores, params, methods, seconds, warmupIterations, iterations,
+                iterationMillis);
     }
 
     /** This invocation with {@code warmups} warm-up and {@code n} measured iterations instead of the profile's. */
     JmhInvocation withIterations(int warmups, int n) {
-        return new JmhInvocation(family, benchmark, cores, params, methods, opSeconds, warmups, n);
+        return new JmhInvocation(family, benchmark, cores, params, methods, opSeconds, warmups, n, iterationMillis);
+    }
+
+    /** This invocation with measured iterations of {@code millis} instead of the profile's. */
+    JmhInvocation withIterationMillis(int millis) {
+        return new JmhInvocation(family, benchmark, cores, params, methods, opSeconds, warmupIterations, iterations,
+                millis);
     }
 
     /** How many points JMH will measure: parameter combinations times benchmark methods (an upper bound). */

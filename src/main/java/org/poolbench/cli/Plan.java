@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.poolbench.results.ResultRow;
 
 /**
@@ -131,8 +132,10 @@ final class Plan {
         // minutes apart differ for that reason alone (blocking, as in any experiment: what is compared is measured
         // together).
         if (backends.contains("sequential")) {
-            for (int k : coreCounts) {
-                scalingRun(profile, workloads, List.of("sequential"), List.of(1), k);
+            for (String w : workloads) {
+                for (int k : coreCounts) {
+                    scalingRun(profile, List.of(w), List.of("sequential"), List.of(1), k);
+                }
             }
         }
         for (int k : coreCounts) {
@@ -182,8 +185,21 @@ final class Plan {
         JmhInvocation inv = new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
                 params("workload", workloads, "backend", backends, "workers", workers, "cores", List.of(k)))
                 .expecting(meanJobSeconds(workloads, backends, workers, k));
-        invocations.add(backends.contains("process-per-task") ? slow(inv, profile) : inv);
+        if (backends.contains("process-per-task") || (workloads.equals(List.of("download")) && profile
+                != Profile.SMOKE)) {
+            // process-per-task: seconds per job; download: a job of waits fills each iteration alone and its
+            // iterations agree within a few percent, so fewer of them are enough
+            inv = slow(inv, profile);
+        } else if (workloads.equals(List.of("squares"))) {
+            // a job of a few ms whose one or two young collections per 0.2 s iteration take 0.4-40 ms each: longer
+            // iterations average them (docs/METHODOLOGY.md, "Job sizing")
+            inv = inv.withIterationMillis(SHORT_JOB_ITERATION_MILLIS);
+        }
+        invocations.add(inv);
     }
+
+    /** Measured iteration length for the squares job in scaling (never below the profile's own). */
+    static final int SHORT_JOB_ITERATION_MILLIS = 500;
 
     /** {@code inv} with one warm-up iteration and {@link #SLOW_ITERATIONS} (at most the profile's) measured. */
     private static JmhInvocation slow(JmhInvocation inv, Profile profile) {
@@ -251,6 +267,21 @@ final class Plan {
         List<Integer> files = profile == Profile.SMOKE ? List.of(32) : List.of(128);
         int most = concurrency.get(concurrency.size() - 1);
         List<String> threads = only(backends, "thread-pool", "virtual-threads");
+        // quick: at concurrency 1 every backend downloads one file at a time (2.6 s per job), so one of them, the
+        // first named, stands for all; the others start at 4
+        String alone = profile == Profile.QUICK ? Stream.concat(threads.stream(),
+                backends.contains("process-pool") ? Stream.of("process-pool") : Stream.empty()).findFirst().orElse(null)
+                : null;
+        if (alone != null) {
+            ioRuns(profile, List.of(alone), List.of(1), top, files);
+            for (String b : backends) {
+                if (!b.equals(alone) && (threads.contains(b) || b.equals("process-pool"))) {
+                    skip("io", "download", "download", b, top, 1, "quick measures concurrency 1 with " + alone
+                            + " only: one download at a time is the same job on every backend; full measures each");
+                }
+            }
+            concurrency = concurrency.subList(1, concurrency.size());
+        }
         if (!threads.isEmpty()) {
             ioRuns(profile, threads, concurrency, top, files);
             // the server's own ceiling: no latency, the most concurrency

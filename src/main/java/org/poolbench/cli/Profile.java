@@ -69,13 +69,22 @@ enum Profile {
 
     /** The JMH options for this profile and {@code inv} (which may ask for its own number of iterations). */
     List<String> jmhArgs(JmhInvocation inv) {
-        return jmhArgs(warmupIterations(inv), measuredIterations(inv));
+        return jmhArgs(warmupIterations(inv), measuredIterations(inv), iterationMillis(inv));
     }
 
     private List<String> jmhArgs(int warmups, int measured) {
+        return jmhArgs(warmups, measured, iterationMillis);
+    }
+
+    private List<String> jmhArgs(int warmups, int measured, int millis) {
         return List.of("-f", String.valueOf(forks),
                 "-wi", String.valueOf(warmups), "-w", warmupMillis + "ms",
-                "-i", String.valueOf(measured), "-r", iterationMillis + "ms");
+                "-i", String.valueOf(measured), "-r", millis + "ms");
+    }
+
+    /** The measured iteration's length for {@code inv}: its own if it asks for one, never shorter than the profile's. */
+    int iterationMillis(JmhInvocation inv) {
+        return Math.max(iterationMillis, inv.iterationMillis());
     }
 
     int warmupIterations(JmhInvocation inv) {
@@ -94,7 +103,7 @@ enum Profile {
     double secondsPerPoint(JmhInvocation inv) {
         double op = inv.opSeconds();
         return forks * (FORK_SECONDS + 2 * op + warmupIterations(inv) * iterationSeconds(warmupMillis, op)
-                + measuredIterations(inv) * iterationSeconds(iterationMillis, op));
+                + measuredIterations(inv) * iterationSeconds(iterationMillis(inv), op));
     }
 
     private static double iterationSeconds(int millis, double op) {

@@ -46,6 +46,12 @@ class PlanTest {
         assertTrue(plan.skipped.stream().anyMatch(r -> r.family().equals("io") && r.backend().equals("process-pool")
                 && r.workers() == 64), plan.skipped.toString());
         assertTrue(plan.skipped.stream().allMatch(r -> "skipped".equals(r.status()) && r.note() != null));
+        // quick: concurrency 1 once (thread-pool), recorded as left out for the others
+        assertEquals(List.of("virtual-threads", "process-pool"), plan.skipped.stream()
+                .filter(r -> r.family().equals("io") && Integer.valueOf(1).equals(r.workers()))
+                .map(ResultRow::backend).toList());
+        assertEquals(1, plan.invocations.stream().filter(i -> i.family().equals("io"))
+                .filter(i -> i.params().get("workers").contains("1")).count());
         assertTrue(plan.invocations.stream().filter(i -> i.family().equals("io"))
                 .filter(i -> i.params().get("backend").contains("process-pool"))
                 .allMatch(i -> i.params().get("workers").stream().mapToInt(Integer::parseInt)
@@ -81,8 +87,13 @@ class PlanTest {
                 assertEquals(Plan.SLOW_ITERATIONS, Profile.QUICK.measuredIterations(inv));
                 assertEquals(1, Profile.QUICK.warmupIterations(inv));
                 assertTrue(Profile.QUICK.jmhArgs(inv).containsAll(List.of("-i", "8", "-wi", "1")));
+            } else if (inv.params().get("workload").equals(List.of("download"))) {
+                assertEquals(Plan.SLOW_ITERATIONS, Profile.QUICK.measuredIterations(inv), "a job of waits");
             } else {
                 assertEquals(Profile.QUICK.iterations, Profile.QUICK.measuredIterations(inv));
+                assertEquals(inv.params().get("workload").equals(List.of("squares"))
+                        ? Plan.SHORT_JOB_ITERATION_MILLIS : Profile.QUICK.iterationMillis,
+                        Profile.QUICK.iterationMillis(inv));
             }
         }
         assertEquals(1, plan.invocations.stream().filter(i -> i.params().get("backend").contains("process-per-task"))
@@ -164,15 +175,20 @@ class PlanTest {
     }
 
     @Test
-    void scalingMeasuresEachWorkloadsBackendsBackToBackAndASingleBackendWithEveryWorkload() {
+    void scalingMeasuresEachWorkloadsBackendsBackToBack() {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 2,
                 List.of(1, 2), List.of());
         for (JmhInvocation i : plan.invocations) {
-            boolean single = i.params().get("backend").size() == 1;
-            assertEquals(single ? Workloads.NAMES : List.of(i.params().get("workload").get(0)),
+            boolean perTask = i.params().get("backend").equals(List.of("process-per-task"));
+            assertEquals(perTask ? Workloads.NAMES : List.of(i.params().get("workload").get(0)),
                     i.params().get("workload"), i.toString());
         }
-        // sequential at 1 and 2 cores; per workload, parallel at 1 core and at 2; process-per-task; per workload, oversubscribed
-        assertEquals(2 + 3 + (3 + 1 + 3), plan.invocations.size());
+        // per workload: sequential at 1 and 2 cores; parallel at 1 core, at 2; process-per-task; oversubscribed
+        assertEquals(3 * 2 + 3 + (3 + 1 + 3), plan.invocations.size());
+        for (int w = 0; w < 3; w++) { // each workload's sequential points at 1 and 2 cores, one after the other
+            assertEquals(List.of(1, 2), plan.invocations.subList(2 * w, 2 * w + 2).stream()
+                    .map(JmhInvocation::cores).toList());
+            assertEquals(List.of(Workloads.NAMES.get(w)), plan.invocations.get(2 * w + 1).params().get("workload"));
+        }
     }
 }
