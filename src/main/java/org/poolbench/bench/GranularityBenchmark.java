@@ -87,7 +87,8 @@ public class GranularityBenchmark {
         public void setUp(Pool pool) {
             job = new Factorial(List.of(taskSize), TASKS.getOrDefault(taskSize, 8));
             job.expected();
-            WarmUp.run(pool.backend, 1, () -> job.verify(pool.pool.map(job.task(), job.inputs(), 1)));
+            WarmUp.run(pool.backend, 1, WarmUp.PROCESS_FACTORIAL_NANOS,
+                    () -> job.verify(pool.pool.map(job.task(), job.inputs(), 1)));
         }
 
         @TearDown(Level.Invocation)

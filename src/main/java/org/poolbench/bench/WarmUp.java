@@ -17,9 +17,23 @@ final class WarmUp {
     private WarmUp() {
     }
 
+    /**
+     * How long a process pool runs big-factorial tasks before measurement; {@code -Dpoolbench.warmFactorialMillis}.
+     * Each worker C2-compiles BigInteger's Karatsuba and Toom-Cook multiplications itself, and the largest of those
+     * methods is called about once per task: in the 2026-11-26 runs its compilation began some 7 s into a worker's
+     * life and took 2.2 s (JFR in the workers), and 2000! jobs went from 120 to 45 ms meanwhile. With 10 s the
+     * measured iterations are flat (docs/POOL.md, "Third pass").
+     */
+    static final long PROCESS_FACTORIAL_NANOS = Long.getLong("poolbench.warmFactorialMillis", 10_000) * 1_000_000;
+
     /** Runs {@code job} {@code minRuns} times, and for a process-pool backend also until {@link #PROCESS_NANOS}. */
     static int run(String backend, int minRuns, Runnable job) {
-        long minNanos = "process-pool".equals(backend) ? PROCESS_NANOS : 0;
+        return run(backend, minRuns, PROCESS_NANOS, job);
+    }
+
+    /** Runs {@code job} {@code minRuns} times, and for a process-pool backend also for {@code processNanos}. */
+    static int run(String backend, int minRuns, long processNanos, Runnable job) {
+        long minNanos = "process-pool".equals(backend) ? processNanos : 0;
         long start = System.nanoTime();
         int runs = 0;
         while (runs < minRuns || System.nanoTime() - start < minNanos) {
