@@ -64,16 +64,12 @@ enum Profile {
 
     /** The JMH options for this profile. */
     List<String> jmhArgs() {
-        return jmhArgs(warmupIterations, iterations);
+        return jmhArgs(warmupIterations, iterations, iterationMillis);
     }
 
     /** The JMH options for this profile and {@code inv} (which may ask for its own number of iterations). */
     List<String> jmhArgs(JmhInvocation inv) {
         return jmhArgs(warmupIterations(inv), measuredIterations(inv), iterationMillis(inv));
-    }
-
-    private List<String> jmhArgs(int warmups, int measured) {
-        return jmhArgs(warmups, measured, iterationMillis);
     }
 
     private List<String> jmhArgs(int warmups, int measured, int millis) {
