@@ -98,9 +98,15 @@ final class Plan {
                 plan.invocations.add(new JmhInvocation("overhead", "\\.OverheadBenchmark\\.(roundTrip|pipeFloor)$",
                         top, params()));
             } else {
+                // The round trip and its floors back to back, in an invocation of their own: JMH runs methods in
+                // name order, and the start-up points between them put them half a minute apart on a machine whose
+                // speed moves in phases of seconds (METHODOLOGY.md, "Blocking").
+                plan.invocations.add(new JmhInvocation("overhead",
+                        "\\.OverheadBenchmark\\.(pipeFloor|pipeFloorYielding|roundTrip)$", top, params(), 3));
                 List<Integer> sizes = top == 1 ? List.of(1) : List.of(1, top);
-                plan.invocations.add(new JmhInvocation("overhead", "\\.OverheadBenchmark\\.", top,
-                        params("workers", sizes), (4 + 4 * sizes.size() - 1) / sizes.size())); // 4 methods + 3 per size
+                plan.invocations.add(new JmhInvocation("overhead",
+                        "\\.OverheadBenchmark\\.(mapSquares|jvmStartup|poolStartup|poolFirstResults)$", top,
+                        params("workers", sizes), (1 + 4 * sizes.size() - 1) / sizes.size())); // mapSquares + 3 per size, rounded up
             }
         }
         plan.lessons(profile, families, backends, top);
