@@ -52,7 +52,7 @@ creation (``CreationBenchmark``, ``us/op``, at the highest k): ``pyThread`` is `
 inside the op. The ``backend`` cell is empty, as for the JVM's creation rows.
 
 granularity (``GranularityBenchmark.factorial``, ``us/op``, at the highest k): jobs of ``tasks`` factorials of size
-``task_size`` = n (100: 16384, 300: 8192, 1000: 2048, 3000: 256, 10000: 32, 30000: 8 tasks; smoke: 100, 3000, 30000
+``task_size`` = n (100: 16384, 300: 8192, 1000: 2048, 3000: 256, 10000: 32, 30000: 8 tasks; quick: 300..10000; smoke: 100, 3000, 30000
 only), one task per message (``chunksize=1``) on py-thread-pool and py-process-pool with k workers, and
 py-sequential (workers 1) for the pure work. Per-task time = score / tasks.
 
@@ -142,6 +142,9 @@ DOWNLOAD_FILES = 32
 
 GRANULARITY_TASKS = {100: 16_384, 300: 8_192, 1_000: 2_048, 3_000: 256, 10_000: 32, 30_000: 8}
 GRANULARITY_SMOKE_SIZES = [100, 3_000, 30_000]
+# quick: the sizes around the crossovers; 100! and 30000! (pools far behind, far ahead) only in full, to keep quick
+# within its 25 minutes
+GRANULARITY_QUICK_SIZES = [300, 1_000, 3_000, 10_000]
 
 #: Above this many numbers, squares on a one-number-per-message backend is skipped by design, in every profile.
 SQUARES_SKIP_ABOVE = 100_000
@@ -973,7 +976,8 @@ class Runner:
     def granularity(self, top):
         if "factorial" not in self.args.workloads:
             return
-        sizes = GRANULARITY_SMOKE_SIZES if self.profile.name == "smoke" else sorted(GRANULARITY_TASKS)
+        sizes = {"smoke": GRANULARITY_SMOKE_SIZES, "quick": GRANULARITY_QUICK_SIZES}.get(self.profile.name,
+                                                                                          sorted(GRANULARITY_TASKS))
         for n in sizes:
             tasks = GRANULARITY_TASKS[n] // (64 if self.args.tiny else 1) or 1
             job = factorial_job([n], tasks)

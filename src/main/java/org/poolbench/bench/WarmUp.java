@@ -10,11 +10,27 @@ package org.poolbench.bench;
  * sequential code were flat after one job. So a backend with worker processes runs its job for at least
  * {@link #PROCESS_NANOS} here; the others run it {@code minRuns} times, as before.
  */
-final class WarmUp {
+public final class WarmUp {
     /** How long a backend with worker processes runs its job before measurement; {@code -Dpoolbench.warmProcessMillis}. */
     static final long PROCESS_NANOS = Long.getLong("poolbench.warmProcessMillis", 3_000) * 1_000_000;
 
     private WarmUp() {
+    }
+
+    /**
+     * Seconds of set-up warm-up a trial of {@code family} with {@code backend} on {@code workload} runs before JMH's
+     * own warm-up (for the run's estimate; mirrors the set-ups of ScalingBenchmark, GranularityBenchmark and the
+     * others, which call {@link #run}).
+     */
+    public static double setUpSeconds(String family, String workload, String backend) {
+        boolean factorial = "factorial".equals(workload);
+        if ("granularity".equals(family) && factorial) {
+            return "sequential".equals(backend) ? 0 : PROCESS_FACTORIAL_NANOS / 1e9;
+        }
+        if (!"process-pool".equals(backend)) {
+            return 0;
+        }
+        return "scaling".equals(family) && factorial ? PROCESS_FACTORIAL_NANOS / 1e9 : PROCESS_NANOS / 1e9;
     }
 
     /**
@@ -33,7 +49,11 @@ final class WarmUp {
 
     /** Runs {@code job} {@code minRuns} times, and for a process-pool backend also for {@code processNanos}. */
     static int run(String backend, int minRuns, long processNanos, Runnable job) {
-        long minNanos = "process-pool".equals(backend) ? processNanos : 0;
+        return runFor(minRuns, "process-pool".equals(backend) ? processNanos : 0, job);
+    }
+
+    /** Runs {@code job} at least {@code minRuns} times and for at least {@code minNanos}. */
+    static int runFor(int minRuns, long minNanos, Runnable job) {
         long start = System.nanoTime();
         int runs = 0;
         while (runs < minRuns || System.nanoTime() - start < minNanos) {

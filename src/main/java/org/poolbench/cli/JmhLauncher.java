@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.poolbench.bench.WarmUp;
 import org.poolbench.results.NoiseCsv;
 
 /**
@@ -56,7 +57,25 @@ final class JmhLauncher {
 
     /** Seconds one invocation should take: JMH starts, then every point's iterations, each at least one job long. */
     static double estimateSeconds(Profile profile, JmhInvocation inv) {
-        return 1.0 + inv.points() * profile.secondsPerPoint(inv);
+        return 1.0 + inv.points() * profile.secondsPerPoint(inv) + profile.forks * setUpWarmUpSeconds(inv);
+    }
+
+    /** The set-up warm-up of the invocation's trials ({@link WarmUp#setUpSeconds}), which JMH does not count. */
+    static double setUpWarmUpSeconds(JmhInvocation inv) {
+        List<String> backends = inv.params().getOrDefault("backend", List.of());
+        if (backends.isEmpty()) {
+            return 0;
+        }
+        List<String> workloads = inv.params().getOrDefault("workload",
+                List.of(inv.benchmark().contains("factorial") ? "factorial" : ""));
+        double perCombination = (double) inv.points() / backends.size() / workloads.size();
+        double sum = 0;
+        for (String w : workloads) {
+            for (String b : backends) {
+                sum += perCombination * WarmUp.setUpSeconds(inv.family(), w, b);
+            }
+        }
+        return sum;
     }
 
     /**

@@ -139,14 +139,14 @@ final class Plan {
         if (backends.contains("sequential")) {
             for (String w : workloads) {
                 for (int k : coreCounts) {
-                    scalingRun(profile, List.of(w), List.of("sequential"), List.of(1), k);
+                    scalingRun(profile, List.of(w), List.of("sequential"), List.of(1), k, true);
                 }
             }
         }
         for (int k : coreCounts) {
             if (!workersOverride.isEmpty() || k != top || profile == Profile.SMOKE) {
                 List<Integer> workers = workersOverride.isEmpty() ? List.of(k) : workersOverride;
-                scalingRun(profile, workloads, parallel, workers, k);
+                scalingRun(profile, workloads, parallel, workers, k, k == top);
                 if (perTask && profile == Profile.QUICK && k != top && workersOverride.isEmpty()) {
                     // a JVM per chunk: seconds per job; its speedup is taken against sequential at 1 core anyway
                     for (String w : workloads) {
@@ -155,18 +155,20 @@ final class Plan {
                                 + "minutes); full measures every core count");
                     }
                 } else {
-                    scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), workers, k);
+                    scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), workers, k,
+                            k == top);
                 }
             } else if (profile == Profile.FULL) {
                 List<Integer> workers = List.of(k, 2 * k, 4 * k);
-                scalingRun(profile, workloads, parallel, workers, k);
-                scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), workers, k);
+                scalingRun(profile, workloads, parallel, workers, k, k == top);
+                scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), workers, k, k == top);
             } else {
                 // quick: oversubscribe only the three kinds of worker (platform thread, virtual thread, process)
-                scalingRun(profile, workloads, parallel, List.of(k), k);
-                scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), List.of(k), k);
+                scalingRun(profile, workloads, parallel, List.of(k), k, k == top);
+                scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), List.of(k), k,
+                        k == top);
                 scalingRun(profile, workloads, only(parallel, "thread-pool", "virtual-threads", "process-pool"),
-                        List.of(2 * k), k);
+                        List.of(2 * k), k, k == top);
             }
         }
     }
@@ -176,14 +178,18 @@ final class Plan {
      * one per workload, so that the backends compared on a workload run back to back (JMH varies the first
      * parameter, backend, slowest within an invocation).
      */
+    /**
+     * {@code precise}: a point the verdicts rest on (every backend at full cores, sequential at every core count),
+     * which quick measures with {@link #PRECISE_ITERATIONS}; quick's other points get {@link #INNER_ITERATIONS}.
+     */
     private void scalingRun(Profile profile, List<String> workloads, List<String> backends, List<Integer> workers,
-            int k) {
+            int k, boolean precise) {
         if (backends.isEmpty()) {
             return;
         }
         if (workloads.size() > 1 && backends.size() > 1) {
             for (String w : workloads) {
-                scalingRun(profile, List.of(w), backends, workers, k);
+                scalingRun(profile, List.of(w), backends, workers, k, precise);
             }
             return;
         }
@@ -200,8 +206,20 @@ final class Plan {
             // iterations average them (docs/METHODOLOGY.md, "Job sizing")
             inv = inv.withIterationMillis(SHORT_JOB_ITERATION_MILLIS);
         }
+        if (profile == Profile.QUICK && inv.iterations() == 0) {
+            // factorial and squares: on a machine whose speed moves by a fifth in phases of seconds, 15 iterations
+            // leave a 99.9 % interval of about 1.07 standard deviations, 30 leave 0.67 (docs/METHODOLOGY.md, "Job
+            // sizing"); the points between 1 core and full cores draw the curve and get fewer
+            inv = inv.withIterations(0, precise ? PRECISE_ITERATIONS : INNER_ITERATIONS);
+        }
         invocations.add(inv);
     }
+
+    /** Quick's measured iterations for scaling's full-core and sequential points (factorial, squares). */
+    static final int PRECISE_ITERATIONS = 30;
+
+    /** Quick's measured iterations for scaling's points below full cores (factorial, squares), sequential apart. */
+    static final int INNER_ITERATIONS = 8;
 
     /** Measured iteration length for the squares job in scaling (never below the profile's own). */
     static final int SHORT_JOB_ITERATION_MILLIS = 500;
@@ -242,8 +260,13 @@ final class Plan {
         List<Integer> workers = workersOverride.isEmpty() ? List.of(top) : workersOverride;
         List<String> chosen = only(backends, "sequential", "thread-pool", "process-pool");
         if (workloads.contains("factorial") && !chosen.isEmpty()) {
-            List<Integer> sizes = profile == Profile.SMOKE ? List.of(100, 3_000, 30_000)
-                    : List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
+            // quick: the sizes around the crossovers (each size's parallel backends warm for 10 s, see
+            // GranularityBenchmark); 100! and 30000!, where pools are far behind and far ahead, only in full
+            List<Integer> sizes = switch (profile) {
+                case SMOKE -> List.of(100, 3_000, 30_000);
+                case QUICK -> List.of(300, 1_000, 2_000, 3_000, 10_000);
+                case FULL -> List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
+            };
             // one invocation per size, so that a size's backends run back to back: the crossover compares them, and
             // on a machine whose speed drifts over minutes (docs/METHODOLOGY.md) points minutes apart are not
             // comparable (JMH varies the first parameter, backend, slowest within an invocation)
