@@ -86,7 +86,7 @@ Profiles use JMH's iteration scheme with the Java profiles' numbers:
 profile forks warm-up               measurement
 ======= ===== ===================== =========================
 smoke   1     1 iteration × 0.5 s   2 iterations × 0.5 s
-quick   1     1 iteration × 1 s     8 iterations × 0.5 s
+quick   1     1 iteration × 0.5 s   8 iterations × 0.5 s
 full    3     5 iterations × 2 s    10 iterations × 2 s
 ======= ===== ===================== =========================
 
@@ -168,7 +168,9 @@ class Profile:
 
 PROFILES = {
     "smoke": Profile("smoke", 1, 1, 0.5, 2, 0.5),
-    "quick": Profile("quick", 1, 1, 1.0, 8, 0.5),
+    # quick warms for one iteration of 0.5 s, at least one job: CPython 3.11 has no JIT, and its specializing
+    # interpreter adapts a function within its first few calls
+    "quick": Profile("quick", 1, 1, 0.5, 8, 0.5),
     "full": Profile("full", 3, 5, 2.0, 10, 2.0),
 }
 
@@ -897,18 +899,25 @@ class Runner:
         return self.jobs[workload]
 
     # families -------------------------------------------------------------------------------------------------------
-    def scaling(self, k, sequential):
-        """The scaling points at ``k`` cores: the sequential one if ``sequential``, else every other backend's."""
-        backends = [(Sequential, None)] if sequential else [
-            (ThreadPool, 1), (ProcessPool, 0), (ProcessPool, 1), (ProcessPoolExec, 1)]
+    def scaling(self, k, top):
+        """The scaling points of every pool at ``k`` cores (py-sequential: :meth:`sequential_paired`)."""
+        backends = [(ThreadPool, 1), (ProcessPool, 0), (ProcessPool, 1), (ProcessPoolExec, 1)]
         for workload in self.args.workloads:
             job = self.job(workload)
             for backend_class, chunksize in backends:
-                workers = 1 if backend_class is Sequential else k * self.args.workers_per_core
+                workers = k * self.args.workers_per_core
                 common = dict(workload=workload, backend=backend_class.name, cores=k, workers=workers,
                               chunksize=chunksize, tasks=job.tasks)
                 params = self.params(job.params, "api=" + backend_class.api,
                                      "start_method=" + self.start_method if "process" in backend_class.name else "")
+                if (self.profile.name == "quick" and k == 1 < top and workers == 1
+                        and (backend_class, chunksize) in ((ProcessPool, 1), (ProcessPoolExec, 1))):
+                    self.point += 1
+                    self.row("scaling", "job", "ms/op", **common, status="skipped", params=params,
+                             note="quick measures this from 2 cores: at 1 core one worker runs every task in turn "
+                                  "whatever the chunk size or API, and py-process-pool with its own chunk size stands "
+                                  "for it; full measures every core count")
+                    continue
                 if workload == "squares" and chunksize == 1 and job.tasks > SQUARES_SKIP_ABOVE:
                     self.point += 1
                     self.row("scaling", "job", "ms/op", **common, status="skipped", params=params,
@@ -921,6 +930,51 @@ class Runner:
                 m = self.measure(trial, job.check, "scaling %s %s cores=%d workers=%d chunksize=%s"
                                  % (workload, backend_class.name, k, workers, chunksize))
                 self.row("scaling", "job", "ms/op", **common, measurement=m, params=params)
+
+    def sequential_paired(self, cores):
+        """py-sequential at every core count in one interpreter whose CPU mask is switched between iterations, in
+        ABBA order (1, 2, 2, 1, 1, 2, ...), so that a slow phase of the machine (METHODOLOGY.md, "Blocking") hits
+        every core count alike and a drift cancels. CPython does not size anything by the CPUs it may use, so this
+        measures what an interpreter pinned to k from the start would. factorial and squares, whose iterations vary
+        by a fifth here, get twice the profile's iterations per core count."""
+        p = self.profile
+        warmup_s = p.warmup_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
+        measure_s = p.iteration_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
+        for workload in self.args.workloads:
+            job = self.job(workload)
+            backend = Sequential(1, None)
+            op = lambda job=job, backend=backend: backend.map(job.func, job.inputs)
+            n = p.iterations * (1 if workload == "download" or p.name == "smoke" else 2)
+            scores = {k: [] for k in cores}
+            ops = dict.fromkeys(cores, 0)
+            for _ in range(p.forks):
+                gc.collect()
+                for k in cores:
+                    with pinned(k, self.allowed):
+                        for _ in range(p.warmup_iterations):
+                            self.checked(workload, k, run_iteration, op, job.check, warmup_s)
+                for i in range(n):
+                    for k in (cores if i % 2 == 0 else list(reversed(cores))):
+                        with pinned(k, self.allowed):
+                            if backend.cpus_seen() != {k}:
+                                raise CheckFailed("py-sequential pinned to %d CPUs sees %s" % (k, backend.cpus_seen()))
+                            score, count = self.checked(workload, k, run_iteration, op, job.check, measure_s)
+                        scores[k].append(score)
+                        ops[k] += count
+            for k in cores:
+                mean, error = summarize(scores[k])
+                self.point += 1
+                self.row("scaling", "job", "ms/op", workload=workload, backend=Sequential.name, cores=k, workers=1,
+                         tasks=job.tasks, measurement=Measurement(mean, error, len(scores[k]), ops[k]),
+                         params=self.params(job.params, "api=" + Sequential.api))
+
+    @staticmethod
+    def checked(workload, k, fn, *args):
+        """``fn(*args)``, a failed check naming the py-sequential point it failed in."""
+        try:
+            return fn(*args)
+        except CheckFailed as e:
+            raise CheckFailed("scaling %s py-sequential cores=%d: %s" % (workload, k, e)) from None
 
     def creation(self, top):
         params = "start_method=" + self.start_method
@@ -1094,12 +1148,12 @@ class Runner:
         cores = self.args.cores
         top = max(cores)
         if "scaling" in self.args.families:
-            # sequential at every core count first, back to back, as the Java plan does: the k-core / 1-core check
-            # compares points measured together, not minutes apart on a machine whose speed drifts
-            for sequential_pass in (True, False):
-                for k in cores:
-                    with pinned(k, self.allowed):
-                        self.scaling(k, sequential_pass)
+            # sequential at every core count first, measured together (sequential_paired): the k-core / 1-core
+            # check compares iterations taken side by side, not blocks apart on a machine whose speed drifts
+            self.sequential_paired(cores)
+            for k in cores:
+                with pinned(k, self.allowed):
+                    self.scaling(k, top)
         if "creation" in self.args.families:
             with pinned(top, self.allowed):
                 self.creation(top)

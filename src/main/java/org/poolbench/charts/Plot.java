@@ -91,7 +91,8 @@ final class Plot {
         Color color = PALETTE.get(i % PALETTE.size());
         s.setLineColor(color);
         s.setMarkerColor(color);
-        s.setMarker(MARKERS.get(i % MARKERS.size()));
+        // past the palette's ten colours the marker shifts by one per round, so no two series share both
+        s.setMarker(MARKERS.get((i + i / PALETTE.size()) % MARKERS.size()));
         s.setLineStyle(series.backend().startsWith("py-") ? BackendStyle.DASHED : BackendStyle.SOLID);
         return s;
     }

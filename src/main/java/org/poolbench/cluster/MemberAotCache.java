@@ -1,12 +1,9 @@
 package org.poolbench.cluster;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -16,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
+import org.poolbench.jvm.ArchiveFiles;
 
 /**
  * An AOT cache (JEP 483/514, JDK 25) for member JVMs: the classes a member loads and links, Hazelcast's lambdas
@@ -52,24 +49,14 @@ final class MemberAotCache {
         Path conf = null;
         Path tmp = null;
         try {
-            List<Path> jars = new ArrayList<>();
-            for (String entry : classPath.split(File.pathSeparator)) {
-                Path p = Path.of(entry);
-                if (!entry.endsWith(".jar") || !Files.isRegularFile(p) || hasClassPathAttribute(p)) {
-                    return Optional.empty();
-                }
-                jars.add(p);
-            }
+            Optional<List<Path>> jars = ArchiveFiles.plainJars(classPath);
             if (jars.isEmpty()) {
                 return Optional.empty();
             }
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + LocalCluster.FLAGS + "\n")
                     .getBytes(StandardCharsets.UTF_8));
-            for (Path jar : jars) {
-                sha.update((jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n"
-                        + Files.getLastModifiedTime(jar).toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
+            ArchiveFiles.digestJars(sha, jars.get());
             Path dir = Path.of(System.getProperty("java.io.tmpdir"),
                     "poolbench-aot-" + System.getProperty("user.name", "user"));
             Path cache = dir.resolve("member-" + HexFormat.of().formatHex(sha.digest(), 0, 12) + ".aot");
@@ -91,9 +78,7 @@ final class MemberAotCache {
             if (!run(record) || !Files.isRegularFile(conf) || !run(create) || !Files.isRegularFile(tmp)) {
                 return Optional.empty();
             }
-            try {
-                Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
+            if (!ArchiveFiles.moveIntoPlace(tmp, cache)) {
                 return Optional.empty();
             }
             pruneStale(dir, cache);
@@ -154,10 +139,4 @@ final class MemberAotCache {
         }
     }
 
-    /** A jar whose manifest adds more class path (e.g. surefire's booter jar) may bring directories AOT refuses. */
-    private static boolean hasClassPathAttribute(Path jar) throws IOException {
-        try (JarFile f = new JarFile(jar.toFile())) {
-            return f.getManifest() != null && f.getManifest().getMainAttributes().getValue("Class-Path") != null;
-        }
-    }
 }

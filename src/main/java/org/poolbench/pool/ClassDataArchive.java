@@ -1,12 +1,9 @@
 package org.poolbench.pool;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -16,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
+import org.poolbench.jvm.ArchiveFiles;
 
 /**
  * An archive of the classes a worker loads (the pool's own, the socket, serialization, lambda deserialization), made
@@ -51,14 +48,7 @@ final class ClassDataArchive {
 
     private static Optional<Path> make(String java, String classPath) {
         try {
-            List<Path> jars = new ArrayList<>();
-            for (String entry : classPath.split(File.pathSeparator)) {
-                Path p = Path.of(entry);
-                if (!entry.endsWith(".jar") || !Files.isRegularFile(p) || hasClassPathAttribute(p)) {
-                    return Optional.empty();
-                }
-                jars.add(p);
-            }
+            Optional<List<Path>> jars = ArchiveFiles.plainJars(classPath);
             if (jars.isEmpty()) {
                 return Optional.empty();
             }
@@ -67,10 +57,7 @@ final class ClassDataArchive {
             MessageDigest what = MessageDigest.getInstance("SHA-256");
             where.update((java + "\n" + classPath).getBytes(StandardCharsets.UTF_8));
             what.update((System.getProperty("java.vm.version") + "\n").getBytes(StandardCharsets.UTF_8));
-            for (Path jar : jars) {
-                what.update((jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n"
-                        + Files.getLastModifiedTime(jar).toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
+            ArchiveFiles.digestJars(what, jars.get());
             Path dir = Path.of(System.getProperty("java.io.tmpdir"),
                     "poolbench-cds-" + System.getProperty("user.name", "user"));
             String prefix = HexFormat.of().formatHex(where.digest(), 0, 8) + "-";
@@ -96,10 +83,7 @@ final class ClassDataArchive {
                 Files.deleteIfExists(tmp);
                 return Optional.empty();
             }
-            try {
-                Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.deleteIfExists(tmp);
+            if (!ArchiveFiles.moveIntoPlace(tmp, archive)) {
                 return Optional.empty();
             }
             removeStale(dir, prefix, archive);
@@ -129,10 +113,4 @@ final class ClassDataArchive {
         }
     }
 
-    /** A jar whose manifest adds more class path (e.g. surefire's booter jar) may bring directories CDS refuses. */
-    private static boolean hasClassPathAttribute(Path jar) throws IOException {
-        try (JarFile f = new JarFile(jar.toFile())) {
-            return f.getManifest() != null && f.getManifest().getMainAttributes().getValue("Class-Path") != null;
-        }
-    }
 }
