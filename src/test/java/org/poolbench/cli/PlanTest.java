@@ -190,7 +190,20 @@ class PlanTest {
                     i.params().get("workload"), i.toString());
         }
         // per workload: sequential at 1 and 2 cores; parallel at 1 core, at 2; process-per-task; oversubscribed
-        assertEquals(3 * 2 + 3 + (3 + 1 + 3), plan.invocations.size());
+        // (factorial and download only)
+        assertEquals(3 * 2 + 3 + (3 + 1 + 2), plan.invocations.size());
+        for (JmhInvocation i : plan.invocations) {
+            if (i.cores() == 1 && !i.params().get("backend").equals(List.of("sequential"))) {
+                assertEquals(List.of("thread-pool", "thread-per-task", "process-pool"), i.params().get("backend"),
+                        "quick at 1 core: thread-pool stands for fork-join and virtual-threads");
+            }
+            if (i.params().get("workers").equals(List.of("4"))) {
+                assertTrue(!i.params().get("workload").equals(List.of("squares")), "squares is not oversubscribed");
+            }
+        }
+        assertEquals(6 + 3, plan.skipped.stream().filter(r -> r.family().equals("scaling")
+                && (r.cores() == 1 || r.workers() == 4) && !r.backend().equals("process-per-task")).count(),
+                "fork-join and virtual-threads at 1 core for 3 workloads, squares oversubscribed on 3 backends");
         for (int w = 0; w < 3; w++) { // each workload's sequential points at 1 and 2 cores, one after the other
             assertEquals(List.of(1, 2), plan.invocations.subList(2 * w, 2 * w + 2).stream()
                     .map(JmhInvocation::cores).toList());
