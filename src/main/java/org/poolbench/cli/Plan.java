@@ -210,7 +210,7 @@ final class Plan {
      */
     private void scalingRun(Profile profile, List<String> workloads, List<String> backends, List<Integer> workers,
             int k, boolean precise) {
-        if (backends.isEmpty()) {
+        if (backends.isEmpty() || workloads.isEmpty()) {
             return;
         }
         if (workloads.size() > 1 && backends.size() > 1) {

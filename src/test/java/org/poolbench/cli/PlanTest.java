@@ -212,6 +212,16 @@ class PlanTest {
     }
 
     @Test
+    void squaresAloneIsNotOversubscribedAndLeavesNoEmptyInvocation() {
+        Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), List.of("squares"), Backends.names(), 2,
+                List.of(1, 2), List.of());
+        for (JmhInvocation i : plan.invocations) {
+            assertEquals(List.of("squares"), i.params().get("workload"), i.describe());
+            assertTrue(!i.params().get("workers").equals(List.of("4")), i.describe());
+        }
+    }
+
+    @Test
     void theEstimateCountsTheSetUpWarmUpOfPoolsThatJmhDoesNotSee() {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling", "granularity"), Workloads.NAMES, Backends.names(), 2,
                 List.of(1, 2), List.of());
