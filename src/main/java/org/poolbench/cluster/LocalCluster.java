@@ -249,7 +249,14 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void killAll() {
-        members.forEach(m -> m.process.destroyForcibly()); // no lock: the thread holding it may be the one stopped
+        for (Started m : members) { // no lock: the thread holding it may be the one stopped
+            m.process.destroyForcibly();
+            try {
+                Files.deleteIfExists(m.log); // a SIGTERM'd run leaves no member log behind in the temp directory
+            } catch (IOException e) {
+                // a temporary file left behind is harmless
+            }
+        }
     }
 
     /** Spawns a member on {@code self} joining {@code join}, only through {@code required} when it is not null. */

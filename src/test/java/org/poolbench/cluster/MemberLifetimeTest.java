@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A member never outlives the JVM that started it: not after SIGTERM or Ctrl-C, not even after SIGKILL. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -20,10 +21,13 @@ class MemberLifetimeTest {
     /** SIGKILL: no hook runs, the member sees EOF on its stdin; SIGTERM (as Ctrl-C): the hook or the EOF, first wins. */
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
-    void aMemberExitsWhenItsParentIsKilledOrInterrupted(boolean sigkill) throws Exception {
+    void aMemberExitsWhenItsParentIsKilledOrInterrupted(boolean sigkill, @TempDir Path tmp) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process parent = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                OrphanedMembersParent.class.getName())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // the parent's temporary files (its members' stderr logs) go where JUnit removes them: a SIGKILL'd parent
+        // cannot remove them itself
+        Process parent = new ProcessBuilder(List.of(java, "-Djava.io.tmpdir=" + tmp, "-cp",
+                System.getProperty("java.class.path"), OrphanedMembersParent.class.getName()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         long member;
         try (BufferedReader r = new BufferedReader(
                 new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
