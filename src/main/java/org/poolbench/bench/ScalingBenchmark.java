@@ -12,8 +12,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import org.poolbench.backend.Backend;
 import org.poolbench.backend.Backends;
+import org.poolbench.results.AlternatingCores;
 import org.poolbench.workload.DownloadServer;
 import org.poolbench.workload.Workload;
 import org.poolbench.workload.Workloads;
@@ -35,6 +38,14 @@ import org.poolbench.workload.Workloads;
  * so worker JVMs have compiled the task before JMH's own warm-up starts. Every job's results are checked against
  * the known answer after the invocation, outside the timed region, so a wrong backend fails the run instead of
  * looking fast.
+ *
+ * <p>Sequential code is measured at every core count in one JVM ({@code alternateCores=1/2}): the JVM starts on all
+ * of them and its CPU mask is switched between iterations, 1 core, 2 cores, 2 cores, 1 core, … Measured in JVMs of
+ * their own, the two points each got a block of 20 s, and on a machine whose speed moves in phases of seconds the
+ * phase, not the cores, set their ratio (docs/METHODOLOGY.md, "Sequential at one core against two"). The JVM's
+ * settings are fixed by flags (collector, heap, compiler threads), so nothing it sized at start differs from a JVM
+ * started on one core. results.csv gets one point per core count, split from the iterations
+ * ({@link AlternatingCores}).
  *
  * <p>Run only this: {@code java -cp target/benchmarks.jar org.openjdk.jmh.Main ScalingBenchmark -p workload=factorial
  * -p backend=thread-pool -p workers=2}; or {@code ./run-bench.sh smoke --workloads factorial}.
@@ -62,6 +73,13 @@ public class ScalingBenchmark {
     @Param({"0"})
     public int cores;
 
+    /**
+     * Core counts to switch between, iteration by iteration, separated by '/' (e.g. {@code 1/2}); empty keeps the mask
+     * the JVM started with. Sequential only; {@code cores} must be the largest count.
+     */
+    @Param({""})
+    public String alternateCores;
+
     /** Tasks per unit of scheduling; 0 = CPython's rule ceil(n / (4 × workers)). */
     @Param({"0"})
     public int chunksize;
@@ -82,10 +100,25 @@ public class ScalingBenchmark {
     private Workload<Object, Object> job;
     private Backend pool;
     private List<Object> last;
+    /** The CPUs of each alternated core count (the first k of the start mask); empty when not alternating. */
+    private List<List<Integer>> masks = List.of();
+    private int warmupIterations;
+    private int measuredIterations;
 
     @Setup(Level.Trial)
     public void setUp() {
         Cores.check(cores);
+        List<Integer> counts = AlternatingCores.parse(alternateCores);
+        if (!counts.isEmpty()) {
+            List<Integer> start = Affinity.current();
+            int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            if (!"sequential".equals(backend) || most != start.size()) {
+                throw new IllegalArgumentException(AlternatingCores.PARAM + "=" + alternateCores + " needs backend "
+                        + "sequential and a JVM started on " + most + " CPUs; got backend " + backend + " on "
+                        + start.size());
+            }
+            masks = counts.stream().map(k -> start.subList(0, k)).toList();
+        }
         server = Workloads.serverFor(workload, latencyMs, fileBytes);
         job = Workloads.create(workload, tasks, server);
         job.expected(); // computed now, not during the first measured job
@@ -97,6 +130,15 @@ public class ScalingBenchmark {
         // 373, 270 ms per job over its first measured iterations).
         WarmUp.run(backend, WARM_JOBS, "factorial".equals(workload) ? WarmUp.PROCESS_FACTORIAL_NANOS
                 : WarmUp.PROCESS_NANOS, () -> job.verify(pool.map(job.task(), job.inputs(), chunksize)));
+    }
+
+    /** When alternating: this iteration's core count, warm-up and measured iterations each in their own order. */
+    @Setup(Level.Iteration)
+    public void pin(IterationParams iteration) {
+        if (!masks.isEmpty()) {
+            int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
+            Affinity.restrict(masks.get(AlternatingCores.coresIndex(index, masks.size())));
+        }
     }
 
     @Benchmark
@@ -114,6 +156,9 @@ public class ScalingBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        if (!masks.isEmpty()) {
+            Affinity.restrict(masks.get(masks.size() - 1));
+        }
         if (pool != null) {
             pool.close();
         }

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
+import org.poolbench.bench.Affinity;
 
 /**
  * The CPUs this process may run on, and how to pin a child to the first k of them.
@@ -48,24 +48,7 @@ final class Cpus {
 
     /** Parses a Linux CPU list such as {@code 0-3,8,10-11}. */
     static List<Integer> parseList(String list) {
-        TreeSet<Integer> out = new TreeSet<>();
-        for (String part : list.split(",")) {
-            part = part.strip();
-            if (part.isEmpty()) {
-                continue;
-            }
-            int dash = part.indexOf('-');
-            if (dash < 0) {
-                out.add(Integer.parseInt(part));
-            } else {
-                int lo = Integer.parseInt(part.substring(0, dash));
-                int hi = Integer.parseInt(part.substring(dash + 1));
-                for (int i = lo; i <= hi; i++) {
-                    out.add(i);
-                }
-            }
-        }
-        return new ArrayList<>(out);
+        return Affinity.parseList(list);
     }
 
     private static boolean onPath(String tool) {

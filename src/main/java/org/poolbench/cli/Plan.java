@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.poolbench.results.AlternatingCores;
 import org.poolbench.results.ResultRow;
 
 /**
@@ -67,6 +68,15 @@ final class Plan {
      */
     static Plan build(Profile profile, List<String> families, List<String> workloads, List<String> backends,
             int cpus, List<Integer> coreCounts, List<Integer> workersOverride) {
+        return build(profile, families, workloads, backends, cpus, coreCounts, workersOverride, true);
+    }
+
+    /**
+     * @param alternate measure sequential's core counts in one JVM that switches its CPU mask between iterations
+     *                  (false with {@code --jvm-defaults}, whose JVMs size themselves by the CPUs they start on)
+     */
+    static Plan build(Profile profile, List<String> families, List<String> workloads, List<String> backends,
+            int cpus, List<Integer> coreCounts, List<Integer> workersOverride, boolean alternate) {
         Plan plan = new Plan();
         List<String> requested = backends;
         backends = without(backends, "cluster"); // the cluster backend is measured by its own family (ClusterPlan)
@@ -78,7 +88,7 @@ final class Plan {
             }
         }
         if (families.contains("scaling")) {
-            plan.scaling(profile, workloads, backends, coreCounts, workersOverride);
+            plan.scaling(profile, workloads, backends, coreCounts, workersOverride, alternate);
         }
         if (families.contains("creation")) {
             List<Integer> sizes = workersOverride.isEmpty()
@@ -127,7 +137,7 @@ final class Plan {
     }
 
     private void scaling(Profile profile, List<String> workloads, List<String> backends, List<Integer> coreCounts,
-            List<Integer> workersOverride) {
+            List<Integer> workersOverride, boolean alternate) {
         int top = coreCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
         // process-per-task starts a JVM per chunk: seconds per job, so it runs apart with fewer iterations
         List<String> parallel = without(without(backends, "sequential"), "process-per-task");
@@ -136,10 +146,24 @@ final class Plan {
         // checked between these invocations, and on a shared machine whose speed drifts over minutes, points measured
         // minutes apart differ for that reason alone (blocking, as in any experiment: what is compared is measured
         // together).
+        // Better still, one JVM measures them all, switching its CPU mask between iterations, so that every phase of
+        // the machine falls on every core count (ScalingBenchmark; their blocks of 20 s each used to set the ratio).
         if (backends.contains("sequential")) {
             for (String w : workloads) {
-                for (int k : coreCounts) {
-                    scalingRun(profile, List.of(w), List.of("sequential"), List.of(1), k, true);
+                if (alternate && coreCounts.size() > 1) {
+                    int before = invocations.size();
+                    scalingRun(profile, List.of(w), List.of("sequential"), List.of(1), top, true);
+                    JmhInvocation one = invocations.remove(before);
+                    Map<String, List<String>> params = new LinkedHashMap<>(one.params());
+                    params.put(AlternatingCores.PARAM, List.of(String.join("/",
+                            coreCounts.stream().map(String::valueOf).toList())));
+                    int n = one.iterations() == 0 ? profile.iterations : one.iterations();
+                    invocations.add(new JmhInvocation(one.family(), one.benchmark(), top, params, one.methods(),
+                            one.opSeconds(), one.warmupIterations(), n * coreCounts.size(), one.iterationMillis()));
+                } else {
+                    for (int k : coreCounts) {
+                        scalingRun(profile, List.of(w), List.of("sequential"), List.of(1), k, true);
+                    }
                 }
             }
         }

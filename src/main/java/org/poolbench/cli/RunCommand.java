@@ -157,7 +157,8 @@ final class RunCommand implements Callable<Integer> {
         JvmSettings jvm = JvmSettings.of(jvmDefaults, jmhArgs);
         Cpus cpus = Cpus.detect();
         List<Integer> coreList = coreCounts(profile, cpus);
-        Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList);
+        Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList,
+                !jvm.defaults());
         boolean pythonFamilies = familyList.stream().anyMatch(PythonBaseline.FAMILIES::contains);
         Optional<PythonBaseline> python = noPython || !pythonFamilies
                 ? Optional.empty() : PythonBaseline.find(Path.of("").toAbsolutePath(), System.out);

@@ -87,25 +87,36 @@ public final class IterationsCsv {
             throw new IOException(jmhJson + ": not a JSON file: " + e.getMessage(), e);
         }
         JsonArray results = root.isJsonArray() ? root.getAsJsonArray() : new JsonArray();
-        if (results.size() != points.size()) {
-            throw new IOException(jmhJson + ": " + results.size() + " results, but " + points.size()
-                    + " rows to label them with");
-        }
-        List<Iteration> out = new ArrayList<>();
+        // a result whose JVM alternated its CPU mask stands for one row per core count (JmhJson#split)
+        List<List<Integer>> alternated = new ArrayList<>();
+        int expected = 0;
         for (int i = 0; i < results.size(); i++) {
             if (!results.get(i).isJsonObject()) {
                 throw new IOException(jmhJson + ": result #" + (i + 1) + " is not a JSON object");
             }
+            alternated.add(JmhJson.alternatedCores(jmhJson, results.get(i).getAsJsonObject()));
+            expected += Math.max(1, alternated.get(i).size());
+        }
+        if (expected != points.size()) {
+            throw new IOException(jmhJson + ": " + results.size() + " results, but " + points.size()
+                    + " rows to label them with" + (expected == results.size() ? ""
+                    : " (they stand for " + expected + " points: some alternated core counts)"));
+        }
+        List<Iteration> out = new ArrayList<>();
+        int next = 0;
+        for (int i = 0; i < results.size(); i++) {
             JsonObject result = results.get(i).getAsJsonObject();
-            ResultRow p = points.get(i);
-            String mode = result.has("mode") ? result.get("mode").getAsString() : p.mode();
+            int n = Math.max(1, alternated.get(i).size());
+            List<ResultRow> group = points.subList(next, next + n);
+            next += n;
+            String mode = result.has("mode") ? result.get("mode").getAsString() : group.get(0).mode();
             if (result.has("primaryMetric")) {
-                add(out, p, mode, PRIMARY, result.getAsJsonObject("primaryMetric"));
+                add(out, group, mode, PRIMARY, result.getAsJsonObject("primaryMetric"));
             }
             if (result.has("secondaryMetrics") && result.get("secondaryMetrics").isJsonObject()) {
                 for (Map.Entry<String, JsonElement> m : result.getAsJsonObject("secondaryMetrics").entrySet()) {
                     if (m.getValue().isJsonObject()) {
-                        add(out, p, mode, m.getKey().replaceFirst("^\u00b7", ""), m.getValue().getAsJsonObject());
+                        add(out, group, mode, m.getKey().replaceFirst("^\u00b7", ""), m.getValue().getAsJsonObject());
                     }
                 }
             }
@@ -113,7 +124,11 @@ public final class IterationsCsv {
         return out;
     }
 
-    private static void add(List<Iteration> out, ResultRow p, String mode, String metric, JsonObject m) {
+    /**
+     * The iterations of one metric, labelled with {@code group}: one point, or the points of an alternating JVM, where
+     * iteration i of a fork belongs to point {@link AlternatingCores#coresIndex}(i) and is numbered within it.
+     */
+    private static void add(List<Iteration> out, List<ResultRow> group, String mode, String metric, JsonObject m) {
         if (!m.has("rawData") || !m.get("rawData").isJsonArray()) {
             return;
         }
@@ -124,7 +139,10 @@ public final class IterationsCsv {
                 continue;
             }
             JsonArray values = forks.get(f).getAsJsonArray();
+            int[] numbered = new int[group.size()];
             for (int it = 0; it < values.size(); it++) {
+                int g = AlternatingCores.coresIndex(it, group.size());
+                numbered[g]++;
                 double v;
                 try {
                     v = values.get(it).getAsDouble(); // gson reads JMH's "NaN" strings as NaN
@@ -132,9 +150,10 @@ public final class IterationsCsv {
                     continue;
                 }
                 if (Double.isFinite(v)) {
+                    ResultRow p = group.get(g);
                     out.add(new Iteration(p.runId(), p.family(), p.benchmark(), p.workload(), p.backend(), p.cores(),
                             p.workers(), p.taskSize(), p.chunksize(), p.tasks(), p.params(), mode, unit, metric,
-                            f + 1, it + 1, v));
+                            f + 1, numbered[g], v));
                 }
             }
         }

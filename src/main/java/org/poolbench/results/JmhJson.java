@@ -16,6 +16,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.descriptive.moment.Mean;
+import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
 
 /**
  * JMH's JSON result file ({@code -rf json}) → {@link ResultRow}s.
@@ -28,6 +31,9 @@ import com.google.gson.JsonParser;
  * becomes a row of its own right after its primary row, with benchmark {@code <method>:<metric>} (JMH's own name for
  * it) and the same parameters; elsewhere secondary metrics (profilers' ones) are not converted, so a
  * {@code -prof gc} run adds no rows to the other families' charts.
+ *
+ * <p>A result whose JVM alternated its CPU mask ({@link AlternatingCores}) becomes one row per core count, in the
+ * order listed, each from its own iterations: the mean, and JMH's error (the 99.9 % Student's t half-width).
  */
 public final class JmhJson {
 
@@ -69,8 +75,13 @@ public final class JmhJson {
         List<ResultRow> rows = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
             ResultRow primary = row(jmhJson, i, results.get(i), runId);
-            rows.add(primary);
             JsonObject result = results.get(i).getAsJsonObject();
+            List<Integer> alternated = alternatedCores(jmhJson, result);
+            if (!alternated.isEmpty()) {
+                rows.addAll(split(primary, alternated, result.getAsJsonObject("primaryMetric")));
+                continue;
+            }
+            rows.add(primary);
             if (SECONDARY_FAMILIES.contains(primary.family()) && result.has("secondaryMetrics") && result.get("secondaryMetrics").isJsonObject()) {
                 for (Map.Entry<String, JsonElement> m : result.getAsJsonObject("secondaryMetrics").entrySet()) {
                     if (m.getValue().isJsonObject()) {
@@ -80,6 +91,63 @@ public final class JmhJson {
             }
         }
         return rows;
+    }
+
+    /** The core counts a result's JVM alternated between ({@link AlternatingCores#PARAM}); empty for most results. */
+    static List<Integer> alternatedCores(Path file, JsonObject result) throws IOException {
+        JsonElement params = result.get("params");
+        if (params == null || !params.isJsonObject() || !params.getAsJsonObject().has(AlternatingCores.PARAM)) {
+            return List.of();
+        }
+        try {
+            return AlternatingCores.parse(params.getAsJsonObject().get(AlternatingCores.PARAM).getAsString());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + result.get("benchmark").getAsString() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One row per alternated core count, each scored from the iterations that ran with it. */
+    private static List<ResultRow> split(ResultRow mixed, List<Integer> counts, JsonObject metric) {
+        List<List<Double>> values = new ArrayList<>();
+        counts.forEach(k -> values.add(new ArrayList<>()));
+        JsonElement raw = metric.get("rawData");
+        if (raw != null && raw.isJsonArray()) {
+            for (JsonElement fork : raw.getAsJsonArray()) {
+                if (!fork.isJsonArray()) {
+                    continue;
+                }
+                JsonArray it = fork.getAsJsonArray();
+                for (int i = 0; i < it.size(); i++) {
+                    Double v = finite(it.get(i));
+                    if (v != null) {
+                        values.get(AlternatingCores.coresIndex(i, counts.size())).add(v);
+                    }
+                }
+            }
+        }
+        List<ResultRow> rows = new ArrayList<>();
+        String note = "one JVM for cores " + counts.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining("/")) + ", its CPU mask switched between iterations";
+        for (int c = 0; c < counts.size(); c++) {
+            double[] v = values.get(c).stream().mapToDouble(Double::doubleValue).toArray();
+            ResultRow.Builder b = mixed.toBuilder().cores(counts.get(c)).note(note);
+            if (v.length == 0) {
+                b.score(null).scoreError(null).status(ResultRow.SKIPPED).note(note + "; no iteration reported");
+            } else {
+                b.score(new Mean().evaluate(v)).scoreError(halfWidth999(v)).status(ResultRow.OK);
+            }
+            rows.add(b.build());
+        }
+        return rows;
+    }
+
+    /** JMH's score error: the 99.9 % Student's t half-width of the mean; null below three values, as JMH's NaN. */
+    static Double halfWidth999(double[] v) {
+        if (v.length < 3) {
+            return null;
+        }
+        double t = new TDistribution(v.length - 1).inverseCumulativeProbability(1 - 0.001 / 2);
+        return t * new StandardDeviation().evaluate(v) / Math.sqrt(v.length);
     }
 
     private static ResultRow row(Path file, int index, JsonElement element, String runId) throws IOException {
@@ -109,6 +177,7 @@ public final class JmhJson {
             }
         }
         Params p = new Params(file, name, params);
+        p.text(AlternatingCores.PARAM); // a way of measuring, not part of the point: the split rows say it in a note
 
         Double score = finite(metric.get("score"));
         Double error = finite(metric.get("scoreError"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.poolbench.backend.Backends;
+import org.poolbench.results.AlternatingCores;
 import org.poolbench.results.ResultRow;
 import org.poolbench.workload.Workloads;
 
@@ -16,27 +17,41 @@ class PlanTest {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
                 List.of(1, 2, 4), List.of());
         List<JmhInvocation> inv = plan.invocations;
-        // sequential at 1, 2, 4 cores back to back; then parallel at each; process-per-task (quick: at full cores
-        // only) and oversubscribed at 4
-        assertEquals(8, inv.size());
-        for (int i = 0; i < 3; i++) {
-            assertEquals(List.of("sequential"), inv.get(i).params().get("backend"));
-            assertEquals(List.of(1, 2, 4).get(i), inv.get(i).cores());
-        }
-        assertEquals(List.of("1"), inv.get(3).params().get("workers"));
-        assertEquals(List.of("2"), inv.get(4).params().get("workers"));
-        assertEquals(List.of("4"), inv.get(5).params().get("workers"));
-        assertEquals(List.of("4"), inv.get(6).params().get("workers"));
-        assertEquals(List.of("process-per-task"), inv.get(6).params().get("backend"));
-        assertEquals(List.of("8"), inv.get(7).params().get("workers"));
-        assertEquals(List.of("thread-pool", "virtual-threads", "process-pool"), inv.get(7).params().get("backend"));
+        // sequential in one JVM started on 4 cores that alternates 1, 2, 4; then parallel at each; process-per-task
+        // (quick: at full cores only) and oversubscribed at 4
+        assertEquals(6, inv.size());
+        assertEquals(List.of("sequential"), inv.get(0).params().get("backend"));
+        assertEquals(4, inv.get(0).cores());
+        assertEquals(List.of("1/2/4"), inv.get(0).params().get(AlternatingCores.PARAM));
+        assertEquals(3 * Plan.PRECISE_ITERATIONS, Profile.QUICK.measuredIterations(inv.get(0)),
+                "each core count gets the iterations of a point of its own");
+        assertEquals(List.of("1"), inv.get(1).params().get("workers"));
+        assertEquals(List.of("2"), inv.get(2).params().get("workers"));
+        assertEquals(List.of("4"), inv.get(3).params().get("workers"));
+        assertEquals(List.of("4"), inv.get(4).params().get("workers"));
+        assertEquals(List.of("process-per-task"), inv.get(4).params().get("backend"));
+        assertEquals(List.of("8"), inv.get(5).params().get("workers"));
+        assertEquals(List.of("thread-pool", "virtual-threads", "process-pool"), inv.get(5).params().get("backend"));
         assertEquals(List.of(1, 2), plan.skipped.stream().filter(r -> r.backend().equals("process-per-task"))
                 .map(ResultRow::cores).toList(), "quick records process-per-task below full cores as skipped");
-        assertEquals(9, Plan.build(Profile.FULL, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
+        assertEquals(7, Plan.build(Profile.FULL, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
                 List.of(1, 2, 4), List.of()).invocations.size(), "full measures process-per-task at every k");
         for (JmhInvocation i : inv) {
             assertEquals(List.of(String.valueOf(i.cores())), i.params().get("cores"), "cores param is checked");
         }
+    }
+
+    @Test
+    void withTheJvmsDefaultsSequentialRunsInAJvmPinnedFromTheStartAtEachCoreCount() {
+        // ergonomics sizes the JVM by the CPUs it starts on, so switching the mask later would not measure that JVM
+        Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), List.of("factorial"), List.of("sequential"), 4,
+                List.of(1, 2, 4), List.of(), false);
+        assertEquals(List.of(1, 2, 4), plan.invocations.stream().map(JmhInvocation::cores).toList());
+        assertTrue(plan.invocations.stream().noneMatch(i -> i.params().containsKey(AlternatingCores.PARAM)));
+        Plan one = Plan.build(Profile.QUICK, List.of("scaling"), List.of("factorial"), List.of("sequential"), 4,
+                List.of(4), List.of());
+        assertTrue(one.invocations.stream().noneMatch(i -> i.params().containsKey(AlternatingCores.PARAM)),
+                "one core count: nothing to alternate");
     }
 
     @Test
@@ -88,11 +103,13 @@ class PlanTest {
                 assertEquals(1, Profile.QUICK.warmupIterations(inv));
                 assertTrue(Profile.QUICK.jmhArgs(inv).containsAll(List.of("-i", "8", "-wi", "1")));
             } else if (inv.params().get("workload").equals(List.of("download"))) {
-                assertEquals(Plan.SLOW_ITERATIONS, Profile.QUICK.measuredIterations(inv), "a job of waits");
+                int points = backends.equals(List.of("sequential")) ? 2 : 1; // sequential alternates 1 and 2 cores
+                assertEquals(points * Plan.SLOW_ITERATIONS, Profile.QUICK.measuredIterations(inv), "a job of waits");
             } else {
                 // the verdicts' points (full cores, and sequential at every core count) get more iterations
                 boolean precise = inv.cores() == 2 || backends.equals(List.of("sequential"));
-                assertEquals(precise ? Plan.PRECISE_ITERATIONS : Plan.INNER_ITERATIONS,
+                int points = backends.equals(List.of("sequential")) ? 2 : 1;
+                assertEquals(points * (precise ? Plan.PRECISE_ITERATIONS : Plan.INNER_ITERATIONS),
                         Profile.QUICK.measuredIterations(inv), inv.describe());
                 assertEquals(inv.params().get("workload").equals(List.of("squares"))
                         ? Plan.SHORT_JOB_ITERATION_MILLIS : Profile.QUICK.iterationMillis,
@@ -189,9 +206,9 @@ class PlanTest {
             assertEquals(perTask ? Workloads.NAMES : List.of(i.params().get("workload").get(0)),
                     i.params().get("workload"), i.toString());
         }
-        // per workload: sequential at 1 and 2 cores; parallel at 1 core, at 2; process-per-task; oversubscribed
-        // (factorial and download only)
-        assertEquals(3 * 2 + 3 + (3 + 1 + 2), plan.invocations.size());
+        // per workload: sequential (1 and 2 cores in one JVM); parallel at 1 core, at 2; process-per-task;
+        // oversubscribed (factorial and download only)
+        assertEquals(3 + 3 + (3 + 1 + 2), plan.invocations.size());
         for (JmhInvocation i : plan.invocations) {
             if (i.cores() == 1 && !i.params().get("backend").equals(List.of("sequential"))) {
                 assertEquals(List.of("thread-pool", "thread-per-task", "process-pool"), i.params().get("backend"),
@@ -204,10 +221,11 @@ class PlanTest {
         assertEquals(6 + 3, plan.skipped.stream().filter(r -> r.family().equals("scaling")
                 && (r.cores() == 1 || r.workers() == 4) && !r.backend().equals("process-per-task")).count(),
                 "fork-join and virtual-threads at 1 core for 3 workloads, squares oversubscribed on 3 backends");
-        for (int w = 0; w < 3; w++) { // each workload's sequential points at 1 and 2 cores, one after the other
-            assertEquals(List.of(1, 2), plan.invocations.subList(2 * w, 2 * w + 2).stream()
-                    .map(JmhInvocation::cores).toList());
-            assertEquals(List.of(Workloads.NAMES.get(w)), plan.invocations.get(2 * w + 1).params().get("workload"));
+        for (int w = 0; w < 3; w++) { // each workload's sequential points at 1 and 2 cores, in one JVM
+            JmhInvocation sequential = plan.invocations.get(w);
+            assertEquals(List.of("1/2"), sequential.params().get(AlternatingCores.PARAM));
+            assertEquals(2, sequential.cores());
+            assertEquals(List.of(Workloads.NAMES.get(w)), sequential.params().get("workload"));
         }
     }
 

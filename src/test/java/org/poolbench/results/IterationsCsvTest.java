@@ -64,6 +64,44 @@ class IterationsCsvTest {
         assertEquals(2, first.cores());
     }
 
+    /** Sequential alternating between 1 and 2 cores: two forks, the second cut short. */
+    private static final String ALTERNATING = """
+            [ {
+              "benchmark" : "org.poolbench.bench.ScalingBenchmark.job",
+              "mode" : "avgt",
+              "params" : { "alternateCores" : "1/2", "backend" : "sequential", "cores" : "2", "workers" : "1",
+                           "workload" : "factorial", "latencyMs" : "20" },
+              "primaryMetric" : { "score" : 16.5, "scoreError" : 9.0, "scoreUnit" : "ms/op",
+                                  "rawData" : [ [ 10.0, 20.0, 21.0, 11.0, 12.0, 22.0 ], [ 13.0, 23.0 ] ] }
+            } ]
+            """;
+
+    @Test
+    void anAlternatingResultIsSplitIntoOnePointPerCoreCount() throws Exception {
+        Path json = dir.resolve("alternating.json");
+        Files.writeString(json, ALTERNATING);
+        List<ResultRow> points = JmhJson.convert(json, "r1");
+        assertEquals(2, points.size());
+        assertEquals(List.of(1, 2), points.stream().map(ResultRow::cores).toList());
+        assertEquals(11.5, points.get(0).score(), 1e-12, "iterations 1, 4, 5 of fork 1 and 1 of fork 2");
+        assertEquals(21.5, points.get(1).score(), 1e-12);
+        // four values 1 apart: sd = 1.291, t(0.9995, 3) = 12.924
+        assertEquals(12.924 * 1.2910 / 2, points.get(0).scoreError(), 0.01);
+        assertEquals("latencyMs=20", points.get(0).params(), "the way of measuring is not part of the point");
+        assertTrue(points.get(0).note().contains("CPU mask switched"), points.get(0).note());
+
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, points);
+        Map<List<Object>, double[]> byPoint = IterationsCsv.valuesByPoint(rows, IterationsCsv.PRIMARY);
+        assertEquals(List.of(10.0, 11.0, 12.0, 13.0),
+                java.util.Arrays.stream(byPoint.get(points.get(0).pointKey())).boxed().toList());
+        assertEquals(List.of(20.0, 21.0, 22.0, 23.0),
+                java.util.Arrays.stream(byPoint.get(points.get(1).pointKey())).boxed().toList());
+        assertEquals(List.of(1, 2, 3, 1), rows.stream().filter(r -> r.cores() == 1)
+                .map(IterationsCsv.Iteration::iteration).toList(), "numbered within the point and fork");
+        IOException e = assertThrows(IOException.class, () -> IterationsCsv.fromJmhJson(json, points.subList(0, 1)));
+        assertTrue(e.getMessage().contains("stand for 2 points"), e.getMessage());
+    }
+
     @Test
     void labelsComeFromTheRowsAsCompleted() throws Exception {
         Path json = twoForks();

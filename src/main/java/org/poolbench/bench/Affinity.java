@@ -1,0 +1,80 @@
+package org.poolbench.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * This JVM's CPU mask: read from {@code /proc/self/status}, changed with {@code taskset -a -p} (every thread of the
+ * process, JIT compiler threads included). Linux only; HotSpot re-reads the mask whenever
+ * {@link Runtime#availableProcessors()} is called, which is how a change is checked.
+ */
+public final class Affinity {
+
+    private Affinity() {
+    }
+
+    /** The CPUs this process may run on, ascending. */
+    public static List<Integer> current() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return parseList(line.substring(line.indexOf(':') + 1).strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read this process's CPU mask", e);
+        }
+        throw new IllegalStateException("/proc/self/status has no Cpus_allowed_list: not Linux?");
+    }
+
+    /**
+     * Restricts every thread of this process to {@code cpus} and checks that the JVM now sees that many processors.
+     *
+     * @throws IllegalStateException if taskset fails or the JVM still sees another processor count
+     */
+    public static void restrict(List<Integer> cpus) {
+        String list = String.join(",", cpus.stream().map(String::valueOf).toList());
+        ProcessBuilder pb = new ProcessBuilder("taskset", "-a", "-p", "-c", list,
+                String.valueOf(ProcessHandle.current().pid())).redirectErrorStream(true);
+        try {
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("taskset -a -p -c " + list + " failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run taskset to restrict this JVM to CPUs " + list, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restricting this JVM to CPUs " + list, e);
+        }
+        Cores.check(cpus.size());
+    }
+
+    /** Parses a Linux CPU list such as {@code 0-3,8,10-11}, ascending and without repeats. */
+    public static List<Integer> parseList(String list) {
+        TreeSet<Integer> out = new TreeSet<>();
+        for (String part : list.split(",")) {
+            part = part.strip();
+            if (part.isEmpty()) {
+                continue;
+            }
+            int dash = part.indexOf('-');
+            if (dash < 0) {
+                out.add(Integer.parseInt(part));
+            } else {
+                int lo = Integer.parseInt(part.substring(0, dash));
+                int hi = Integer.parseInt(part.substring(dash + 1));
+                for (int i = lo; i <= hi; i++) {
+                    out.add(i);
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+}

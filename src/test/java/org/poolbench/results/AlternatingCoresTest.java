@@ -1,0 +1,47 @@
+package org.poolbench.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AlternatingCoresTest {
+
+    private static List<Integer> schedule(int iterations, int n) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < iterations; i++) {
+            out.add(AlternatingCores.coresIndex(i, n));
+        }
+        return out;
+    }
+
+    @Test
+    void iterationsGoForwardThenBackward() {
+        assertEquals(List.of(0, 1, 1, 0, 0, 1, 1, 0), schedule(8, 2), "A B B A A B B A");
+        assertEquals(List.of(0, 1, 2, 2, 1, 0, 0), schedule(7, 3));
+        assertEquals(List.of(0, 0, 0), schedule(3, 1));
+    }
+
+    @Test
+    void everyCoreCountGetsTheSameShareOfEveryRound() {
+        List<Integer> s = schedule(60, 2);
+        assertEquals(30, s.stream().filter(i -> i == 0).count());
+        double meanPositionA = java.util.stream.IntStream.range(0, 60).filter(i -> s.get(i) == 0).average()
+                .orElseThrow();
+        assertEquals(29.5, meanPositionA, 1e-9, "a steady drift falls on both alike");
+    }
+
+    @Test
+    void parsesCoreCountsAndRejectsBadOnes() {
+        assertEquals(List.of(1, 2, 4), AlternatingCores.parse("1/2/4"));
+        assertEquals(List.of(), AlternatingCores.parse(""));
+        for (String bad : List.of("1/x", "0/2", "2/2", "1,2")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AlternatingCores.parse(bad));
+            assertTrue(e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("valid"), e.getMessage());
+        }
+    }
+}
