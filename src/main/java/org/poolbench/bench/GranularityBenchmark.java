@@ -1,7 +1,9 @@
 package org.poolbench.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,8 +15,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import org.poolbench.backend.Backend;
 import org.poolbench.backend.Backends;
+import org.poolbench.results.Alternation;
 import org.poolbench.workload.Factorial;
 import org.poolbench.workload.Squares;
 
@@ -33,6 +38,11 @@ import org.poolbench.workload.Squares;
  * <p>What to expect: thread-pool pays off from a few microseconds, process-pool from tens to hundreds; with chunking,
  * the process pool's per-item cost falls by orders of magnitude.
  *
+ * <p>run-bench.sh measures a size's backends in one JVM, taking turns iteration by iteration
+ * ({@code -p backend=sequential/thread-pool/process-pool}): the crossover compares them, and on a machine whose speed
+ * moves in phases of seconds, blocks of their own put a phase between them (docs/METHODOLOGY.md, "Blocking").
+ * results.csv gets one point per backend, split from the iterations.
+ *
  * <p>Run only this: {@code java -cp target/benchmarks.jar org.openjdk.jmh.Main GranularityBenchmark -p workers=2}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -46,7 +56,10 @@ public class GranularityBenchmark {
     /** Numbers per job in the chunk-size sweep. */
     static final int SQUARES = 100_000;
 
-    /** What both jobs share: the backend, its workers, and the core check. */
+    /**
+     * What both jobs share: the backend, its workers, and the core check. {@code backend} may list several,
+     * separated by '/': all of them are started, and each iteration uses the next in turn ({@link Alternation}).
+     */
     @State(Scope.Benchmark)
     public static class Pool {
         @Param({"sequential", "thread-pool", "process-pool"})
@@ -59,17 +72,51 @@ public class GranularityBenchmark {
         @Param({"0"})
         public int cores;
 
+        /** The backend of the current iteration. */
         Backend pool;
+        List<String> names;
+        final List<Backend> pools = new ArrayList<>();
+        private int warmupIterations;
+        private int measuredIterations;
 
         @Setup(Level.Trial)
         public void setUp() {
             Cores.check(cores);
-            pool = Backends.create(backend, workers);
+            names = Alternation.backends(backend);
+            for (String name : names) {
+                pools.add(Backends.create(name, workers));
+            }
+            pool = pools.get(0);
+        }
+
+        /** Each backend in turn, warm-up and measured iterations each in their own order. */
+        @Setup(Level.Iteration)
+        public void turn(IterationParams iteration) {
+            int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
+            pool = pools.get(Alternation.index(index, pools.size()));
+        }
+
+        /** Runs {@code warm} once for each backend, with the backend's name. */
+        void forEach(BiConsumer<String, Backend> warm) {
+            for (int i = 0; i < pools.size(); i++) {
+                warm.accept(names.get(i), pools.get(i));
+            }
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            pool.close();
+            RuntimeException first = null;
+            for (Backend b : pools) {
+                try {
+                    b.close();
+                } catch (RuntimeException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            pools.clear();
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
@@ -93,8 +140,8 @@ public class GranularityBenchmark {
         public void setUp(Pool pool) {
             job = new Factorial(List.of(taskSize), TASKS.getOrDefault(taskSize, 8));
             job.expected();
-            WarmUp.runFor(1, "sequential".equals(pool.backend) ? 0 : WarmUp.PROCESS_FACTORIAL_NANOS,
-                    () -> job.verify(pool.pool.map(job.task(), job.inputs(), 1)));
+            pool.forEach((name, backend) -> WarmUp.runFor(1, "sequential".equals(name) ? 0
+                    : WarmUp.PROCESS_FACTORIAL_NANOS, () -> job.verify(backend.map(job.task(), job.inputs(), 1))));
         }
 
         @TearDown(Level.Invocation)
@@ -115,7 +162,8 @@ public class GranularityBenchmark {
         /** Runs the job through the pool ({@link WarmUp}), so worker JVMs have compiled the task first. */
         @Setup(Level.Trial)
         public void setUp(Pool pool) {
-            WarmUp.run(pool.backend, 1, () -> job.verify(pool.pool.map(job.task(), job.inputs(), chunksize)));
+            pool.forEach((name, backend) -> WarmUp.run(name, 1,
+                    () -> job.verify(backend.map(job.task(), job.inputs(), chunksize))));
         }
 
         @TearDown(Level.Invocation)

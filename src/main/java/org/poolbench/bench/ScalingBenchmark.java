@@ -16,7 +16,7 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 import org.poolbench.backend.Backend;
 import org.poolbench.backend.Backends;
-import org.poolbench.results.AlternatingCores;
+import org.poolbench.results.Alternation;
 import org.poolbench.workload.DownloadServer;
 import org.poolbench.workload.Workload;
 import org.poolbench.workload.Workloads;
@@ -45,7 +45,7 @@ import org.poolbench.workload.Workloads;
  * phase, not the cores, set their ratio (docs/METHODOLOGY.md, "Sequential at one core against two"). The JVM's
  * settings are fixed by flags (collector, heap, compiler threads), so nothing it sized at start differs from a JVM
  * started on one core. results.csv gets one point per core count, split from the iterations
- * ({@link AlternatingCores}).
+ * ({@link Alternation}).
  *
  * <p>Run only this: {@code java -cp target/benchmarks.jar org.openjdk.jmh.Main ScalingBenchmark -p workload=factorial
  * -p backend=thread-pool -p workers=2}; or {@code ./run-bench.sh smoke --workloads factorial}.
@@ -108,12 +108,12 @@ public class ScalingBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Cores.check(cores);
-        List<Integer> counts = AlternatingCores.parse(alternateCores);
+        List<Integer> counts = Alternation.cores(alternateCores);
         if (!counts.isEmpty()) {
             List<Integer> start = Affinity.current();
             int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
             if (!"sequential".equals(backend) || most != start.size()) {
-                throw new IllegalArgumentException(AlternatingCores.PARAM + "=" + alternateCores + " needs backend "
+                throw new IllegalArgumentException(Alternation.CORES + "=" + alternateCores + " needs backend "
                         + "sequential and a JVM started on " + most + " CPUs; got backend " + backend + " on "
                         + start.size());
             }
@@ -137,7 +137,7 @@ public class ScalingBenchmark {
     public void pin(IterationParams iteration) {
         if (!masks.isEmpty()) {
             int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
-            Affinity.restrict(masks.get(AlternatingCores.coresIndex(index, masks.size())));
+            Affinity.restrict(masks.get(Alternation.index(index, masks.size())));
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.poolbench.results.Alternation;
 
 /**
  * One run of JMH in its own JVM, pinned to {@code cores} CPUs: a benchmark class and the parameter values to cross.
@@ -58,11 +59,31 @@ record JmhInvocation(String family, String benchmark, int cores, Map<String, Lis
                 millis);
     }
 
-    /** How many points JMH will measure: parameter combinations times benchmark methods (an upper bound). */
+    /**
+     * How many results JMH will report: parameter combinations times benchmark methods (an upper bound). A result
+     * alternating between points ({@link Alternation}) counts once, with all their iterations.
+     */
     int points() {
         int n = methods;
         for (List<String> values : params.values()) {
             n *= values.size();
+        }
+        return n;
+    }
+
+    /** How many points results.csv will get: {@link #points()}, each alternating result counted once per point. */
+    int reportedPoints() {
+        return points() * alternated();
+    }
+
+    /** How many points each result alternates between: 1, or the listed core counts or backends. */
+    int alternated() {
+        int n = 1;
+        for (String v : params.getOrDefault(Alternation.CORES, List.of())) {
+            n = Math.max(n, Alternation.cores(v).size());
+        }
+        for (String v : params.getOrDefault(Alternation.BACKEND, List.of())) {
+            n = Math.max(n, Alternation.backends(v).size());
         }
         return n;
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.poolbench.bench.WarmUp;
+import org.poolbench.results.Alternation;
 import org.poolbench.results.NoiseCsv;
 
 /**
@@ -72,7 +73,9 @@ final class JmhLauncher {
         double sum = 0;
         for (String w : workloads) {
             for (String b : backends) {
-                sum += perCombination * WarmUp.setUpSeconds(inv.family(), w, b);
+                for (String one : Alternation.backends(b)) { // alternating backends all warm in one trial
+                    sum += perCombination * WarmUp.setUpSeconds(inv.family(), w, one);
+                }
             }
         }
         return sum;
@@ -99,7 +102,7 @@ final class JmhLauncher {
                 double pace = estimateDone > 0 ? elapsed / estimateDone : 1.0;
                 double eta = (estimateTotal - estimateDone) * pace;
                 console.printf("[%d/%d] %s  (%d points; elapsed %s, ETA %s)%n", i + 1, plan.size(), inv.describe(),
-                        inv.points(), hms(elapsed), hms(eta));
+                        inv.reportedPoints(), hms(elapsed), hms(eta));
                 Path part = parts.resolve("part-" + i + ".json");
                 NoiseCsv.Sample before = NoiseCsv.Sample.now();
                 try {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.poolbench.results.AlternatingCores;
+import org.poolbench.results.Alternation;
 import org.poolbench.results.ResultRow;
 
 /**
@@ -153,13 +153,8 @@ final class Plan {
                 if (alternate && coreCounts.size() > 1) {
                     int before = invocations.size();
                     scalingRun(profile, List.of(w), List.of("sequential"), List.of(1), top, true);
-                    JmhInvocation one = invocations.remove(before);
-                    Map<String, List<String>> params = new LinkedHashMap<>(one.params());
-                    params.put(AlternatingCores.PARAM, List.of(String.join("/",
-                            coreCounts.stream().map(String::valueOf).toList())));
-                    int n = one.iterations() == 0 ? profile.iterations : one.iterations();
-                    invocations.add(new JmhInvocation(one.family(), one.benchmark(), top, params, one.methods(),
-                            one.opSeconds(), one.warmupIterations(), n * coreCounts.size(), one.iterationMillis()));
+                    invocations.add(alternating(profile, invocations.remove(before), Alternation.CORES,
+                            coreCounts.stream().map(String::valueOf).toList()));
                 } else {
                     for (int k : coreCounts) {
                         scalingRun(profile, List.of(w), List.of("sequential"), List.of(1), k, true);
@@ -317,14 +312,13 @@ final class Plan {
                 case QUICK -> List.of(300, 1_000, 2_000, 3_000, 10_000);
                 case FULL -> List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
             };
-            // one invocation per size, so that a size's backends run back to back: the crossover compares them, and
-            // on a machine whose speed drifts over minutes (docs/METHODOLOGY.md) points minutes apart are not
-            // comparable (JMH varies the first parameter, backend, slowest within an invocation)
+            // one invocation per size, its backends taking turns iteration by iteration in one JVM
+            // (GranularityBenchmark): the crossover compares them, and on a machine whose speed moves in phases of
+            // seconds (docs/METHODOLOGY.md, "Blocking") a block of time each would put a phase between them
             for (int size : sizes) {
-                invocations.add(new JmhInvocation("granularity", "\\.GranularityBenchmark\\.factorial$", top,
-                        params("backend", chosen, "workers", workers, "cores", List.of(top), "taskSize",
-                                List.of(size)))
-                        .expecting(0.12)); // 20-300 ms per job
+                invocations.add(alternating(profile, new JmhInvocation("granularity",
+                        "\\.GranularityBenchmark\\.factorial$", top, params("backend", chosen, "workers", workers,
+                        "cores", List.of(top), "taskSize", List.of(size))).expecting(0.12))); // 20-300 ms per job
             }
             if (backends.contains("process-per-task")) {
                 skip("granularity", "factorial", "factorial", "process-per-task", top, top,
@@ -334,9 +328,31 @@ final class Plan {
         List<String> chunked = without(chosen, "sequential");
         if (workloads.contains("squares") && !chunked.isEmpty()) {
             List<Integer> chunks = profile == Profile.SMOKE ? List.of(10, 1_000) : List.of(1, 10, 100, 1_000, 10_000);
-            invocations.add(new JmhInvocation("granularity", "\\.GranularityBenchmark\\.squaresChunks$", top,
-                    params("backend", chunked, "workers", workers, "cores", List.of(top), "chunksize", chunks)));
+            invocations.add(alternating(profile, new JmhInvocation("granularity",
+                    "\\.GranularityBenchmark\\.squaresChunks$", top,
+                    params("backend", chunked, "workers", workers, "cores", List.of(top), "chunksize", chunks))));
         }
+    }
+
+    /**
+     * {@code inv} with its backends taking turns in one JVM ({@code backend=a/b/c}), and as many iterations as they
+     * would have had each in a block of their own.
+     */
+    private static JmhInvocation alternating(Profile profile, JmhInvocation inv) {
+        List<String> backends = inv.params().get("backend");
+        if (backends.size() < 2) {
+            return inv;
+        }
+        return alternating(profile, inv, "backend", backends.stream().map(String::valueOf).toList());
+    }
+
+    /** {@code inv} with {@code param} set to {@code values} joined by '/', and its iterations times their number. */
+    private static JmhInvocation alternating(Profile profile, JmhInvocation inv, String param, List<String> values) {
+        Map<String, List<String>> params = new LinkedHashMap<>(inv.params());
+        params.put(param, List.of(String.join(Alternation.SEPARATOR, values)));
+        int n = inv.iterations() == 0 ? profile.iterations : inv.iterations();
+        return new JmhInvocation(inv.family(), inv.benchmark(), inv.cores(), params, inv.methods(), inv.opSeconds(),
+                inv.warmupIterations(), n * values.size(), inv.iterationMillis());
     }
 
     private void io(Profile profile, List<String> backends, int top) {
@@ -468,9 +484,9 @@ final class Plan {
                 .cores(cores).workers(workers).status(ResultRow.SKIPPED).note(why).build());
     }
 
-    /** The total number of JMH points. */
+    /** The total number of points the JMH runs give results.csv. */
     int points() {
-        return invocations.stream().mapToInt(JmhInvocation::points).sum();
+        return invocations.stream().mapToInt(JmhInvocation::reportedPoints).sum();
     }
 
     private static List<String> without(List<String> list, String drop) {

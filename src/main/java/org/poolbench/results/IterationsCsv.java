@@ -87,26 +87,27 @@ public final class IterationsCsv {
             throw new IOException(jmhJson + ": not a JSON file: " + e.getMessage(), e);
         }
         JsonArray results = root.isJsonArray() ? root.getAsJsonArray() : new JsonArray();
-        // a result whose JVM alternated its CPU mask stands for one row per core count (JmhJson#split)
-        List<List<Integer>> alternated = new ArrayList<>();
+        // a result whose JVM alternated between points stands for one row per point (JmhJson#split)
+        List<Integer> alternated = new ArrayList<>();
         int expected = 0;
         for (int i = 0; i < results.size(); i++) {
             if (!results.get(i).isJsonObject()) {
                 throw new IOException(jmhJson + ": result #" + (i + 1) + " is not a JSON object");
             }
-            alternated.add(JmhJson.alternatedCores(jmhJson, results.get(i).getAsJsonObject()));
-            expected += Math.max(1, alternated.get(i).size());
+            JmhJson.Split split = JmhJson.alternation(jmhJson, results.get(i).getAsJsonObject());
+            alternated.add(split == null ? 1 : split.values().size());
+            expected += alternated.get(i);
         }
         if (expected != points.size()) {
             throw new IOException(jmhJson + ": " + results.size() + " results, but " + points.size()
                     + " rows to label them with" + (expected == results.size() ? ""
-                    : " (they stand for " + expected + " points: some alternated core counts)"));
+                    : " (they stand for " + expected + " points: some alternated between points)"));
         }
         List<Iteration> out = new ArrayList<>();
         int next = 0;
         for (int i = 0; i < results.size(); i++) {
             JsonObject result = results.get(i).getAsJsonObject();
-            int n = Math.max(1, alternated.get(i).size());
+            int n = alternated.get(i);
             List<ResultRow> group = points.subList(next, next + n);
             next += n;
             String mode = result.has("mode") ? result.get("mode").getAsString() : group.get(0).mode();
@@ -126,7 +127,7 @@ public final class IterationsCsv {
 
     /**
      * The iterations of one metric, labelled with {@code group}: one point, or the points of an alternating JVM, where
-     * iteration i of a fork belongs to point {@link AlternatingCores#coresIndex}(i) and is numbered within it.
+     * iteration i of a fork belongs to point {@link Alternation#coresIndex}(i) and is numbered within it.
      */
     private static void add(List<Iteration> out, List<ResultRow> group, String mode, String metric, JsonObject m) {
         if (!m.has("rawData") || !m.get("rawData").isJsonArray()) {
@@ -141,7 +142,7 @@ public final class IterationsCsv {
             JsonArray values = forks.get(f).getAsJsonArray();
             int[] numbered = new int[group.size()];
             for (int it = 0; it < values.size(); it++) {
-                int g = AlternatingCores.coresIndex(it, group.size());
+                int g = Alternation.index(it, group.size());
                 numbered[g]++;
                 double v;
                 try {

@@ -32,8 +32,9 @@ import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
  * it) and the same parameters; elsewhere secondary metrics (profilers' ones) are not converted, so a
  * {@code -prof gc} run adds no rows to the other families' charts.
  *
- * <p>A result whose JVM alternated its CPU mask ({@link AlternatingCores}) becomes one row per core count, in the
- * order listed, each from its own iterations: the mean, and JMH's error (the 99.9 % Student's t half-width).
+ * <p>A result whose JVM alternated between points ({@link Alternation}: core counts, or backends) becomes one row per
+ * value, in the order listed, each from its own iterations: the mean, and JMH's error (the 99.9 % Student's t
+ * half-width).
  */
 public final class JmhJson {
 
@@ -76,8 +77,8 @@ public final class JmhJson {
         for (int i = 0; i < results.size(); i++) {
             ResultRow primary = row(jmhJson, i, results.get(i), runId);
             JsonObject result = results.get(i).getAsJsonObject();
-            List<Integer> alternated = alternatedCores(jmhJson, result);
-            if (!alternated.isEmpty()) {
+            Split alternated = alternation(jmhJson, result);
+            if (alternated != null) {
                 rows.addAll(split(primary, alternated, result.getAsJsonObject("primaryMetric")));
                 continue;
             }
@@ -93,23 +94,38 @@ public final class JmhJson {
         return rows;
     }
 
-    /** The core counts a result's JVM alternated between ({@link AlternatingCores#PARAM}); empty for most results. */
-    static List<Integer> alternatedCores(Path file, JsonObject result) throws IOException {
+    /**
+     * What a result's JVM alternated between ({@link Alternation}): core counts or backends, as the values of that
+     * column; null for a result that measured one point.
+     */
+    record Split(String column, List<String> values) {
+    }
+
+    static Split alternation(Path file, JsonObject result) throws IOException {
         JsonElement params = result.get("params");
-        if (params == null || !params.isJsonObject() || !params.getAsJsonObject().has(AlternatingCores.PARAM)) {
-            return List.of();
+        if (params == null || !params.isJsonObject()) {
+            return null;
         }
+        JsonObject p = params.getAsJsonObject();
         try {
-            return AlternatingCores.parse(params.getAsJsonObject().get(AlternatingCores.PARAM).getAsString());
+            if (p.has(Alternation.CORES) && !p.get(Alternation.CORES).getAsString().isBlank()) {
+                return new Split("cores", Alternation.cores(p.get(Alternation.CORES).getAsString()).stream()
+                        .map(String::valueOf).toList());
+            }
+            if (p.has(Alternation.BACKEND) && p.get(Alternation.BACKEND).getAsString().contains(Alternation.SEPARATOR)) {
+                return new Split("backend", Alternation.backends(p.get(Alternation.BACKEND).getAsString()));
+            }
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + result.get("benchmark").getAsString() + ": " + e.getMessage(), e);
         }
+        return null;
     }
 
-    /** One row per alternated core count, each scored from the iterations that ran with it. */
-    private static List<ResultRow> split(ResultRow mixed, List<Integer> counts, JsonObject metric) {
+    /** One row per alternated value, each scored from the iterations that ran with it. */
+    private static List<ResultRow> split(ResultRow mixed, Split split, JsonObject metric) {
+        List<String> on = split.values();
         List<List<Double>> values = new ArrayList<>();
-        counts.forEach(k -> values.add(new ArrayList<>()));
+        on.forEach(k -> values.add(new ArrayList<>()));
         JsonElement raw = metric.get("rawData");
         if (raw != null && raw.isJsonArray()) {
             for (JsonElement fork : raw.getAsJsonArray()) {
@@ -120,17 +136,23 @@ public final class JmhJson {
                 for (int i = 0; i < it.size(); i++) {
                     Double v = finite(it.get(i));
                     if (v != null) {
-                        values.get(AlternatingCores.coresIndex(i, counts.size())).add(v);
+                        values.get(Alternation.index(i, on.size())).add(v);
                     }
                 }
             }
         }
         List<ResultRow> rows = new ArrayList<>();
-        String note = "one JVM for cores " + counts.stream().map(String::valueOf)
-                .collect(java.util.stream.Collectors.joining("/")) + ", its CPU mask switched between iterations";
-        for (int c = 0; c < counts.size(); c++) {
+        String note = "one JVM for " + split.column() + " " + String.join(Alternation.SEPARATOR, on)
+                + (split.column().equals("cores") ? ", its CPU mask switched between iterations"
+                : ", taking turns between iterations");
+        for (int c = 0; c < on.size(); c++) {
             double[] v = values.get(c).stream().mapToDouble(Double::doubleValue).toArray();
-            ResultRow.Builder b = mixed.toBuilder().cores(counts.get(c)).note(note);
+            ResultRow.Builder b = mixed.toBuilder().note(note);
+            if (split.column().equals("cores")) {
+                b.cores(Integer.valueOf(on.get(c)));
+            } else {
+                b.backend(on.get(c));
+            }
             if (v.length == 0) {
                 b.score(null).scoreError(null).status(ResultRow.SKIPPED).note(note + "; no iteration reported");
             } else {
@@ -177,7 +199,7 @@ public final class JmhJson {
             }
         }
         Params p = new Params(file, name, params);
-        p.text(AlternatingCores.PARAM); // a way of measuring, not part of the point: the split rows say it in a note
+        p.text(Alternation.CORES); // a way of measuring, not part of the point: the split rows say it in a note
 
         Double score = finite(metric.get("score"));
         Double error = finite(metric.get("scoreError"));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.poolbench.backend.Backends;
-import org.poolbench.results.AlternatingCores;
+import org.poolbench.results.Alternation;
 import org.poolbench.results.ResultRow;
 import org.poolbench.workload.Workloads;
 
@@ -22,7 +22,7 @@ class PlanTest {
         assertEquals(6, inv.size());
         assertEquals(List.of("sequential"), inv.get(0).params().get("backend"));
         assertEquals(4, inv.get(0).cores());
-        assertEquals(List.of("1/2/4"), inv.get(0).params().get(AlternatingCores.PARAM));
+        assertEquals(List.of("1/2/4"), inv.get(0).params().get(Alternation.CORES));
         assertEquals(3 * Plan.PRECISE_ITERATIONS, Profile.QUICK.measuredIterations(inv.get(0)),
                 "each core count gets the iterations of a point of its own");
         assertEquals(List.of("1"), inv.get(1).params().get("workers"));
@@ -47,10 +47,10 @@ class PlanTest {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), List.of("factorial"), List.of("sequential"), 4,
                 List.of(1, 2, 4), List.of(), false);
         assertEquals(List.of(1, 2, 4), plan.invocations.stream().map(JmhInvocation::cores).toList());
-        assertTrue(plan.invocations.stream().noneMatch(i -> i.params().containsKey(AlternatingCores.PARAM)));
+        assertTrue(plan.invocations.stream().noneMatch(i -> i.params().containsKey(Alternation.CORES)));
         Plan one = Plan.build(Profile.QUICK, List.of("scaling"), List.of("factorial"), List.of("sequential"), 4,
                 List.of(4), List.of());
-        assertTrue(one.invocations.stream().noneMatch(i -> i.params().containsKey(AlternatingCores.PARAM)),
+        assertTrue(one.invocations.stream().noneMatch(i -> i.params().containsKey(Alternation.CORES)),
                 "one core count: nothing to alternate");
     }
 
@@ -193,8 +193,16 @@ class PlanTest {
                 List.of(1, 2), List.of()).invocations.stream().filter(i -> i.benchmark().endsWith("factorial$"))
                 .count(), "full: 100! to 30000!");
         for (JmhInvocation i : factorial) {
-            assertEquals(List.of("sequential", "thread-pool", "process-pool"), i.params().get("backend"));
+            // one JVM per size, its backends taking turns, each with the iterations of a point of its own
+            assertEquals(List.of("sequential/thread-pool/process-pool"), i.params().get("backend"));
+            assertEquals(3 * Profile.QUICK.iterations, Profile.QUICK.measuredIterations(i));
+            assertEquals(1, i.points());
+            assertEquals(3, i.reportedPoints());
         }
+        JmhInvocation chunks = plan.invocations.stream().filter(i -> i.benchmark().endsWith("squaresChunks$"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("thread-pool/process-pool"), chunks.params().get("backend"));
+        assertEquals(10, chunks.reportedPoints(), "5 chunk sizes, 2 backends each");
     }
 
     @Test
@@ -223,7 +231,7 @@ class PlanTest {
                 "fork-join and virtual-threads at 1 core for 3 workloads, squares oversubscribed on 3 backends");
         for (int w = 0; w < 3; w++) { // each workload's sequential points at 1 and 2 cores, in one JVM
             JmhInvocation sequential = plan.invocations.get(w);
-            assertEquals(List.of("1/2"), sequential.params().get(AlternatingCores.PARAM));
+            assertEquals(List.of("1/2"), sequential.params().get(Alternation.CORES));
             assertEquals(2, sequential.cores());
             assertEquals(List.of(Workloads.NAMES.get(w)), sequential.params().get("workload"));
         }

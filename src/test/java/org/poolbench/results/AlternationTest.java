@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class AlternatingCoresTest {
+class AlternationTest {
 
     private static List<Integer> schedule(int iterations, int n) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < iterations; i++) {
-            out.add(AlternatingCores.coresIndex(i, n));
+            out.add(Alternation.index(i, n));
         }
         return out;
     }
@@ -36,11 +36,11 @@ class AlternatingCoresTest {
 
     @Test
     void parsesCoreCountsAndRejectsBadOnes() {
-        assertEquals(List.of(1, 2, 4), AlternatingCores.parse("1/2/4"));
-        assertEquals(List.of(), AlternatingCores.parse(""));
+        assertEquals(List.of(1, 2, 4), Alternation.cores("1/2/4"));
+        assertEquals(List.of(), Alternation.cores(""));
         for (String bad : List.of("1/x", "0/2", "2/2", "1,2")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> AlternatingCores.parse(bad));
+                    () -> Alternation.cores(bad));
             assertTrue(e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("valid"), e.getMessage());
         }
     }

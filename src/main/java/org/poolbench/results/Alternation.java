@@ -1,0 +1,94 @@
+package org.poolbench.results;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Points measured together: one JMH benchmark JVM that switches, iteration by iteration, between the points it stands
+ * for (sequential at 1 core and at 2 cores; or sequential, thread-pool and process-pool on one task size), so that
+ * they share every phase of a machine whose speed moves, instead of each having a block of time of its own. JMH
+ * reports the iterations as one result; {@link JmhJson} and {@link IterationsCsv} split them back into one point per
+ * value with {@link #index}.
+ *
+ * <p>Two parameters alternate, their values separated by {@code /} (JMH's {@code -p} already splits on commas):
+ * <ul>
+ *   <li>{@value #CORES} lists core counts ({@code 1/2}); the JVM switches its CPU mask. Empty: it keeps its mask.</li>
+ *   <li>{@code backend} itself may list backends ({@code sequential/thread-pool/process-pool}); the benchmark keeps
+ *   them all running and uses one per iteration.</li>
+ * </ul>
+ * Iterations visit the values forward, then backward (A B B A A B …, or A B C C B A …), so a steady drift falls on
+ * every value alike.
+ */
+public final class Alternation {
+
+    /** The JMH parameter that lists core counts to switch the CPU mask between. */
+    public static final String CORES = "alternateCores";
+
+    /** The JMH parameter whose value may list backends, separated by {@link #SEPARATOR}. */
+    public static final String BACKEND = "backend";
+
+    /** Separates the alternated values. */
+    public static final String SEPARATOR = "/";
+
+    private Alternation() {
+    }
+
+    /**
+     * The core counts of a {@value #CORES} value, in order; empty for an empty value.
+     *
+     * @throws IllegalArgumentException naming the value, when a count is not a positive integer or appears twice
+     */
+    public static List<Integer> cores(String value) {
+        List<Integer> counts = new ArrayList<>();
+        for (String part : values(CORES, value)) {
+            int k;
+            try {
+                k = Integer.parseInt(part);
+            } catch (NumberFormatException e) {
+                k = 0;
+            }
+            if (k <= 0) {
+                throw new IllegalArgumentException(CORES + " '" + value + "': '" + part
+                        + "' is not a positive core count; valid: counts separated by '/', e.g. 1/2");
+            }
+            counts.add(k);
+        }
+        return counts;
+    }
+
+    /** The backends of a {@code backend} value: one, or several separated by {@value #SEPARATOR}. */
+    public static List<String> backends(String value) {
+        List<String> names = values(BACKEND, value);
+        return names.isEmpty() ? List.of(value == null ? "" : value) : names;
+    }
+
+    /** The values of a '/'-list, stripped; empty for an empty value; each must be there once and not blank. */
+    private static List<String> values(String param, String value) {
+        List<String> out = new ArrayList<>();
+        if (value == null || value.isBlank()) {
+            return out;
+        }
+        for (String part : value.split(SEPARATOR, -1)) {
+            String v = part.strip();
+            if (v.isEmpty() || out.contains(v) || v.contains(",")) {
+                throw new IllegalArgumentException(param + " '" + value + "': '" + part + "' is blank, repeated or "
+                        + "holds a comma; valid: values listed once, separated by '/', e.g. 1/2");
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    /**
+     * Which of {@code n} alternated values the 0-based iteration {@code iteration} (of one fork; warm-up and
+     * measurement each counted from 0) runs with: rounds of n iterations, forward in even rounds and backward in odd.
+     */
+    public static int index(int iteration, int n) {
+        if (n <= 0 || iteration < 0) {
+            throw new IllegalArgumentException("iteration " + iteration + " of " + n + " alternated values");
+        }
+        int round = iteration / n;
+        int pos = iteration % n;
+        return round % 2 == 0 ? pos : n - 1 - pos;
+    }
+}

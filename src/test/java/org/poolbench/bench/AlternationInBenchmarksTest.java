@@ -1,0 +1,87 @@
+package org.poolbench.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** The benchmarks that take turns between points within one JVM: they really switch, in the order results assume. */
+class AlternationInBenchmarksTest {
+
+    private static IterationParams iteration(IterationType type) {
+        return new IterationParams(type, 1, TimeValue.milliseconds(100), 1);
+    }
+
+    @Test
+    void sequentialSwitchesItsCpuMaskIterationByIteration() {
+        List<Integer> start = Affinity.current();
+        assumeTrue(start.size() >= 2, "needs two CPUs");
+        ScalingBenchmark b = new ScalingBenchmark();
+        b.workload = "squares";
+        b.backend = "sequential";
+        b.workers = 1;
+        b.cores = start.size();
+        b.tasks = 1_000;
+        b.alternateCores = "1/" + start.size();
+        b.setUp();
+        List<Integer> seen = new ArrayList<>();
+        try {
+            b.pin(iteration(IterationType.WARMUP));
+            assertEquals(1, Runtime.getRuntime().availableProcessors(), "warm-up starts with the first count");
+            for (int i = 0; i < 4; i++) {
+                b.pin(iteration(IterationType.MEASUREMENT));
+                seen.add(Runtime.getRuntime().availableProcessors());
+                b.job();
+                b.verify();
+            }
+        } finally {
+            b.tearDown();
+        }
+        assertEquals(List.of(1, start.size(), start.size(), 1), seen, "A B B A");
+        assertEquals(start, Affinity.current(), "the JVM ends on the CPUs it started with");
+    }
+
+    @Test
+    void onlySequentialMayAlternateCores() {
+        List<Integer> start = Affinity.current();
+        ScalingBenchmark b = new ScalingBenchmark();
+        b.workload = "squares";
+        b.backend = "thread-pool";
+        b.workers = 1;
+        b.tasks = 1_000;
+        b.alternateCores = "1/" + start.size();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setUp);
+        assertTrue(e.getMessage().contains("needs backend sequential"), e.getMessage());
+        b.tearDown();
+    }
+
+    @Test
+    void granularityBackendsTakeTurnsAndAllClose() {
+        GranularityBenchmark.Pool pool = new GranularityBenchmark.Pool();
+        pool.backend = "sequential/thread-pool";
+        pool.workers = 2;
+        pool.setUp();
+        List<String> used = new ArrayList<>();
+        try {
+            assertEquals(2, pool.pools.size());
+            for (int i = 0; i < 4; i++) {
+                pool.turn(iteration(IterationType.MEASUREMENT));
+                used.add(pool.names.get(pool.pools.indexOf(pool.pool)));
+            }
+            pool.turn(iteration(IterationType.WARMUP));
+            assertSame(pool.pools.get(0), pool.pool, "warm-up iterations are counted apart");
+        } finally {
+            pool.tearDown();
+        }
+        assertEquals(List.of("sequential", "thread-pool", "thread-pool", "sequential"), used);
+        assertTrue(pool.pools.isEmpty());
+    }
+}
