@@ -1,9 +1,7 @@
 package org.poolbench.bench;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,10 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 import org.poolbench.backend.Backend;
-import org.poolbench.backend.Backends;
-import org.poolbench.results.Alternation;
 import org.poolbench.workload.Factorial;
 import org.poolbench.workload.Squares;
 
@@ -74,48 +69,26 @@ public class GranularityBenchmark {
 
         /** The backend of the current iteration. */
         Backend pool;
-        List<String> names;
-        final List<Backend> pools = new ArrayList<>();
-        private int warmupIterations;
-        private int measuredIterations;
+        TakingTurns backends;
 
         @Setup(Level.Trial)
         public void setUp() {
             Cores.check(cores);
-            names = Alternation.backends(backend);
-            for (String name : names) {
-                pools.add(Backends.create(name, workers));
-            }
-            pool = pools.get(0);
+            backends = new TakingTurns(backend, workers);
+            pool = backends.current();
         }
 
-        /** Each backend in turn, warm-up and measured iterations each in their own order. */
+        /** Each backend in turn. */
         @Setup(Level.Iteration)
         public void turn(IterationParams iteration) {
-            int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
-            pool = pools.get(Alternation.index(index, pools.size()));
-        }
-
-        /** Runs {@code warm} once for each backend, with the backend's name. */
-        void forEach(BiConsumer<String, Backend> warm) {
-            for (int i = 0; i < pools.size(); i++) {
-                warm.accept(names.get(i), pools.get(i));
-            }
+            backends.turn(iteration);
+            pool = backends.current();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            RuntimeException first = null;
-            for (Backend b : pools) {
-                try {
-                    b.close();
-                } catch (RuntimeException e) {
-                    first = first == null ? e : first;
-                }
-            }
-            pools.clear();
-            if (first != null) {
-                throw first;
+            if (backends != null) {
+                backends.close();
             }
         }
     }
@@ -140,7 +113,7 @@ public class GranularityBenchmark {
         public void setUp(Pool pool) {
             job = new Factorial(List.of(taskSize), TASKS.getOrDefault(taskSize, 8));
             job.expected();
-            pool.forEach((name, backend) -> WarmUp.runFor(1, "sequential".equals(name) ? 0
+            pool.backends.forEach((name, backend) -> WarmUp.runFor(1, "sequential".equals(name) ? 0
                     : WarmUp.PROCESS_FACTORIAL_NANOS, () -> job.verify(backend.map(job.task(), job.inputs(), 1))));
         }
 
@@ -162,7 +135,7 @@ public class GranularityBenchmark {
         /** Runs the job through the pool ({@link WarmUp}), so worker JVMs have compiled the task first. */
         @Setup(Level.Trial)
         public void setUp(Pool pool) {
-            pool.forEach((name, backend) -> WarmUp.run(name, 1,
+            pool.backends.forEach((name, backend) -> WarmUp.run(name, 1,
                     () -> job.verify(backend.map(job.task(), job.inputs(), chunksize))));
         }
 

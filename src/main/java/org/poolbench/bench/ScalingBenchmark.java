@@ -14,8 +14,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
-import org.poolbench.backend.Backend;
-import org.poolbench.backend.Backends;
 import org.poolbench.results.Alternation;
 import org.poolbench.workload.DownloadServer;
 import org.poolbench.workload.Workload;
@@ -32,6 +30,10 @@ import org.poolbench.workload.Workloads;
  * <p>What to expect: factorial scales on every backend but sequential, the process backends a little behind (JVM
  * start-up is amortized by the pool, not by process-per-task); squares does not scale on processes, where every
  * number crosses a pipe twice; download scales with concurrency even on one core, since its tasks mostly wait.
+ *
+ * <p>The backends compared at a core count take turns in one JVM, iteration by iteration
+ * ({@code -p backend=thread-pool/process-pool}, as run-bench.sh passes them; {@link TakingTurns}), for the reason
+ * sequential alternates its cores: blocks of time of their own would each get a phase of the machine.
  *
  * <p>The backend is created once per trial, outside the measurement: this family asks how well a running pool
  * spreads work, not what it costs to start one (that is the creation family). Two jobs run through it in the set-up,
@@ -98,7 +100,7 @@ public class ScalingBenchmark {
 
     private DownloadServer server;
     private Workload<Object, Object> job;
-    private Backend pool;
+    private TakingTurns pools;
     private List<Object> last;
     /** The CPUs of each alternated core count (the first k of the start mask); empty when not alternating. */
     private List<List<Integer>> masks = List.of();
@@ -112,7 +114,7 @@ public class ScalingBenchmark {
         if (!counts.isEmpty()) {
             List<Integer> start = Affinity.current();
             int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-            if (!"sequential".equals(backend) || most != start.size()) {
+            if (!"sequential".equals(backend) || most != start.size()) { // several backends take turns instead
                 throw new IllegalArgumentException(Alternation.CORES + "=" + alternateCores + " needs backend "
                         + "sequential and a JVM started on " + most + " CPUs; got backend " + backend + " on "
                         + start.size());
@@ -122,19 +124,24 @@ public class ScalingBenchmark {
         server = Workloads.serverFor(workload, latencyMs, fileBytes);
         job = Workloads.create(workload, tasks, server);
         job.expected(); // computed now, not during the first measured job
-        pool = Backends.create(backend, workers);
-        // Warm the backend before JMH's warm-up: a process pool's workers are JVMs that each compile the task
+        pools = new TakingTurns(backend, workers);
+        // Warm each backend before JMH's warm-up: a process pool's workers are JVMs that each compile the task
         // themselves, and would otherwise spend the first measured iterations doing so.
         // Big factorials warm for longer: each worker C2-compiles BigInteger's multiplications itself (WarmUp); in
         // the quick runs of 2026-11-26 a pool of 4 workers on 2 cores was still getting faster after 3 s (694, 590,
         // 373, 270 ms per job over its first measured iterations).
-        WarmUp.run(backend, WARM_JOBS, "factorial".equals(workload) ? WarmUp.PROCESS_FACTORIAL_NANOS
-                : WarmUp.PROCESS_NANOS, () -> job.verify(pool.map(job.task(), job.inputs(), chunksize)));
+        pools.forEach((name, pool) -> WarmUp.run(name, WARM_JOBS, "factorial".equals(workload)
+                ? WarmUp.PROCESS_FACTORIAL_NANOS : WarmUp.PROCESS_NANOS,
+                () -> job.verify(pool.map(job.task(), job.inputs(), chunksize))));
     }
 
-    /** When alternating: this iteration's core count, warm-up and measured iterations each in their own order. */
+    /**
+     * This iteration's backend, when several take turns, and its core count, when alternating those; warm-up and
+     * measured iterations each in their own order.
+     */
     @Setup(Level.Iteration)
     public void pin(IterationParams iteration) {
+        pools.turn(iteration);
         if (!masks.isEmpty()) {
             int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
             Affinity.restrict(masks.get(Alternation.index(index, masks.size())));
@@ -143,7 +150,7 @@ public class ScalingBenchmark {
 
     @Benchmark
     public List<Object> job() {
-        last = pool.map(job.task(), job.inputs(), chunksize);
+        last = pools.current().map(job.task(), job.inputs(), chunksize);
         return last;
     }
 
@@ -159,8 +166,8 @@ public class ScalingBenchmark {
         if (!masks.isEmpty()) {
             Affinity.restrict(masks.get(masks.size() - 1));
         }
-        if (pool != null) {
-            pool.close();
+        if (pools != null) {
+            pools.close();
         }
         if (server != null) {
             server.close();

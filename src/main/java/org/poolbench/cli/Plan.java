@@ -220,11 +220,9 @@ final class Plan {
 
     /**
      * Scaling invocations pinned to {@code k} cores, unless {@code backends} is empty: one for a single backend, else
-     * one per workload, so that the backends compared on a workload run back to back (JMH varies the first
-     * parameter, backend, slowest within an invocation).
-     */
-    /**
-     * {@code precise}: a point the verdicts rest on (every backend at full cores, sequential at every core count),
+     * one per workload, whose backends take turns iteration by iteration in one JVM.
+     *
+     * <p>{@code precise}: a point the verdicts rest on (every backend at full cores, sequential at every core count),
      * which quick measures with {@link #PRECISE_ITERATIONS}; quick's other points get {@link #INNER_ITERATIONS}.
      */
     private void scalingRun(Profile profile, List<String> workloads, List<String> backends, List<Integer> workers,
@@ -257,7 +255,8 @@ final class Plan {
             // sizing"); the points between 1 core and full cores draw the curve and get fewer
             inv = inv.withIterations(0, precise ? PRECISE_ITERATIONS : INNER_ITERATIONS);
         }
-        invocations.add(inv);
+        // the backends compared take turns in one JVM, so that no phase of the machine falls on one of them alone
+        invocations.add(alternating(profile, inv));
     }
 
     /** Quick's measured iterations for scaling's full-core and sequential points (factorial, squares). */
@@ -346,13 +345,16 @@ final class Plan {
         return alternating(profile, inv, "backend", backends.stream().map(String::valueOf).toList());
     }
 
-    /** {@code inv} with {@code param} set to {@code values} joined by '/', and its iterations times their number. */
+    /**
+     * {@code inv} with {@code param} set to {@code values} joined by '/', and its warm-up and measured iterations times
+     * their number: each value gets the iterations a point of its own would have had.
+     */
     private static JmhInvocation alternating(Profile profile, JmhInvocation inv, String param, List<String> values) {
         Map<String, List<String>> params = new LinkedHashMap<>(inv.params());
         params.put(param, List.of(String.join(Alternation.SEPARATOR, values)));
-        int n = inv.iterations() == 0 ? profile.iterations : inv.iterations();
         return new JmhInvocation(inv.family(), inv.benchmark(), inv.cores(), params, inv.methods(), inv.opSeconds(),
-                inv.warmupIterations(), n * values.size(), inv.iterationMillis());
+                profile.warmupIterations(inv) * values.size(), profile.measuredIterations(inv) * values.size(),
+                inv.iterationMillis());
     }
 
     private void io(Profile profile, List<String> backends, int top) {

@@ -69,19 +69,40 @@ class AlternationInBenchmarksTest {
         pool.backend = "sequential/thread-pool";
         pool.workers = 2;
         pool.setUp();
+        TakingTurns turns = pool.backends;
         List<String> used = new ArrayList<>();
         try {
-            assertEquals(2, pool.pools.size());
+            assertEquals(List.of("sequential", "thread-pool"), turns.names);
             for (int i = 0; i < 4; i++) {
                 pool.turn(iteration(IterationType.MEASUREMENT));
-                used.add(pool.names.get(pool.pools.indexOf(pool.pool)));
+                used.add(pool.pool == turns.get("sequential") ? "sequential" : "thread-pool");
+                assertSame(turns.current(), pool.pool);
             }
             pool.turn(iteration(IterationType.WARMUP));
-            assertSame(pool.pools.get(0), pool.pool, "warm-up iterations are counted apart");
+            assertSame(turns.get("sequential"), pool.pool, "warm-up iterations are counted apart");
         } finally {
             pool.tearDown();
         }
         assertEquals(List.of("sequential", "thread-pool", "thread-pool", "sequential"), used);
-        assertTrue(pool.pools.isEmpty());
+        assertTrue(turns.closed());
+    }
+
+    @Test
+    void scalingBackendsTakeTurnsAndEveryJobIsChecked() {
+        ScalingBenchmark b = new ScalingBenchmark();
+        b.workload = "squares";
+        b.backend = "thread-pool/sequential";
+        b.workers = 2;
+        b.tasks = 1_000;
+        b.setUp();
+        try {
+            for (int i = 0; i < 4; i++) {
+                b.pin(iteration(IterationType.MEASUREMENT));
+                assertEquals(1_000, b.job().size());
+                b.verify();
+            }
+        } finally {
+            b.tearDown();
+        }
     }
 }

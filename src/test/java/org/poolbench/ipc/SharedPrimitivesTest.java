@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.poolbench.pool.ProcessPool;
@@ -25,9 +27,17 @@ class SharedPrimitivesTest {
     private static final int MOST = 1;
     private static final int COUNT = 2;
 
+    /** Descendants alive when the class began (an earlier class's). */
+    private static Set<Long> before = Set.of();
+
+    @BeforeAll
+    static void noteEarlierChildren() {
+        before = IpcTest.earlierChildren();
+    }
+
     @AfterAll
     static void nothingLeft() throws InterruptedException {
-        IpcTest.nothingLeft();
+        IpcTest.nothingLeft(before);
     }
 
     /** Enters: counts this holder in and records the most holders at once. */

@@ -1,0 +1,83 @@
+package org.poolbench.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+import org.poolbench.backend.Backend;
+import org.poolbench.backend.Backends;
+import org.poolbench.results.Alternation;
+
+/**
+ * The backends of a benchmark whose {@code backend} parameter lists several ({@code sequential/thread-pool}): all
+ * started in the set-up, one used per iteration, in the order {@link Alternation#index} gives (which results.csv
+ * relies on to split the iterations back into points). With one backend, it is simply that backend.
+ */
+final class TakingTurns implements AutoCloseable {
+
+    final List<String> names;
+    private final List<Backend> backends = new ArrayList<>();
+    private Backend current;
+    private int warmupIterations;
+    private int measuredIterations;
+
+    /** Starts every backend of {@code backendParam} with {@code workers}; closes those started if one fails. */
+    TakingTurns(String backendParam, int workers) {
+        names = Alternation.backends(backendParam);
+        try {
+            for (String name : names) {
+                backends.add(Backends.create(name, workers));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        current = backends.get(0);
+    }
+
+    /** The backend of the current iteration. */
+    Backend current() {
+        return current;
+    }
+
+    /** The backend named {@code name} (one of {@link #names}). */
+    Backend get(String name) {
+        return backends.get(names.indexOf(name));
+    }
+
+    /** Moves to the next iteration's backend; warm-up and measured iterations are each counted from 0. */
+    void turn(IterationParams iteration) {
+        int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
+        current = backends.get(Alternation.index(index, backends.size()));
+    }
+
+    /** Calls {@code action} with each backend's name and backend, in order (to warm them all). */
+    void forEach(BiConsumer<String, Backend> action) {
+        for (int i = 0; i < backends.size(); i++) {
+            action.accept(names.get(i), backends.get(i));
+        }
+    }
+
+    /** Closes every backend, even if one fails to close; rethrows the first failure. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (Backend b : backends) {
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        backends.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Whether every backend has been closed. */
+    boolean closed() {
+        return backends.isEmpty();
+    }
+}
