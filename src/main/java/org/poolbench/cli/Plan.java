@@ -251,8 +251,10 @@ final class Plan {
         }
         if (profile == Profile.QUICK && inv.iterations() == 0) {
             // factorial and squares: on a machine whose speed moves by a fifth in phases of seconds, 15 iterations
-            // leave a 99.9 % interval of about 1.07 standard deviations, 30 leave 0.67 (docs/METHODOLOGY.md, "Job
-            // sizing"); the points between 1 core and full cores draw the curve and get fewer
+            // leave a 99.9 % interval of about 1.07 standard deviations, 30 leave 0.67, 45 leave 0.53
+            // (docs/METHODOLOGY.md, "Every timing is JMH's": taking turns, a point's iterations see its invocation's
+            // phases, and with 30 many full-core points sat at 10-12 %); the points between 1 core and full cores
+            // draw the curve and get fewer
             inv = inv.withIterations(0, precise ? PRECISE_ITERATIONS : INNER_ITERATIONS);
         }
         // the backends compared take turns in one JVM, so that no phase of the machine falls on one of them alone
@@ -260,7 +262,7 @@ final class Plan {
     }
 
     /** Quick's measured iterations for scaling's full-core and sequential points (factorial, squares). */
-    static final int PRECISE_ITERATIONS = 30;
+    static final int PRECISE_ITERATIONS = 45;
 
     /** Quick's measured iterations for scaling's points below full cores (factorial, squares), sequential apart. */
     static final int INNER_ITERATIONS = 8;
