@@ -33,9 +33,13 @@ import org.poolbench.results.Speedups;
  * ratio interval is their extreme ratios, and it is a change only when the intervals do not overlap and the ratio is
  * beyond the threshold. A point with fewer than three iterations (no error, as in smoke) gets {@code no error
  * estimate}.
+ *
+ * <p>The threshold is what a reader gave, or else the larger of {@link #DEFAULT_THRESHOLD} and the two runs'
+ * {@link MachineDrift}: a change smaller than the machine's own drift cannot be told from it. {@code thresholdBasis}
+ * says which, for the report.
  */
-public record Comparison(String labelA, String labelB, double threshold, List<Change> changes, long onlyInA,
-                         long onlyInB) implements View {
+public record Comparison(String labelA, String labelB, double threshold, String thresholdBasis, List<Change> changes,
+                         long onlyInA, long onlyInB) implements View {
 
     /** The figure's file name. */
     public static final String FIGURE = "compare";
@@ -53,9 +57,10 @@ public record Comparison(String labelA, String labelB, double threshold, List<Ch
     /** The counts per verdict, in one sentence. */
     @Override
     public String lesson() {
-        String s = String.format(Locale.ROOT, "%d points: %d faster, %d slower, %d no change (noise threshold %s);"
+        String s = String.format(Locale.ROOT, "%d points: %d faster, %d slower, %d no change (noise threshold %s%s);"
                         + " %d only in A, %d only in B.", changes.size(), count(Verdict.FASTER), count(Verdict.SLOWER),
-                count(Verdict.NO_CHANGE), Format.percent(threshold), onlyInA, onlyInB);
+                count(Verdict.NO_CHANGE), Format.percent(threshold),
+                thresholdBasis.isEmpty() ? "" : ": " + thresholdBasis, onlyInA, onlyInB);
         if (count(Verdict.UNKNOWN) > 0) {
             s += String.format(Locale.ROOT, " %d points have no error estimate (fewer than 3 iterations): no verdict;"
                     + " use the quick or full profile to compare.", count(Verdict.UNKNOWN));
@@ -131,6 +136,34 @@ public record Comparison(String labelA, String labelB, double threshold, List<Ch
     public static Comparison of(String labelA, List<ResultRow> a, Function<ResultRow, double[]> samplesA,
                                 String labelB, List<ResultRow> b, Function<ResultRow, double[]> samplesB,
                                 double threshold) {
+        return of(labelA, a, samplesA, labelB, b, samplesB, threshold, "");
+    }
+
+    /**
+     * The threshold for two runs: the reader's if given, else the larger of {@link #DEFAULT_THRESHOLD} and the
+     * machine's drift over both runs, with a phrase saying which.
+     *
+     * @param given the reader's threshold, or {@code null} for automatic
+     * @param drift the drift of both runs' arithmetic readings (the machine probe's), or {@code null} if they have none
+     */
+    public static Map.Entry<Double, String> threshold(Double given, MachineDrift drift) {
+        if (given != null) {
+            return Map.entry(given, "--noise-threshold");
+        }
+        if (drift == null) {
+            return Map.entry(DEFAULT_THRESHOLD, "the default; the runs have no machine probe readings to"
+                    + " measure the machine's drift");
+        }
+        if (drift.spread() <= DEFAULT_THRESHOLD) {
+            return Map.entry(DEFAULT_THRESHOLD, "the default, above the " + drift.describe());
+        }
+        return Map.entry(drift.spread(), "the " + drift.describe() + " over both runs");
+    }
+
+    /** As {@link #of(String, List, Function, String, List, Function, double)}, saying where the threshold came from. */
+    public static Comparison of(String labelA, List<ResultRow> a, Function<ResultRow, double[]> samplesA,
+                                String labelB, List<ResultRow> b, Function<ResultRow, double[]> samplesB,
+                                double threshold, String thresholdBasis) {
         Map<List<Object>, ResultRow> byKey = new LinkedHashMap<>();
         a.stream().filter(ResultRow::measured).forEach(r -> byKey.putIfAbsent(r.pointKey(), r));
         List<Change> out = new ArrayList<>();
@@ -151,7 +184,7 @@ public record Comparison(String labelA, String labelB, double threshold, List<Ch
         Set<List<Object>> inA = byKey.keySet();
         long onlyB = b.stream().filter(ResultRow::measured).map(ResultRow::pointKey).filter(k -> !inA.contains(k))
                 .count();
-        return new Comparison(labelA, labelB, threshold, out, onlyA, onlyB);
+        return new Comparison(labelA, labelB, threshold, thresholdBasis, out, onlyA, onlyB);
     }
 
     /** How many points got {@code v}. */

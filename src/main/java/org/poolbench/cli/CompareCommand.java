@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.poolbench.analysis.Comparison;
+import org.poolbench.analysis.MachineDrift;
 import org.poolbench.charts.Charts;
 import org.poolbench.report.CompareReport;
 import org.poolbench.results.IterationsCsv;
@@ -41,9 +42,10 @@ final class CompareCommand implements Callable<Integer> {
             description = "Parent of the default output folder (default: ${DEFAULT-VALUE}).")
     Path chartsDir;
 
-    @Option(names = "--noise-threshold", paramLabel = "FRACTION", defaultValue = "0.05",
-            description = "Changes smaller than this are 'no change' (default: ${DEFAULT-VALUE}, i.e. 5 %%).")
-    double threshold;
+    @Option(names = "--noise-threshold", paramLabel = "FRACTION|auto", defaultValue = "auto",
+            description = "Changes smaller than this are 'no change', e.g. 0.05 for 5 %%. auto (the default): the"
+                    + " larger of 5 %% and the machine's drift over both runs (spin readings in noise.csv).")
+    String threshold;
 
     @Override
     public Integer call() throws IOException {
@@ -52,13 +54,13 @@ final class CompareCommand implements Callable<Integer> {
                 throw new UsageError("'" + p + "' does not exist; expected a results/<run-id> folder or a results.csv");
             }
         }
-        if (!(threshold >= 0 && threshold < 1)) {
-            throw new UsageError("--noise-threshold: " + threshold + " is not a fraction; expected e.g. 0.05 for 5 %");
-        }
+        Double given = given(threshold);
         List<ResultRow> rowsA = ResultsCsv.read(csv(a));
         List<ResultRow> rowsB = ResultsCsv.read(csv(b));
+        Map.Entry<Double, String> t = Comparison.threshold(given,
+                MachineDrift.of(MachineDrift.Measure.SPIN, sibling(a, "noise.csv"), sibling(b, "noise.csv")));
         Comparison c = Comparison.of(label(rowsA, a), rowsA, iterations(a), label(rowsB, b), rowsB, iterations(b),
-                threshold);
+                t.getKey(), t.getValue());
         Path dir = out != null ? out : ChartsCommand.freshDir(chartsDir, "compare-" + name(a) + "-vs-" + name(b));
         CompareReport.write(c, dir);
         Charts.draw(c, dir);
@@ -67,9 +69,32 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The reader's threshold, or null for auto. */
+    private static Double given(String text) {
+        if (text.equals("auto")) {
+            return null;
+        }
+        double t;
+        try {
+            t = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            t = Double.NaN;
+        }
+        if (!(t >= 0 && t < 1)) {
+            throw new UsageError("--noise-threshold: '" + text + "' is not a fraction; expected auto or a fraction"
+                    + " from 0 to below 1, e.g. 0.05 for 5 %");
+        }
+        return t;
+    }
+
+    /** A file beside a run's results.csv. */
+    private static Path sibling(Path run, String name) {
+        return csv(run).toAbsolutePath().getParent().resolve(name);
+    }
+
     /** The raw iterations of a run's points (its iterations.csv beside results.csv), or null if it kept none. */
     private static Function<ResultRow, double[]> iterations(Path run) throws IOException {
-        Path file = csv(run).toAbsolutePath().getParent().resolve("iterations.csv");
+        Path file = sibling(run, "iterations.csv");
         if (!Files.isRegularFile(file)) {
             return null;
         }

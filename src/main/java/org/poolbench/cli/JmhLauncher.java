@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.poolbench.analysis.MachineDrift;
+import org.poolbench.bench.MachineProbe;
 import org.poolbench.bench.WarmUp;
 import org.poolbench.results.Alternation;
 import org.poolbench.results.NoiseCsv;
@@ -104,12 +106,12 @@ final class JmhLauncher {
                 console.printf("[%d/%d] %s  (%d points; elapsed %s, ETA %s)%n", i + 1, plan.size(), inv.describe(),
                         inv.reportedPoints(), hms(elapsed), hms(eta));
                 Path part = parts.resolve("part-" + i + ".json");
-                NoiseCsv.Sample before = NoiseCsv.Sample.now();
+                NoiseCsv.Sample before = probed();
                 try {
                     runOne(inv, part, jmhLog);
                 } finally {
                     NoiseCsv.append(noise, i + 1, inv.family(), inv.jmhArgs().get(0), inv.describe(), inv.cores(),
-                            before, NoiseCsv.Sample.now());
+                            before, probed());
                 }
                 JsonArray results = read(part);
                 if (results.isEmpty()) {
@@ -187,6 +189,12 @@ final class JmhLauncher {
         }
     }
 
+    /** The machine's load and CPU times, and the probe's reading of its speed, now. */
+    private static NoiseCsv.Sample probed() {
+        MachineProbe.Reading r = MachineProbe.now();
+        return NoiseCsv.Sample.now().withProbe(r.spinMs(), r.copyMs());
+    }
+
     /** One line on how busy the machine was: the highest load and CPU steal any invocation saw. */
     static String noiseSummary(Path noise) throws IOException {
         double load = 0;
@@ -195,8 +203,15 @@ final class JmhLauncher {
             load = Math.max(load, Math.max(number(row.get("load1_before")), number(row.get("load1_after"))));
             steal = Math.max(steal, number(row.get("steal_pct")));
         }
+        StringBuilder drift = new StringBuilder();
+        for (MachineDrift.Measure m : MachineDrift.Measure.values()) {
+            MachineDrift d = MachineDrift.of(m, noise);
+            if (d != null) {
+                drift.append("; ").append(d.describe());
+            }
+        }
         return String.format(Locale.ROOT, "noise: 1-minute load up to %.2f, CPU steal up to %.1f %% "
-                + "in an invocation (%s)", load, steal, noise);
+                + "in an invocation%s (%s)", load, steal, drift, noise);
     }
 
     private static double number(String cell) {

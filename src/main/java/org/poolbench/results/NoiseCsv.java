@@ -22,13 +22,21 @@ import org.apache.commons.csv.CSVPrinter;
  * {@code steal_pct} (share of all CPUs' time, over the whole invocation, that was not idle or iowait, and that the
  * hypervisor gave to someone else: deltas of the {@code cpu} line of {@code /proc/stat}). Busy includes the benchmark
  * itself: with k of n cores pinned, about {@code 100 × k / n} is the benchmark's own share. A value that cannot be
- * read (no {@code /proc}) is an empty cell.
+ * read (no {@code /proc}) is an empty cell. {@code spin_ms_before}, {@code spin_ms_after}, {@code copy_ms_before},
+ * {@code copy_ms_after}: the machine's speed just before and after, while no benchmark ran ({@code bench.MachineProbe}):
+ * the time one thread took for a fixed piece of arithmetic, and for copying 64 MiB. Their spread over a run is the
+ * machine's drift, which {@code compare} uses as its noise threshold. Files written before these columns existed are
+ * still read; their cells are then missing.
  */
 public final class NoiseCsv {
 
     /** The columns, in file order. */
     public static final List<String> COLUMNS = List.of("invocation", "family", "benchmarks", "params", "cores",
-            "start_time", "end_time", "load1_before", "load1_after", "busy_pct", "steal_pct");
+            "start_time", "end_time", "load1_before", "load1_after", "busy_pct", "steal_pct", "spin_ms_before",
+            "spin_ms_after", "copy_ms_before", "copy_ms_after");
+
+    /** The columns a file must have: those of runs made before the spin probe. */
+    static final List<String> REQUIRED = COLUMNS.subList(0, COLUMNS.indexOf("spin_ms_before"));
 
     private NoiseCsv() {
     }
@@ -40,8 +48,19 @@ public final class NoiseCsv {
      * @param load1 the 1-minute load average, or {@code null}
      * @param cpuTicks the {@code cpu} line of {@code /proc/stat} (user nice system idle iowait irq softirq steal …),
      *                 or {@code null}
+     * @param spinMs the machine probe's arithmetic time, or {@code null} if none was taken
+     * @param copyMs the machine probe's copy time, or {@code null}
      */
-    public record Sample(Instant time, Double load1, long[] cpuTicks) {
+    public record Sample(Instant time, Double load1, long[] cpuTicks, Double spinMs, Double copyMs) {
+
+        public Sample(Instant time, Double load1, long[] cpuTicks) {
+            this(time, load1, cpuTicks, null, null);
+        }
+
+        /** This sample with a machine probe reading taken at the same moment. */
+        public Sample withProbe(double spinMs, double copyMs) {
+            return new Sample(time, load1, cpuTicks, spinMs, copyMs);
+        }
 
         /** Reads {@code /proc/loadavg} and {@code /proc/stat} now. */
         public static Sample now() {
@@ -110,8 +129,13 @@ public final class NoiseCsv {
             }
             printer.printRecord(invocation, family, benchmarks, params, cores, before.time(), after.time(),
                     number(before.load1()), number(after.load1()), cpu == null ? "" : number(cpu[0]),
-                    cpu == null ? "" : number(cpu[1]));
+                    cpu == null ? "" : number(cpu[1]), millis(before.spinMs()), millis(after.spinMs()),
+                    millis(before.copyMs()), millis(after.copyMs()));
         }
+    }
+
+    private static String millis(Double d) {
+        return d == null ? "" : String.format(Locale.ROOT, "%.3f", d);
     }
 
     private static String number(Double d) {
@@ -119,11 +143,12 @@ public final class NoiseCsv {
     }
 
     /**
-     * Reads {@code noise.csv} back: one map of column → cell per row (empty cells as empty strings).
+     * Reads {@code noise.csv} back: one map of column → cell per row (empty cells as empty strings; the probe columns
+     * are absent in files written before them).
      *
      * @throws CsvFormatException if the file is unreadable or a column is missing
      */
     public static List<java.util.Map<String, String>> read(Path file) throws IOException {
-        return Csv.read(file, COLUMNS).stream().map(Csv.Line::cells).toList();
+        return Csv.read(file, REQUIRED).stream().map(Csv.Line::cells).toList();
     }
 }

@@ -59,7 +59,8 @@ class NoiseCsvTest {
                 new long[] {0, 0, 0, 0, 0, 0, 0, 0});
         NoiseCsv.Sample b = new NoiseCsv.Sample(Instant.parse("2026-11-25T10:01:00Z"), 1.5,
                 new long[] {50, 0, 0, 50, 0, 0, 0, 0});
-        NoiseCsv.append(file, 1, "scaling", "\\.ScalingBenchmark\\.", "scaling, 1 core", 1, a, b);
+        NoiseCsv.append(file, 1, "scaling", "\\.ScalingBenchmark\\.", "scaling, 1 core", 1, a.withProbe(20.25, 7),
+                b.withProbe(22.5, 8.125));
         NoiseCsv.append(file, 2, "io", "\\.IoBenchmark\\.", "io, 2 cores", 2, a, new NoiseCsv.Sample(b.time(), null,
                 null));
         List<Map<String, String>> rows = NoiseCsv.read(file);
@@ -72,5 +73,10 @@ class NoiseCsvTest {
         assertEquals("2026-11-25T10:01:00Z", rows.get(0).get("end_time"));
         assertEquals("", rows.get(1).get("busy_pct"), "unknown CPU times: an empty cell");
         assertEquals("", rows.get(1).get("load1_after"));
+        assertEquals("20.250", rows.get(0).get("spin_ms_before"));
+        assertEquals("22.500", rows.get(0).get("spin_ms_after"));
+        assertEquals("7.000", rows.get(0).get("copy_ms_before"));
+        assertEquals("8.125", rows.get(0).get("copy_ms_after"));
+        assertEquals("", rows.get(1).get("spin_ms_before"), "no probe reading: an empty cell");
     }
 }

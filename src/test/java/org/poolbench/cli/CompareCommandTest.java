@@ -1,0 +1,130 @@
+package org.poolbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.poolbench.results.IterationsCsv;
+import org.poolbench.results.ResultRow;
+import org.poolbench.results.ResultsCsv;
+
+/** compare's noise threshold: automatic from the runs' spin readings, or the reader's; bad values refused. */
+class CompareCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+
+    @BeforeEach
+    void capture() {
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+    }
+
+    /** A run with one point whose 10 iterations are all {@code ms}, and spin readings {@code spins} (none if empty). */
+    private Path run(String id, double ms, double... spins) throws Exception {
+        Path run = dir.resolve(id);
+        Files.createDirectories(run);
+        ResultRow row = ResultRow.builder().runId(id).family("scaling").benchmark("job").workload("factorial")
+                .backend("thread-pool").cores(2).workers(2).chunksize(0).tasks(12).mode("avgt").score(ms)
+                .scoreError(1.0).unit("ms/op").status("ok").build();
+        ResultsCsv.write(run.resolve("results.csv"), List.of(row));
+        List<IterationsCsv.Iteration> its = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            its.add(new IterationsCsv.Iteration(id, "scaling", "job", "factorial", "thread-pool", 2, 2, null, 0, 12,
+                    null, "avgt", "ms/op", IterationsCsv.PRIMARY, 1, i, ms + (i % 2 == 0 ? 0.5 : -0.5)));
+        }
+        IterationsCsv.write(run.resolve("iterations.csv"), its);
+        if (spins.length > 0) {
+            StringBuilder noise = new StringBuilder("invocation,family,benchmarks,params,cores,start_time,end_time,"
+                    + "load1_before,load1_after,busy_pct,steal_pct,spin_ms_before,spin_ms_after\n");
+            for (int i = 0; i + 1 < spins.length; i += 2) {
+                noise.append(i / 2 + 1).append(",scaling,x,p,2,t0,t1,0.5,0.5,50,0,").append(spins[i]).append(',')
+                        .append(spins[i + 1]).append('\n');
+            }
+            Files.writeString(run.resolve("noise.csv"), noise);
+        }
+        return run;
+    }
+
+    private Map<String, String> compareRow(Path outDir) throws Exception {
+        try (CSVParser p = CSVParser.parse(outDir.resolve("compare.csv"), StandardCharsets.UTF_8,
+                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build())) {
+            List<CSVRecord> rows = p.getRecords();
+            assertEquals(1, rows.size());
+            return rows.get(0).toMap();
+        }
+    }
+
+    @Test
+    void autoThresholdIsTheMachinesDriftWhenItExceedsFivePercent() throws Exception {
+        // the machine drifted by 25 % (40 → 50 ms); B is 15 % slower, clearly significant, yet within that drift
+        Path a = run("A", 100, 40, 40, 40, 50, 50, 50, 40, 50);
+        Path b = run("B", 115, 40, 50, 40, 50, 40, 50, 40, 50);
+        Path outDir = dir.resolve("cmp");
+        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", outDir.toString()));
+        Map<String, String> row = compareRow(outDir);
+        assertEquals(0.25, Double.parseDouble(row.get("noise_threshold")), 1e-9);
+        assertEquals("no change", row.get("verdict"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("machine drift 25 %"), out.toString());
+
+        Path fixed = dir.resolve("cmp-fixed");
+        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", fixed.toString(),
+                "--noise-threshold", "0.05"));
+        assertEquals("slower", compareRow(fixed).get("verdict"), "the reader's threshold wins");
+    }
+
+    @Test
+    void runsWithoutSpinReadingsKeepTheFivePercentDefault() throws Exception {
+        Path a = run("A", 100);
+        Path b = run("B", 115);
+        Path outDir = dir.resolve("cmp");
+        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", outDir.toString()));
+        Map<String, String> row = compareRow(outDir);
+        assertEquals(0.05, Double.parseDouble(row.get("noise_threshold")), 1e-12);
+        assertEquals("slower", row.get("verdict"));
+    }
+
+    @Test
+    void aBadThresholdIsOneLineExitTwoAndWritesNothing() throws Exception {
+        Path a = run("A", 100);
+        Path b = run("B", 115);
+        Path outDir = dir.resolve("cmp");
+        for (String bad : List.of("lots", "1.5", "-0.1")) {
+            err.reset();
+            assertEquals(2, Main.execute("compare", a.toString(), b.toString(), "--out", outDir.toString(),
+                    "--noise-threshold", bad));
+            String line = err.toString(StandardCharsets.UTF_8).strip();
+            assertEquals(1, line.lines().count(), line);
+            assertTrue(line.contains("'" + bad + "'") && line.contains("auto"), line);
+            assertFalse(Files.exists(outDir), "a bad call must not write");
+        }
+    }
+}
