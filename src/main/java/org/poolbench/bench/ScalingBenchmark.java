@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 import org.poolbench.results.Alternation;
 import org.poolbench.workload.DownloadServer;
 import org.poolbench.workload.Workload;
@@ -104,8 +103,6 @@ public class ScalingBenchmark {
     private List<Object> last;
     /** The CPUs of each alternated core count (the first k of the start mask); empty when not alternating. */
     private List<List<Integer>> masks = List.of();
-    private int warmupIterations;
-    private int measuredIterations;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -140,10 +137,9 @@ public class ScalingBenchmark {
      * measured iterations each in their own order.
      */
     @Setup(Level.Iteration)
-    public void pin(IterationParams iteration) {
-        pools.turn(iteration);
+    public void takeTurn(IterationParams iteration) {
+        int index = pools.turn(iteration);
         if (!masks.isEmpty()) {
-            int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
             Affinity.restrict(masks.get(Alternation.index(index, masks.size())));
         }
     }

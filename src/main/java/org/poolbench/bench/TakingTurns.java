@@ -46,10 +46,14 @@ final class TakingTurns implements AutoCloseable {
         return backends.get(names.indexOf(name));
     }
 
-    /** Moves to the next iteration's backend; warm-up and measured iterations are each counted from 0. */
-    void turn(IterationParams iteration) {
+    /**
+     * Moves to the next iteration's backend and returns that iteration's index: warm-up and measured iterations are
+     * each counted from 0, so anything else that alternates per iteration can follow the same order.
+     */
+    int turn(IterationParams iteration) {
         int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
         current = backends.get(Alternation.index(index, backends.size()));
+        return index;
     }
 
     /** Calls {@code action} with each backend's name and backend, in order (to warm them all). */

@@ -1,5 +1,7 @@
 package org.poolbench.results;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,5 +92,53 @@ public final class Alternation {
         int round = iteration / n;
         int pos = iteration % n;
         return round % 2 == 0 ? pos : n - 1 - pos;
+    }
+
+    /** Receives one measured iteration of a JMH result, placed in the point it ran with. */
+    @FunctionalInterface
+    public interface IterationVisitor {
+        /**
+         * @param fork   the fork, 0-based
+         * @param point  which of the alternated values (0 when nothing alternated)
+         * @param number the iteration's number within its point and fork, 1-based, in the order they ran
+         * @param value  its score, NaN if JMH wrote none that is a finite number
+         */
+        void visit(int fork, int point, int number, double value);
+    }
+
+    /**
+     * Walks a metric's {@code rawData} (one array of iteration scores per fork), telling {@code visitor} which of
+     * {@code points} alternated values each iteration ran with ({@link #index}) and its number within that point. An
+     * iteration JMH wrote as {@code "NaN"}, or not as a number, keeps its place in the order and arrives as NaN.
+     */
+    public static void forEachIteration(JsonElement rawData, int points, IterationVisitor visitor) {
+        if (rawData == null || !rawData.isJsonArray()) {
+            return;
+        }
+        JsonArray forks = rawData.getAsJsonArray();
+        for (int f = 0; f < forks.size(); f++) {
+            if (!forks.get(f).isJsonArray()) {
+                continue;
+            }
+            JsonArray values = forks.get(f).getAsJsonArray();
+            int[] numbered = new int[points];
+            for (int i = 0; i < values.size(); i++) {
+                int point = index(i, points);
+                visitor.visit(f, point, ++numbered[point], finite(values.get(i)));
+            }
+        }
+    }
+
+    /** A JSON score as a finite double, else NaN (gson also parses JMH's strings "NaN" and "Infinity"). */
+    static double finite(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return Double.NaN;
+        }
+        try {
+            double d = e.getAsDouble();
+            return Double.isFinite(d) ? d : Double.NaN;
+        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException ex) {
+            return Double.NaN; // a cell that is not a number: no value
+        }
     }
 }

@@ -127,37 +127,18 @@ public final class IterationsCsv {
 
     /**
      * The iterations of one metric, labelled with {@code group}: one point, or the points of an alternating JVM, where
-     * iteration i of a fork belongs to point {@link Alternation#coresIndex}(i) and is numbered within it.
+     * iteration i of a fork belongs to point {@link Alternation#index}(i) and is numbered within it.
      */
     private static void add(List<Iteration> out, List<ResultRow> group, String mode, String metric, JsonObject m) {
-        if (!m.has("rawData") || !m.get("rawData").isJsonArray()) {
-            return;
-        }
         String unit = m.has("scoreUnit") ? m.get("scoreUnit").getAsString() : null;
-        JsonArray forks = m.getAsJsonArray("rawData");
-        for (int f = 0; f < forks.size(); f++) {
-            if (!forks.get(f).isJsonArray()) {
-                continue;
+        Alternation.forEachIteration(m.get("rawData"), group.size(), (fork, point, number, v) -> {
+            if (Double.isFinite(v)) {
+                ResultRow p = group.get(point);
+                out.add(new Iteration(p.runId(), p.family(), p.benchmark(), p.workload(), p.backend(), p.cores(),
+                        p.workers(), p.taskSize(), p.chunksize(), p.tasks(), p.params(), mode, unit, metric, fork + 1,
+                        number, v));
             }
-            JsonArray values = forks.get(f).getAsJsonArray();
-            int[] numbered = new int[group.size()];
-            for (int it = 0; it < values.size(); it++) {
-                int g = Alternation.index(it, group.size());
-                numbered[g]++;
-                double v;
-                try {
-                    v = values.get(it).getAsDouble(); // gson reads JMH's "NaN" strings as NaN
-                } catch (RuntimeException e) {
-                    continue;
-                }
-                if (Double.isFinite(v)) {
-                    ResultRow p = group.get(g);
-                    out.add(new Iteration(p.runId(), p.family(), p.benchmark(), p.workload(), p.backend(), p.cores(),
-                            p.workers(), p.taskSize(), p.chunksize(), p.tasks(), p.params(), mode, unit, metric,
-                            f + 1, numbered[g], v));
-                }
-            }
-        }
+        });
     }
 
     /** Writes {@code rows} to {@code file} (UTF-8, header first), replacing it. */

@@ -126,21 +126,11 @@ public final class JmhJson {
         List<String> on = split.values();
         List<List<Double>> values = new ArrayList<>();
         on.forEach(k -> values.add(new ArrayList<>()));
-        JsonElement raw = metric.get("rawData");
-        if (raw != null && raw.isJsonArray()) {
-            for (JsonElement fork : raw.getAsJsonArray()) {
-                if (!fork.isJsonArray()) {
-                    continue;
-                }
-                JsonArray it = fork.getAsJsonArray();
-                for (int i = 0; i < it.size(); i++) {
-                    Double v = finite(it.get(i));
-                    if (v != null) {
-                        values.get(Alternation.index(i, on.size())).add(v);
-                    }
-                }
+        Alternation.forEachIteration(metric.get("rawData"), on.size(), (fork, point, number, v) -> {
+            if (Double.isFinite(v)) {
+                values.get(point).add(v);
             }
-        }
+        });
         List<ResultRow> rows = new ArrayList<>();
         String note = "one JVM for " + split.column() + " " + String.join(Alternation.SEPARATOR, on)
                 + (split.column().equals("cores") ? ", its CPU mask switched between iterations"
@@ -217,16 +207,8 @@ public final class JmhJson {
 
     /** A JSON number, or {@code null} for JMH's {@code "NaN"} / {@code "Infinity"} strings and missing values. */
     private static Double finite(JsonElement e) {
-        if (e == null || e.isJsonNull()) {
-            return null;
-        }
-        double d;
-        try {
-            d = e.getAsDouble(); // gson also parses the strings "NaN" and "Infinity"
-        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException ex) {
-            return null;
-        }
-        return Double.isFinite(d) ? d : null;
+        double d = Alternation.finite(e);
+        return Double.isNaN(d) ? null : d;
     }
 
     /** Takes the params that have a column out of the map; what is left goes into {@code params}. */

@@ -34,10 +34,10 @@ class AlternationInBenchmarksTest {
         b.setUp();
         List<Integer> seen = new ArrayList<>();
         try {
-            b.pin(iteration(IterationType.WARMUP));
+            b.takeTurn(iteration(IterationType.WARMUP));
             assertEquals(1, Runtime.getRuntime().availableProcessors(), "warm-up starts with the first count");
             for (int i = 0; i < 4; i++) {
-                b.pin(iteration(IterationType.MEASUREMENT));
+                b.takeTurn(iteration(IterationType.MEASUREMENT));
                 seen.add(Runtime.getRuntime().availableProcessors());
                 b.job();
                 b.verify();
@@ -97,7 +97,7 @@ class AlternationInBenchmarksTest {
         b.setUp();
         try {
             for (int i = 0; i < 4; i++) {
-                b.pin(iteration(IterationType.MEASUREMENT));
+                b.takeTurn(iteration(IterationType.MEASUREMENT));
                 assertEquals(1_000, b.job().size());
                 b.verify();
             }

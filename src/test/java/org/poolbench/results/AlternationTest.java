@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 
 class AlternationTest {
@@ -43,5 +44,21 @@ class AlternationTest {
                     () -> Alternation.cores(bad));
             assertTrue(e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("valid"), e.getMessage());
         }
+    }
+
+    @Test
+    void forEachIterationPlacesEachIterationInItsPointAndNumbersItThereWithNaNKeepingItsPlace() {
+        // two forks of two alternated points: order A B B A A B; JMH wrote one iteration as "NaN"
+        List<String> seen = new ArrayList<>();
+        Alternation.forEachIteration(JsonParser.parseString("[[1, 2, 3, \"NaN\", 5, 6], [7, 8]]"), 2,
+                (fork, point, number, v) -> seen.add(fork + ":" + point + "#" + number + "=" + v));
+        assertEquals(List.of("0:0#1=1.0", "0:1#1=2.0", "0:1#2=3.0", "0:0#2=NaN", "0:0#3=5.0", "0:1#3=6.0",
+                "1:0#1=7.0", "1:1#1=8.0"), seen);
+        Alternation.forEachIteration(null, 2, (fork, point, number, v) -> seen.add("none"));
+        Alternation.forEachIteration(JsonParser.parseString("[\"x\", [\"oops\"]]"), 1,
+                (fork, point, number, v) -> seen.add(fork + ":" + point + "#" + number + "=" + v));
+        assertEquals("1:0#1=NaN", seen.get(seen.size() - 1), "a fork that is not an array is skipped; a cell that is"
+                + " not a number is NaN");
+        assertEquals(9, seen.size());
     }
 }
