@@ -26,9 +26,15 @@ import org.poolbench.results.Speedups;
  * resampled, fixed seed, so the same data gives the same interval), and the verdict is:
  * <ul>
  *   <li>{@code faster} / {@code slower}: Welch's t-test gives p &lt; 0.05 and the whole interval lies beyond the noise
- *       threshold ({@code high < 1 − t}, or {@code low > 1 + t});</li>
- *   <li>{@code no change}: anything else (not significant, or significant but within the threshold, which is noted).</li>
+ *       threshold ({@code high < 1 − t}, or {@code low > 1 + t}) and beyond the machine's own move (below);</li>
+ *   <li>{@code no change}: anything else (not significant, or significant but within the threshold or the machine's
+ *       move, which is noted).</li>
  * </ul>
+ * The machine's move: where both runs recorded which invocation measured a point and the machine probe's copy
+ * readings around it, {@code c} is B's copy time over A's there ({@link MachineDrift#copyRatios}). A point bound by
+ * memory may move as far as the copy did, one bound by its core not at all, so any ratio between 1 and {@code c} is
+ * the machine's doing: faster needs {@code high < min(1, c)·(1 − t)}, slower {@code low > max(1, c)·(1 + t)}. The
+ * allowance only widens in the direction the machine moved; a point that moved against it is judged as before.
  * Without raw iterations it falls back to the two 99.9 % intervals of results.csv ({@code method = intervals}): the
  * ratio interval is their extreme ratios, and it is a change only when the intervals do not overlap and the ratio is
  * beyond the threshold. A point with fewer than three iterations (no error, as in smoke) gets {@code no error
@@ -61,6 +67,11 @@ public record Comparison(String labelA, String labelB, double threshold, String 
                         + " %d only in A, %d only in B.", changes.size(), count(Verdict.FASTER), count(Verdict.SLOWER),
                 count(Verdict.NO_CHANGE), Format.percent(threshold),
                 thresholdBasis.isEmpty() ? "" : ": " + thresholdBasis, onlyInA, onlyInB);
+        long moved = changes.stream().filter(Change::withinMachineMove).count();
+        if (moved > 0) {
+            s += String.format(Locale.ROOT, " %d of the no-change points moved beyond the threshold, but no further"
+                    + " than the machine's memory speed did around them (copy_ratio in compare.csv).", moved);
+        }
         if (count(Verdict.UNKNOWN) > 0) {
             s += String.format(Locale.ROOT, " %d points have no error estimate (fewer than 3 iterations): no verdict;"
                     + " use the quick or full profile to compare.", count(Verdict.UNKNOWN));
@@ -121,11 +132,21 @@ public record Comparison(String labelA, String labelB, double threshold, String 
      * @param pWelch Welch's two-sided p-value, NaN without raw iterations
      * @param pMannWhitney Mann–Whitney U two-sided p-value, NaN without raw iterations
      * @param method {@code bootstrap} or {@code intervals}
+     * @param copyRatio B's machine-probe copy time over A's around this point's invocations, NaN if not recorded
+     * @param verdict the verdict
      * @param note   why a verdict is what it is, where that is not obvious
      */
     public record Change(ResultRow a, ResultRow b, double ratio, double low, double high, double pWelch,
-                         double pMannWhitney, int nA, int nB, String method, Verdict verdict, String note) {
+                         double pMannWhitney, int nA, int nB, String method, double copyRatio, Verdict verdict,
+                         String note) {
+
+        /** Whether the point moved beyond the noise threshold, but no further than the machine did around it. */
+        public boolean withinMachineMove() {
+            return note.startsWith(MACHINE_MOVE);
+        }
     }
+
+    private static final String MACHINE_MOVE = "significant, within the machine's move";
 
     /**
      * Compares run A with run B.
@@ -136,7 +157,7 @@ public record Comparison(String labelA, String labelB, double threshold, String 
     public static Comparison of(String labelA, List<ResultRow> a, Function<ResultRow, double[]> samplesA,
                                 String labelB, List<ResultRow> b, Function<ResultRow, double[]> samplesB,
                                 double threshold) {
-        return of(labelA, a, samplesA, labelB, b, samplesB, threshold, "");
+        return of(labelA, a, samplesA, labelB, b, samplesB, threshold, "", null);
     }
 
     /**
@@ -160,10 +181,16 @@ public record Comparison(String labelA, String labelB, double threshold, String 
         return Map.entry(drift.spread(), "the " + drift.describe() + " over both runs");
     }
 
-    /** As {@link #of(String, List, Function, String, List, Function, double)}, saying where the threshold came from. */
+    /**
+     * As {@link #of(String, List, Function, String, List, Function, double)}, saying where the threshold came from,
+     * and allowing each point the machine's move.
+     *
+     * @param copyRatios B's copy time over A's around each point ({@link MachineDrift#copyRatios}), by
+     *                   {@link ResultRow#pointKey()}; {@code null} or a missing point means not known
+     */
     public static Comparison of(String labelA, List<ResultRow> a, Function<ResultRow, double[]> samplesA,
                                 String labelB, List<ResultRow> b, Function<ResultRow, double[]> samplesB,
-                                double threshold, String thresholdBasis) {
+                                double threshold, String thresholdBasis, Map<List<Object>, Double> copyRatios) {
         Map<List<Object>, ResultRow> byKey = new LinkedHashMap<>();
         a.stream().filter(ResultRow::measured).forEach(r -> byKey.putIfAbsent(r.pointKey(), r));
         List<Change> out = new ArrayList<>();
@@ -176,8 +203,10 @@ public record Comparison(String labelA, String labelB, double threshold, String 
             }
             double[] sa = samplesA == null ? null : samplesA.apply(ra);
             double[] sb = samplesB == null ? null : samplesB.apply(rb);
+            Double copy = copyRatios == null ? null : copyRatios.get(rb.pointKey());
             out.add(sa != null && sb != null && sa.length >= 3 && sb.length >= 3
-                    ? bootstrap(ra, rb, sa, sb, threshold) : intervals(ra, rb, threshold));
+                    ? bootstrap(ra, rb, sa, sb, threshold, copy == null ? Double.NaN : copy)
+                    : intervals(ra, rb, threshold));
         }
         long onlyA = a.stream().filter(ResultRow::measured).map(ResultRow::pointKey).filter(k -> !seen.contains(k))
                 .count();
@@ -193,6 +222,11 @@ public record Comparison(String labelA, String labelB, double threshold, String 
     }
 
     static Change bootstrap(ResultRow a, ResultRow b, double[] sa, double[] sb, double threshold) {
+        return bootstrap(a, b, sa, sb, threshold, Double.NaN);
+    }
+
+    /** As above, allowing the point its invocation's copy ratio {@code copy} (NaN: none). */
+    static Change bootstrap(ResultRow a, ResultRow b, double[] sa, double[] sb, double threshold, double copy) {
         boolean thrpt = Speedups.higherIsBetter(a.mode());
         double[] ta = thrpt ? sb : sa; // in time form the ratio is B/A; for throughput that is A's score over B's
         double[] tb = thrpt ? sa : sb;
@@ -208,18 +242,22 @@ public record Comparison(String labelA, String labelB, double threshold, String 
         double pWelch = variance(sa) == 0 && variance(sb) == 0 ? (mean(sa) == mean(sb) ? 1 : 0)
                 : new TTest().tTest(sa, sb);
         double pMw = new MannWhitneyUTest().mannWhitneyUTest(sa, sb);
+        double c = Double.isFinite(copy) && copy > 0 ? copy : 1;
         Verdict v = Verdict.NO_CHANGE;
         String note = "";
         if (pWelch < ALPHA && (high < 1 || low > 1)) {
-            if (high < 1 - threshold) {
+            if (high < Math.min(1, c) * (1 - threshold)) {
                 v = Verdict.FASTER;
-            } else if (low > 1 + threshold) {
+            } else if (low > Math.max(1, c) * (1 + threshold)) {
                 v = Verdict.SLOWER;
+            } else if (high < 1 - threshold || low > 1 + threshold) {
+                note = String.format(Locale.ROOT, "%s: memory copies took %.2f× as long in B around it", MACHINE_MOVE,
+                        c);
             } else {
                 note = "significant, within the noise threshold";
             }
         }
-        return new Change(a, b, ratio, low, high, pWelch, pMw, sa.length, sb.length, "bootstrap", v, note);
+        return new Change(a, b, ratio, low, high, pWelch, pMw, sa.length, sb.length, "bootstrap", copy, v, note);
     }
 
     static Change intervals(ResultRow a, ResultRow b, double threshold) {
@@ -240,7 +278,7 @@ public record Comparison(String labelA, String labelB, double threshold, String 
         } else {
             v = ratio < 1 ? Verdict.FASTER : Verdict.SLOWER;
         }
-        return new Change(a, b, ratio, low, high, Double.NaN, Double.NaN, 0, 0, "intervals", v,
+        return new Change(a, b, ratio, low, high, Double.NaN, Double.NaN, 0, 0, "intervals", Double.NaN, v,
                 v == Verdict.UNKNOWN ? "fewer than 3 iterations" : "");
     }
 

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
+import org.poolbench.results.CsvFormatException;
+import org.poolbench.results.IterationsCsv;
 import org.poolbench.results.NoiseCsv;
 
 /**
@@ -19,9 +23,11 @@ import org.poolbench.results.NoiseCsv;
  * The probe has two measures, which drift differently. The arithmetic's drift is how much the cores themselves
  * moved, which every workload feels, and the same code run twice differs by at least that much: {@code compare}
  * takes the larger of it and {@link Comparison#DEFAULT_THRESHOLD} as its noise threshold unless told otherwise. The
- * copy's drift shows memory bandwidth shared with other guests; it moves in phases of seconds, often by half or
- * more, and is reported for the reader, not used as a threshold: an instant of contention says little about a
- * benchmark averaged over a minute (docs/METHODOLOGY.md, "Comparing two runs").
+ * copy's drift shows memory bandwidth shared with other guests; it moves in phases of seconds to minutes, often by
+ * half or more. Its spread over a run is reported for the reader, not used as a threshold, since a point measured in
+ * a calm minute is not slowed by a busy one elsewhere in the run; instead {@link #copyRatios} gives, point by point,
+ * how far the copy moved between two runs around the invocation that measured it, and {@code compare} allows a point
+ * to move that far without calling it a change (docs/METHODOLOGY.md, "Comparing two runs").
  *
  * @param measure  which of the probe's measures
  * @param low      the readings' 5th percentile, ms
@@ -76,11 +82,82 @@ public record MachineDrift(Measure measure, double low, double high, int reading
             return out;
         }
         for (Map<String, String> row : NoiseCsv.read(noiseCsv)) {
-            for (String when : List.of("_ms_before", "_ms_after")) {
-                String cell = row.get(measure.column + when);
-                if (cell != null && !cell.isEmpty()) {
+            out.addAll(aroundInvocation(noiseCsv, row, measure));
+        }
+        return out;
+    }
+
+    /** One noise.csv row's readings of {@code measure}, before and after its invocation (none if not taken). */
+    private static List<Double> aroundInvocation(Path noiseCsv, Map<String, String> row, Measure measure)
+            throws CsvFormatException {
+        List<Double> out = new ArrayList<>(2);
+        for (String when : List.of("_ms_before", "_ms_after")) {
+            String column = measure.column + when;
+            String cell = row.get(column);
+            if (cell != null && !cell.isEmpty()) {
+                try {
                     out.add(Double.valueOf(cell));
+                } catch (NumberFormatException e) {
+                    throw new CsvFormatException(noiseCsv + ", invocation " + row.get("invocation") + ", column '"
+                            + column + "': '" + cell + "' is not a number of milliseconds");
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How much longer the copy took in run B than in run A around the invocation that measured each point: B's mean
+     * copy reading (before and after its invocation) over A's, keyed by {@link IterationsCsv.Iteration#pointKey()}.
+     * Below 1, B's machine moved memory faster. Points whose invocation either run did not record, or whose
+     * invocation has no copy readings, are absent; runs made before either was recorded give an empty map.
+     */
+    public static Map<List<Object>, Double> copyRatios(List<IterationsCsv.Iteration> iterationsA, Path noiseA,
+                                                       List<IterationsCsv.Iteration> iterationsB, Path noiseB)
+            throws IOException {
+        Map<Integer, Double> copyA = meanByInvocation(noiseA, Measure.COPY);
+        Map<Integer, Double> copyB = meanByInvocation(noiseB, Measure.COPY);
+        Map<List<Object>, Integer> invocationA = invocations(iterationsA);
+        Map<List<Object>, Double> out = new LinkedHashMap<>();
+        invocations(iterationsB).forEach((point, invB) -> {
+            Integer invA = invocationA.get(point);
+            Double a = invA == null ? null : copyA.get(invA);
+            Double b = copyB.get(invB);
+            if (a != null && b != null && a > 0 && b > 0) {
+                out.put(point, b / a);
+            }
+        });
+        return out;
+    }
+
+    /** Each point's invocation, from its iterations; points without one are absent. */
+    private static Map<List<Object>, Integer> invocations(List<IterationsCsv.Iteration> iterations) {
+        Map<List<Object>, Integer> out = new HashMap<>();
+        for (IterationsCsv.Iteration it : iterations) {
+            if (it.invocation() != null) {
+                out.putIfAbsent(it.pointKey(), it.invocation());
+            }
+        }
+        return out;
+    }
+
+    /** Per invocation of a noise.csv, the mean of its readings of {@code measure}; empty if the file is absent. */
+    static Map<Integer, Double> meanByInvocation(Path noiseCsv, Measure measure) throws IOException {
+        Map<Integer, Double> out = new HashMap<>();
+        if (!Files.isRegularFile(noiseCsv)) {
+            return out;
+        }
+        for (Map<String, String> row : NoiseCsv.read(noiseCsv)) {
+            List<Double> ms = aroundInvocation(noiseCsv, row, measure);
+            if (ms.isEmpty()) {
+                continue;
+            }
+            try {
+                out.put(Integer.valueOf(row.get("invocation")),
+                        ms.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+            } catch (NumberFormatException e) {
+                throw new CsvFormatException(noiseCsv + ", column 'invocation': '" + row.get("invocation")
+                        + "' is not an invocation number");
             }
         }
         return out;

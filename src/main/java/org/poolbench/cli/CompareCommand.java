@@ -59,8 +59,11 @@ final class CompareCommand implements Callable<Integer> {
         List<ResultRow> rowsB = ResultsCsv.read(csv(b));
         Map.Entry<Double, String> t = Comparison.threshold(given,
                 MachineDrift.of(MachineDrift.Measure.SPIN, sibling(a, "noise.csv"), sibling(b, "noise.csv")));
-        Comparison c = Comparison.of(label(rowsA, a), rowsA, iterations(a), label(rowsB, b), rowsB, iterations(b),
-                t.getKey(), t.getValue());
+        List<IterationsCsv.Iteration> itA = iterationRows(a);
+        List<IterationsCsv.Iteration> itB = iterationRows(b);
+        Comparison c = Comparison.of(label(rowsA, a), rowsA, samples(itA), label(rowsB, b), rowsB, samples(itB),
+                t.getKey(), t.getValue(), itA == null || itB == null ? null
+                        : MachineDrift.copyRatios(itA, sibling(a, "noise.csv"), itB, sibling(b, "noise.csv")));
         Path dir = out != null ? out : ChartsCommand.freshDir(chartsDir, "compare-" + name(a) + "-vs-" + name(b));
         CompareReport.write(c, dir);
         Charts.draw(c, dir);
@@ -92,13 +95,18 @@ final class CompareCommand implements Callable<Integer> {
         return csv(run).toAbsolutePath().getParent().resolve(name);
     }
 
-    /** The raw iterations of a run's points (its iterations.csv beside results.csv), or null if it kept none. */
-    private static Function<ResultRow, double[]> iterations(Path run) throws IOException {
+    /** A run's raw iterations (its iterations.csv beside results.csv), or null if it kept none. */
+    private static List<IterationsCsv.Iteration> iterationRows(Path run) throws IOException {
         Path file = sibling(run, "iterations.csv");
-        if (!Files.isRegularFile(file)) {
+        return Files.isRegularFile(file) ? IterationsCsv.read(file) : null;
+    }
+
+    /** Each point's primary values, or null if the run kept no iterations. */
+    private static Function<ResultRow, double[]> samples(List<IterationsCsv.Iteration> rows) {
+        if (rows == null) {
             return null;
         }
-        Map<List<Object>, double[]> values = IterationsCsv.valuesByPoint(IterationsCsv.read(file), IterationsCsv.PRIMARY);
+        Map<List<Object>, double[]> values = IterationsCsv.valuesByPoint(rows, IterationsCsv.PRIMARY);
         return r -> values.get(r.pointKey());
     }
 

@@ -21,6 +21,7 @@ import org.poolbench.analysis.MachineDrift;
 import org.poolbench.bench.MachineProbe;
 import org.poolbench.bench.WarmUp;
 import org.poolbench.results.Alternation;
+import org.poolbench.results.IterationsCsv;
 import org.poolbench.results.NoiseCsv;
 
 /**
@@ -116,6 +117,11 @@ final class JmhLauncher {
                 JsonArray results = read(part);
                 if (results.isEmpty()) {
                     throw new IOException("JMH produced no results for [" + inv.describe() + "]; see " + jmhLog);
+                }
+                for (var result : results) { // so iterations.csv can say which noise.csv row measured a point
+                    if (result.isJsonObject()) {
+                        result.getAsJsonObject().addProperty(IterationsCsv.INVOCATION_PROPERTY, i + 1);
+                    }
                 }
                 merged.addAll(results);
                 estimateDone += estimateSeconds(profile, inv);

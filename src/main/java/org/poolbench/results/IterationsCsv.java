@@ -28,15 +28,27 @@ import org.apache.commons.csv.CSVPrinter;
  * cores, workers, task_size, chunksize, tasks, params} (the point, exactly as in its {@code results.csv} row, so
  * {@link ResultRow#pointKey()} joins the two), {@code mode, unit, metric, fork, iteration} (1-based) and {@code value}.
  * {@code metric} is {@code primary} for the benchmark's score, else JMH's name of a secondary metric without its
- * leading dot (e.g. {@code gc.alloc.rate.norm} from {@code -prof gc}), with that metric's own unit. Warm-up iterations
- * are not in JMH's JSON and so not here; JMH's {@code sample} mode keeps histograms, not iterations, and has no rows.
+ * leading dot (e.g. {@code gc.alloc.rate.norm} from {@code -prof gc}), with that metric's own unit. {@code invocation}
+ * is the JMH invocation of the run that measured the point, i.e. its row in {@code noise.csv}, so a comparison can
+ * look up the machine's state around it; files written before this column are still read, with it empty. Warm-up
+ * iterations are not in JMH's JSON and so not here; JMH's {@code sample} mode keeps histograms, not iterations, and
+ * has no rows.
  */
 public final class IterationsCsv {
 
     /** The columns, in file order. */
     public static final List<String> COLUMNS = List.of("run_id", "family", "benchmark", "workload", "backend", "cores",
             "workers", "task_size", "chunksize", "tasks", "params", "mode", "unit", "metric", "fork", "iteration",
-            "value");
+            "value", "invocation");
+
+    /** The columns a file must have: those of runs made before {@code invocation} was recorded. */
+    static final List<String> REQUIRED = COLUMNS.subList(0, COLUMNS.indexOf("invocation"));
+
+    /**
+     * The name under which {@code cli.JmhLauncher} tags each result of its merged JMH JSON with the invocation (1-based,
+     * noise.csv's {@code invocation}) that produced it. JMH itself ignores the property.
+     */
+    public static final String INVOCATION_PROPERTY = "poolbenchInvocation";
 
     /** {@code metric} of the benchmark's own score. */
     public static final String PRIMARY = "primary";
@@ -46,11 +58,21 @@ public final class IterationsCsv {
      *
      * @param fork 1-based fork number
      * @param iteration 1-based measurement iteration within the fork
+     * @param invocation the run's JMH invocation that measured it (noise.csv's row), or {@code null} if not recorded
      */
     public record Iteration(String runId, String family, String benchmark, String workload, String backend,
                             Integer cores, Integer workers, Long taskSize, Integer chunksize, Integer tasks,
                             String params, String mode, String unit, String metric, int fork, int iteration,
-                            double value) {
+                            double value, Integer invocation) {
+
+        /** An iteration whose invocation is not known. */
+        public Iteration(String runId, String family, String benchmark, String workload, String backend,
+                         Integer cores, Integer workers, Long taskSize, Integer chunksize, Integer tasks,
+                         String params, String mode, String unit, String metric, int fork, int iteration,
+                         double value) {
+            this(runId, family, benchmark, workload, backend, cores, workers, taskSize, chunksize, tasks, params, mode,
+                    unit, metric, fork, iteration, value, null);
+        }
 
         /** The point this iteration belongs to, comparable with {@link ResultRow#pointKey()}. */
         public List<Object> pointKey() {
@@ -60,7 +82,7 @@ public final class IterationsCsv {
 
         List<Object> cells() {
             return Arrays.asList(runId, family, benchmark, workload, backend, cores, workers, taskSize, chunksize,
-                    tasks, params, mode, unit, metric, fork, iteration, value);
+                    tasks, params, mode, unit, metric, fork, iteration, value, invocation);
         }
     }
 
@@ -111,13 +133,15 @@ public final class IterationsCsv {
             List<ResultRow> group = points.subList(next, next + n);
             next += n;
             String mode = result.has("mode") ? result.get("mode").getAsString() : group.get(0).mode();
+            Integer invocation = invocation(jmhJson, result, i);
             if (result.has("primaryMetric")) {
-                add(out, group, mode, PRIMARY, result.getAsJsonObject("primaryMetric"));
+                add(out, group, mode, PRIMARY, result.getAsJsonObject("primaryMetric"), invocation);
             }
             if (result.has("secondaryMetrics") && result.get("secondaryMetrics").isJsonObject()) {
                 for (Map.Entry<String, JsonElement> m : result.getAsJsonObject("secondaryMetrics").entrySet()) {
                     if (m.getValue().isJsonObject()) {
-                        add(out, group, mode, m.getKey().replaceFirst("^\u00b7", ""), m.getValue().getAsJsonObject());
+                        add(out, group, mode, m.getKey().replaceFirst("^\u00b7", ""), m.getValue().getAsJsonObject(),
+                                invocation);
                     }
                 }
             }
@@ -129,16 +153,31 @@ public final class IterationsCsv {
      * The iterations of one metric, labelled with {@code group}: one point, or the points of an alternating JVM, where
      * iteration i of a fork belongs to point {@link Alternation#index}(i) and is numbered within it.
      */
-    private static void add(List<Iteration> out, List<ResultRow> group, String mode, String metric, JsonObject m) {
+    private static void add(List<Iteration> out, List<ResultRow> group, String mode, String metric, JsonObject m,
+                            Integer invocation) {
         String unit = m.has("scoreUnit") ? m.get("scoreUnit").getAsString() : null;
         Alternation.forEachIteration(m.get("rawData"), group.size(), (fork, point, number, v) -> {
             if (Double.isFinite(v)) {
                 ResultRow p = group.get(point);
                 out.add(new Iteration(p.runId(), p.family(), p.benchmark(), p.workload(), p.backend(), p.cores(),
                         p.workers(), p.taskSize(), p.chunksize(), p.tasks(), p.params(), mode, unit, metric, fork + 1,
-                        number, v));
+                        number, v, invocation));
             }
         });
+    }
+
+    /** A result's {@link #INVOCATION_PROPERTY}, or {@code null} if it has none (JSON not written by poolbench). */
+    private static Integer invocation(Path jmhJson, JsonObject result, int index) throws IOException {
+        JsonElement e = result.get(INVOCATION_PROPERTY);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        try {
+            return e.getAsInt();
+        } catch (RuntimeException ex) {
+            throw new IOException(jmhJson + ": result #" + (index + 1) + " has " + INVOCATION_PROPERTY + " '" + e
+                    + "', not an integer", ex);
+        }
     }
 
     /** Writes {@code rows} to {@code file} (UTF-8, header first), replacing it. */
@@ -161,21 +200,21 @@ public final class IterationsCsv {
     }
 
     /**
-     * Reads {@code file}; every column is required, empty cells are {@code null}.
+     * Reads {@code file}; every column but {@code invocation} is required, empty cells are {@code null}.
      *
      * @throws CsvFormatException if the file is missing or unreadable, a column is missing, or a cell is not a number
      *                            where one is expected; the message names file, line and column
      */
     public static List<Iteration> read(Path file) throws IOException {
         List<Iteration> rows = new ArrayList<>();
-        for (Csv.Line line : Csv.read(file, COLUMNS)) {
+        for (Csv.Line line : Csv.read(file, REQUIRED)) {
             Map<String, String> c = line.cells();
             rows.add(new Iteration(text(c, "run_id"), text(c, "family"), text(c, "benchmark"), text(c, "workload"),
                     text(c, "backend"), integer(file, line, "cores"), integer(file, line, "workers"),
                     longInteger(file, line, "task_size"), integer(file, line, "chunksize"),
                     integer(file, line, "tasks"), text(c, "params"), text(c, "mode"), text(c, "unit"),
                     text(c, "metric"), required(file, line, "fork"), required(file, line, "iteration"),
-                    number(file, line, "value")));
+                    number(file, line, "value"), integer(file, line, "invocation")));
         }
         return rows;
     }

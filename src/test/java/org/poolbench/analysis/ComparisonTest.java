@@ -49,6 +49,29 @@ class ComparisonTest {
     }
 
     @Test
+    void aPointMayMoveAsFarAsTheMachinesMemoryDidInTheSameDirectionButNoFurther() {
+        ResultRow a = row("avgt", 100, 2.0);
+        double[] sa = sample(100, 0.02, 15, 1);
+        double[] fasterBy25 = sample(75, 0.02, 15, 2);
+        assertEquals(Verdict.FASTER, Comparison.bootstrap(a, a, sa, fasterBy25, 0.05).verdict(), "no machine reading");
+        Change excused = Comparison.bootstrap(a, a, sa, fasterBy25, 0.05, 0.7);
+        assertEquals(Verdict.NO_CHANGE, excused.verdict(), "copies took 0.7× as long in B: 0.75× is the machine's");
+        assertTrue(excused.withinMachineMove() && excused.note().contains("0.70×"), excused.note());
+        assertEquals(0.7, excused.copyRatio(), 0);
+        assertEquals(Verdict.FASTER, Comparison.bootstrap(a, a, sa, fasterBy25, 0.05, 1.3).verdict(),
+                "the machine was slower in B, so it cannot explain B being faster");
+        assertEquals(Verdict.FASTER, Comparison.bootstrap(a, a, sa, sample(55, 0.02, 15, 3), 0.05, 0.7).verdict(),
+                "0.55× is beyond what the machine moved (0.7 × 0.95)");
+        assertEquals(Verdict.SLOWER, Comparison.bootstrap(a, a, sa, sample(125, 0.02, 15, 4), 0.05, 0.7).verdict(),
+                "a slowdown against the machine's direction is judged by the threshold alone");
+        assertEquals(Verdict.NO_CHANGE, Comparison.bootstrap(a, a, sa, sample(125, 0.02, 15, 4), 0.05, 1.3).verdict());
+
+        Comparison c = Comparison.of("A", List.of(a), r -> sa, "B", List.of(a), r -> fasterBy25, 0.05, "",
+                java.util.Map.of(a.pointKey(), 0.7));
+        assertTrue(c.lesson().contains("1 of the no-change points moved beyond the threshold"), c.lesson());
+    }
+
+    @Test
     void bootstrapFindsARealSlowdownAndNothingInTheSameDistribution() {
         // A/A: twenty draws of the same noisy distribution, never called a change
         int changes = 0;

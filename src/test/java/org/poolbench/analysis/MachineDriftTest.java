@@ -2,6 +2,7 @@ package org.poolbench.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.poolbench.results.CsvFormatException;
+import org.poolbench.results.IterationsCsv;
 
 class MachineDriftTest {
 
@@ -54,6 +57,40 @@ class MachineDriftTest {
         assertEquals(List.of(), MachineDrift.readings(old, MachineDrift.Measure.COPY));
         assertEquals(List.of(), MachineDrift.readings(dir.resolve("absent.csv"), MachineDrift.Measure.SPIN));
         assertNull(MachineDrift.of(MachineDrift.Measure.SPIN, old, dir.resolve("absent.csv")));
+    }
+
+    @Test
+    void copyRatiosPairEachPointsInvocationsInBothRuns() throws Exception {
+        String header = "invocation,family,benchmarks,params,cores,start_time,end_time,load1_before,load1_after,"
+                + "busy_pct,steal_pct,spin_ms_before,spin_ms_after,copy_ms_before,copy_ms_after\n";
+        Path a = dir.resolve("a.csv");
+        Path b = dir.resolve("b.csv");
+        Files.writeString(a, header + "1,x,x,p,1,t,t,0,0,0,0,20,20,10,12\n2,x,x,p,1,t,t,0,0,0,0,20,20,10,10\n");
+        Files.writeString(b, header + "1,x,x,p,1,t,t,0,0,0,0,20,20,11,11\n2,x,x,p,1,t,t,0,0,0,0,20,20,7,7\n");
+        // the point "f" was measured in invocation 1 of A but 2 of B (plans can differ); "s" is only in A's files
+        List<IterationsCsv.Iteration> itA = List.of(it("f", 1), it("f", 1), it("s", 2));
+        List<IterationsCsv.Iteration> itB = List.of(it("f", 2), it("s", null), it("g", 1));
+        Map<List<Object>, Double> ratios = MachineDrift.copyRatios(itA, a, itB, b);
+        assertEquals(Map.of(it("f", 1).pointKey(), 7 / 11.0), ratios,
+                "B's mean copy around f (7 ms) over A's (10 and 12 ms); s and g lack an invocation in one run");
+        assertEquals(Map.of(), MachineDrift.copyRatios(itA, dir.resolve("absent.csv"), itB, b));
+    }
+
+    private static IterationsCsv.Iteration it(String workload, Integer invocation) {
+        return new IterationsCsv.Iteration("r", "scaling", "job", workload, "sequential", 1, 1, null, null, 12, null,
+                "avgt", "ms/op", IterationsCsv.PRIMARY, 1, 1, 5.0, invocation);
+    }
+
+    @Test
+    void aReadingThatIsNotANumberNamesTheFileColumnAndValue() throws Exception {
+        Path bad = dir.resolve("noise.csv");
+        Files.writeString(bad, "invocation,family,benchmarks,params,cores,start_time,end_time,load1_before,load1_after,"
+                + "busy_pct,steal_pct,spin_ms_before,spin_ms_after,copy_ms_before,copy_ms_after\n"
+                + "3,ceiling,x,p,1,t0,t1,0.5,0.6,50,0,20.5,fast,10,11\n");
+        CsvFormatException e = assertThrows(CsvFormatException.class,
+                () -> MachineDrift.of(MachineDrift.Measure.SPIN, bad));
+        assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("'spin_ms_after'")
+                && e.getMessage().contains("'fast'"), e.getMessage());
     }
 
     @Test

@@ -101,6 +101,55 @@ class CompareCommandTest {
         assertEquals("slower", compareRow(fixed).get("verdict"), "the reader's threshold wins");
     }
 
+    /** Tags every iteration of {@code run} with invocation 1 and writes noise.csv with copy readings {@code copyMs}. */
+    private static void copyReadings(Path run, double copyMs) throws Exception {
+        Path file = run.resolve("iterations.csv");
+        List<IterationsCsv.Iteration> tagged = new ArrayList<>();
+        for (IterationsCsv.Iteration i : IterationsCsv.read(file)) {
+            tagged.add(new IterationsCsv.Iteration(i.runId(), i.family(), i.benchmark(), i.workload(), i.backend(),
+                    i.cores(), i.workers(), i.taskSize(), i.chunksize(), i.tasks(), i.params(), i.mode(), i.unit(),
+                    i.metric(), i.fork(), i.iteration(), i.value(), 1));
+        }
+        IterationsCsv.write(file, tagged);
+        Files.writeString(run.resolve("noise.csv"), "invocation,family,benchmarks,params,cores,start_time,end_time,"
+                + "load1_before,load1_after,busy_pct,steal_pct,spin_ms_before,spin_ms_after,copy_ms_before,"
+                + "copy_ms_after\n1,scaling,x,p,2,t0,t1,0.5,0.5,50,0,20,20," + copyMs + "," + copyMs + "\n");
+    }
+
+    @Test
+    void aPointThatMovedNoFurtherThanTheMachinesMemoryIsNoChange() throws Exception {
+        // B is 20 % faster; around that point B's machine copied memory in 0.7× A's time
+        Path a = run("A", 100);
+        Path b = run("B", 80);
+        copyReadings(a, 10);
+        copyReadings(b, 7);
+        Path outDir = dir.resolve("cmp");
+        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", outDir.toString()));
+        Map<String, String> row = compareRow(outDir);
+        assertEquals(0.7, Double.parseDouble(row.get("copy_ratio")), 1e-9);
+        assertEquals("no change", row.get("verdict"));
+        assertTrue(row.get("note").contains("machine's move"), row.get("note"));
+
+        copyReadings(b, 13); // the machine was slower in B: it cannot explain B being faster
+        Path again = dir.resolve("cmp-again");
+        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", again.toString()));
+        assertEquals("faster", compareRow(again).get("verdict"));
+    }
+
+    @Test
+    void aProbeReadingThatIsNotANumberIsOneLineExitTwo() throws Exception {
+        Path a = run("A", 100, 40, 40, 40, 40, 40, 40);
+        Path b = run("B", 115, 40, 40, 40, 40, 40, 40);
+        Files.writeString(b.resolve("noise.csv"), Files.readString(b.resolve("noise.csv")).replaceFirst(",40\\.0\n",
+                ",forty\n"));
+        Path outDir = dir.resolve("cmp");
+        assertEquals(2, Main.execute("compare", a.toString(), b.toString(), "--out", outDir.toString()));
+        String line = err.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.contains("'forty'") && line.contains("spin_ms_after"), line);
+        assertFalse(Files.exists(outDir), "a bad file must not write");
+    }
+
     @Test
     void runsWithoutSpinReadingsKeepTheFivePercentDefault() throws Exception {
         Path a = run("A", 100);

@@ -142,10 +142,35 @@ class IterationsCsvTest {
     }
 
     @Test
+    void theInvocationTagOfEachResultIsKeptAndOlderFilesWithoutTheColumnStillRead() throws Exception {
+        Path json = dir.resolve("jmh.json");
+        Files.writeString(json, TWO_FORKS.replace("\"mode\" : \"avgt\",",
+                "\"mode\" : \"avgt\", \"" + IterationsCsv.INVOCATION_PROPERTY + "\" : 7,"));
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, JmhJson.convert(json, "r1"));
+        assertTrue(rows.stream().allMatch(r -> Integer.valueOf(7).equals(r.invocation())), rows.toString());
+        Path csv = dir.resolve("iterations.csv");
+        IterationsCsv.write(csv, rows);
+        assertEquals(rows, IterationsCsv.read(csv), "the invocation survives a write and a read");
+
+        Path old = dir.resolve("old.csv");
+        Files.writeString(old, String.join(",", IterationsCsv.COLUMNS.subList(0, IterationsCsv.COLUMNS.size() - 1))
+                + "\nr,scaling,job,factorial,sequential,1,1,,,12,,avgt,ms/op,primary,1,1,2.5\n");
+        IterationsCsv.Iteration read = IterationsCsv.read(old).get(0);
+        assertEquals(2.5, read.value(), 0);
+        assertEquals(null, read.invocation(), "written before the column: not known");
+
+        Files.writeString(json, TWO_FORKS.replace("\"mode\" : \"avgt\",",
+                "\"mode\" : \"avgt\", \"" + IterationsCsv.INVOCATION_PROPERTY + "\" : \"first\","));
+        IOException e = assertThrows(IOException.class,
+                () -> IterationsCsv.fromJmhJson(json, JmhJson.convert(json, "r1")));
+        assertTrue(e.getMessage().contains("'\"first\"'"), e.getMessage());
+    }
+
+    @Test
     void aBadCellNamesLineAndColumn() throws Exception {
         Path csv = dir.resolve("iterations.csv");
         Files.writeString(csv, String.join(",", IterationsCsv.COLUMNS) + "\n"
-                + "r,scaling,job,factorial,sequential,1,1,,,12,,avgt,ms/op,primary,1,1,abc\n");
+                + "r,scaling,job,factorial,sequential,1,1,,,12,,avgt,ms/op,primary,1,1,abc,\n");
         CsvFormatException e = assertThrows(CsvFormatException.class, () -> IterationsCsv.read(csv));
         assertTrue(e.getMessage().contains("line 2, column 'value': 'abc' is not a number"), e.getMessage());
     }
