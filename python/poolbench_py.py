@@ -10,12 +10,14 @@ Usage (what the Java CLI calls)::
     python3 python/poolbench_py.py --run-id ID --profile smoke|quick|full \\
         --families scaling,creation,granularity --workloads factorial,squares,download \\
         --cores 1,2 --workers-per-core 1 --download-url-template http://127.0.0.1:PORT/files/{i} \\
-        --out results.csv --env-out environment.csv
+        --out results.csv --env-out environment.csv [--iterations-out iterations.csv]
 
 Exit status: 0 on success; 2 with one line on stderr for a bad argument (naming the value and the valid choices)
 or an unreachable download URL; 1 with one line on stderr when a measured job returns a wrong result or fails.
 ``--out`` and ``--env-out`` are written only at the end of a successful run (through a temporary file and a
-rename), so a failed run never overwrites an earlier one.
+rename), so a failed run never overwrites an earlier one; so is ``--iterations-out``, if given: every measured
+iteration of the ``ms/op`` and ``us/op`` points in the columns of the Java side's ``iterations.csv``
+(``ITERATION_COLUMNS``), so that ``compare`` can test CPython's points on their raw values as it does the JVM's.
 
 What it measures (the Java twins are in ``src/main/java/org/poolbench/bench``)
 ------------------------------------------------------------------------------
@@ -126,11 +128,16 @@ import urllib.error
 import urllib.request
 import zlib
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 COLUMNS = ["run_id", "family", "benchmark", "workload", "backend", "cores", "workers", "task_size", "chunksize",
            "tasks", "mode", "score", "score_error", "unit", "speedup", "efficiency", "status", "note", "params"]
+
+# results/IterationsCsv.COLUMNS; invocation (a JMH invocation) stays empty
+ITERATION_COLUMNS = ["run_id", "family", "benchmark", "workload", "backend", "cores", "workers", "task_size",
+                     "chunksize", "tasks", "params", "mode", "unit", "metric", "fork", "iteration", "value",
+                     "invocation"]
 
 FAMILIES = ["scaling", "creation", "granularity", "sync", "ipc"]
 WORKLOADS = ["factorial", "squares", "download"]
@@ -776,13 +783,17 @@ class Measurement:
     error_ns: float | None
     iterations: int
     ops: int
+    # (fork, ns) per measured iteration, in the order they ran; empty where a point keeps none
+    samples: list = field(default_factory=list)
 
 
 def measure(trial, check, profile, iteration_seconds=None):
     """Measures one point. ``trial()`` is a context manager yielding the op (a fresh set-up per fork)."""
     scores, ops = iteration_scores(trial, check, profile, iteration_seconds)
     mean, error = summarize(scores)
-    return Measurement(mean, error, len(scores), ops)
+    # each fork contributes profile.iterations scores, in fork order
+    return Measurement(mean, error, len(scores), ops,
+                       [(i // profile.iterations + 1, s) for i, s in enumerate(scores)])
 
 
 def iteration_scores(trial, check, profile, iteration_seconds=None):
@@ -845,6 +856,7 @@ class Runner:
         self.profile = PROFILES[args.profile]
         self.start_method = multiprocessing.get_start_method()
         self.rows = []
+        self.iterations = []  # ITERATION_COLUMNS rows
         self.point = 0
         self.jobs = {}
 
@@ -863,6 +875,12 @@ class Runner:
             "speedup": "", "efficiency": "", "status": status, "note": note, "params": params,
         }
         self.rows.append(row)
+        if measurement:
+            number = {}
+            for fork, ns in measurement.samples:
+                number[fork] = number.get(fork, 0) + 1
+                self.iterations.append([row[c] for c in ITERATION_COLUMNS[:11]] + [
+                    "avgt", unit, "primary", fork, number[fork], plain(ns / scale), ""])
         what = " ".join(str(v) for v in (family, benchmark, workload, backend) if v)
         where = " ".join("%s=%s" % (k, v) for k, v in (("cores", cores), ("workers", workers),
                                                       ("task_size", task_size), ("chunksize", chunksize),
@@ -947,8 +965,9 @@ class Runner:
             op = lambda job=job, backend=backend: backend.map(job.func, job.inputs)
             n = p.iterations * (1 if workload == "download" or p.name == "smoke" else 3)
             scores = {k: [] for k in cores}
+            samples = {k: [] for k in cores}
             ops = dict.fromkeys(cores, 0)
-            for _ in range(p.forks):
+            for fork in range(1, p.forks + 1):
                 gc.collect()
                 for k in cores:
                     with pinned(k, self.allowed):
@@ -961,12 +980,14 @@ class Runner:
                                 raise CheckFailed("py-sequential pinned to %d CPUs sees %s" % (k, backend.cpus_seen()))
                             score, count = self.checked(workload, k, run_iteration, op, job.check, measure_s)
                         scores[k].append(score)
+                        samples[k].append((fork, score))
                         ops[k] += count
             for k in cores:
                 mean, error = summarize(scores[k])
                 self.point += 1
                 self.row("scaling", "job", "ms/op", workload=workload, backend=Sequential.name, cores=k, workers=1,
-                         tasks=job.tasks, measurement=Measurement(mean, error, len(scores[k]), ops[k]),
+                         tasks=job.tasks,
+                         measurement=Measurement(mean, error, len(scores[k]), ops[k], samples[k]),
                          params=self.params(job.params, "api=" + Sequential.api))
 
     @staticmethod
@@ -1251,6 +1272,7 @@ def parse_args(argv, cpus):
                    help="e.g. http://127.0.0.1:PORT/files/{i}; needed for the download workload")
     p.add_argument("--out", required=True, help="results CSV to write")
     p.add_argument("--env-out", required=True, help="environment CSV to write")
+    p.add_argument("--iterations-out", default=None, help="per-iteration CSV to write (iterations.csv's columns)")
     p.add_argument("--iteration-seconds", type=non_negative_float, default=None, help=argparse.SUPPRESS)
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # tests: tiny jobs
     args = p.parse_args(argv)
@@ -1341,6 +1363,8 @@ def main(argv=None):
         return 1
     write_csv_atomically(args.out, COLUMNS, [[r[c] for c in COLUMNS] for r in rows])
     write_csv_atomically(args.env_out, ["key", "value"], env)
+    if args.iterations_out:
+        write_csv_atomically(args.iterations_out, ITERATION_COLUMNS, runner.iterations)
     print("wrote %s (%d rows) and %s in %.1f s" % (args.out, len(rows), args.env_out, time.monotonic() - began),
           flush=True)
     return 0

@@ -9,6 +9,7 @@ import http.server
 import math
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -116,9 +117,10 @@ class ProgramTest(unittest.TestCase):
             return [dict(zip(header, r)) for r in reader]
 
     def test_smoke_run_writes_every_family_and_backend(self):
+        iterations_out = os.path.join(self.tmp, "iterations.csv")
         done = self.run_program("--profile", "smoke", "--families", "scaling,creation,granularity",
                                 "--workloads", "factorial,squares,download", "--cores", CORES,
-                                "--workers-per-core", "1")
+                                "--workers-per-core", "1", "--iterations-out", iterations_out)
         self.assertEqual(0, done.returncode, done.stderr)
         self.assertEqual("", done.stderr)
         rows = self.rows()
@@ -174,6 +176,26 @@ class ProgramTest(unittest.TestCase):
         self.assertTrue(env["python_executable"])
         self.assertEqual(CORES, env["python_cores_measured"])
         self.assertEqual(len(rows) + 1, len(done.stdout.splitlines()))  # a progress line per point, and a summary
+
+        # every point's measured iterations, labelled like its row; their mean is its score
+        with open(iterations_out, newline="") as f:
+            reader = csv.reader(f)
+            self.assertEqual(pb.ITERATION_COLUMNS, next(reader))
+            its = [dict(zip(pb.ITERATION_COLUMNS, r)) for r in reader]
+        key = ("family", "benchmark", "workload", "backend", "cores", "workers", "task_size", "chunksize", "tasks",
+               "params")
+        by_point = {}
+        for i in its:
+            self.assertEqual(("test-run", "avgt", "primary", "1", ""),
+                             (i["run_id"], i["mode"], i["metric"], i["fork"], i["invocation"]), i)
+            by_point.setdefault(tuple(i[k] for k in key), []).append(i)
+        self.assertEqual({tuple(r[k] for k in key) for r in rows}, set(by_point), "one set of iterations per row")
+        for r in rows:
+            mine = by_point[tuple(r[k] for k in key)]
+            self.assertEqual(["1", "2"], [i["iteration"] for i in mine], "smoke: two iterations, numbered from 1")
+            self.assertTrue(all(i["unit"] == r["unit"] for i in mine))
+            self.assertAlmostEqual(float(r["score"]), statistics.fmean(float(i["value"]) for i in mine),
+                                   delta=1e-9 * float(r["score"]))
 
     def test_sync_and_ipc_rows_mirror_the_java_families(self):
         done = self.run_program("--profile", "smoke", "--families", "sync,ipc", "--cores", CORES)

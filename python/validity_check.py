@@ -3,15 +3,37 @@
 
     python3 python/validity_check.py results/<run-id>
 
-Prints: sequential (and py-sequential) time at the top core count over 1 core per workload (target 0.95..1.05); the
+Prints: sequential (and py-sequential) time at the top core count over 1 core per workload (target 0.95..1.05), and
+beside it the same ratio from the pairs of iterations that ran next to each other (the points take turns, so
+iteration i at 1 core and iteration i at k cores are neighbours in time): their geometric mean with a 95 % t-interval,
+which a slow stretch of the machine moves less than it moves the two means; the
 share of JVM scaling points at the top core count whose relative error (score_error / score) is at most 10 % (target
 at least 80 %); the machine's ceiling from the ceiling family; and the points whose measured iterations drift (mean of
 the last third minus the first third, over the mean; see IterationsCsv.drift), i.e. whose warm-up was too short.
 Needs a run with at least two core counts for the first line (quick or full, not smoke).
 """
-import csv, sys, statistics as st
+import csv, math, sys, statistics as st
 run = sys.argv[1]
 rows = list(csv.DictReader(open(run + "/results.csv")))
+it = list(csv.DictReader(open(run + "/iterations.csv")))
+T975 = {n: t for n, t in ((1, 12.71), (2, 4.30), (3, 3.18), (4, 2.78), (5, 2.57), (10, 2.23), (20, 2.09), (30, 2.04),
+                          (60, 2.00))}
+
+
+def paired(backend, workload, k):
+    """Geometric mean of the k-core / 1-core ratios of neighbouring iterations, and its 95 % interval."""
+    v = {1: {}, k: {}}
+    for r in it:
+        if (r["family"], r["backend"], r["workload"], r["metric"]) == ("scaling", backend, workload, "primary") \
+                and int(r["cores"]) in v:
+            v[int(r["cores"])][(r["fork"], int(r["iteration"]))] = float(r["value"])
+    logs = [math.log(v[k][i] / v[1][i]) for i in v[1] if i in v[k]]
+    if len(logs) < 3:
+        return ""
+    half = T975[max(n for n in T975 if n <= len(logs) - 1)] * st.stdev(logs) / math.sqrt(len(logs))
+    m = st.fmean(logs)
+    return "  paired %.3f [%.3f, %.3f] over %d pairs" % (math.exp(m), math.exp(m - half), math.exp(m + half),
+                                                           len(logs))
 ok = [r for r in rows if r["status"] == "ok" and r["score"]]
 top = max(int(r["cores"]) for r in ok if r["family"] == "scaling")
 print("sequential k-core / 1-core time (target within 0.95..1.05):")
@@ -19,7 +41,7 @@ for be in ("sequential", "py-sequential"):
     for w in ("factorial", "squares", "download"):
         s = {int(r["cores"]): float(r["score"]) for r in ok if r["family"] == "scaling" and r["backend"] == be and r["workload"] == w}
         if 1 in s and top in s:
-            print("  %-14s %-10s %.3f" % (be, w, s[top] / s[1]))
+            print("  %-14s %-10s %.3f%s" % (be, w, s[top] / s[1], paired(be, w, top)))
 pts = [r for r in ok if r["family"] == "scaling" and int(r["cores"]) == top and not r["backend"].startswith("py-")]
 good = [r for r in pts if r["score_error"] and float(r["score_error"]) / float(r["score"]) <= 0.10]
 print("scaling points at %d cores with relative error <= 10%%: %d of %d (%.0f%%; target >= 80%%)" % (top, len(good), len(pts), 100 * len(good) / max(1, len(pts))))
@@ -27,7 +49,6 @@ c = {(int(r["cores"]), int(r["workers"])): float(r["score"]) for r in ok if r["f
 for k in sorted({k for k, _ in c}):
     if (k, k) in c and (1, 1) in c:
         print("ceiling at %d cores: T(1 thread, 1 core)/T(%d threads) = %.2f; T(1 thread, %d cores)/T(%d threads) = %.2f" % (k, k, c[(1, 1)] / c[(k, k)], k, k, c.get((k, 1), float("nan")) / c[(k, k)]))
-it = list(csv.DictReader(open(run + "/iterations.csv")))
 by = {}
 for r in it:
     if r["metric"] == "primary" and r["fork"] == "1":

@@ -93,6 +93,9 @@ final class PythonBaseline {
      *
      * @throws IOException if it fails or a check of its results fails
      */
+    /** The program's per-iteration values, beside its rows; {@code run} merges them into iterations.csv. */
+    static final String ITERATIONS = "python-iterations.csv";
+
     List<ResultRow> run(String runId, Profile profile, List<String> families, List<String> workloads,
             List<Integer> cores, Path runDir, Map<String, String> env) throws IOException, InterruptedException {
         Path rowsCsv = runDir.resolve("python-results.csv");
@@ -111,7 +114,7 @@ final class PythonBaseline {
                     "--workloads", String.join(",", workloads),
                     "--cores", String.join(",", cores.stream().map(String::valueOf).toList()),
                     "--download-url-template", template, "--out", rowsCsv.toString(),
-                    "--env-out", envCsv.toString()));
+                    "--env-out", envCsv.toString(), "--iterations-out", runDir.resolve(ITERATIONS).toString()));
             console.println("[python] " + String.join(", ", chosen) + " on CPython (" + String.join(",", workloads)
                     + "), cores " + cores);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -257,8 +257,15 @@ final class RunCommand implements Callable<Integer> {
             // the overhead family has no cores parameter; it ran pinned to the top core count like every family
             rows.add(r.cores() != null ? r : r.toBuilder().cores(top).build());
         }
-        if (!measured.isEmpty()) { // every JMH iteration, labelled like its row (JSON order = row order)
-            IterationsCsv.write(run.dir().resolve("iterations.csv"), IterationsCsv.fromJmhJson(jmhJson, rows));
+        // every JMH iteration, labelled like its row (JSON order = row order), then CPython's
+        List<IterationsCsv.Iteration> iterations = new ArrayList<>(measured.isEmpty() ? List.of()
+                : IterationsCsv.fromJmhJson(jmhJson, rows));
+        Path python = run.dir().resolve(PythonBaseline.ITERATIONS);
+        if (Files.isRegularFile(python)) {
+            iterations.addAll(IterationsCsv.read(python));
+        }
+        if (!iterations.isEmpty()) {
+            IterationsCsv.write(run.dir().resolve("iterations.csv"), iterations);
         }
         rows.addAll(run.extra());
         s.plan().skipped.forEach(r -> rows.add(r.toBuilder().runId(run.id()).build()));
