@@ -24,8 +24,10 @@ import org.poolbench.results.ResultRow;
  *   <li>{@code workerIdleRss} / {@code workerPeakRss}: one worker JVM (mean over the workers), at rest and at its own
  *   peak; only for backends that start worker JVMs ({@code workerIdleRss} only where workers live between jobs).</li>
  * </ul>
- * {@code params} holds {@code processes} (most processes at once), {@code jobs} and, for worker rows,
- * {@code workers_seen}. Thread backends' cost is {@code parent*Rss} against {@code sequential}'s.
+ * {@code params} holds {@code jobs}; {@code note} what was observed: {@code processes} (most processes at once) and,
+ * for worker rows, {@code workers_seen}. Observations stay out of {@code params}, which is part of a point's identity:
+ * process-per-task sees 36 workers in one run and 37 in the next, and {@code compare} must still match the point.
+ * Thread backends' cost is {@code parent*Rss} against {@code sequential}'s.
  */
 final class ResourceProbes {
 
@@ -97,28 +99,28 @@ final class ResourceProbes {
 
     /** A probe's rows (see the class comment). */
     List<ResultRow> rows(String runId, String workload, String backend, int workers, Map<String, Long> v) {
-        String common = "processes=" + v.getOrDefault("processes", 0L) + ";jobs=" + v.getOrDefault("jobs", 0L);
+        String jobs = "jobs=" + v.getOrDefault("jobs", 0L);
+        String seen = "processes=" + v.getOrDefault("processes", 0L);
         List<ResultRow> rows = new ArrayList<>();
-        rows.add(row(runId, "peakRss", "peak", workload, backend, workers, v.get("peak_rss_kb"), common));
-        rows.add(row(runId, "parentIdleRss", "idle", workload, backend, workers, v.get("idle_parent_kb"), common));
-        rows.add(row(runId, "parentPeakRss", "peak", workload, backend, workers, v.get("peak_parent_kb"), common));
-        String workerParams = common + ";workers_seen=" + v.getOrDefault("workers_seen", 0L);
+        rows.add(row(runId, "peakRss", "peak", workload, backend, workers, v.get("peak_rss_kb"), jobs, seen));
+        rows.add(row(runId, "parentIdleRss", "idle", workload, backend, workers, v.get("idle_parent_kb"), jobs, seen));
+        rows.add(row(runId, "parentPeakRss", "peak", workload, backend, workers, v.get("peak_parent_kb"), jobs, seen));
         if (v.getOrDefault("idle_workers", 0L) > 0) {
-            rows.add(row(runId, "workerIdleRss", "idle", workload, backend, workers, v.get("idle_worker_kb"),
-                    common + ";workers_seen=" + v.get("idle_workers")));
+            rows.add(row(runId, "workerIdleRss", "idle", workload, backend, workers, v.get("idle_worker_kb"), jobs,
+                    seen + ";workers_seen=" + v.get("idle_workers")));
         }
         if (v.getOrDefault("workers_seen", 0L) > 0) {
-            rows.add(row(runId, "workerPeakRss", "peak", workload, backend, workers, v.get("peak_worker_kb"),
-                    workerParams));
+            rows.add(row(runId, "workerPeakRss", "peak", workload, backend, workers, v.get("peak_worker_kb"), jobs,
+                    seen + ";workers_seen=" + v.get("workers_seen")));
         }
         rows.removeIf(r -> r.score() == null);
         return rows;
     }
 
     private ResultRow row(String runId, String benchmark, String mode, String workload, String backend, int workers,
-            Long kb, String params) {
+            Long kb, String params, String observed) {
         return ResultRow.builder().runId(runId).family("resource").benchmark(benchmark).workload(workload)
                 .backend(backend).cores(cores).workers(workers).mode(mode).score(kb == null ? null : kb / 1024.0)
-                .unit("MB").status(ResultRow.OK).params(params).build();
+                .unit("MB").status(ResultRow.OK).params(params).note(observed).build();
     }
 }

@@ -28,6 +28,9 @@ class ResourceProbesTest {
                 && r.cores() == 2 && r.workers() == 2));
         assertEquals("idle", rows.stream().filter(r -> r.benchmark().equals("workerIdleRss")).findFirst()
                 .orElseThrow().mode());
+        ResultRow worker = rows.stream().filter(r -> r.benchmark().equals("workerPeakRss")).findFirst().orElseThrow();
+        assertEquals("jobs=3", worker.params(), "what was observed is not part of the point's identity");
+        assertEquals("processes=3;workers_seen=2", worker.note());
     }
 
     @Test
