@@ -146,6 +146,8 @@ FACTORIAL_SIZES = [50_000, 60_000, 70_000]
 FACTORIAL_TASKS = 12
 SQUARES_COUNT = 1_000_000
 DOWNLOAD_FILES = 32
+# py-sequential's paired core counts take turns per slice of a job (Runner.sequential_paired): one factorial task each
+SEQUENTIAL_SLICES = 12
 
 GRANULARITY_TASKS = {100: 16_384, 300: 8_192, 1_000: 2_048, 3_000: 256, 10_000: 32, 30_000: 8}
 GRANULARITY_SMOKE_SIZES = [100, 3_000, 30_000]
@@ -308,6 +310,13 @@ def factorial_job(sizes, tasks):
 def squares_job(count):
     inputs = list(range(count))
     return Job("squares", square, inputs, [x * x for x in inputs])
+
+
+def slices(inputs, count):
+    """``inputs`` cut into ``count`` (or ``len(inputs)``, if fewer) consecutive runs of near-equal length."""
+    count = max(1, min(count, len(inputs)))
+    bounds = [len(inputs) * i // count for i in range(count + 1)]
+    return [inputs[bounds[i]:bounds[i + 1]] for i in range(count)]
 
 
 def download_urls(template, files):
@@ -950,38 +959,64 @@ class Runner:
                 self.row("scaling", "job", "ms/op", **common, measurement=m, params=params)
 
     def sequential_paired(self, cores):
-        """py-sequential at every core count in one interpreter whose CPU mask is switched between iterations, in
-        ABBA order (1, 2, 2, 1, 1, 2, ...), so that a slow phase of the machine (METHODOLOGY.md, "Blocking") hits
-        every core count alike and a drift cancels. CPython does not size anything by the CPUs it may use, so this
-        measures what an interpreter pinned to k from the start would. factorial and squares, whose iterations vary
-        by a fifth here, get three times the profile's iterations per core count (with twice, factorial's
-        2-core/1-core ratio still landed anywhere in 0.86-1.08: an iteration is one 0.9 s job)."""
+        """py-sequential at every core count in one interpreter whose CPU mask is switched between *slices* of the job
+        (SEQUENTIAL_SLICES of them: one factorial task, a twelfth of the squares, two or three downloads), in ABBA order
+        from slice to slice (1, 2, 2, 1, 1, 2, ...). A core count's job time is the sum of its slices' times, so both
+        core counts run the same job within the same second, and a phase of the machine (METHODOLOGY.md, "Blocking")
+        that lasts longer than a slice falls on both alike. Switching per whole 1.1 s job instead left factorial's
+        2-core/1-core ratio anywhere in 0.87-1.11 over seven runs: the machine's phases last several jobs, so a pair of
+        neighbouring jobs was often split by one. CPython does not size anything by the CPUs it may use, so this
+        measures what an interpreter pinned to k from the start would. An iteration runs whole jobs (every core
+        count's slices, each job's answer checked) until ``len(cores)`` times the profile's iteration time has passed.
+        factorial, one job pair per iteration, gets twice the profile's iterations per core count; squares fits about
+        four job pairs into each and needs no more."""
         p = self.profile
         warmup_s = p.warmup_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
         measure_s = p.iteration_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
+        clock = time.perf_counter_ns
         for workload in self.args.workloads:
             job = self.job(workload)
             backend = Sequential(1, None)
             op = lambda job=job, backend=backend: backend.map(job.func, job.inputs)
-            n = p.iterations * (1 if workload == "download" or p.name == "smoke" else 3)
+            parts = slices(job.inputs, SEQUENTIAL_SLICES)
+            n = p.iterations * (2 if workload == "factorial" and p.name != "smoke" else 1)
             scores = {k: [] for k in cores}
             samples = {k: [] for k in cores}
             ops = dict.fromkeys(cores, 0)
+            turn = 0  # counts slices, so that the order flips from one slice to the next, across jobs too
             for fork in range(1, p.forks + 1):
                 gc.collect()
                 for k in cores:
                     with pinned(k, self.allowed):
                         for _ in range(p.warmup_iterations):
                             self.checked(workload, k, run_iteration, op, job.check, warmup_s)
-                for i in range(n):
-                    for k in (cores if i % 2 == 0 else list(reversed(cores))):
-                        with pinned(k, self.allowed):
-                            if backend.cpus_seen() != {k}:
-                                raise CheckFailed("py-sequential pinned to %d CPUs sees %s" % (k, backend.cpus_seen()))
-                            score, count = self.checked(workload, k, run_iteration, op, job.check, measure_s)
+                for _ in range(n):
+                    spent = dict.fromkeys(cores, 0)
+                    jobs = 0
+                    deadline = clock() + int(measure_s * len(cores) * 1e9)
+                    while True:
+                        answers = {k: [] for k in cores}
+                        for part in parts:
+                            for k in (cores if turn % 2 == 0 else list(reversed(cores))):
+                                with pinned(k, self.allowed):
+                                    if backend.cpus_seen() != {k}:
+                                        raise CheckFailed("py-sequential pinned to %d CPUs sees %s"
+                                                          % (k, backend.cpus_seen()))
+                                    start = clock()
+                                    answer = backend.map(job.func, part)
+                                    spent[k] += clock() - start
+                                answers[k].extend(answer)
+                            turn += 1
+                        jobs += 1
+                        for k in cores:
+                            self.checked(workload, k, job.check, answers[k])
+                        if clock() >= deadline:
+                            break
+                    for k in cores:
+                        score = spent[k] / jobs
                         scores[k].append(score)
                         samples[k].append((fork, score))
-                        ops[k] += count
+                        ops[k] += jobs
             for k in cores:
                 mean, error = summarize(scores[k])
                 self.point += 1

@@ -469,6 +469,42 @@ class UnitTest(unittest.TestCase):
             self.assertEqual({1}, pb.Sequential(1, None).cpus_seen())
         self.assertEqual(before, os.sched_getaffinity(0))
 
+    def test_slices_cut_the_inputs_into_near_equal_consecutive_runs(self):
+        self.assertEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]], pb.slices(list(range(10)), 3))
+        self.assertEqual([[0], [1]], pb.slices([0, 1], 12))
+        cut = pb.slices(list(range(1000)), 12)
+        self.assertEqual(list(range(1000)), [x for part in cut for x in part])
+        self.assertEqual({83, 84}, {len(part) for part in cut})
+
+    @unittest.skipIf(CPUS < 2, "needs two CPUs")
+    def test_sequential_paired_switches_core_counts_slice_by_slice_in_abba_order(self):
+        seen = []  # (input, CPUs this process may use while the task ran)
+
+        def task(x):
+            seen.append((x, len(os.sched_getaffinity(0))))
+            return x + 1
+
+        inputs = list(range(24))
+        args = type("Args", (), dict(run_id="t", profile="smoke", workloads=["factorial"], iteration_seconds=0.0,
+                                     tiny=True, download_url_template=None, workers_per_core=1))()
+        runner = pb.Runner(args, os.sched_getaffinity(0))
+        runner.jobs["factorial"] = pb.Job("factorial", task, inputs, [x + 1 for x in inputs])
+        runner.sequential_paired([1, 2])
+        # warm-up: one whole job at 1 CPU, then one at 2; then the measured jobs, slice by slice
+        warm = 2 * len(inputs)
+        self.assertEqual([1] * 24 + [2] * 24, [c for _, c in seen[:warm]])
+        measured = seen[warm:]
+        self.assertEqual(pb.PROFILES["smoke"].iterations * 2 * len(inputs), len(measured))
+        parts = pb.slices(inputs, pb.SEQUENTIAL_SLICES)
+        i = 0
+        for turn, part in enumerate(parts * pb.PROFILES["smoke"].iterations):
+            for cores in ((1, 2) if turn % 2 == 0 else (2, 1)):
+                self.assertEqual([(x, cores) for x in part], measured[i:i + len(part)])
+                i += len(part)
+        rows = [r for r in runner.rows if r["backend"] == "py-sequential"]
+        self.assertEqual(["1", "2"], [r["cores"] for r in rows])
+        self.assertTrue(all(float(r["score"]) > 0 for r in rows))
+
 
 def upper_tail(t, df, steps=20000):
     """P(T > t) for Student's t with df degrees of freedom (Simpson's rule on x = t + y / (1 - y))."""
