@@ -30,7 +30,9 @@ final class ScalingChart {
         Plot.reference(c, "ideal (speedup = cores)", new double[] {1, v.maxCores()}, new double[] {1, v.maxCores()});
         if (!v.ceiling().isEmpty()) {
             XYSeries ceiling = Plot.add(c, new Series("machine ceiling (spin loop)", "", v.ceiling()), false);
-            ceiling.setMarker(SeriesMarkers.NONE);
+            // a line needs two core counts; with one (smoke measures only the full count) the point must show itself
+            ceiling.setMarker(v.ceiling().size() > 1 ? SeriesMarkers.NONE : SeriesMarkers.DIAMOND);
+            ceiling.setMarkerColor(new Color(0x999999));
             ceiling.setLineColor(new Color(0x999999));
             for (Point p : v.ceiling()) {
                 maxY = Math.max(maxY, p.y() + Math.min(p.error(), p.y() * 0.5));
