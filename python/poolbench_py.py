@@ -37,6 +37,9 @@ py-process-pool             ``Pool(w).map(task, inputs, chunksize=1)``        1
 py-process-pool-executor    ``ProcessPoolExecutor(w).map(task, inputs)``      1 (its default)
 =========================== ================================================= =========
 
+py-sequential is measured at every k in one interpreter that switches its own CPU mask between slices of each job
+(``Runner.sequential_paired``), so that its k-core / 1-core ratio compares work done in the same second.
+
 ``chunksize`` is "tasks per unit of scheduling" as in ARCHITECTURE.md: 0 means ``Pool.map``'s own rule,
 ``ceil(n / (4 × workers))``; ``ThreadPoolExecutor.map`` makes one future per input (it ignores chunksize), hence 1.
 Pools are created once per point, before the warm-up, and closed after it (JMH's ``@Setup(Level.Trial)``).
