@@ -38,22 +38,59 @@ public final class Affinity {
      * @throws IllegalStateException if taskset fails or the JVM still sees another processor count
      */
     public static void restrict(List<Integer> cpus) {
+        setMask(cpus, ProcessHandle.current().pid());
+        Cores.check(cpus.size());
+    }
+
+    /**
+     * {@link #restrict} for this JVM and every process it started (a process pool's workers and their children):
+     * a child inherits its parent's mask only when it starts.
+     */
+    public static void restrictTree(List<Integer> cpus) {
+        restrict(cpus);
+        for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
+            if (child.isAlive()) {
+                try {
+                    setMask(cpus, child.pid());
+                } catch (IllegalStateException e) {
+                    if (child.isAlive()) { // one that ended meanwhile has no mask to set
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void setMask(List<Integer> cpus, long pid) {
         String list = String.join(",", cpus.stream().map(String::valueOf).toList());
-        ProcessBuilder pb = new ProcessBuilder("taskset", "-a", "-p", "-c", list,
-                String.valueOf(ProcessHandle.current().pid())).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("taskset", "-a", "-p", "-c", list, String.valueOf(pid))
+                .redirectErrorStream(true);
         try {
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) {
-                throw new IllegalStateException("taskset -a -p -c " + list + " failed: " + out.strip());
+                throw new IllegalStateException("taskset -a -p -c " + list + " " + pid + " failed: " + out.strip());
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run taskset to restrict this JVM to CPUs " + list, e);
+            throw new IllegalStateException("cannot run taskset to restrict pid " + pid + " to CPUs " + list, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while restricting this JVM to CPUs " + list, e);
+            throw new IllegalStateException("interrupted while restricting pid " + pid + " to CPUs " + list, e);
         }
-        Cores.check(cpus.size());
+    }
+
+    /** The CPUs process {@code pid} may run on, from {@code /proc/<pid>/status}. */
+    public static List<Integer> of(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return parseList(line.substring(line.indexOf(':') + 1).strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the CPU mask of pid " + pid, e);
+        }
+        throw new IllegalStateException("/proc/" + pid + "/status has no Cpus_allowed_list: not Linux?");
     }
 
     /** Parses a Linux CPU list such as {@code 0-3,8,10-11}, ascending and without repeats. */

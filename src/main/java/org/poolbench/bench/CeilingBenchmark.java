@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * platform threads (created once per trial) take chains from a shared counter until none is left, so the work
  * divides evenly at any thread count. Run pinned to k cores with 1 and with k threads: {@code T(1) / T(k)} is what k
  * cores can give at best here, the line a backend's speedup should be read against, below the ideal y = k when the
- * cores share something (SMT siblings, a turbo budget, a hypervisor's time slice).
+ * cores share something (SMT siblings, a turbo budget, a hypervisor's time slice). Below all CPUs, each iteration runs
+ * on the next window of k of them ({@link CpuWindows}), as scaling's points do, so the 1-core time is the CPUs'
+ * average and not the first CPU's.
  *
  * <p>What to expect: on k real, idle cores a speedup close to k; on a shared or virtual machine less, and that gap is
  * the machine's, not any backend's. One thread's time should not change with the cores it may use.
@@ -59,12 +61,14 @@ public class CeilingBenchmark {
     public int cores;
 
     private ExecutorService threads;
+    private CpuWindows windows;
     private long expected;
     private long last;
 
     @Setup(Level.Trial)
     public void setUp() {
         Cores.check(cores);
+        windows = CpuWindows.ofRun();
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         }
@@ -74,6 +78,14 @@ public class CeilingBenchmark {
         }
         threads = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("poolbench-spin-", 0).daemon()
                 .factory());
+    }
+
+    /** With fewer cores than the run has, the next window of them ({@link CpuWindows}), as scaling's points do. */
+    @Setup(Level.Iteration)
+    public void rotate() {
+        if (cores > 0 && cores < windows.size()) {
+            windows.moveTo(0, cores);
+        }
     }
 
     @Benchmark

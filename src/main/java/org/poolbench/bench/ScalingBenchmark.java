@@ -25,6 +25,9 @@ import org.poolbench.workload.Workloads;
  * the same at every core count (strong scaling), so {@code speedup = T(sequential, 1 core) / T(backend, k cores)}.
  * "k cores" means the JMH run was pinned to k CPUs (run-bench.sh does that with taskset; the worker JVMs of the
  * process backends inherit the pin), not only that k workers were used: {@code cores} is checked in the set-up.
+ * With fewer cores than the run has, each iteration moves the JVM and its workers to the next window of k CPUs
+ * ({@link CpuWindows}): the vCPUs of a virtual machine run at different speeds, and a point pinned to one of them
+ * would measure that one.
  *
  * <p>What to expect: factorial scales on every backend but sequential, the process backends a little behind (JVM
  * start-up is amortized by the pool, not by process-per-task); squares does not scale on processes, where every
@@ -41,7 +44,8 @@ import org.poolbench.workload.Workloads;
  * looking fast.
  *
  * <p>Sequential code is measured at every core count in one JVM ({@code alternateCores=1/2}): the JVM starts on all
- * of them and its CPU mask is switched between iterations, 1 core, 2 cores, 2 cores, 1 core, … Measured in JVMs of
+ * of them and its CPU mask is switched between iterations, 1 core, 2 cores, 2 cores, 1 core, …, the 1-core
+ * iterations rotating over the CPUs like every k-core point's. Measured in JVMs of
  * their own, the two points each got a block of 20 s, and on a machine whose speed moves in phases of seconds the
  * phase, not the cores, set their ratio (docs/METHODOLOGY.md, "Sequential at one core against two"). The JVM's
  * settings are fixed by flags (collector, heap, compiler threads), so nothing it sized at start differs from a JVM
@@ -101,22 +105,23 @@ public class ScalingBenchmark {
     private Workload<Object, Object> job;
     private TakingTurns pools;
     private List<Object> last;
-    /** The CPUs of each alternated core count (the first k of the start mask); empty when not alternating. */
-    private List<List<Integer>> masks = List.of();
+    /** The core counts alternated, in order; empty when not alternating. */
+    private List<Integer> counts = List.of();
+    private CpuWindows windows;
 
     @Setup(Level.Trial)
     public void setUp() {
         Cores.check(cores);
-        List<Integer> counts = Alternation.cores(alternateCores);
+        windows = CpuWindows.ofRun();
+        counts = Alternation.cores(alternateCores);
         if (!counts.isEmpty()) {
-            List<Integer> start = Affinity.current();
             int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-            if (!"sequential".equals(backend) || most != start.size()) { // several backends take turns instead
+            int start = Affinity.current().size();
+            if (!"sequential".equals(backend) || most != start || most > windows.size()) { // others take turns
                 throw new IllegalArgumentException(Alternation.CORES + "=" + alternateCores + " needs backend "
                         + "sequential and a JVM started on " + most + " CPUs; got backend " + backend + " on "
-                        + start.size());
+                        + start + " (the run has " + windows.size() + ")");
             }
-            masks = counts.stream().map(k -> start.subList(0, k)).toList();
         }
         server = Workloads.serverFor(workload, latencyMs, fileBytes);
         job = Workloads.create(workload, tasks, server);
@@ -139,8 +144,11 @@ public class ScalingBenchmark {
     @Setup(Level.Iteration)
     public void takeTurn(IterationParams iteration) {
         int index = pools.turn(iteration);
-        if (!masks.isEmpty()) {
-            Affinity.restrict(masks.get(Alternation.index(index, masks.size())));
+        if (!counts.isEmpty()) {
+            int point = Alternation.index(index, counts.size());
+            windows.moveTo(point, counts.get(point));
+        } else if (cores > 0 && cores < windows.size()) {
+            windows.moveTo(Alternation.index(index, pools.names.size()), cores);
         }
     }
 
@@ -159,8 +167,9 @@ public class ScalingBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (!masks.isEmpty()) {
-            Affinity.restrict(masks.get(masks.size() - 1));
+        if (!counts.isEmpty()) {
+            int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            Affinity.restrict(windows.window(most, 0));
         }
         if (pools != null) {
             pools.close();

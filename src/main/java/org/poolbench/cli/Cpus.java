@@ -69,6 +69,11 @@ final class Cpus {
         return allowed.size();
     }
 
+    /** The run's CPUs as a Linux CPU list ({@code 0,1,2}): what a pinned JMH fork rotates its windows over. */
+    String list() {
+        return String.join(",", allowed.stream().map(String::valueOf).toList());
+    }
+
     /** Whether runs can be restricted to fewer cores. */
     boolean canPin() {
         return canPin;

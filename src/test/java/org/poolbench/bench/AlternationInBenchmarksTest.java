@@ -50,6 +50,84 @@ class AlternationInBenchmarksTest {
     }
 
     @Test
+    void oneCoreIterationsRotateOverEveryCpu() {
+        List<Integer> start = Affinity.current();
+        assumeTrue(start.size() >= 2, "needs two CPUs");
+        ScalingBenchmark b = new ScalingBenchmark();
+        b.workload = "squares";
+        b.backend = "sequential";
+        b.workers = 1;
+        b.cores = start.size();
+        b.tasks = 1_000;
+        b.alternateCores = "1/" + start.size();
+        b.setUp();
+        List<List<Integer>> oneCore = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4 * start.size(); i++) {
+                b.takeTurn(iteration(IterationType.MEASUREMENT));
+                if (Runtime.getRuntime().availableProcessors() == 1) {
+                    oneCore.add(Affinity.current());
+                }
+            }
+        } finally {
+            b.tearDown();
+        }
+        List<List<Integer>> expected = new ArrayList<>();
+        for (int i = 0; i < oneCore.size(); i++) {
+            expected.add(List.of(start.get(i % start.size())));
+        }
+        assertEquals(expected, oneCore, "each 1-core iteration on the next CPU, every CPU in turn");
+    }
+
+    @Test
+    void aPinnedPointMovesItsWorkerProcessesWithIt() {
+        List<Integer> start = Affinity.current();
+        assumeTrue(start.size() >= 2, "needs two CPUs");
+        Affinity.restrict(List.of(start.get(0))); // as a fork that the launcher pinned to one core
+        // and told the run's CPUs
+        System.setProperty(CpuWindows.PROPERTY, String.join(",", start.stream().map(String::valueOf).toList()));
+        ScalingBenchmark b = new ScalingBenchmark();
+        b.workload = "squares";
+        b.backend = "process-pool";
+        b.workers = 1;
+        b.cores = 1;
+        b.tasks = 1_000;
+        try {
+            b.setUp();
+            List<Long> workers = ProcessHandle.current().descendants().map(ProcessHandle::pid).toList();
+            assertTrue(!workers.isEmpty(), "the pool started a worker JVM");
+            for (int i = 0; i < 2 * start.size(); i++) {
+                b.takeTurn(iteration(IterationType.MEASUREMENT));
+                List<Integer> mine = Affinity.current();
+                assertEquals(List.of(start.get(i % start.size())), mine, "iteration " + i + " on the next CPU");
+                for (long pid : workers) {
+                    assertEquals(mine, Affinity.of(pid), "worker " + pid + " follows the JVM's window");
+                }
+                assertEquals(1_000, b.job().size());
+                b.verify();
+            }
+        } finally {
+            b.tearDown();
+            System.clearProperty(CpuWindows.PROPERTY);
+            Affinity.restrict(start);
+        }
+    }
+
+    @Test
+    void windowsRotateOverTheRunsCpus() {
+        CpuWindows w = new CpuWindows(List.of(4, 5, 6));
+        assertEquals(List.of(4, 5), w.window(2, 0));
+        assertEquals(List.of(5, 6), w.window(2, 1));
+        assertEquals(List.of(4, 6), w.window(2, 2), "wraps around, ascending");
+        assertEquals(List.of(4, 5, 6), w.window(3, 7), "all CPUs at full count");
+        assertEquals(List.of(4), w.next("a", 1));
+        assertEquals(List.of(4), w.next("b", 1), "each point counts its own iterations");
+        assertEquals(List.of(5), w.next("a", 1));
+        assertThrows(IllegalArgumentException.class, () -> w.window(4, 0));
+        assertThrows(IllegalArgumentException.class, () -> w.window(0, 0));
+    }
+
+    @Test
     void onlySequentialMayAlternateCores() {
         List<Integer> start = Affinity.current();
         ScalingBenchmark b = new ScalingBenchmark();
