@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.poolbench.results.IterationsCsv.Iteration;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.Speedups;
 
@@ -23,6 +24,14 @@ public record Analysis(String runId, Map<String, String> env, List<ResultRow> ro
             "ipc", "cluster");
 
     public static Analysis of(List<ResultRow> csvRows, Map<String, String> env) {
+        return of(csvRows, env, List.of());
+    }
+
+    /**
+     * The analysis of a run whose measured iterations ({@code iterations.csv}) are known too: the run's checks of
+     * itself then pair neighbouring iterations ({@link RunChecks}).
+     */
+    public static Analysis of(List<ResultRow> csvRows, Map<String, String> env, List<Iteration> iterations) {
         List<ResultRow> rows = Speedups.fill(csvRows);
         List<ResultRow> measured = rows.stream().filter(ResultRow::measured).toList();
         List<View> views = new ArrayList<>();
@@ -48,7 +57,7 @@ public record Analysis(String runId, Map<String, String> env, List<ResultRow> ro
                 views.add(TableView.of(family, Rows.family(measured, family)));
             }
         }
-        add(views, QualityView.of(measured));
+        add(views, QualityView.of(measured, iterations));
         String runId = env.getOrDefault("run_id", rows.isEmpty() ? "?" : Objects.toString(rows.get(0).runId(), "?"));
         return new Analysis(runId, env, rows, List.copyOf(views));
     }

@@ -5,16 +5,21 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.poolbench.results.IterationsCsv.Iteration;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.Units;
 
 /**
- * How far the run's figures can be trusted: per family, the median relative error (JMH's 99.9 % half-width over the
- * score) and the points whose relative error exceeds {@link #NOISY}, which a reader should not cite alone.
+ * How far the run's figures can be trusted. First the run's checks of itself ({@link RunChecks}: sequential's
+ * k-core / 1-core ratio, a one-worker pool against sequential at 1 core, every CPU-bound speedup against the machine
+ * ceiling); then, per family, the median relative error (JMH's 99.9 % half-width over the score) and the points whose
+ * relative error exceeds {@link #NOISY}, which a reader should not cite alone.
  *
+ * @param checks the run's checks of itself, in order
  * @param noisy the points above the limit, noisiest first
  */
-public record QualityView(List<ResultRow> noisy, String lesson, Table table) implements View {
+public record QualityView(List<RunChecks.Check> checks, List<ResultRow> noisy, String lesson, Table table)
+        implements View {
 
     /** A point whose relative error exceeds this is flagged. */
     public static final double NOISY = 0.10;
@@ -29,9 +34,15 @@ public record QualityView(List<ResultRow> noisy, String lesson, Table table) imp
         return List.of();
     }
 
-    static QualityView of(List<ResultRow> measured) {
+    /** Whether every check the run made of itself was met. */
+    public boolean checksPassed() {
+        return checks.stream().allMatch(RunChecks.Check::passed);
+    }
+
+    static QualityView of(List<ResultRow> measured, List<Iteration> iterations) {
+        List<RunChecks.Check> checks = RunChecks.of(measured, iterations);
         List<ResultRow> withError = measured.stream().filter(r -> r.scoreError() != null && r.score() != 0).toList();
-        if (withError.isEmpty()) {
+        if (withError.isEmpty() && checks.isEmpty()) {
             return null;
         }
         Map<String, List<Double>> byFamily = new TreeMap<>();
@@ -40,13 +51,22 @@ public record QualityView(List<ResultRow> noisy, String lesson, Table table) imp
                 .sorted(Comparator.comparingDouble(r -> -Units.relativeError(r))).toList();
         List<String> medians = new ArrayList<>();
         byFamily.forEach((f, errors) -> medians.add(f + " " + Format.percent(median(errors))));
-        String lesson = "Median relative error (99.9 % half-width / score): " + String.join(", ", medians) + ". "
-                + noisy.size() + " of " + withError.size() + " points exceed " + Format.percent(NOISY)
-                + (noisy.isEmpty() ? "." : "; they are listed here and should not be cited alone.");
-        List<List<String>> lines = noisy.stream().map(r -> List.of(Format.describe(r),
+        List<RunChecks.Check> missed = checks.stream().filter(c -> !c.passed()).toList();
+        String lesson = (checks.isEmpty() ? "" : "Checks of the run itself: " + (checks.size() - missed.size())
+                + " of " + checks.size() + " met" + (missed.isEmpty() ? ". "
+                : "; missed: " + String.join("; ", missed.stream().map(c -> c.name() + " " + c.figure()).toList())
+                + ". A speedup over sequential at 1 core is only as sound as that baseline. "))
+                + (withError.isEmpty() ? "" : "Median relative error (99.9 % half-width / score): "
+                + String.join(", ", medians) + ". " + noisy.size() + " of " + withError.size() + " points exceed "
+                + Format.percent(NOISY) + (noisy.isEmpty() ? "." : "; they are listed here and should not be cited "
+                + "alone."));
+        List<List<String>> lines = new ArrayList<>();
+        checks.forEach(c -> lines.add(List.of(c.name(), c.figure(), c.target(), c.passed() ? "met" : "MISSED")));
+        noisy.forEach(r -> lines.add(List.of("noisy: " + Format.describe(r),
                 Format.number(r.score()) + " ± " + Format.number(r.scoreError()) + " " + r.unit(),
-                Format.percent(Units.relativeError(r)))).toList();
-        return new QualityView(noisy, lesson, new Table(List.of("point", "score", "relative error"), lines));
+                "relative error ≤ " + Format.percent(NOISY), Format.percent(Units.relativeError(r)))));
+        return new QualityView(checks, noisy, lesson, new Table(List.of("check or point", "figure", "target",
+                "result"), lines));
     }
 
     static double median(List<Double> xs) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -53,6 +54,8 @@ public record ScalingView(String workload, int maxCores, List<Series> series, Li
         int maxCores = rows.stream().mapToInt(ResultRow::cores).max().orElse(1);
         List<Series> series = new ArrayList<>();
         Map<String, Map<Integer, Double>> atOneWorkerPerCore = new TreeMap<>(BackendOrder.SERIES);
+        Set<List<Object>> aboveCeiling = RunChecks.aboveCeiling(measured);
+        Map<String, Set<Integer>> flagged = new TreeMap<>(); // series name → core counts above the ceiling
         for (var named : byName.entrySet()) {
             String name = named.getKey();
             String backend = name.split(",")[0];
@@ -68,6 +71,9 @@ public record ScalingView(String workload, int maxCores, List<Series> series, Li
                     points.add(new Point(r.cores(), r.speedup(), r.speedup() * rel));
                     if (factor == 1) {
                         atOneWorkerPerCore.computeIfAbsent(name, n -> new TreeMap<>()).put(r.cores(), r.speedup());
+                        if (aboveCeiling.contains(r.pointKey())) {
+                            flagged.computeIfAbsent(name, n -> new TreeSet<>()).add(r.cores());
+                        }
                     }
                 }
                 if (!points.isEmpty()) {
@@ -83,7 +89,8 @@ public record ScalingView(String workload, int maxCores, List<Series> series, Li
                 + (python ? " Dashed py-…: CPython, over py-sequential." : "")
                 + " Error bars: 99.9 % CI of both times.", skipped);
         return new ScalingView(workload, maxCores, series, ceiling, caption,
-                lesson(workload, rows, atOneWorkerPerCore, ceiling), table(rows, atOneWorkerPerCore, ceiling));
+                lesson(workload, rows, atOneWorkerPerCore, ceiling, flagged),
+                table(rows, atOneWorkerPerCore, ceiling, flagged));
     }
 
     /**
@@ -110,28 +117,34 @@ public record ScalingView(String workload, int maxCores, List<Series> series, Li
     }
 
     private static String lesson(String workload, List<ResultRow> rows, Map<String, Map<Integer, Double>> speedups,
-                                 List<Point> ceiling) {
+                                 List<Point> ceiling, Map<String, Set<Integer>> flagged) {
         int max = rows.stream().mapToInt(ResultRow::cores).max().orElse(0);
         List<String> atMax = new ArrayList<>();
+        List<String> above = new ArrayList<>();
         speedups.entrySet().stream().filter(e -> e.getValue().containsKey(max) && !Rows.isSequential(e.getKey()))
                 .sorted(Comparator.comparingDouble(e -> -e.getValue().get(max)))
-                .forEach(e -> atMax.add(e.getKey() + (Rows.isPython(e.getKey()) ? " (over py-sequential) " : " ")
+                .forEach(e -> (flagged.getOrDefault(e.getKey(), Set.of()).contains(max) ? above : atMax)
+                        .add(e.getKey() + (Rows.isPython(e.getKey()) ? " (over py-sequential) " : " ")
                         + Format.times(e.getValue().get(max))));
-        return atMax.isEmpty() ? "No speedups: the run has no sequential baseline for " + workload + "."
-                : "At " + max + " cores on " + workload + ", the speedup over sequential is " + String.join(", ", atMax)
-                + " (ideal: " + max + "×" + ceiling.stream().filter(p -> p.x() == max).findFirst()
-                .map(p -> "; this machine's ceiling: " + Format.times(p.y())).orElse("")
-                + "). Points with more workers than cores are in the chart only.";
+        return atMax.isEmpty() && above.isEmpty() ? "No speedups: the run has no sequential baseline for " + workload
+                + "." : "At " + max + " cores on " + workload + ", the speedup over sequential is "
+                + String.join(", ", atMax) + " (ideal: " + max + "×" + ceiling.stream().filter(p -> p.x() == max)
+                .findFirst().map(p -> "; this machine's ceiling: " + Format.times(p.y())).orElse("")
+                + "). " + (above.isEmpty() ? "" : "Above the machine's ceiling beyond both errors, so not results "
+                + "(the sequential baseline or the ceiling is off; see Measurement quality): "
+                + String.join(", ", above) + ". ") + "Points with more workers than cores are in the chart only.";
     }
 
-    private static Table table(List<ResultRow> rows, Map<String, Map<Integer, Double>> speedups, List<Point> ceiling) {
+    private static Table table(List<ResultRow> rows, Map<String, Map<Integer, Double>> speedups, List<Point> ceiling,
+                               Map<String, Set<Integer>> flagged) {
         TreeSet<Integer> cores = rows.stream().map(ResultRow::cores).collect(Collectors.toCollection(TreeSet::new));
         List<String> header = new ArrayList<>(List.of("backend"));
         cores.forEach(c -> header.add(c + (c == 1 ? " core" : " cores")));
         List<List<String>> lines = new ArrayList<>();
         speedups.forEach((name, byCores) -> {
             List<String> line = new ArrayList<>(List.of(name));
-            cores.forEach(c -> line.add(byCores.containsKey(c) ? Format.times(byCores.get(c)) : ""));
+            cores.forEach(c -> line.add(!byCores.containsKey(c) ? "" : Format.times(byCores.get(c))
+                    + (flagged.getOrDefault(name, Set.of()).contains(c) ? " (above ceiling: not a result)" : "")));
             lines.add(line);
         });
         if (!ceiling.isEmpty()) {

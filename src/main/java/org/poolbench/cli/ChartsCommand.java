@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.poolbench.analysis.Analysis;
 import org.poolbench.charts.Charts;
 import org.poolbench.results.Environment;
+import org.poolbench.results.IterationsCsv;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ final class ChartsCommand implements Callable<Integer> {
         Map<String, String> env = environmentBeside(csv, rows);
         Path dir = out != null ? out : freshDir(chartsDir, rows.get(0).runId());
         Files.createDirectories(dir);
-        List<Path> files = Charts.drawAll(Analysis.of(rows, env), dir);
+        List<Path> files = Charts.drawAll(Analysis.of(rows, env, iterationsBeside(csv)), dir);
         System.out.println("charts: " + dir + " (" + files.size() + " files)");
         return 0;
     }
@@ -57,6 +58,12 @@ final class ChartsCommand implements Callable<Integer> {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("run_id", rows.get(0).runId() == null ? "unknown" : rows.get(0).runId());
         return env;
+    }
+
+    /** The measured iterations in {@code iterations.csv} beside {@code csv}; empty when there is none. */
+    static List<IterationsCsv.Iteration> iterationsBeside(Path csv) throws IOException {
+        Path file = csv.toAbsolutePath().getParent().resolve("iterations.csv");
+        return Files.isRegularFile(file) ? IterationsCsv.read(file) : List.of();
     }
 
     /** {@code parent/name}, or the first of {@code name-redraw}, {@code name-redraw-2}, … that does not exist. */

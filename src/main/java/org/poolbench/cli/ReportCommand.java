@@ -46,7 +46,7 @@ final class ReportCommand implements Callable<Integer> {
         Path dir = out != null ? out : chartsDir.resolve(rows.get(0).runId());
         Files.createDirectories(dir);
         // the report embeds the charts, so draw them (again) from the same rows first
-        Analysis analysis = Analysis.of(rows, env);
+        Analysis analysis = Analysis.of(rows, env, ChartsCommand.iterationsBeside(csv));
         List<Path> charts = Charts.drawAll(analysis, dir);
         List<Path> written = new ArrayList<>(Report.write(analysis, dir));
         Latex.write(analysis, dir);

@@ -125,7 +125,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Path csv = run.dir().resolve("results.csv");
         ResultsCsv.write(csv, rows);
-        Analysis analysis = Analysis.of(rows, run.env());
+        Analysis analysis = Analysis.of(rows, run.env(), ChartsCommand.iterationsBeside(csv));
         List<Path> charts = Charts.drawAll(analysis, run.chartDir());
         List<Path> report = new ArrayList<>(Report.write(analysis, run.chartDir()));
         Latex.write(analysis, run.chartDir());
@@ -133,7 +133,11 @@ final class RunCommand implements Callable<Integer> {
         System.out.println("results: " + csv + " (" + rows.size() + " rows)");
         System.out.println("charts:  " + run.chartDir() + " (" + charts.size() + " files)");
         report.forEach(p -> System.out.println("report:  " + p));
-        analysis.views(QualityView.class).forEach(q -> System.out.println("quality: " + q.lesson()));
+        analysis.views(QualityView.class).forEach(q -> {
+            System.out.println("quality: " + q.lesson());
+            q.checks().forEach(c -> System.out.println("check:   " + (c.passed() ? "met     " : "MISSED  ") + c.name()
+                    + ": " + c.figure() + " (target " + c.target() + ")"));
+        });
         return 0;
     }
 

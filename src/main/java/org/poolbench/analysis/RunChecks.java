@@ -1,0 +1,208 @@
+package org.poolbench.analysis;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.commons.math3.distribution.TDistribution;
+import org.poolbench.results.IterationsCsv.Iteration;
+import org.poolbench.results.ResultRow;
+import org.poolbench.results.Speedups;
+import org.poolbench.results.Units;
+
+/**
+ * The checks every run makes of itself before its speedups are read, all from its own rows:
+ * <ol>
+ *   <li><b>Cores change nothing for sequential code</b>: sequential's time at the most cores over its time at 1 core,
+ *   within {@link #SEQUENTIAL_LO}–{@link #SEQUENTIAL_HI}. Every speedup is over sequential at 1 core, so a baseline
+ *   that runs slower at 1 core inflates them all. With the run's iterations, the ratio is the geometric mean of the
+ *   pairs of neighbouring iterations (the core counts take turns) with its 95 % t-interval; without, the ratio of
+ *   the two scores.</li>
+ *   <li><b>A one-worker pool is no faster than sequential</b> at 1 core: factorial through a pool of one worker does
+ *   the same work plus messages, so {@code T(pool) / T(sequential)} below {@link #ONE_WORKER_LO} means the baseline
+ *   is slow, not the pool fast.</li>
+ *   <li><b>No speedup above the machine's ceiling</b>: a CPU-bound speedup (factorial, squares) at k cores whose
+ *   lower error bar lies above the ceiling's upper one (the spin loop on k threads against one, same run) is not a
+ *   result; it is flagged wherever it would be quoted ({@link #aboveCeiling}).</li>
+ * </ol>
+ */
+public final class RunChecks {
+
+    /** Sequential's k-core / 1-core time must lie within these. */
+    public static final double SEQUENTIAL_LO = 0.95;
+    public static final double SEQUENTIAL_HI = 1.05;
+    /** A one-worker pool's time over sequential's, at 1 core, on factorial: at least this. */
+    public static final double ONE_WORKER_LO = 0.90;
+    public static final double ONE_WORKER_HI = 1.10;
+
+    /** Workloads bound by the CPU, whose speedups the ceiling bounds (download waits, and may exceed it). */
+    static final Set<String> CPU_BOUND = Set.of("factorial", "squares");
+
+    /**
+     * One check: what was compared, the figure, the target and whether it was met.
+     *
+     * @param passed false when the figure misses the target
+     */
+    public record Check(String name, String figure, String target, boolean passed) {
+    }
+
+    private RunChecks() {
+    }
+
+    /** Every check the run's rows allow, in the order of the class javadoc. */
+    public static List<Check> of(List<ResultRow> measured, List<Iteration> iterations) {
+        List<Check> out = new ArrayList<>();
+        out.addAll(sequential(measured, iterations));
+        out.addAll(oneWorker(measured));
+        out.addAll(ceiling(measured));
+        return out;
+    }
+
+    /** Sequential (and py-sequential) at the most cores over 1 core, per workload. */
+    static List<Check> sequential(List<ResultRow> measured, List<Iteration> iterations) {
+        List<Check> out = new ArrayList<>();
+        List<ResultRow> scaling = Rows.family(measured, "scaling");
+        for (String backend : List.of(Speedups.BASELINE, Speedups.PY_BASELINE)) {
+            for (String workload : Rows.distinct(scaling, ResultRow::workload)) {
+                List<ResultRow> seq = scaling.stream().filter(r -> backend.equals(r.backend())
+                        && workload.equals(r.workload()) && r.cores() != null).toList();
+                ResultRow one = seq.stream().filter(r -> r.cores() == 1).findFirst().orElse(null);
+                ResultRow top = seq.stream().max((a, b) -> Integer.compare(a.cores(), b.cores())).orElse(null);
+                if (one == null || top == null || top.cores() == 1) {
+                    continue;
+                }
+                double[] paired = paired(iterations, one, top);
+                double ratio;
+                String figure;
+                if (paired != null) {
+                    ratio = paired[0];
+                    figure = String.format("%.3f [%.3f, %.3f], paired over %d neighbouring iterations", paired[0],
+                            paired[1], paired[2], (int) paired[3]);
+                } else {
+                    ratio = top.score() / one.score();
+                    double err = ratio * Math.hypot(Units.relativeError(top), Units.relativeError(one));
+                    figure = String.format("%.3f ± %.3f (ratio of the two scores)", ratio, err);
+                }
+                out.add(new Check(backend + " " + workload + ": " + top.cores() + " cores / 1 core", figure,
+                        SEQUENTIAL_LO + "–" + SEQUENTIAL_HI, ratio >= SEQUENTIAL_LO && ratio <= SEQUENTIAL_HI));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The geometric mean of {@code top / one} over iterations with the same fork and number (neighbours in time when
+     * the two points took turns), its 95 % t-interval and the number of pairs; null with fewer than 3 pairs.
+     */
+    static double[] paired(List<Iteration> iterations, ResultRow one, ResultRow top) {
+        Map<List<Integer>, Double> a = values(iterations, one);
+        Map<List<Integer>, Double> b = values(iterations, top);
+        List<Double> logs = new ArrayList<>();
+        a.forEach((k, v) -> {
+            Double w = b.get(k);
+            if (w != null && v > 0 && w > 0) {
+                logs.add(Math.log(w / v));
+            }
+        });
+        int n = logs.size();
+        if (n < 3) {
+            return null;
+        }
+        double mean = logs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double var = logs.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / (n - 1);
+        double half = new TDistribution(n - 1).inverseCumulativeProbability(0.975) * Math.sqrt(var / n);
+        return new double[] {Math.exp(mean), Math.exp(mean - half), Math.exp(mean + half), n};
+    }
+
+    private static Map<List<Integer>, Double> values(List<Iteration> iterations, ResultRow r) {
+        Map<List<Integer>, Double> out = new HashMap<>();
+        for (Iteration it : iterations) {
+            if ("primary".equals(it.metric()) && r.pointKey().equals(it.pointKey())) {
+                out.put(List.of(it.fork(), it.iteration()), it.value());
+            }
+        }
+        return out;
+    }
+
+    /** Factorial through each pool of one worker at 1 core, over sequential's time there. */
+    static List<Check> oneWorker(List<ResultRow> measured) {
+        List<Check> out = new ArrayList<>();
+        List<ResultRow> rows = Rows.family(measured, "scaling").stream()
+                .filter(r -> "factorial".equals(r.workload()) && Objects.equals(r.cores(), 1)
+                        && Objects.equals(r.workers(), 1) && r.backend() != null).toList();
+        for (ResultRow r : rows) {
+            if (Rows.isSequential(r.backend()) || r.backend().contains("per-task")) {
+                continue;
+            }
+            ResultRow base = Speedups.baseline(measured, r);
+            if (base == null || base == r) {
+                continue;
+            }
+            double ratio = r.score() / base.score();
+            double err = ratio * Math.hypot(Units.relativeError(r), Units.relativeError(base));
+            boolean jvm = !Rows.isPython(r.backend());
+            // the JVM's pools add microseconds to a job of 100s of ms; CPython's also pickle every result
+            boolean passed = ratio >= ONE_WORKER_LO && (!jvm || ratio <= ONE_WORKER_HI);
+            out.add(new Check(BackendOrder.seriesName(r, rows) + " (1 worker) / " + base.backend()
+                    + ", factorial at 1 core", String.format("%.3f ± %.3f", ratio, err),
+                    jvm ? ONE_WORKER_LO + "–" + ONE_WORKER_HI : "≥ " + ONE_WORKER_LO, passed));
+        }
+        return out;
+    }
+
+    /** One check per core count: how many CPU-bound speedups lie above the ceiling. */
+    static List<Check> ceiling(List<ResultRow> measured) {
+        List<Point> ceiling = ScalingView.ceiling(measured);
+        List<Check> out = new ArrayList<>();
+        for (Point c : ceiling) {
+            List<String> above = new ArrayList<>();
+            long compared = 0;
+            for (ResultRow r : cpuBoundSpeedups(measured, (int) c.x())) {
+                compared++;
+                if (isAbove(measured, r, c)) {
+                    above.add(r.backend() + " " + r.workload() + " " + Format.times(r.speedup()));
+                }
+            }
+            if (compared > 0) {
+                out.add(new Check("CPU-bound speedups at " + (int) c.x() + (c.x() == 1 ? " core" : " cores")
+                        + " against the machine ceiling "
+                        + Format.times(c.y()) + " ± " + Format.number(c.error()),
+                        above.isEmpty() ? "none of " + compared + " above it"
+                                : above.size() + " of " + compared + " above it: " + String.join(", ", above),
+                        "none above", above.isEmpty()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The point keys of CPU-bound speedups whose lower error bar lies above the ceiling's upper one at their core
+     * count: not results, since no backend can beat the machine.
+     */
+    public static Set<List<Object>> aboveCeiling(List<ResultRow> measured) {
+        Set<List<Object>> out = new HashSet<>();
+        for (Point c : ScalingView.ceiling(measured)) {
+            for (ResultRow r : cpuBoundSpeedups(measured, (int) c.x())) {
+                if (isAbove(measured, r, c)) {
+                    out.add(r.pointKey());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<ResultRow> cpuBoundSpeedups(List<ResultRow> measured, int cores) {
+        return Rows.family(measured, "scaling").stream().filter(r -> CPU_BOUND.contains(r.workload())
+                && Objects.equals(r.cores(), cores) && r.speedup() != null && !Rows.isSequential(r.backend()))
+                .toList();
+    }
+
+    private static boolean isAbove(List<ResultRow> measured, ResultRow r, Point ceiling) {
+        ResultRow base = Speedups.baseline(measured, r);
+        double err = r.speedup() * Math.hypot(Units.relativeError(r), base == null ? 0 : Units.relativeError(base));
+        return r.speedup() - err > ceiling.y() + ceiling.error();
+    }
+}

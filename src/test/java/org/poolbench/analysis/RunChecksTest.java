@@ -1,0 +1,91 @@
+package org.poolbench.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.poolbench.results.IterationsCsv.Iteration;
+import org.poolbench.results.ResultRow;
+import org.poolbench.results.Speedups;
+
+/** The run's checks of itself, on synthetic runs: a sound one passes, a doctored one is caught where it is wrong. */
+class RunChecksTest {
+
+    static ResultRow seq(int cores, double ms) {
+        return ViewsTest.row("scaling", "sequential").workload("factorial").cores(cores).workers(1).tasks(8)
+                .score(ms).scoreError(ms / 100).unit("ms/op").build();
+    }
+
+    static ResultRow spin(int cores, int workers, double ms) {
+        return ViewsTest.row("ceiling", "spin").benchmark("spin").workload("spin").cores(cores).workers(workers)
+                .score(ms).scoreError(ms / 100).unit("ms/op").build();
+    }
+
+    /** A run where sequential at 1 core took {@code seq1} ms and the thread pool at 2 cores {@code pool2}. */
+    static List<ResultRow> run(double seq1, double seq2, double pool1, double pool2) {
+        return Speedups.fill(List.of(spin(1, 1, 50), spin(2, 2, 25.6), seq(1, seq1), seq(2, seq2),
+                ViewsTest.scaling("thread-pool", 1, 1, pool1), ViewsTest.scaling("thread-pool", 2, 2, pool2)));
+    }
+
+    @Test
+    void aSoundRunMeetsEveryCheck() {
+        List<RunChecks.Check> checks = RunChecks.of(run(300, 303, 297, 170), List.of());
+        assertEquals(4, checks.size(), checks.toString());
+        assertTrue(checks.stream().allMatch(RunChecks.Check::passed), checks.toString());
+        assertTrue(RunChecks.aboveCeiling(run(300, 303, 297, 170)).isEmpty());
+    }
+
+    @Test
+    void aSlowBaselineAtOneCoreIsCaughtThreeWays() {
+        // the issue's day: sequential at 1 core 380 ms, a one-worker pool 287, the pool at 2 cores 162 (2.34x)
+        List<ResultRow> rows = run(380, 318, 287, 162);
+        List<String> missed = RunChecks.of(rows, List.of()).stream().filter(c -> !c.passed())
+                .map(RunChecks.Check::name).toList();
+        assertEquals(4, missed.size(), missed.toString());
+        assertTrue(missed.get(0).startsWith("sequential factorial: 2 cores / 1 core"), missed.toString());
+        assertTrue(missed.get(1).startsWith("thread-pool (1 worker) / sequential"), missed.toString());
+        assertTrue(missed.get(2).startsWith("CPU-bound speedups at 1 core against the machine ceiling 1.00×"),
+                missed.toString());
+        assertTrue(missed.get(3).startsWith("CPU-bound speedups at 2 cores against the machine ceiling 1.95×"),
+                missed.toString());
+        // 1.32x with one worker on one core is above that core's ceiling (1) too
+        java.util.Set<List<Object>> flagged = new java.util.HashSet<>();
+        rows.stream().filter(r -> "thread-pool".equals(r.backend())).forEach(r -> flagged.add(r.pointKey()));
+        assertEquals(flagged, RunChecks.aboveCeiling(rows));
+        ScalingView view = ScalingView.of(rows, "factorial", Map.of(), 0);
+        assertTrue(view.lesson().contains("not results"), view.lesson());
+        assertTrue(view.table().rows().stream().anyMatch(l -> l.get(2).contains("above ceiling")),
+                view.table().toString());
+    }
+
+    @Test
+    void withIterationsTheSequentialRatioIsPairedNeighbourByNeighbour() {
+        List<ResultRow> rows = run(300, 300, 297, 170);
+        ResultRow one = rows.get(2);
+        ResultRow two = rows.get(3);
+        List<Iteration> its = new ArrayList<>();
+        // a machine whose speed swings by 2x between pairs, while each pair's 2-core time is 3 % under its 1-core
+        for (int i = 1; i <= 10; i++) {
+            double phase = i % 2 == 0 ? 1 : 2;
+            its.add(iteration(one, i, 300 * phase));
+            its.add(iteration(two, i, 291 * phase));
+        }
+        double[] p = RunChecks.paired(its, one, two);
+        assertEquals(0.97, p[0], 1e-9);
+        assertEquals(10, (int) p[3]);
+        assertTrue(p[1] <= 0.97 && p[2] >= 0.97);
+        RunChecks.Check c = RunChecks.sequential(rows, its).get(0);
+        assertTrue(c.figure().startsWith("0.970"), c.figure());
+        assertTrue(c.passed());
+        assertFalse(RunChecks.sequential(run(300, 300, 297, 170), List.of(iteration(one, 1, 1))).isEmpty());
+    }
+
+    static Iteration iteration(ResultRow r, int number, double value) {
+        return new Iteration("R", r.family(), r.benchmark(), r.workload(), r.backend(), r.cores(), r.workers(),
+                r.taskSize(), r.chunksize(), r.tasks(), r.params(), r.mode(), r.unit(), "primary", 1, number, value);
+    }
+}
