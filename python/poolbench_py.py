@@ -1422,7 +1422,10 @@ class Runner:
                                      process_check), "pyProcess", None, "start_method=" + method))
         for method in self.args.start_methods:
             ctx = multiprocessing.get_context(method)
-            for n in sorted({1, top}):
+            # quick: spawn and forkserver pools of one worker only (what a worker costs by each method), to keep
+            # the quick profile within its 25 minutes; fork and the full profile: 1 and top workers
+            counts = [1] if self.profile.name == "quick" and method != DEFAULT_START_METHOD else sorted({1, top})
+            for n in counts:
                 def pool_check(answers, n=n, method=method):
                     check_results("pool of %d (%s)" % (n, method), [42] * n, answers)
                 points.append((Contender("pyPool[%s] %d" % (method, n),

@@ -197,9 +197,12 @@ final class PythonBaseline {
         boolean others = families.stream().anyMatch(f -> FAMILIES.contains(f) && !Plan.LESSONS.contains(f));
         return switch (profile) {
             case SMOKE -> 40;
-            // others: 287 s in the reference run 20261126-143327, less the 32 s sequential pairs per slice saved
-            case QUICK -> (others ? 255 : 0) + (lessons ? 360 : 0);
-            case FULL -> (others ? 4000 : 0) + (lessons ? 2000 : 0);
+            // others: 255 s before the start-method, per-task and io points (reference run 20261126-143327, less
+            // the 32 s the per-slice sequential pairs saved), plus creation by spawn and forkserver (~20 s), Pool by
+            // both and a process per chunk at the most cores (~22 s), io at five concurrency levels (~60 s: the
+            // one-at-a-time point alone is 9 jobs of 2.6 s) and the machine probe around each of ~16 parts (~10 s)
+            case QUICK -> (others ? 365 : 0) + (lessons ? 360 : 0);
+            case FULL -> (others ? 4400 : 0) + (lessons ? 2000 : 0);
         };
     }
 
