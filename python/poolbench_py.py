@@ -8,8 +8,9 @@ library only, Python 3.9+ (measured with 3.11).
 Usage (what the Java CLI calls)::
 
     python3 python/poolbench_py.py --run-id ID --profile smoke|quick|full \\
-        --families scaling,creation,granularity --workloads factorial,squares,download \\
+        --families scaling,creation,granularity,io --workloads factorial,squares,download \\
         --cores 1,2 --workers-per-core 1 --download-url-template http://127.0.0.1:PORT/files/{i} \\
+        --io-url-template http://127.0.0.1:PORT2/files/{i} --io-latency-ms 20 --probe-stdio \\
         --out results.csv --env-out environment.csv [--iterations-out iterations.csv]
 
 Exit status: 0 on success; 2 with one line on stderr for a bad argument (naming the value and the valid choices)
@@ -21,11 +22,23 @@ iteration of the ``ms/op`` and ``us/op`` points in the columns of the Java side'
 
 What it measures (the Java twins are in ``src/main/java/org/poolbench/bench``)
 ------------------------------------------------------------------------------
+Pinning, turns and probe readings (docs/METHODOLOGY.md, "The CPython baseline")
+---------------------------------------------------------------------------------
+The run's CPUs C = [c0 .. c(n-1)] are those this process may use at start. A k-core point (k < n) runs its i-th
+iteration (its own, warm-up and measured, from 0 per fork) on the window {C[(i + j) mod n] : j < k}; k = n is every
+CPU. The mask is set before each iteration, outside the timed region, on every thread of this process and of every
+child process (the pools' workers), and read back from each (:func:`apply_mask`): the vCPUs of a shared VM run at
+different speeds in phases, and a point always pinned to the first k CPUs would measure one vCPU's phase.
+The points of a group (the pools of a workload at one core count; every granularity point; the creation points;
+the io points at one concurrency) take turns in one interpreter (:func:`take_turns`): all set-ups opened before the
+warm-up, then one contender per iteration in the order of Java's ``results.Alternation.index`` (A B B A ...).
+With ``--probe-stdio`` (the Java CLI) each part asks the launcher for a machine probe reading before and after it
+(:class:`Probe`) and tags its iterations with the noise.csv row that holds them.
+
 scaling (``ScalingBenchmark.job``, ``ms/op``): one op is one whole job: 12 tasks of ``math.factorial`` cycling
 n = 50000, 60000, 70000 (a task returns ``(n, bit_length, hash)``, not the 300 KB value), ``x*x`` over a million
-numbers, or 32 downloads. For each k of ``--cores`` the program pins itself to the first k CPUs it may use
-(``os.sched_setaffinity``; the pools' threads and processes, created afterwards, inherit the mask, and the set-up
-checks that the workers really see k CPUs), then runs every backend with ``workers = k × --workers-per-core``:
+numbers, or 32 downloads. For each k of ``--cores`` every backend runs with ``workers = k × --workers-per-core``
+(the set-up checks that the workers really see k CPUs):
 
 =========================== ================================================= =========
 backend                     call                                              chunksize
@@ -35,14 +48,21 @@ py-thread-pool              ``ThreadPoolExecutor(w).map(task, inputs)``       1
 py-process-pool             ``multiprocessing.Pool(w).map(task, inputs)``     0 (CPython's rule)
 py-process-pool             ``Pool(w).map(task, inputs, chunksize=1)``        1
 py-process-pool-executor    ``ProcessPoolExecutor(w).map(task, inputs)``      1 (its default)
+py-process-pool[spawn],     ``get_context(method).Pool(w).map(...)``          0
+py-process-pool[forkserver] (factorial, most cores only)
+py-process-per-task         a ``Process`` per chunk, at most w alive          0 (Pool's rule)
+                            (factorial and squares, most cores only)
 =========================== ================================================= =========
 
-py-sequential is measured at every k in one interpreter that switches its own CPU mask between slices of each job
-(``Runner.sequential_paired``), so that its k-core / 1-core ratio compares work done in the same second.
+The pools without a method in their name use ``fork`` explicitly (the names of runs made before the other methods,
+which still compare). py-sequential is measured at every k in one interpreter that switches its own CPU mask between
+slices of each job (``Runner.sequential_paired``; the s-th 1-core slice on C[s mod n]), so that its k-core / 1-core
+ratio compares work done in the same second.
 
 ``chunksize`` is "tasks per unit of scheduling" as in ARCHITECTURE.md: 0 means ``Pool.map``'s own rule,
 ``ceil(n / (4 × workers))``; ``ThreadPoolExecutor.map`` makes one future per input (it ignores chunksize), hence 1.
-Pools are created once per point, before the warm-up, and closed after it (JMH's ``@Setup(Level.Trial)``).
+Pools are created once per point, before the warm-up of their group, and closed after it (JMH's
+``@Setup(Level.Trial)``).
 
 *Left out by design:* ``squares`` with the three backends that schedule one number at a time (thread pool, process
 pool at chunksize 1, ``ProcessPoolExecutor``) is written as a ``skipped`` row in every profile:
@@ -53,8 +73,16 @@ family measures the same per-task cost directly (100! takes about a microsecond)
 creation (``CreationBenchmark``, ``us/op``, at the highest k): ``pyThread`` is ``threading.Thread`` start + join;
 ``pyProcess`` is ``multiprocessing.Process(target=noop)`` start + join (+ ``close``), checking ``exitcode == 0``;
 ``pyPool`` (``workers`` = N for N = 1 and the highest k) creates ``Pool(N)``, maps one task per worker
-(``chunksize=1``), checks the answers, then ``close`` + ``join``. Creation is the measurement here, so it happens
-inside the op. The ``backend`` cell is empty, as for the JVM's creation rows.
+(``chunksize=1``), checks the answers, then ``close`` + ``join``. ``pyProcess`` and ``pyPool`` run by each start
+method (``params`` ``start_method=fork|spawn|forkserver``; quick: spawn and forkserver pools of one worker only).
+Creation is the measurement here, so it happens inside the op. The ``backend`` cell is empty, as for the JVM's
+creation rows.
+
+io (``IoBenchmark``, ``ms/op``, at the highest k): one op downloads ``tasks`` files (128; smoke 32) from the io
+server (``--io-url-template``, each file answered after ``--io-latency-ms``) with c downloads in flight: py-thread-pool
+and py-process-pool (``Pool``, fork, ``chunksize=1``) with c workers, c = 1, 4, 16, 64, 256 (smoke 1, 16).
+py-process-pool stops at 16 workers as the JVM's worker JVMs do (a ``skipped`` row above), and quick measures c = 1
+with py-thread-pool only, as the JVM's quick does. ``params`` are the JVM rows' (``fileBytes=...;latencyMs=...``).
 
 granularity (``GranularityBenchmark.factorial``, ``us/op``, at the highest k): jobs of ``tasks`` factorials of size
 ``task_size`` = n (100: 16384, 300: 8192, 1000: 2048, 3000: 256, 10000: 32, 30000: 8 tasks; quick: 300..10000; smoke: 100, 3000, 30000
