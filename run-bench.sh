@@ -2,7 +2,7 @@
 # poolbench: measure multiprocessing against multithreading on the JVM.
 #
 #   ./run-bench.sh [smoke|quick|full] [--workloads LIST] [--backends LIST] [--workers LIST] [--cores LIST]
-#                  [--families LIST] [--dry-run] [-- JMH-ARGS]
+#                  [--families LIST] [--python PATH] [--no-python] [--dry-run] [-- JMH-ARGS]
 #   ./run-bench.sh charts <results.csv> [--out DIR]
 #   ./run-bench.sh report <results/RUN-ID>
 #   ./run-bench.sh compare <results/RUN-A> <results/RUN-B>

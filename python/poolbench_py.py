@@ -8,8 +8,9 @@ library only, Python 3.9+ (measured with 3.11).
 Usage (what the Java CLI calls)::
 
     python3 python/poolbench_py.py --run-id ID --profile smoke|quick|full \\
-        --families scaling,creation,granularity --workloads factorial,squares,download \\
+        --families scaling,creation,granularity,io --workloads factorial,squares,download \\
         --cores 1,2 --workers-per-core 1 --download-url-template http://127.0.0.1:PORT/files/{i} \\
+        --io-url-template http://127.0.0.1:PORT2/files/{i} --io-latency-ms 20 --probe-stdio \\
         --out results.csv --env-out environment.csv [--iterations-out iterations.csv]
 
 Exit status: 0 on success; 2 with one line on stderr for a bad argument (naming the value and the valid choices)
@@ -21,11 +22,23 @@ iteration of the ``ms/op`` and ``us/op`` points in the columns of the Java side'
 
 What it measures (the Java twins are in ``src/main/java/org/poolbench/bench``)
 ------------------------------------------------------------------------------
+Pinning, turns and probe readings (docs/METHODOLOGY.md, "The CPython baseline")
+---------------------------------------------------------------------------------
+The run's CPUs C = [c0 .. c(n-1)] are those this process may use at start. A k-core point (k < n) runs its i-th
+iteration (its own, warm-up and measured, from 0 per fork) on the window {C[(i + j) mod n] : j < k}; k = n is every
+CPU. The mask is set before each iteration, outside the timed region, on every thread of this process and of every
+child process (the pools' workers), and read back from each (:func:`apply_mask`): the vCPUs of a shared VM run at
+different speeds in phases, and a point always pinned to the first k CPUs would measure one vCPU's phase.
+The points of a group (the pools of a workload at one core count; every granularity point; the creation points;
+the io points at one concurrency) take turns in one interpreter (:func:`take_turns`): all set-ups opened before the
+warm-up, then one contender per iteration in the order of Java's ``results.Alternation.index`` (A B B A ...).
+With ``--probe-stdio`` (the Java CLI) each part asks the launcher for a machine probe reading before and after it
+(:class:`Probe`) and tags its iterations with the noise.csv row that holds them.
+
 scaling (``ScalingBenchmark.job``, ``ms/op``): one op is one whole job: 12 tasks of ``math.factorial`` cycling
 n = 50000, 60000, 70000 (a task returns ``(n, bit_length, hash)``, not the 300 KB value), ``x*x`` over a million
-numbers, or 32 downloads. For each k of ``--cores`` the program pins itself to the first k CPUs it may use
-(``os.sched_setaffinity``; the pools' threads and processes, created afterwards, inherit the mask, and the set-up
-checks that the workers really see k CPUs), then runs every backend with ``workers = k × --workers-per-core``:
+numbers, or 32 downloads. For each k of ``--cores`` every backend runs with ``workers = k × --workers-per-core``
+(the set-up checks that the workers really see k CPUs):
 
 =========================== ================================================= =========
 backend                     call                                              chunksize
@@ -35,14 +48,21 @@ py-thread-pool              ``ThreadPoolExecutor(w).map(task, inputs)``       1
 py-process-pool             ``multiprocessing.Pool(w).map(task, inputs)``     0 (CPython's rule)
 py-process-pool             ``Pool(w).map(task, inputs, chunksize=1)``        1
 py-process-pool-executor    ``ProcessPoolExecutor(w).map(task, inputs)``      1 (its default)
+py-process-pool[spawn],     ``get_context(method).Pool(w).map(...)``          0
+py-process-pool[forkserver] (factorial, most cores only)
+py-process-per-task         a ``Process`` per chunk, at most w alive          0 (Pool's rule)
+                            (factorial and squares, most cores only)
 =========================== ================================================= =========
 
-py-sequential is measured at every k in one interpreter that switches its own CPU mask between slices of each job
-(``Runner.sequential_paired``), so that its k-core / 1-core ratio compares work done in the same second.
+The pools without a method in their name use ``fork`` explicitly (the names of runs made before the other methods,
+which still compare). py-sequential is measured at every k in one interpreter that switches its own CPU mask between
+slices of each job (``Runner.sequential_paired``; the s-th 1-core slice on C[s mod n]), so that its k-core / 1-core
+ratio compares work done in the same second.
 
 ``chunksize`` is "tasks per unit of scheduling" as in ARCHITECTURE.md: 0 means ``Pool.map``'s own rule,
 ``ceil(n / (4 × workers))``; ``ThreadPoolExecutor.map`` makes one future per input (it ignores chunksize), hence 1.
-Pools are created once per point, before the warm-up, and closed after it (JMH's ``@Setup(Level.Trial)``).
+Pools are created once per point, before the warm-up of their group, and closed after it (JMH's
+``@Setup(Level.Trial)``).
 
 *Left out by design:* ``squares`` with the three backends that schedule one number at a time (thread pool, process
 pool at chunksize 1, ``ProcessPoolExecutor``) is written as a ``skipped`` row in every profile:
@@ -53,8 +73,16 @@ family measures the same per-task cost directly (100! takes about a microsecond)
 creation (``CreationBenchmark``, ``us/op``, at the highest k): ``pyThread`` is ``threading.Thread`` start + join;
 ``pyProcess`` is ``multiprocessing.Process(target=noop)`` start + join (+ ``close``), checking ``exitcode == 0``;
 ``pyPool`` (``workers`` = N for N = 1 and the highest k) creates ``Pool(N)``, maps one task per worker
-(``chunksize=1``), checks the answers, then ``close`` + ``join``. Creation is the measurement here, so it happens
-inside the op. The ``backend`` cell is empty, as for the JVM's creation rows.
+(``chunksize=1``), checks the answers, then ``close`` + ``join``. ``pyProcess`` and ``pyPool`` run by each start
+method (``params`` ``start_method=fork|spawn|forkserver``; quick: spawn and forkserver pools of one worker only).
+Creation is the measurement here, so it happens inside the op. The ``backend`` cell is empty, as for the JVM's
+creation rows.
+
+io (``IoBenchmark``, ``ms/op``, at the highest k): one op downloads ``tasks`` files (128; smoke 32) from the io
+server (``--io-url-template``, each file answered after ``--io-latency-ms``) with c downloads in flight: py-thread-pool
+and py-process-pool (``Pool``, fork, ``chunksize=1``) with c workers, c = 1, 4, 16, 64, 256 (smoke 1, 16).
+py-process-pool stops at 16 workers as the JVM's worker JVMs do (a ``skipped`` row above), and quick measures c = 1
+with py-thread-pool only, as the JVM's quick does. ``params`` are the JVM rows' (``fileBytes=...;latencyMs=...``).
 
 granularity (``GranularityBenchmark.factorial``, ``us/op``, at the highest k): jobs of ``tasks`` factorials of size
 ``task_size`` = n (100: 16384, 300: 8192, 1000: 2048, 3000: 256, 10000: 32, 30000: 8 tasks; quick: 300..10000; smoke: 100, 3000, 30000
@@ -142,7 +170,7 @@ ITERATION_COLUMNS = ["run_id", "family", "benchmark", "workload", "backend", "co
                      "chunksize", "tasks", "params", "mode", "unit", "metric", "fork", "iteration", "value",
                      "invocation"]
 
-FAMILIES = ["scaling", "creation", "granularity", "sync", "ipc"]
+FAMILIES = ["scaling", "creation", "granularity", "io", "sync", "ipc"]
 WORKLOADS = ["factorial", "squares", "download"]
 
 FACTORIAL_SIZES = [50_000, 60_000, 70_000]
@@ -157,6 +185,12 @@ GRANULARITY_SMOKE_SIZES = [100, 3_000, 30_000]
 # quick: the sizes around the crossovers; 100! and 30000! (pools far behind, far ahead) only in full, to keep quick
 # within its 25 minutes
 GRANULARITY_QUICK_SIZES = [300, 1_000, 3_000, 10_000]
+
+#: The io family (IoBenchmark's twin): files per job and concurrency levels per profile, as the JVM's Plan.io has them
+IO_FILES = {"smoke": 32, "quick": 128, "full": 128}
+IO_CONCURRENCY = {"smoke": [1, 16], "quick": [1, 4, 16, 64, 256], "full": [1, 4, 16, 64, 256]}
+#: The most worker processes an io point starts (the JVM's Plan.IO_PROCESS_CAP worker JVMs)
+IO_PROCESS_CAP = 16
 
 #: Above this many numbers, squares on a one-number-per-message backend is skipped by design, in every profile.
 SQUARES_SKIP_ABOVE = 100_000
@@ -326,7 +360,7 @@ def download_urls(template, files):
     return [template.replace("{i}", str(i)) for i in range(files)]
 
 
-def download_job(template, files):
+def download_job(template, files, option="--download-url-template"):
     """The download job; its answer is a first, sequential download of every file (each must answer 200)."""
     urls = download_urls(template, files)
     expected = []
@@ -334,9 +368,9 @@ def download_job(template, files):
         try:
             digest = fetch(url)
         except RuntimeError as e:
-            raise UsageError("--download-url-template: cannot download %s (%s)" % (url, e)) from None
+            raise UsageError("%s: cannot download %s (%s)" % (option, url, e)) from None
         if digest[2] != 200:
-            raise UsageError("--download-url-template: %s answered HTTP %d, expected 200" % (url, digest[2]))
+            raise UsageError("%s: %s answered HTTP %d, expected 200" % (option, url, digest[2]))
         expected.append(digest)
     sizes = sorted({d[0] for d in expected})
     params = "fileBytes=%d" % sizes[0] if len(sizes) == 1 else "fileBytes=%d..%d" % (sizes[0], sizes[-1])
@@ -350,7 +384,7 @@ class Sequential:
     name = "py-sequential"
     api = "map"
 
-    def __init__(self, workers, chunksize):
+    def __init__(self, workers, chunksize, method=None):
         self.workers = 1
 
     def map(self, func, inputs):
@@ -370,7 +404,7 @@ class ThreadPool:
     name = "py-thread-pool"
     api = "concurrent.futures.ThreadPoolExecutor.map"
 
-    def __init__(self, workers, chunksize):
+    def __init__(self, workers, chunksize, method=None):
         self.workers = workers
         self.executor = ThreadPoolExecutor(max_workers=workers)
 
@@ -388,14 +422,26 @@ class ThreadPool:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
+#: The start methods measured as rows; ``fork`` (Linux's default up to 3.13) keeps the plain backend names.
+START_METHODS = ["fork", "spawn", "forkserver"]
+DEFAULT_START_METHOD = "fork"
+
+
+def method_name(base, method):
+    """``base`` for the default start method, else ``base[method]`` (e.g. ``py-process-pool[spawn]``)."""
+    return base if method == DEFAULT_START_METHOD else "%s[%s]" % (base, method)
+
+
 class ProcessPool:
     name = "py-process-pool"
     api = "multiprocessing.Pool.map"
 
-    def __init__(self, workers, chunksize):
+    def __init__(self, workers, chunksize, method=DEFAULT_START_METHOD):
         self.workers = workers
+        self.method = method
+        self.name = method_name(ProcessPool.name, method)
         self.chunksize = chunksize or None  # 0 = Pool.map's own rule
-        self.pool = multiprocessing.Pool(workers, initializer=_die_with_parent)
+        self.pool = multiprocessing.get_context(method).Pool(workers, initializer=_die_with_parent)
 
     def map(self, func, inputs):
         return self.pool.map(func, inputs, self.chunksize)
@@ -416,10 +462,13 @@ class ProcessPoolExec:
     name = "py-process-pool-executor"
     api = "concurrent.futures.ProcessPoolExecutor.map"
 
-    def __init__(self, workers, chunksize):
+    def __init__(self, workers, chunksize, method=DEFAULT_START_METHOD):
         self.workers = workers
+        self.method = method
+        self.name = method_name(ProcessPoolExec.name, method)
         self.chunksize = chunksize or 1
-        self.executor = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+        self.executor = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                                            mp_context=multiprocessing.get_context(method))
 
     def map(self, func, inputs):
         return list(self.executor.map(func, inputs, chunksize=self.chunksize))
@@ -438,10 +487,88 @@ class ProcessPoolExec:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _run_chunk(conn, func, chunk):
+    """The target of a py-process-per-task process: one chunk, its results sent back through ``conn``."""
+    _die_with_parent()
+    try:
+        conn.send(("ok", [func(x) for x in chunk]))
+    except BaseException as e:  # noqa: BLE001 - sent back as text: the parent raises it
+        conn.send(("error", "%s: %s" % (type(e).__name__, e)))
+    finally:
+        conn.close()
+
+
+class ProcessPerTask:
+    """``py-process-per-task``: a fresh ``multiprocessing.Process`` per chunk (``Pool.map``'s chunk rule when the
+    chunk size is 0), at most ``workers`` alive at once, each ended when its chunk is done: the material's
+    ``Process(target=...)`` pattern, and the twin of the JVM's process-per-task (a worker JVM per chunk). Its cost over
+    py-process-pool is the cost of creating processes, which a pool amortizes."""
+    name = "py-process-per-task"
+    api = "multiprocessing.Process per chunk"
+
+    def __init__(self, workers, chunksize, method=DEFAULT_START_METHOD):
+        self.workers = workers
+        self.method = method
+        self.chunksize = chunksize
+        self.ctx = multiprocessing.get_context(method)
+        self.alive = []
+
+    def map(self, func, inputs):
+        n = len(inputs)
+        size = self.chunksize or max(1, -(-n // (4 * self.workers)))
+        chunks = [inputs[i:i + size] for i in range(0, n, size)]
+        results = [None] * len(chunks)
+        running = []  # (index, process, connection), oldest first
+
+        def finish():
+            index, process, conn = running.pop(0)
+            try:
+                status, value = conn.recv()
+            except EOFError:
+                status, value = "error", "the process died (exit code %s)" % process.exitcode
+            conn.close()
+            process.join()
+            self.alive.remove(process)
+            code = process.exitcode
+            process.close()
+            if status != "ok":
+                raise RuntimeError("py-process-per-task: the chunk starting at input %d failed: %s"
+                                   % (index * size, value))
+            if code != 0:
+                raise RuntimeError("py-process-per-task: a chunk's process exited with %r" % code)
+            results[index] = value
+
+        for index, chunk in enumerate(chunks):
+            if len(running) >= self.workers:
+                finish()
+            parent, child = self.ctx.Pipe(duplex=False)
+            process = self.ctx.Process(target=_run_chunk, args=(child, func, chunk))
+            process.start()
+            child.close()
+            self.alive.append(process)
+            running.append((index, process, parent))
+        while running:
+            finish()
+        return [r for chunk in results for r in chunk]
+
+    def cpus_seen(self):
+        return {cpus_seen()}  # its processes are created in each op, from this process: they inherit its mask
+
+    def close(self):
+        self.terminate()
+
+    def terminate(self):
+        for process in self.alive:
+            with contextlib.suppress(Exception):
+                process.kill()
+                process.join()
+        self.alive = []
+
+
 @contextlib.contextmanager
-def opened(backend_class, workers, chunksize, cores):
+def opened(backend_class, workers, chunksize, cores, method=DEFAULT_START_METHOD):
     """A backend for one trial (fork): created, checked to run on ``cores`` CPUs, closed (or terminated on error)."""
-    backend = backend_class(workers, chunksize)
+    backend = backend_class(workers, chunksize, method)
     try:
         seen = backend.cpus_seen()
         if seen != {cores}:
@@ -455,11 +582,11 @@ def opened(backend_class, workers, chunksize, cores):
         backend.close()
 
 
-def trial_for(backend_class, workers, chunksize, cores, job):
-    """One trial (fork) of a pool point, for :func:`measure`: opens the backend, yields the op (one whole job)."""
+def trial_for(backend_class, workers, chunksize, cores, job, method=DEFAULT_START_METHOD):
+    """One trial (fork) of a pool point: opens the backend, yields the op (one whole job)."""
     @contextlib.contextmanager
     def trial():
-        with opened(backend_class, workers, chunksize, cores) as backend:
+        with opened(backend_class, workers, chunksize, cores, method) as backend:
             yield lambda: backend.map(job.func, job.inputs)
     return trial
 
@@ -830,20 +957,155 @@ def iteration_scores(trial, check, profile, iteration_seconds=None):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Pinning.
+# Pinning: rotating windows of the run's CPUs.
+
+def alternation_index(iteration, n):
+    """Which of ``n`` contenders the 0-based ``iteration`` runs with: rounds of n iterations, forward in even rounds
+    and backward in odd ones (A B B A A B ..., A B C C B A ...); Java's ``results.Alternation.index``."""
+    if n <= 0 or iteration < 0:
+        raise ValueError("iteration %r of %r alternated values" % (iteration, n))
+    rnd, pos = divmod(iteration, n)
+    return pos if rnd % 2 == 0 else n - 1 - pos
+
+
+class Cpus:
+    """The run's CPUs C = [c0 .. c(n-1)]: the ones this process may use when it starts, in ascending order.
+
+    A k-core point (k < n) runs its i-th iteration (i counts the point's own iterations, warm-up and measured, from 0)
+    on the window {C[(i + j) mod n] : j < k}; k = n is every CPU. On this kind of machine the vCPUs run at different
+    speeds in phases of seconds, so a point pinned always to the first k CPUs would measure one vCPU's phase; the
+    rotating window spreads every k-core point over all of them, as the JVM's Affinity does."""
+
+    def __init__(self, allowed):
+        self.order = sorted(allowed)
+        if not self.order:
+            raise CheckFailed("this process may use no CPU")
+
+    @property
+    def n(self):
+        return len(self.order)
+
+    def window(self, k, i):
+        if not 1 <= k <= self.n:
+            raise CheckFailed("%d cores asked of %d CPUs" % (k, self.n))
+        if k == self.n:
+            return frozenset(self.order)
+        return frozenset(self.order[(i + j) % self.n] for j in range(k))
+
+
+def _threads_of(pid):
+    """The thread ids of process ``pid`` (Linux: /proc/PID/task); ``[pid]`` where /proc is missing."""
+    try:
+        return [int(t) for t in os.listdir("/proc/%d/task" % pid)]
+    except FileNotFoundError:
+        return []  # the process has ended
+    except OSError:
+        return [pid]
+
+
+def worker_pids():
+    """The live child processes this interpreter started through multiprocessing (pool workers among them)."""
+    return sorted(p.pid for p in multiprocessing.active_children() if p.pid is not None)
+
+
+def apply_mask(mask, children=None):
+    """Pins every thread of this process and of each child process (``children``: pids; default every live
+    multiprocessing child) to ``mask``, then checks that each thread reports exactly that mask. Returns the pids set.
+
+    ``os.sched_setaffinity(pid, ...)`` on Linux sets one thread, so each thread id under /proc/PID/task is set: a
+    thread pool's threads and a Pool's handler threads follow the mask too. Called between iterations, never inside
+    the timed region."""
+    mask = set(mask)
+    pids = [os.getpid()] + list(worker_pids() if children is None else children)
+    for pid in pids:
+        for tid in _threads_of(pid):
+            try:
+                os.sched_setaffinity(tid, mask)
+            except ProcessLookupError:
+                continue  # a thread that ended meanwhile
+    for pid in pids:
+        for tid in _threads_of(pid):
+            try:
+                seen = os.sched_getaffinity(tid)
+            except ProcessLookupError:
+                continue
+            if seen != mask:
+                raise CheckFailed("thread %d of process %d runs on CPUs %s, not the window %s"
+                                  % (tid, pid, sorted(seen), sorted(mask)))
+    return pids
+
 
 @contextlib.contextmanager
 def pinned(k, allowed):
-    """Pins this process (its main thread, and so every thread and process it starts from now on) to the first ``k``
-    of the ``allowed`` CPUs; restores the old mask afterwards."""
-    before = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, sorted(allowed)[:k])
+    """Pins this process (every thread, and so every thread and process it starts from now on) to the first window
+    of ``k`` of the ``allowed`` CPUs (iteration 0's); restores every CPU to it and its children afterwards."""
+    cpus = Cpus(allowed)
+    apply_mask(cpus.window(k, 0), [])
     try:
         if len(os.sched_getaffinity(0)) != k:
             raise CheckFailed("pinning to %d CPUs left this process on %d" % (k, len(os.sched_getaffinity(0))))
-        yield
+        yield cpus
     finally:
-        os.sched_setaffinity(0, before)
+        apply_mask(set(allowed))
+
+
+@dataclass
+class Contender:
+    """One point of a group that takes turns: ``trial()`` opens its set-up (a context manager yielding the op), and
+    ``check`` verifies each op's result, untimed. ``key`` names it in the mask log."""
+    key: str
+    trial: object
+    check: object
+
+
+def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=None, setup=None):
+    """Measures ``contenders`` together, as the JVM's alternated backends are: every set-up is opened before the
+    warm-up (in the order given), then the warm-up and the measurement each run ``iterations x len(contenders)``
+    iterations, the g-th with contender ``alternation_index(g, m)``. Before each iteration (outside its timed region)
+    the process and all its children are pinned to that contender's window for its own iteration number (warm-up
+    and measured counted together from 0, per fork). Returns one :class:`Measurement` per contender, in order.
+
+    ``log``, if a list, receives ``(key, fork, own iteration, phase, sorted mask)`` for every iteration. ``setup``, if
+    given, is a context manager factory opened once per fork before the contenders' set-ups (pools they share); its
+    value is then passed to each ``trial``."""
+    warmup_s = profile.warmup_seconds if iteration_seconds is None else iteration_seconds
+    measure_s = profile.iteration_seconds if iteration_seconds is None else iteration_seconds
+    m = len(contenders)
+    scores = [[] for _ in contenders]
+    samples = [[] for _ in contenders]
+    ops = [0] * m
+    for fork in range(1, profile.forks + 1):
+        gc.collect()
+        own = [0] * m
+        apply_mask(cpus.window(cores, 0))
+        with contextlib.ExitStack() as stack:
+            shared = stack.enter_context(setup()) if setup is not None else None
+            bound = []
+            for c in contenders:
+                bound.append(stack.enter_context(c.trial(shared) if setup is not None else c.trial()))
+            for phase, count, seconds in (("warmup", profile.warmup_iterations, warmup_s),
+                                          ("measure", profile.iterations, measure_s)):
+                for g in range(count * m):
+                    x = alternation_index(g, m)
+                    mask = cpus.window(cores, own[x])
+                    apply_mask(mask)
+                    if log is not None:
+                        log.append((contenders[x].key, fork, own[x], phase, tuple(sorted(mask))))
+                    own[x] += 1
+                    try:
+                        score, n = run_iteration(bound[x], contenders[x].check, seconds)
+                    except CheckFailed as e:
+                        raise CheckFailed("%s: %s" % (contenders[x].key, e)) from None
+                    if phase == "measure":
+                        scores[x].append(score)
+                        samples[x].append((fork, score))
+                        ops[x] += n
+        apply_mask(frozenset(cpus.order))
+    out = []
+    for x in range(m):
+        mean, error = summarize(scores[x])
+        out.append(Measurement(mean, error, len(scores[x]), ops[x], samples[x]))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -859,18 +1121,68 @@ def plain(x):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+class Probe:
+    """The machine probe's readings around each part of the run (``--probe-stdio``): the program writes
+    ``@probe begin<TAB>family<TAB>description<TAB>cores`` on stdout and waits for ``@invocation N`` on stdin; at the
+    part's end it writes ``@probe end<TAB>N`` and waits for ``@ok``. The Java side (``cli.PythonBaseline``) takes a
+    ``bench.MachineProbe`` reading at each (while this program waits, so nothing else of the run is running) and
+    writes noise.csv's row N; the part's iterations carry N in iterations.csv's ``invocation`` column, so ``compare``
+    gives CPython's points the same allowance for the machine's move as the JVM's. Without the flag the column stays
+    empty."""
+
+    def __init__(self, enabled, reader=None, writer=None):
+        self.enabled = enabled
+        self.reader = reader or sys.stdin
+        self.writer = writer or sys.stdout
+
+    def _ask(self, line, expect):
+        self.writer.write(line + "\n")
+        self.writer.flush()
+        answer = self.reader.readline()
+        if not answer.startswith(expect):
+            raise CheckFailed("machine probe: expected %r from the launcher, got %r" % (expect, answer.strip()))
+        return answer[len(expect):].strip()
+
+    @contextlib.contextmanager
+    def part(self, family, description, cores):
+        if not self.enabled:
+            yield None
+            return
+        text = self._ask("@probe begin\t%s\t%s\t%d" % (family, " ".join(description.split()), cores),
+                         "@invocation ")
+        if not text.isdigit():
+            raise CheckFailed("machine probe: %r is not an invocation number" % text)
+        try:
+            yield int(text)
+        finally:
+            self._ask("@probe end\t%s" % text, "@ok")
+
+
 class Runner:
     """Runs the points of the chosen families and collects their rows."""
 
-    def __init__(self, args, allowed):
+    def __init__(self, args, allowed, probe=None):
         self.args = args
         self.allowed = allowed
+        self.cpus = Cpus(allowed)
         self.profile = PROFILES[args.profile]
-        self.start_method = multiprocessing.get_start_method()
         self.rows = []
         self.iterations = []  # ITERATION_COLUMNS rows
         self.point = 0
         self.jobs = {}
+        self.probe = probe or Probe(False)
+        self.invocation = None  # noise.csv's row of the part under way, if probed
+        self.masks = []  # (key, fork, own iteration, phase, mask) of every iteration and sequential slice
+        self.interpreter = interpreter_note()
+
+    @contextlib.contextmanager
+    def part(self, family, description, cores):
+        with self.probe.part(family, description, cores) as invocation:
+            self.invocation = invocation
+            try:
+                yield
+            finally:
+                self.invocation = None
 
     # rows ---------------------------------------------------------------------------------------------------------
     def row(self, family, benchmark, unit, *, workload=None, backend=None, cores=None, workers=None, task_size=None,
@@ -884,7 +1196,8 @@ class Runner:
             "score": plain(measurement.score_ns / scale) if measurement else "",
             "score_error": plain(None if measurement is None or measurement.error_ns is None
                                  else measurement.error_ns / scale),
-            "speedup": "", "efficiency": "", "status": status, "note": note, "params": params,
+            "speedup": "", "efficiency": "", "status": status,
+            "note": "; ".join(x for x in (note, self.interpreter) if x), "params": params,
         }
         self.rows.append(row)
         if measurement:
@@ -892,16 +1205,16 @@ class Runner:
             for fork, ns in measurement.samples:
                 number[fork] = number.get(fork, 0) + 1
                 self.iterations.append([row[c] for c in ITERATION_COLUMNS[:11]] + [
-                    "avgt", unit, "primary", fork, number[fork], plain(ns / scale), ""])
+                    "avgt", unit, "primary", fork, number[fork], plain(ns / scale), plain(self.invocation)])
         what = " ".join(str(v) for v in (family, benchmark, workload, backend) if v)
         where = " ".join("%s=%s" % (k, v) for k, v in (("cores", cores), ("workers", workers),
                                                       ("task_size", task_size), ("chunksize", chunksize),
                                                       ("tasks", tasks)) if v is not None)
         if measurement:
             error = "" if measurement.error_ns is None else " ± %.4g" % (measurement.error_ns / scale)
-            print("[%d] %s %s: %.4g%s %s (%d iterations, %d ops)" % (self.point, what, where,
-                                                                     measurement.score_ns / scale, error, unit,
-                                                                     measurement.iterations, measurement.ops),
+            print("[%d] %s %s %s: %.4g%s %s (%d iterations, %d ops)" % (self.point, what, params, where,
+                                                                        measurement.score_ns / scale, error, unit,
+                                                                        measurement.iterations, measurement.ops),
                   flush=True)
         else:
             print("[%d] %s %s: %s (%s)" % (self.point, what, where, status, note), flush=True)
@@ -910,6 +1223,15 @@ class Runner:
         self.point += 1
         try:
             return measure(trial, check, self.profile, self.args.iteration_seconds)
+        except CheckFailed as e:
+            raise CheckFailed("%s: %s" % (label, e)) from None
+
+    def turns(self, contenders, cores, label, setup=None):
+        """:func:`take_turns` for one group, its iterations' masks kept in ``self.masks``."""
+        self.point += len(contenders)
+        try:
+            return take_turns(contenders, self.profile, cores, self.cpus, self.args.iteration_seconds, self.masks,
+                              setup)
         except CheckFailed as e:
             raise CheckFailed("%s: %s" % (label, e)) from None
 
@@ -924,55 +1246,90 @@ class Runner:
                 self.jobs[workload] = factorial_job([500, 600, 700] if tiny else FACTORIAL_SIZES, FACTORIAL_TASKS)
             elif workload == "squares":
                 self.jobs[workload] = squares_job(1_000 if tiny else SQUARES_COUNT)
+            elif workload == "io":
+                files = IO_FILES[self.profile.name] // (16 if tiny else 1)
+                self.jobs[workload] = download_job(self.args.io_url_template, files, "--io-url-template")
             else:  # one first, sequential download per run: the answer every download job is checked against
                 self.jobs[workload] = download_job(self.args.download_url_template, 4 if tiny else DOWNLOAD_FILES)
         return self.jobs[workload]
 
     # families -------------------------------------------------------------------------------------------------------
+    def scaling_contenders(self, k, top, workload, job):
+        """The (backend class, chunksize, start method) of every scaling point at ``k`` cores, and the skipped ones
+        as (the same, note). At the most cores: factorial also through ``Pool`` started by spawn and forkserver, and
+        factorial and squares through py-process-per-task (the amortization claim's twin of the JVM's)."""
+        plan = [(ThreadPool, 1, "fork"), (ProcessPool, 0, "fork"), (ProcessPool, 1, "fork"),
+                (ProcessPoolExec, 1, "fork")]
+        if k == top and workload == "factorial":
+            plan += [(ProcessPool, 0, m) for m in START_METHODS if m != DEFAULT_START_METHOD]
+        if k == top and workload in ("factorial", "squares"):
+            plan.append((ProcessPerTask, 0, "fork"))
+        measured, skipped = [], []
+        workers = k * self.args.workers_per_core
+        for backend_class, chunksize, method in plan:
+            if (self.profile.name == "quick" and k == 1 < top and workers == 1
+                    and (backend_class, chunksize) in ((ProcessPool, 1), (ProcessPoolExec, 1))):
+                skipped.append(((backend_class, chunksize, method),
+                                "quick measures this from 2 cores: at 1 core one worker runs every task in turn "
+                                "whatever the chunk size or API, and py-process-pool with its own chunk size stands "
+                                "for it; full measures every core count"))
+            elif workload == "squares" and chunksize == 1 and job.tasks > SQUARES_SKIP_ABOVE:
+                skipped.append(((backend_class, chunksize, method),
+                                "one message per number: %d of them take 20 s to minutes per job, and a point "
+                                "needs at least %d jobs (hours in full); the granularity family measures the "
+                                "per-task cost instead" % (job.tasks, self.profile.warmup_iterations
+                                                           + self.profile.iterations)))
+            else:
+                measured.append((backend_class, chunksize, method))
+        return measured, skipped
+
     def scaling(self, k, top):
-        """The scaling points of every pool at ``k`` cores (py-sequential: :meth:`sequential_paired`)."""
-        backends = [(ThreadPool, 1), (ProcessPool, 0), (ProcessPool, 1), (ProcessPoolExec, 1)]
+        """The scaling points of every pool at ``k`` cores, taking turns per workload (py-sequential:
+        :meth:`sequential_paired`)."""
+        workers = k * self.args.workers_per_core
         for workload in self.args.workloads:
             job = self.job(workload)
-            for backend_class, chunksize in backends:
-                workers = k * self.args.workers_per_core
-                common = dict(workload=workload, backend=backend_class.name, cores=k, workers=workers,
-                              chunksize=chunksize, tasks=job.tasks)
+            measured, skipped = self.scaling_contenders(k, top, workload, job)
+
+            def describe(backend_class, chunksize, method):
+                name = method_name(backend_class.name, method) if backend_class is not ThreadPool else ThreadPool.name
+                common = dict(workload=workload, backend=name, cores=k, workers=workers, chunksize=chunksize,
+                              tasks=job.tasks)
                 params = self.params(job.params, "api=" + backend_class.api,
-                                     "start_method=" + self.start_method if "process" in backend_class.name else "")
-                if (self.profile.name == "quick" and k == 1 < top and workers == 1
-                        and (backend_class, chunksize) in ((ProcessPool, 1), (ProcessPoolExec, 1))):
-                    self.point += 1
-                    self.row("scaling", "job", "ms/op", **common, status="skipped", params=params,
-                             note="quick measures this from 2 cores: at 1 core one worker runs every task in turn "
-                                  "whatever the chunk size or API, and py-process-pool with its own chunk size stands "
-                                  "for it; full measures every core count")
-                    continue
-                if workload == "squares" and chunksize == 1 and job.tasks > SQUARES_SKIP_ABOVE:
-                    self.point += 1
-                    self.row("scaling", "job", "ms/op", **common, status="skipped", params=params,
-                             note="one message per number: %d of them take 20 s to minutes per job, and a point "
-                                  "needs at least %d jobs (hours in full); the granularity family measures the "
-                                  "per-task cost instead" % (job.tasks, self.profile.warmup_iterations
-                                                             + self.profile.iterations))
-                    continue
-                trial = trial_for(backend_class, workers, chunksize, k, job)
-                m = self.measure(trial, job.check, "scaling %s %s cores=%d workers=%d chunksize=%s"
-                                 % (workload, backend_class.name, k, workers, chunksize))
-                self.row("scaling", "job", "ms/op", **common, measurement=m, params=params)
+                                     "start_method=" + method if "process" in backend_class.name else "")
+                return common, params
+
+            for spec, note in skipped:
+                common, params = describe(*spec)
+                self.point += 1
+                self.row("scaling", "job", "ms/op", **common, status="skipped", params=params, note=note)
+            if not measured:
+                continue
+            contenders = []
+            for spec in measured:
+                common, _ = describe(*spec)
+                contenders.append(Contender("%s chunksize=%s" % (common["backend"], spec[1]),
+                                            trial_for(spec[0], workers, spec[1], k, job, spec[2]), job.check))
+            with self.part("scaling", "CPython scaling %s, %d cores, %s" % (
+                    workload, k, ", ".join(c.key for c in contenders)), k):
+                results = self.turns(contenders, k, "scaling %s cores=%d workers=%d" % (workload, k, workers))
+                for spec, m in zip(measured, results):
+                    common, params = describe(*spec)
+                    self.row("scaling", "job", "ms/op", **common, measurement=m, params=params)
 
     def sequential_paired(self, cores):
         """py-sequential at every core count in one interpreter whose CPU mask is switched between *slices* of the job
         (SEQUENTIAL_SLICES of them: one factorial task, a twelfth of the squares, two or three downloads), in ABBA order
         from slice to slice (1, 2, 2, 1, 1, 2, ...). A core count's job time is the sum of its slices' times, so both
         core counts run the same job within the same second, and a phase of the machine (METHODOLOGY.md, "Blocking")
-        that lasts longer than a slice falls on both alike. Switching per whole 1.1 s job instead left factorial's
-        2-core/1-core ratio anywhere in 0.87-1.11 over seven runs: the machine's phases last several jobs, so a pair of
-        neighbouring jobs was often split by one. CPython does not size anything by the CPUs it may use, so this
-        measures what an interpreter pinned to k from the start would. An iteration runs whole jobs (every core
-        count's slices, each job's answer checked) until ``len(cores)`` times the profile's iteration time has passed.
-        factorial, one job pair per iteration, gets twice the profile's iterations per core count; squares fits about
-        four job pairs into each and needs no more."""
+        that lasts longer than a slice falls on both alike. A k-core slice (k below the run's n CPUs) runs on a
+        rotating window: the s-th slice of core count k (s counted from 0 per core count and fork) on
+        {C[(s + j) mod n] : j < k}, so the 1-core slices visit every vCPU in turn (the vCPUs of this kind of machine
+        run at different speeds in phases); the warm-up's i-th iteration at k likewise. CPython does not size
+        anything by the CPUs it may use, so this measures what an interpreter pinned to k from the start would. An
+        iteration runs whole jobs (every core count's slices, each job's answer checked) until ``len(cores)`` times
+        the profile's iteration time has passed. factorial, one job pair per iteration, gets twice the profile's
+        iterations per core count; squares fits about four job pairs into each and needs no more."""
         p = self.profile
         warmup_s = p.warmup_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
         measure_s = p.iteration_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
@@ -987,46 +1344,54 @@ class Runner:
             samples = {k: [] for k in cores}
             ops = dict.fromkeys(cores, 0)
             turn = 0  # counts slices, so that the order flips from one slice to the next, across jobs too
-            for fork in range(1, p.forks + 1):
-                gc.collect()
-                for k in cores:
-                    with pinned(k, self.allowed):
-                        for _ in range(p.warmup_iterations):
+            with self.part("scaling", "CPython scaling %s, py-sequential paired at cores %s"
+                           % (workload, "/".join(map(str, cores))), max(cores)):
+                for fork in range(1, p.forks + 1):
+                    gc.collect()
+                    for k in cores:
+                        for i in range(p.warmup_iterations):
+                            mask = self.cpus.window(k, i)
+                            apply_mask(mask, [])
+                            self.masks.append(("py-sequential cores=%d %s" % (k, workload), fork, i, "warmup",
+                                               tuple(sorted(mask))))
                             self.checked(workload, k, run_iteration, op, job.check, warmup_s)
-                for _ in range(n):
-                    spent = dict.fromkeys(cores, 0)
-                    jobs = 0
-                    deadline = clock() + int(measure_s * len(cores) * 1e9)
-                    while True:
-                        answers = {k: [] for k in cores}
-                        for part in parts:
-                            for k in (cores if turn % 2 == 0 else list(reversed(cores))):
-                                with pinned(k, self.allowed):
-                                    if backend.cpus_seen() != {k}:
-                                        raise CheckFailed("py-sequential pinned to %d CPUs sees %s"
-                                                          % (k, backend.cpus_seen()))
+                    sliced = dict.fromkeys(cores, 0)
+                    for _ in range(n):
+                        spent = dict.fromkeys(cores, 0)
+                        jobs = 0
+                        deadline = clock() + int(measure_s * len(cores) * 1e9)
+                        while True:
+                            answers = {k: [] for k in cores}
+                            for part in parts:
+                                for k in (cores if turn % 2 == 0 else list(reversed(cores))):
+                                    mask = self.cpus.window(k, sliced[k])
+                                    apply_mask(mask, [])  # checks the mask took
+                                    self.masks.append(("py-sequential cores=%d %s" % (k, workload), fork,
+                                                       sliced[k], "slice", tuple(sorted(mask))))
+                                    sliced[k] += 1
                                     start = clock()
                                     answer = backend.map(job.func, part)
                                     spent[k] += clock() - start
-                                answers[k].extend(answer)
-                            turn += 1
-                        jobs += 1
+                                    answers[k].extend(answer)
+                                turn += 1
+                            jobs += 1
+                            for k in cores:
+                                self.checked(workload, k, job.check, answers[k])
+                            if clock() >= deadline:
+                                break
                         for k in cores:
-                            self.checked(workload, k, job.check, answers[k])
-                        if clock() >= deadline:
-                            break
-                    for k in cores:
-                        score = spent[k] / jobs
-                        scores[k].append(score)
-                        samples[k].append((fork, score))
-                        ops[k] += jobs
-            for k in cores:
-                mean, error = summarize(scores[k])
-                self.point += 1
-                self.row("scaling", "job", "ms/op", workload=workload, backend=Sequential.name, cores=k, workers=1,
-                         tasks=job.tasks,
-                         measurement=Measurement(mean, error, len(scores[k]), ops[k], samples[k]),
-                         params=self.params(job.params, "api=" + Sequential.api))
+                            score = spent[k] / jobs
+                            scores[k].append(score)
+                            samples[k].append((fork, score))
+                            ops[k] += jobs
+                apply_mask(self.cpus.order, [])
+                for k in cores:
+                    mean, error = summarize(scores[k])
+                    self.point += 1
+                    self.row("scaling", "job", "ms/op", workload=workload, backend=Sequential.name, cores=k,
+                             workers=1, tasks=job.tasks,
+                             measurement=Measurement(mean, error, len(scores[k]), ops[k], samples[k]),
+                             params=self.params(job.params, "api=" + Sequential.api))
 
     @staticmethod
     def checked(workload, k, fn, *args):
@@ -1037,7 +1402,8 @@ class Runner:
             raise CheckFailed("scaling %s py-sequential cores=%d: %s" % (workload, k, e)) from None
 
     def creation(self, top):
-        params = "start_method=" + self.start_method
+        """Creation points at the most cores, taking turns: a thread; a process and pools of 1 and ``top`` workers
+        by each start method."""
 
         def thread_op():
             ran = []
@@ -1050,8 +1416,8 @@ class Runner:
             if started != 1:
                 raise CheckFailed("a started thread did not run its target")
 
-        def process_op():
-            p = multiprocessing.Process(target=noop)
+        def process_op(ctx):
+            p = ctx.Process(target=noop)
             p.start()
             p.join()
             code = p.exitcode
@@ -1062,48 +1428,113 @@ class Runner:
             if exitcode != 0:
                 raise CheckFailed("a noop process exited with %r" % exitcode)
 
-        for benchmark, op, check, p in (("pyThread", thread_op, thread_check, ""),
-                                        ("pyProcess", process_op, process_check, params)):
-            m = self.measure(lambda op=op: contextlib.nullcontext(op), check, "creation " + benchmark)
-            self.row("creation", benchmark, "us/op", cores=top, measurement=m, params=p)
-
-        for n in sorted({1, top}):
-            def pool_op(n=n):
-                pool = multiprocessing.Pool(n)
-                try:
-                    answers = pool.map(plus_one, [41] * n, 1)
-                except BaseException:
-                    pool.terminate()
-                    pool.join()
-                    raise
-                pool.close()
+        def pool_op(ctx, n):
+            pool = ctx.Pool(n)
+            try:
+                answers = pool.map(plus_one, [41] * n, 1)
+            except BaseException:
+                pool.terminate()
                 pool.join()
-                return answers
+                raise
+            pool.close()
+            pool.join()
+            return answers
 
-            def pool_check(answers, n=n):
-                check_results("pool of %d" % n, [42] * n, answers)
+        def nothing(op):
+            return lambda: contextlib.nullcontext(op)
 
-            m = self.measure(lambda op=pool_op: contextlib.nullcontext(op), pool_check, "creation pyPool %d" % n)
-            self.row("creation", "pyPool", "us/op", cores=top, workers=n, measurement=m,
-                     params=self.params(params, "api=multiprocessing.Pool"))
+        points = [(Contender("pyThread", nothing(thread_op), thread_check), "pyThread", None, "")]
+        for method in self.args.start_methods:
+            ctx = multiprocessing.get_context(method)
+            points.append((Contender("pyProcess[%s]" % method, nothing(lambda ctx=ctx: process_op(ctx)),
+                                     process_check), "pyProcess", None, "start_method=" + method))
+        for method in self.args.start_methods:
+            ctx = multiprocessing.get_context(method)
+            # quick: spawn and forkserver pools of one worker only (what a worker costs by each method), to keep
+            # the quick profile within its 25 minutes; fork and the full profile: 1 and top workers
+            counts = [1] if self.profile.name == "quick" and method != DEFAULT_START_METHOD else sorted({1, top})
+            for n in counts:
+                def pool_check(answers, n=n, method=method):
+                    check_results("pool of %d (%s)" % (n, method), [42] * n, answers)
+                points.append((Contender("pyPool[%s] %d" % (method, n),
+                                         nothing(lambda ctx=ctx, n=n: pool_op(ctx, n)), pool_check),
+                               "pyPool", n, self.params("start_method=" + method, "api=multiprocessing.Pool")))
+        with self.part("creation", "CPython creation: " + ", ".join(p[0].key for p in points), top):
+            results = self.turns([p[0] for p in points], top, "creation")
+            for (_, benchmark, workers, params), m in zip(points, results):
+                self.row("creation", benchmark, "us/op", cores=top, workers=workers, measurement=m, params=params)
 
     def granularity(self, top):
+        """Every task size and backend at the most cores, taking turns in one group; the pools (``top`` workers,
+        chunksize 1) are shared by the sizes and created per fork before the warm-up."""
         if "factorial" not in self.args.workloads:
             return
         sizes = {"smoke": GRANULARITY_SMOKE_SIZES, "quick": GRANULARITY_QUICK_SIZES}.get(self.profile.name,
                                                                                           sorted(GRANULARITY_TASKS))
+        backends = ((Sequential, None), (ThreadPool, 1), (ProcessPool, 1))
+
+        @contextlib.contextmanager
+        def pools():
+            with opened(ThreadPool, top, 1, top) as threads, opened(ProcessPool, top, 1, top) as processes:
+                yield {Sequential: Sequential(1, None), ThreadPool: threads, ProcessPool: processes}
+
+        contenders, points = [], []
         for n in sizes:
             tasks = GRANULARITY_TASKS[n] // (64 if self.args.tiny else 1) or 1
             job = factorial_job([n], tasks)
-            for backend_class, chunksize in ((Sequential, None), (ThreadPool, 1), (ProcessPool, 1)):
+            for backend_class, chunksize in backends:
+                def trial(shared, backend_class=backend_class, job=job):
+                    backend = shared[backend_class]
+                    return contextlib.nullcontext(lambda: backend.map(job.func, job.inputs))
+                contenders.append(Contender("%s task_size=%d" % (backend_class.name, n), trial, job.check))
+                points.append((backend_class, chunksize, n, tasks))
+        with self.part("granularity", "CPython granularity factorial, task sizes %s"
+                       % "/".join(map(str, sizes)), top):
+            results = self.turns(contenders, top, "granularity factorial", setup=pools)
+            for (backend_class, chunksize, n, tasks), m in zip(points, results):
                 workers = 1 if backend_class is Sequential else top
-                trial = trial_for(backend_class, workers, chunksize, top, job)
-                m = self.measure(trial, job.check, "granularity factorial %s task_size=%d" % (backend_class.name, n))
                 self.row("granularity", "factorial", "us/op", workload="factorial", backend=backend_class.name,
                          cores=top, workers=workers, task_size=n, chunksize=chunksize, tasks=tasks, measurement=m,
                          params=self.params("api=" + backend_class.api,
-                                            "start_method=" + self.start_method
-                                            if backend_class is ProcessPool else ""))
+                                            "start_method=fork" if backend_class is ProcessPool else ""))
+
+    def io(self, top):
+        """Threads against processes on the download workload at the JVM io family's concurrency levels (IoBenchmark:
+        128 files of 16 KiB, each answered after the server's latency; smoke 32 files at 1 and 16): py-thread-pool and
+        py-process-pool (``Pool``, fork, chunksize 1) with c workers, taking turns at each c. Processes are capped at
+        IO_PROCESS_CAP as the JVM's worker JVMs are; quick measures concurrency 1 with threads only, as the JVM does."""
+        job = self.job("io")
+        params = self.params("fileBytes=%s" % job.params.split("=", 1)[1],
+                             "latencyMs=%d" % self.args.io_latency_ms)
+        levels = IO_CONCURRENCY[self.profile.name]
+        if self.args.tiny:
+            levels = [c for c in levels if c <= 4] or levels[:1]
+        for c in levels:
+            plan, skipped = [], []
+            for backend_class in (ThreadPool, ProcessPool):
+                if backend_class is ProcessPool and c > IO_PROCESS_CAP:
+                    skipped.append((backend_class, "capped at %d worker processes, as the JVM's io family is at %d "
+                                                   "worker JVMs" % (IO_PROCESS_CAP, IO_PROCESS_CAP)))
+                elif backend_class is ProcessPool and c == 1 and self.profile.name == "quick":
+                    skipped.append((backend_class, "quick measures concurrency 1 with py-thread-pool only: one "
+                                                   "download at a time is the same job on every backend; full "
+                                                   "measures each"))
+                else:
+                    plan.append(backend_class)
+            common = dict(workload="download", cores=top, workers=c, tasks=job.tasks)
+            for backend_class, note in skipped:
+                self.point += 1
+                self.row("io", "download", "ms/op", backend=backend_class.name, **common, status="skipped",
+                         note=note, params=params)
+            contenders = [Contender("%s workers=%d" % (b.name, c), trial_for(b, c, 1, top, job), job.check)
+                          for b in plan]
+            with self.part("io", "CPython io download, concurrency %d, %s" % (c, ", ".join(b.name for b in plan)),
+                           top):
+                results = self.turns(contenders, top, "io download workers=%d" % c)
+                for backend_class, m in zip(plan, results):
+                    self.row("io", "download", "ms/op", backend=backend_class.name, **common, measurement=m,
+                             params=params, note="api=%s; start_method=%s" % (
+                                 backend_class.api, "fork" if backend_class is ProcessPool else "-"))
 
     def raw_row(self, family, benchmark, mode, unit, score, error, *, backend, cores, workers=None, params=""):
         """A row with any unit (the pool families' :meth:`row` knows ms/op and us/op only)."""
@@ -1209,7 +1640,7 @@ class Runner:
         top = max(cores)
         if "scaling" in self.args.families:
             # sequential at every core count first, measured together (sequential_paired): the k-core / 1-core
-            # check compares iterations taken side by side, not blocks apart on a machine whose speed drifts
+            # check compares slices taken side by side, not blocks apart on a machine whose speed drifts
             self.sequential_paired(cores)
             for k in cores:
                 with pinned(k, self.allowed):
@@ -1220,13 +1651,23 @@ class Runner:
         if "granularity" in self.args.families:
             with pinned(top, self.allowed):
                 self.granularity(top)
-        if "sync" in self.args.families:
+        if "io" in self.args.families and "download" in self.args.workloads:
             with pinned(top, self.allowed):
+                self.io(top)
+        if "sync" in self.args.families:
+            with pinned(top, self.allowed), self.part("sync", "CPython sync", top):
                 self.sync(top)
         if "ipc" in self.args.families:
-            with pinned(top, self.allowed):
+            with pinned(top, self.allowed), self.part("ipc", "CPython ipc", top):
                 self.ipc(top)
         return self.rows
+
+
+def interpreter_note():
+    """Which interpreter measured a row, for its note: implementation, version, GIL on or off."""
+    gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
+    return "python=%s %s, GIL %s" % (platform.python_implementation(), platform.python_version(),
+                                     "on" if gil else "off")
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -1282,6 +1723,12 @@ def url_template(text):
     return text
 
 
+def non_negative_int(text):
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError("'%s' is not a whole number >= 0; valid: 0, 1, 2, ..." % text)
+    return int(text)
+
+
 def non_negative_float(text):
     try:
         value = float(text)
@@ -1311,11 +1758,22 @@ def parse_args(argv, cpus):
     p.add_argument("--out", required=True, help="results CSV to write")
     p.add_argument("--env-out", required=True, help="environment CSV to write")
     p.add_argument("--iterations-out", default=None, help="per-iteration CSV to write (iterations.csv's columns)")
+    p.add_argument("--io-url-template", type=url_template,
+                   help="the io family's files (16 KiB each, answered after --io-latency-ms), like "
+                        "--download-url-template; needed for the io family")
+    p.add_argument("--io-latency-ms", type=non_negative_int, default=20,
+                   help="the io server's latency per file, written in the io rows' params (default 20)")
+    p.add_argument("--probe-stdio", action="store_true",
+                   help="ask the launcher on stdout/stdin for a machine probe reading around each part (the Java CLI)")
     p.add_argument("--iteration-seconds", type=non_negative_float, default=None, help=argparse.SUPPRESS)
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # tests: tiny jobs
     args = p.parse_args(argv)
     if not args.run_id.strip():
         p.error("argument --run-id: empty run id; valid: any non-empty text")
+    args.start_methods = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    if "io" in args.families and "download" in args.workloads and args.io_url_template is None:
+        p.error("argument --io-url-template: missing; the io family needs it (valid: http://HOST:PORT/files/{i}), "
+                "or leave io out of --families")
     needs_download = "download" in args.workloads and "scaling" in args.families
     if needs_download and args.download_url_template is None:
         p.error("argument --download-url-template: missing; the download workload needs it "
@@ -1333,7 +1791,9 @@ def environment(args, allowed, start):
     return [
         ("python_version", platform.python_version()),
         ("python_implementation", platform.python_implementation()),
-        ("mp_start_method", multiprocessing.get_start_method()),
+        ("mp_start_method", multiprocessing.get_start_method()),  # the sync and ipc families' (the default context)
+        ("python_pool_start_method", DEFAULT_START_METHOD),  # the pools' without a [method] in their name
+        ("python_start_methods", ",".join(args.start_methods)),
         ("python_executable", sys.executable),
         ("gil", "yes" if gil else "no"),
         ("python_profile", args.profile),
@@ -1387,7 +1847,7 @@ def main(argv=None):
     start = datetime.now(timezone.utc).astimezone()
     env = environment(args, allowed, start)
     began = time.monotonic()
-    runner = Runner(args, allowed)
+    runner = Runner(args, allowed, Probe(args.probe_stdio))
     try:
         rows = runner.run()
     except UsageError as e:

@@ -4,6 +4,7 @@ The end-to-end tests run the program as the Java CLI does, against a small loopb
 tiny jobs (``--tiny``) and tiny iterations (``--iteration-seconds``). No test asserts a timing.
 """
 
+import contextlib
 import csv
 import http.server
 import math
@@ -145,15 +146,29 @@ class ProgramTest(unittest.TestCase):
                              (workload, "py-process-pool", "0", k, k, tasks),
                              (workload, "py-process-pool", "1", k, k, tasks),
                              (workload, "py-process-pool-executor", "1", k, k, tasks)}
+        top = max(cores)
+        # at the most cores: Pool by the other start methods (factorial), a process per chunk (factorial, squares)
+        expected |= {("factorial", "py-process-pool[spawn]", "0", top, top, 12),
+                     ("factorial", "py-process-pool[forkserver]", "0", top, top, 12),
+                     ("factorial", "py-process-per-task", "0", top, top, 12),
+                     ("squares", "py-process-per-task", "0", top, top, 1000)}
         self.assertEqual(expected, scaling)
+        methods = {r["backend"]: r["params"] for r in rows if r["family"] == "scaling" and r["workload"] == "factorial"
+                   and r["cores"] == str(top)}
+        self.assertIn("start_method=spawn", methods["py-process-pool[spawn]"])
+        self.assertIn("start_method=forkserver", methods["py-process-pool[forkserver]"])
+        self.assertIn("start_method=fork", methods["py-process-pool"])
+        self.assertTrue(all(pb.interpreter_note() in r["note"] for r in rows), "every row names its interpreter")
         self.assertTrue(all(r["benchmark"] == "job" and r["unit"] == "ms/op"
                             for r in rows if r["family"] == "scaling"))
 
-        top = max(cores)
-        creation = {(r["benchmark"], r["workers"], r["backend"], r["cores"], r["unit"])
+        creation = {(r["benchmark"], r["workers"], r["backend"], r["cores"], r["unit"], r["params"])
                     for r in rows if r["family"] == "creation"}
-        self.assertEqual({("pyThread", "", "", str(top), "us/op"), ("pyProcess", "", "", str(top), "us/op")}
-                         | {("pyPool", str(n), "", str(top), "us/op") for n in {1, top}}, creation)
+        methods = ("fork", "spawn", "forkserver")
+        self.assertEqual({("pyThread", "", "", str(top), "us/op", "")}
+                         | {("pyProcess", "", "", str(top), "us/op", "start_method=" + m) for m in methods}
+                         | {("pyPool", str(n), "", str(top), "us/op", "start_method=%s;api=multiprocessing.Pool" % m)
+                            for n in {1, top} for m in methods}, creation)
 
         granularity = {(r["backend"], r["task_size"], r["tasks"], r["workers"], r["chunksize"])
                        for r in rows if r["family"] == "granularity"}
@@ -170,6 +185,8 @@ class ProgramTest(unittest.TestCase):
             env = dict(csv.reader(f))
         self.assertEqual("value", env["key"])
         self.assertEqual(multiprocessing.get_start_method(), env["mp_start_method"])
+        self.assertEqual("fork", env["python_pool_start_method"])
+        self.assertEqual("fork,spawn,forkserver", env["python_start_methods"])
         self.assertEqual("CPython", env["python_implementation"])
         self.assertEqual(sys.version.split()[0], env["python_version"])
         self.assertIn(env["gil"], ("yes", "no"))
@@ -196,6 +213,23 @@ class ProgramTest(unittest.TestCase):
             self.assertTrue(all(i["unit"] == r["unit"] for i in mine))
             self.assertAlmostEqual(float(r["score"]), statistics.fmean(float(i["value"]) for i in mine),
                                    delta=1e-9 * float(r["score"]))
+
+    def test_io_rows_pit_threads_against_processes_at_the_jvms_concurrency_levels(self):
+        done = self.run_program("--profile", "smoke", "--families", "io", "--workloads", "download",
+                                "--io-url-template", self.base + "/files/{i}", "--io-latency-ms", "20")
+        self.assertEqual(0, done.returncode, done.stderr)
+        rows = self.rows()
+        got = {(r["family"], r["benchmark"], r["workload"], r["backend"], r["workers"], r["tasks"], r["params"],
+                r["status"]) for r in rows}
+        params = "fileBytes=1000..1010;latencyMs=20"  # two files (tiny), the test server's sizes
+        self.assertEqual({("io", "download", "download", b, "1", "2", params, "ok")
+                          for b in ("py-thread-pool", "py-process-pool")}, got)
+        self.assertTrue(all(float(r["score"]) > 0 for r in rows))
+        # without the io server's address the io family is a usage error
+        done = self.run_program("--profile", "smoke", "--families", "io", "--workloads", "download")
+        self.assertEqual(2, done.returncode)
+        self.assertEqual(1, len(done.stderr.splitlines()))
+        self.assertIn("--io-url-template", done.stderr)
 
     def test_sync_and_ipc_rows_mirror_the_java_families(self):
         done = self.run_program("--profile", "smoke", "--families", "sync,ipc", "--cores", CORES)
@@ -479,9 +513,11 @@ class UnitTest(unittest.TestCase):
     @unittest.skipIf(CPUS < 2, "needs two CPUs")
     def test_sequential_paired_switches_core_counts_slice_by_slice_in_abba_order(self):
         seen = []  # (input, CPUs this process may use while the task ran)
+        masks = []  # the mask itself
 
         def task(x):
             seen.append((x, len(os.sched_getaffinity(0))))
+            masks.append(frozenset(os.sched_getaffinity(0)))
             return x + 1
 
         inputs = list(range(24))
@@ -501,9 +537,100 @@ class UnitTest(unittest.TestCase):
             for cores in ((1, 2) if turn % 2 == 0 else (2, 1)):
                 self.assertEqual([(x, cores) for x in part], measured[i:i + len(part)])
                 i += len(part)
+        # the 1-core slices rotate over the CPUs: the s-th runs on C[s mod n]; 2 cores = every CPU here
+        order = sorted(os.sched_getaffinity(0))
+        cpus = pb.Cpus(order)
+        measured_masks = masks[warm:]
+        i, sliced = 0, {1: 0, 2: 0}
+        for turn, part in enumerate(parts * pb.PROFILES["smoke"].iterations):
+            for cores in ((1, 2) if turn % 2 == 0 else (2, 1)):
+                expected = set(cpus.window(cores, sliced[cores]))
+                if cores == 1:
+                    self.assertEqual({order[sliced[1] % len(order)]}, expected)
+                self.assertEqual([expected] * len(part), [set(m) for m in measured_masks[i:i + len(part)]])
+                sliced[cores] += 1
+                i += len(part)
+        self.assertEqual({frozenset([c]) for c in order[:2]},
+                         {frozenset(m) for m in measured_masks if len(m) == 1}, "both CPUs take 1-core slices")
         rows = [r for r in runner.rows if r["backend"] == "py-sequential"]
         self.assertEqual(["1", "2"], [r["cores"] for r in rows])
         self.assertTrue(all(float(r["score"]) > 0 for r in rows))
+
+
+def _masks_of_worker(_):
+    """A pool task: this worker's CPU mask."""
+    return tuple(sorted(os.sched_getaffinity(0)))
+
+
+class TurnsTest(unittest.TestCase):
+
+    def test_alternation_index_is_javas(self):
+        self.assertEqual([0, 1, 1, 0, 0, 1], [pb.alternation_index(i, 2) for i in range(6)])
+        self.assertEqual([0, 1, 2, 2, 1, 0, 0], [pb.alternation_index(i, 3) for i in range(7)])
+        self.assertEqual([0, 0], [pb.alternation_index(i, 1) for i in range(2)])
+        with self.assertRaises(ValueError):
+            pb.alternation_index(-1, 2)
+
+    def test_windows_rotate_over_the_runs_cpus(self):
+        cpus = pb.Cpus({5, 1, 3})
+        self.assertEqual([{1}, {3}, {5}, {1}], [set(cpus.window(1, i)) for i in range(4)])
+        self.assertEqual([{1, 3}, {3, 5}, {5, 1}], [set(cpus.window(2, i)) for i in range(3)])
+        self.assertEqual({1, 3, 5}, set(cpus.window(3, 7)))
+
+    @unittest.skipIf(CPUS < 2, "needs two CPUs")
+    def test_contenders_take_turns_abba_and_every_worker_follows_the_rotating_window(self):
+        order = sorted(os.sched_getaffinity(0))
+        cpus = pb.Cpus(order)
+        ran = []  # (contender, masks its op saw: main thread, then each worker)
+
+        def contender(name, backend_class, chunksize):
+            @contextlib.contextmanager
+            def trial():
+                with pb.opened(backend_class, 2, chunksize, 1) as backend:
+                    def op():
+                        seen = set(backend.map(_masks_of_worker, range(8)))
+                        ran.append((name, tuple(sorted(os.sched_getaffinity(0))), seen))
+                        return seen
+                    yield op
+            return pb.Contender(name, trial, lambda seen: None)
+
+        profile = pb.Profile("t", 1, 1, 0.0, 2, 0.0)
+        log = []
+        results = pb.take_turns([contender("threads", pb.ThreadPool, 1), contender("processes", pb.ProcessPool, 1)],
+                                profile, 1, cpus, 0.0, log)
+        self.assertEqual(2, len(results))
+        self.assertTrue(all(m.iterations == 2 for m in results))
+        # warm-up: A B; measurement: A B B A; each contender's own iteration number picks its window
+        self.assertEqual([("threads", 0, "warmup"), ("processes", 0, "warmup"), ("threads", 1, "measure"),
+                          ("processes", 1, "measure"), ("processes", 2, "measure"), ("threads", 2, "measure")],
+                         [(k, i, phase) for k, _, i, phase, _ in log])
+        for key, _, i, _, mask in log:
+            self.assertEqual((order[i % len(order)],), mask, key)
+        # one op per iteration (0 s iterations); the op ran on the logged mask, and so did every worker it reached
+        self.assertEqual([k for k, *_ in log], [name for name, _, _ in ran])
+        for (key, _, _, _, mask), (_, main, workers) in zip(log, ran):
+            self.assertEqual(mask, main)
+            self.assertEqual({mask}, workers, key)
+        self.assertEqual(set(order), os.sched_getaffinity(0), "every CPU again afterwards")
+
+    def test_probe_parts_number_the_iterations(self):
+        import io as _io
+        answers = _io.StringIO("@invocation 7\n@ok\n")
+        asked = _io.StringIO()
+        args = type("Args", (), dict(run_id="t", profile="smoke", workloads=["factorial"], iteration_seconds=0.0,
+                                     tiny=True, download_url_template=None, workers_per_core=1,
+                                     start_methods=["fork"]))()
+        runner = pb.Runner(args, os.sched_getaffinity(0), pb.Probe(True, answers, asked))
+        top = len(os.sched_getaffinity(0))
+        with pb.pinned(top, os.sched_getaffinity(0)):
+            runner.creation(top)
+        lines = asked.getvalue().splitlines()
+        self.assertEqual(2, len(lines))
+        self.assertTrue(lines[0].startswith("@probe begin\tcreation\tCPython creation: pyThread"), lines[0])
+        self.assertTrue(lines[0].endswith("\t%d" % top))
+        self.assertEqual("@probe end\t7", lines[1])
+        self.assertTrue(runner.iterations)
+        self.assertEqual({"7"}, {it[-1] for it in runner.iterations})
 
 
 def upper_tail(t, df, steps=20000):

@@ -11,7 +11,8 @@ public final class BackendOrder {
     /** Every known backend, in the order legends and tables list them. */
     public static final List<String> NAMES = List.of("sequential", "thread-pool", "fork-join", "virtual-threads",
             "thread-per-task", "process-pool", "process-per-task", "cluster", "py-sequential", "py-thread-pool",
-            "py-process-pool", "py-process-pool-executor");
+            "py-process-pool", "py-process-pool[spawn]", "py-process-pool[forkserver]", "py-process-pool-executor",
+            "py-process-per-task");
 
     /** Series names ({@code backend} or {@code backend, variant}) by backend order, then by name. */
     public static final Comparator<String> SERIES = Comparator.comparingInt((String b) -> order(b.split(",")[0]))

@@ -69,9 +69,16 @@ public record CreationView(List<Created> points, List<Series> series, String cap
                 new Table(List.of("created", "time", "99.9 % error"), lines));
     }
 
+    /**
+     * A creation point's name: its benchmark, with the start method where it is not CPython's {@code fork} (the
+     * method rows without one were measured by: {@code pyProcess[spawn]}, {@code pyPool[forkserver]}), then its
+     * workers or members.
+     */
     private static String label(ResultRow r) {
         String members = r.param("members");
-        return r.benchmark() + (members != null ? " (" + members + " members)"
+        String method = r.param("start_method");
+        return r.benchmark() + (method == null || method.equals("fork") ? "" : "[" + method + "]")
+                + (members != null ? " (" + members + " members)"
                 : r.workers() == null ? "" : " (" + r.workers() + " workers)");
     }
 }

@@ -43,7 +43,10 @@ public record BackendStyle(String backend, Color color, Marker marker, boolean d
             new BackendStyle("py-sequential", GREY, SeriesMarkers.OVAL, true),
             new BackendStyle("py-thread-pool", BLUE, SeriesMarkers.PLUS, true),
             new BackendStyle("py-process-pool", VERMILLION, SeriesMarkers.RECTANGLE, true),
-            new BackendStyle("py-process-pool-executor", PURPLE, SeriesMarkers.TRIANGLE_DOWN, true));
+            new BackendStyle("py-process-pool[spawn]", ORANGE, SeriesMarkers.RECTANGLE, true),
+            new BackendStyle("py-process-pool[forkserver]", BROWN, SeriesMarkers.RECTANGLE, true),
+            new BackendStyle("py-process-pool-executor", PURPLE, SeriesMarkers.TRIANGLE_DOWN, true),
+            new BackendStyle("py-process-per-task", PURPLE, SeriesMarkers.CROSS, true));
 
     /** Points that belong to no backend. */
     static final BackendStyle NEUTRAL = new BackendStyle("", new Color(0x222222), SeriesMarkers.DIAMOND, false);

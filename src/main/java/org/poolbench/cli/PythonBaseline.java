@@ -3,6 +3,8 @@ package org.poolbench.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.poolbench.bench.MachineProbe;
 import org.poolbench.results.Environment;
+import org.poolbench.results.NoiseCsv;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
 import org.poolbench.workload.Download;
@@ -28,7 +33,11 @@ import org.poolbench.workload.DownloadServer;
 final class PythonBaseline {
 
     /** The families the Python program measures. */
-    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "sync", "ipc");
+    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "io", "sync", "ipc");
+
+    /** The io family's files and latency: IoBenchmark's defaults, so CPython's io rows join the JVM's panel. */
+    static final int IO_FILE_BYTES = 16384;
+    static final int IO_LATENCY_MS = 20;
 
     private final String python;
     private final Path script;
@@ -44,23 +53,69 @@ final class PythonBaseline {
      * The baseline, if python3 ≥ 3.9 and the script are there; otherwise says why in one line and returns empty.
      */
     static Optional<PythonBaseline> find(Path repo, PrintStream console) {
+        return find(repo, console, null);
+    }
+
+    /**
+     * The baseline run by {@code interpreter} ({@code --python PATH}), or by {@code python3} from the PATH when it
+     * is {@code null}. A named interpreter that does not run as Python 3.9 or newer is a {@link UsageError} naming
+     * it; a missing python3 on the PATH only leaves the baseline out, with one line saying why.
+     */
+    static Optional<PythonBaseline> find(Path repo, PrintStream console, String interpreter) {
+        if (interpreter != null) {
+            checkInterpreter(interpreter);
+        }
         Path script = repo.resolve("python").resolve("poolbench_py.py");
         if (!Files.isRegularFile(script)) {
             console.println("note: " + script + " not found; the CPython baseline is left out");
             return Optional.empty();
+        }
+        if (interpreter != null) {
+            return Optional.of(new PythonBaseline(interpreter, script, console));
         }
         String version = versionOf("python3");
         if (version == null) {
             console.println("note: python3 not found; the CPython baseline is left out (install python3 >= 3.9)");
             return Optional.empty();
         }
-        String[] parts = version.split("\\.");
-        if (parts.length < 2 || Integer.parseInt(parts[0]) < 3
-                || (Integer.parseInt(parts[0]) == 3 && Integer.parseInt(parts[1]) < 9)) {
+        if (!atLeast39(version)) {
             console.println("note: python3 is " + version + ", the CPython baseline needs 3.9 or newer; left out");
             return Optional.empty();
         }
         return Optional.of(new PythonBaseline("python3", script, console));
+    }
+
+    /**
+     * Checks a {@code --python} value: an executable file that runs as Python 3.9 or newer.
+     *
+     * @throws UsageError one line naming the value and what is valid
+     */
+    static void checkInterpreter(String interpreter) {
+        Path path;
+        try {
+            path = Path.of(interpreter);
+        } catch (java.nio.file.InvalidPathException e) {
+            path = null;
+        }
+        String version = path != null && Files.isRegularFile(path) && Files.isExecutable(path)
+                ? versionOf(interpreter) : null;
+        if (version == null || !atLeast39(version)) {
+            throw new UsageError("--python: '" + interpreter + "' "
+                    + (version == null ? "is not a Python interpreter that runs" : "is Python " + version)
+                    + "; valid: the path of a Python 3.9 or newer executable (CPython, a free-threaded build, "
+                    + "PyPy), e.g. /usr/bin/python3");
+        }
+    }
+
+    private static boolean atLeast39(String version) {
+        String[] parts = version.split("\\.");
+        return parts.length >= 2 && (Integer.parseInt(parts[0]) > 3
+                || (Integer.parseInt(parts[0]) == 3 && Integer.parseInt(parts[1]) >= 9));
+    }
+
+    /** The interpreter this baseline runs. */
+    String interpreter() {
+        return python;
     }
 
     private static String versionOf(String python) {
@@ -77,15 +132,77 @@ final class PythonBaseline {
         }
     }
 
+    /**
+     * The machine probe's readings around each part of the CPython run: the program asks on its stdout
+     * ({@code @probe begin<TAB>family<TAB>description<TAB>cores}, then {@code @probe end<TAB>N}) and waits; this
+     * side takes a {@link MachineProbe} reading (and /proc's load and CPU times) while it waits, answers with the
+     * part's invocation number (the next row of noise.csv, after the JMH invocations'), and appends the row when the
+     * part ends. The program writes that number into its iterations, so {@code compare} treats CPython's points as it
+     * treats the JVM's.
+     */
+    static final class Probes {
+        private record Part(String family, String description, int cores, NoiseCsv.Sample before) {
+        }
+
+        private final Path noise;
+        private final Writer answers;
+        private final Map<Integer, Part> open = new HashMap<>();
+        private int next;
+
+        Probes(Path noise, OutputStream toProgram) throws IOException {
+            this.noise = noise;
+            this.answers = new OutputStreamWriter(toProgram, StandardCharsets.UTF_8);
+            this.next = Files.isRegularFile(noise) ? NoiseCsv.read(noise).size() + 1 : 1;
+        }
+
+        /** Handles a probe request and answers it; false for any other line. */
+        boolean answer(String line) throws IOException {
+            if (!line.startsWith("@probe ")) {
+                return false;
+            }
+            String[] f = line.split("\t", -1);
+            if (f[0].equals("@probe begin") && f.length == 4 && f[3].matches("\\d+")) {
+                int invocation = next++;
+                open.put(invocation, new Part(f[1], f[2], Integer.parseInt(f[3]), reading()));
+                reply("@invocation " + invocation);
+            } else if (f[0].equals("@probe end") && f.length == 2 && open.containsKey(parse(f[1]))) {
+                Part part = open.remove(parse(f[1]));
+                NoiseCsv.append(noise, parse(f[1]), part.family(), "python/poolbench_py.py", part.description(),
+                        part.cores(), part.before(), reading());
+                reply("@ok");
+            } else {
+                throw new IOException("the CPython baseline sent a malformed probe request: " + line);
+            }
+            return true;
+        }
+
+        private static int parse(String text) {
+            return text.matches("\\d{1,9}") ? Integer.parseInt(text) : -1;
+        }
+
+        private void reply(String text) throws IOException {
+            answers.write(text + "\n");
+            answers.flush();
+        }
+
+        private static NoiseCsv.Sample reading() {
+            MachineProbe.Reading r = MachineProbe.now();
+            return NoiseCsv.Sample.now().withProbe(r.spinMs(), r.copyMs());
+        }
+    }
+
     /** Rough seconds the program takes for {@code families}, for the estimate. */
     static double estimateSeconds(Profile profile, List<String> families) {
         boolean lessons = families.stream().anyMatch(Plan.LESSONS::contains);
         boolean others = families.stream().anyMatch(f -> FAMILIES.contains(f) && !Plan.LESSONS.contains(f));
         return switch (profile) {
             case SMOKE -> 40;
-            // others: 287 s in the reference run 20261126-143327, less the 32 s sequential pairs per slice saved
-            case QUICK -> (others ? 255 : 0) + (lessons ? 360 : 0);
-            case FULL -> (others ? 4000 : 0) + (lessons ? 2000 : 0);
+            // others: 255 s before the start-method, per-task and io points (reference run 20261126-143327, less
+            // the 32 s the per-slice sequential pairs saved), plus creation by spawn and forkserver (~20 s), Pool by
+            // both and a process per chunk at the most cores (~22 s), io at five concurrency levels (~60 s: the
+            // one-at-a-time point alone is 9 jobs of 2.6 s) and the machine probe around each of ~16 parts (~10 s)
+            case QUICK -> (others ? 365 : 0) + (lessons ? 360 : 0);
+            case FULL -> (others ? 4400 : 0) + (lessons ? 2000 : 0);
         };
     }
 
@@ -109,25 +226,33 @@ final class PythonBaseline {
         if (chosen.isEmpty()) {
             return List.of();
         }
-        try (DownloadServer server = DownloadServer.start(Duration.ofMillis(20), Download.DEFAULT_FILE_BYTES)) {
+        Path noise = runDir.resolve("noise.csv");
+        try (DownloadServer server = DownloadServer.start(Duration.ofMillis(20), Download.DEFAULT_FILE_BYTES);
+             DownloadServer ioServer = DownloadServer.start(Duration.ofMillis(IO_LATENCY_MS), IO_FILE_BYTES)) {
             String template = server.url(0).replaceFirst("0$", "{i}");
             List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--run-id", runId,
                     "--profile", profile.id(), "--families", String.join(",", chosen),
                     "--workloads", String.join(",", workloads),
                     "--cores", String.join(",", cores.stream().map(String::valueOf).toList()),
-                    "--download-url-template", template, "--out", rowsCsv.toString(),
+                    "--download-url-template", template,
+                    "--io-url-template", ioServer.url(0).replaceFirst("0$", "{i}"),
+                    "--io-latency-ms", String.valueOf(IO_LATENCY_MS), "--probe-stdio", "--out", rowsCsv.toString(),
                     "--env-out", envCsv.toString(), "--iterations-out", runDir.resolve(ITERATIONS).toString()));
-            console.println("[python] " + String.join(", ", chosen) + " on CPython (" + String.join(",", workloads)
-                    + "), cores " + cores);
+            console.println("[python] " + String.join(", ", chosen) + " on " + python + " ("
+                    + String.join(",", workloads) + "), cores " + cores);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             Thread killer = new Thread(p::destroy); // SIGTERM: the program ends its pools itself
             Runtime.getRuntime().addShutdownHook(killer);
             List<String> tail = new ArrayList<>();
+            Probes probes = new Probes(noise, p.getOutputStream());
             try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
                  BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
                          StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     w.write(line + System.lineSeparator());
+                    if (probes.answer(line)) {
+                        continue;
+                    }
                     console.println("    py: " + line);
                     tail.add(line);
                     if (tail.size() > 10) {

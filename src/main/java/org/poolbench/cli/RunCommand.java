@@ -71,6 +71,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-python", description = "Leave out the CPython baseline.")
     boolean noPython;
 
+    @Option(names = "--python", paramLabel = "PATH", description = "The Python interpreter that runs the CPython "
+            + "baseline (default: python3 on the PATH), e.g. a free-threaded build or PyPy; environment.csv and the "
+            + "rows' notes say which implementation and version, and whether the GIL is on.")
+    String python;
+
     @Option(names = "--cluster", paramLabel = "LIST",
             description = "host:port,... of running members ('run-bench.sh member') for the cluster backend.")
     String cluster;
@@ -164,8 +169,11 @@ final class RunCommand implements Callable<Integer> {
         Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList,
                 !jvm.defaults());
         boolean pythonFamilies = familyList.stream().anyMatch(PythonBaseline.FAMILIES::contains);
+        if (this.python != null && (noPython || !pythonFamilies)) {
+            PythonBaseline.checkInterpreter(this.python); // a bad --python is an error even when CPython is left out
+        }
         Optional<PythonBaseline> python = noPython || !pythonFamilies
-                ? Optional.empty() : PythonBaseline.find(Path.of("").toAbsolutePath(), System.out);
+                ? Optional.empty() : PythonBaseline.find(Path.of("").toAbsolutePath(), System.out, this.python);
         double estimate = JmhLauncher.estimateSeconds(profile, plan.invocations)
                 + ResourceProbes.SECONDS * plan.probes.size()
                 + (python.isPresent() ? PythonBaseline.estimateSeconds(profile, familyList) : 0);

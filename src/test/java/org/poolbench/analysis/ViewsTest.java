@@ -149,6 +149,48 @@ class ViewsTest {
     }
 
     @Test
+    void cpythonClaimsCellsComeFromItsPerTaskIoAndStartMethodRows() {
+        List<ResultRow> rows = new ArrayList<>(List.of(scaling("py-sequential", 1, 1, 300),
+                scaling("py-process-pool", 2, 2, 160), scaling("py-process-per-task", 2, 2, 480),
+                scaling("py-process-pool[spawn]", 2, 2, 170)));
+        for (String backend : List.of("py-thread-pool", "py-process-pool")) {
+            for (int c : List.of(4, 16)) {
+                // threads: 128 files in 700 / 180 ms; processes in 760 / 260 ms
+                double ms = backend.equals("py-thread-pool") ? (c == 4 ? 700 : 180) : (c == 4 ? 760 : 260);
+                rows.add(row("io", backend).benchmark("download").workload("download").cores(2).workers(c)
+                        .tasks(128).score(ms).unit("ms/op").params("fileBytes=16384;latencyMs=20").build());
+            }
+        }
+        rows.add(row("creation", "").benchmark("jvm").cores(2).score(40_000.0).unit("us/op").build());
+        rows.add(row("creation", "").benchmark("platformThread").cores(2).score(100.0).unit("us/op").build());
+        rows.add(row("creation", "").benchmark("pyThread").cores(2).score(150.0).unit("us/op").build());
+        for (var m : List.of(List.of("fork", 18_000.0), List.of("spawn", 90_000.0), List.of("forkserver", 60_000.0))) {
+            rows.add(row("creation", "").benchmark("pyProcess").cores(2).score((Double) m.get(1)).unit("us/op")
+                    .params("start_method=" + m.get(0)).build());
+        }
+        ClaimsView v = Analysis.of(rows, ENV).views(ClaimsView.class).get(0);
+        ClaimsView.Claim creation = v.claims().get(0);
+        assertEquals(ClaimsView.Outcome.HELD, creation.pythonOutcome(), creation.python());
+        assertTrue(creation.python().startsWith("a thread 150 µs, a process 18 ms (120×, fork); spawned 90 ms, by "
+                + "forkserver 60 ms (like for like: a worker JVM 40 ms against a spawned CPython process)"),
+                creation.python());
+        ClaimsView.Claim amortized = v.claims().get(1);
+        assertEquals(ClaimsView.Outcome.HELD, amortized.pythonOutcome(), amortized.python());
+        assertEquals("factorial at 2 cores: py-process-per-task takes 3.00× as long as py-process-pool",
+                amortized.python());
+        ClaimsView.Claim io = v.claims().get(4);
+        assertEquals(ClaimsView.Outcome.HELD, io.pythonOutcome(), io.python());
+        assertTrue(io.python().startsWith("best py-thread-pool 711 files/s at 16 workers; best py-process-pool"),
+                io.python());
+        // the spawn row is a series of its own, not mixed into py-process-pool's
+        assertEquals(ClaimsView.Outcome.NOT_MEASURED, amortized.jvmOutcome());
+        CreationView created = Analysis.of(rows, ENV).views(CreationView.class).get(0);
+        assertTrue(created.points().stream().anyMatch(p -> p.label().equals("pyProcess[spawn]")),
+                created.points().toString());
+        assertTrue(created.points().stream().anyMatch(p -> p.label().equals("pyProcess")));
+    }
+
+    @Test
     void noisyPointsAreFlagged() {
         List<ResultRow> rows = List.of(scaling("sequential", 1, 1, 100),
                 scaling("thread-pool", 2, 2, 55).toBuilder().scoreError(11.0).build());

@@ -162,4 +162,24 @@ class MainTest {
         assertEquals(dir.resolve("run1-redraw-2"), ChartsCommand.freshDir(dir, "run1"));
         assertEquals(dir.resolve("run2"), ChartsCommand.freshDir(dir, "run2"));
     }
+
+    @Test
+    void aBadPythonPathIsOneLineAndExit2AndWritesNothing(@TempDir Path results) throws Exception {
+        assertEquals(2, run("run", "smoke", "--dry-run", "--python", "/no/such/python3", "--results-dir",
+                results.toString()));
+        assertEquals("poolbench run: --python: '/no/such/python3' is not a Python interpreter that runs; valid: the "
+                + "path of a Python 3.9 or newer executable (CPython, a free-threaded build, PyPy), e.g. "
+                + "/usr/bin/python3", errLine());
+        try (var files = java.nio.file.Files.list(results)) {
+            assertEquals(0, files.count(), "nothing written");
+        }
+    }
+
+    @Test
+    void aWorkingPythonPathIsTaken(@TempDir Path results) {
+        String python = "/usr/bin/python3";
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(python)), "no " + python);
+        assertEquals(0, run("run", "smoke", "--dry-run", "--python", python, "--results-dir", results.toString()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("CPython baseline"));
+    }
 }
