@@ -19,7 +19,9 @@ public record ClaimsView(List<Claim> claims) implements View {
 
     /** What a claim came to on one platform. */
     public enum Outcome {
-        HELD("holds"), NOT_HELD("does not hold"), NOT_MEASURED("not measured");
+        HELD("holds"), NOT_HELD("does not hold"), NOT_MEASURED("not measured"),
+        /** Measured, but a figure the verdict rests on failed the run's own checks ({@link RunChecks}). */
+        NOT_RESOLVED("not resolved");
 
         private final String text;
 
@@ -175,6 +177,12 @@ public record ClaimsView(List<Claim> claims) implements View {
     }
 
     private static Claim cpu(List<ResultRow> rows) {
+        return unlessAboveCeiling(rows, cpuRaw(rows), List.of(atMostCores(rows, "factorial", "thread-pool"),
+                atMostCores(rows, "factorial", "process-pool")), List.of(atMostCores(rows, "factorial",
+                "py-thread-pool"), atMostCores(rows, "factorial", "py-process-pool")));
+    }
+
+    private static Claim cpuRaw(List<ResultRow> rows) {
         String claim = "Use processes for CPU-bound work (they beat threads there).";
         Optional<ResultRow> threads = atMostCores(rows, "factorial", "thread-pool");
         Optional<ResultRow> processes = atMostCores(rows, "factorial", "process-pool");
@@ -199,7 +207,26 @@ public record ClaimsView(List<Claim> claims) implements View {
         return new Claim(claim, jo, j, po, p);
     }
 
+    /**
+     * {@code claim} with each side whose speedups include one above the machine ceiling ({@link RunChecks}) turned
+     * into {@link Outcome#NOT_RESOLVED}: such a speedup says the baseline is off, not how the backends compare.
+     */
+    private static Claim unlessAboveCeiling(List<ResultRow> rows, Claim claim, List<Optional<ResultRow>> jvm,
+                                            List<Optional<ResultRow>> python) {
+        java.util.Set<List<Object>> above = RunChecks.aboveCeiling(rows);
+        String note = " (above the machine ceiling, so not a result: see Measurement quality)";
+        boolean j = jvm.stream().flatMap(Optional::stream).anyMatch(r -> above.contains(r.pointKey()));
+        boolean p = python.stream().flatMap(Optional::stream).anyMatch(r -> above.contains(r.pointKey()));
+        return new Claim(claim.claim(), j ? Outcome.NOT_RESOLVED : claim.jvmOutcome(), claim.jvm() + (j ? note : ""),
+                p ? Outcome.NOT_RESOLVED : claim.pythonOutcome(), claim.python() + (p ? note : ""));
+    }
+
     private static Claim threadsCannot(List<ResultRow> rows) {
+        return unlessAboveCeiling(rows, threadsCannotRaw(rows), List.of(atMostCores(rows, "factorial", "thread-pool")),
+                List.of(atMostCores(rows, "factorial", "py-thread-pool")));
+    }
+
+    private static Claim threadsCannotRaw(List<ResultRow> rows) {
         String claim = "Threads cannot speed up CPU-bound work.";
         Optional<ResultRow> threads = atMostCores(rows, "factorial", "thread-pool");
         Optional<ResultRow> pyThreads = atMostCores(rows, "factorial", "py-thread-pool");

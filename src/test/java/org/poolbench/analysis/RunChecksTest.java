@@ -56,6 +56,11 @@ class RunChecksTest {
         java.util.Set<List<Object>> flagged = new java.util.HashSet<>();
         rows.stream().filter(r -> "thread-pool".equals(r.backend())).forEach(r -> flagged.add(r.pointKey()));
         assertEquals(flagged, RunChecks.aboveCeiling(rows));
+        ClaimsView claims = ClaimsView.of(rows);
+        ClaimsView.Claim threads = claims.claims().stream().filter(c -> c.claim().startsWith("Threads cannot"))
+                .findFirst().orElseThrow();
+        assertEquals(ClaimsView.Outcome.NOT_RESOLVED, threads.jvmOutcome(), threads.jvm());
+        assertTrue(threads.jvm().contains("above the machine ceiling"), threads.jvm());
         ScalingView view = ScalingView.of(rows, "factorial", Map.of(), 0);
         assertTrue(view.lesson().contains("not results"), view.lesson());
         assertTrue(view.table().rows().stream().anyMatch(l -> l.get(2).contains("above ceiling")),
