@@ -650,8 +650,9 @@ class IpcThreads:
         self.thread.join(10)
 
 
-def _ipc_peer_pipe(conn):
+def _ipc_peer_pipe(conn, parent_end):
     _die_with_parent()
+    parent_end.close()  # a forked child holds a copy: while it does, the parent's close would not end our recv
     received = 0
     try:
         while True:
@@ -693,7 +694,7 @@ class IpcProcesses:
         self.manager = self.process = None
         if transport == "pipe":
             self.conn, child = multiprocessing.Pipe()
-            self.process = multiprocessing.Process(target=_ipc_peer_pipe, args=(child,))
+            self.process = multiprocessing.Process(target=_ipc_peer_pipe, args=(child, self.conn))
             self.process.start()
             child.close()
         elif transport == "queue":
@@ -847,11 +848,15 @@ class IpcTally:
                               % (self.round, self.count, self.messages, self.sum, self.expected_sum))
 
 
-def _ipc_producer(p, size, orders, queue):
+def _ipc_producer(p, size, orders, queue, parent_ends):
     """Producer ``p``: on each order ``>ii`` (round, count) on its Pipe end, sends ``count`` messages and then
-    ``b""`` into ``queue``, or on the same Pipe end when ``queue`` is None; ends when the Pipe closes."""
+    ``b""`` into ``queue``, or on the same Pipe end when ``queue`` is None; ends when the Pipe closes.
+    ``parent_ends`` are the consumer's ends of the Pipes made so far: a forked child holds copies of them, and
+    while it does, closing them in the consumer would not end any producer's ``recv``."""
     import struct
     _die_with_parent()
+    for c in parent_ends:
+        c.close()
     m = bytearray(size)
     checks = []
     orders.send_bytes(b"")  # ready
@@ -894,9 +899,9 @@ class IpcProducers:
         try:
             for p in range(k):
                 mine, theirs = multiprocessing.Pipe()
-                process = multiprocessing.Process(target=_ipc_producer, args=(p, size, theirs, self.queue),
-                                                  daemon=True)
                 self.conns.append(mine)
+                process = multiprocessing.Process(target=_ipc_producer,
+                                                  args=(p, size, theirs, self.queue, list(self.conns)), daemon=True)
                 self.processes.append(process)
                 process.start()
                 theirs.close()

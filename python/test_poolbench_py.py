@@ -470,12 +470,15 @@ class UnitTest(unittest.TestCase):
                     self.assertEqual(pb.IPC_BATCH * size, pb.ipc_stream(peer, size, bytes(size)), transport)
             finally:
                 peer.close()
+            if transport == "pipe":  # the peer ended by itself when its Pipe closed, not killed after a timeout
+                self.assertEqual(0, peer.process.exitcode)
 
     def test_many_producers_deliver_every_message_once_through_a_queue_and_through_pipes(self):
         for transport in ("queue", "pipes"):
             for k in (1, 3):
                 group = pb.IpcProducers(transport, k, messages=1000)
-                pids = [p.pid for p in group.processes]
+                processes = list(group.processes)
+                pids = [p.pid for p in processes]
                 try:
                     self.assertEqual(k, len(pids))
                     for _ in range(2):  # a second round: the round number in every message changes
@@ -485,6 +488,8 @@ class UnitTest(unittest.TestCase):
                     group.close()
                 for pid in pids:
                     self.assertFalse(os.path.exists("/proc/%d" % pid) and _alive(pid), (transport, k, pid))
+                # each ended by itself when its Pipe closed (a kill after the join's timeout would be -9)
+                self.assertEqual([0] * k, [p.exitcode for p in processes], (transport, k))
         with self.assertRaises(ValueError):
             pb.IpcProducers("carrier-pigeon", 2)
 
