@@ -106,6 +106,11 @@ messages/s): 64 messages one way, then the peer's byte count (checked). Transpor
 ``queue.Queue``, a peer thread), ``pipe`` (``multiprocessing.Pipe()``, ``send_bytes``), ``queue`` (two
 ``multiprocessing.Queue``), ``manager`` (``Manager().list()``: ``append`` + ``pop`` per round trip; 64 ``append``,
 ``len`` and ``del l[:]`` per stream).
+``manyProducers`` (``thrpt``, messages/s, ``workers`` = k producers: smoke the highest k, at least 2; quick 1, 2, 4
+and the highest k; full also twice the highest k): k ``multiprocessing.Process`` producers, started in the point's set-up
+and ended in its tear-down, send one consumer 16384 messages of 16 bytes per round, an equal share each, through
+``queue`` (one ``multiprocessing.Queue``) or ``pipes`` (one ``multiprocessing.Pipe()`` per producer, read with
+``multiprocessing.connection.wait``); the consumer checks every message exactly once and unchanged (``IpcTally``).
 
 Every op's result is checked outside the timed region against an answer computed in the set-up (factorial: the
 digests of a sequential run; squares: ``x*x``; download: size, ``zlib.crc32`` and HTTP status 200 of a first
@@ -772,8 +777,9 @@ class IpcThreads:
         self.thread.join(10)
 
 
-def _ipc_peer_pipe(conn):
+def _ipc_peer_pipe(conn, parent_end):
     _die_with_parent()
+    parent_end.close()  # a forked child holds a copy: while it does, the parent's close would not end our recv
     received = 0
     try:
         while True:
@@ -815,7 +821,7 @@ class IpcProcesses:
         self.manager = self.process = None
         if transport == "pipe":
             self.conn, child = multiprocessing.Pipe()
-            self.process = multiprocessing.Process(target=_ipc_peer_pipe, args=(child,))
+            self.process = multiprocessing.Process(target=_ipc_peer_pipe, args=(child, self.conn))
             self.process.start()
             child.close()
         elif transport == "queue":
@@ -876,6 +882,215 @@ def ipc_stream(peer, size, zeros):
     peer.send(b"")
     got = peer.recv()
     return got if isinstance(got, int) else int.from_bytes(got, "big")
+
+
+# Many producers, one consumer ("Queue for many producers"; the Java twin is IpcBenchmark.manyProducers and its
+# check MessageTally). A round is IPC_PRODUCER_MESSAGES messages of IPC_PRODUCER_BYTES bytes, an equal share from
+# each of k producer processes, each share followed by an empty message; a message is ``>iiii``: round, producer,
+# number, check word (the same SplitMix64 fold as Java's).
+
+IPC_PRODUCER_MESSAGES = 16_384
+IPC_PRODUCER_BYTES = 16
+#: How long the consumer waits for the next message before it calls the round lost.
+IPC_PRODUCER_TIMEOUT = 60.0
+_MASK64 = (1 << 64) - 1
+
+
+def ipc_producer_counts(profile, top):
+    """The producer counts k (Plan.producers): smoke only the top core count, at least 2 (one producer is two ends);
+    quick 1, 2, 4 and the top core count; full also twice it."""
+    if profile == "smoke":
+        return [max(2, top)]
+    k = {1, 2, 4, top}
+    if profile == "full":
+        k.add(2 * top)
+    return sorted(k)
+
+
+def ipc_share(p, producers, messages):
+    """How many of a round's ``messages`` producer ``p`` of ``producers`` sends (MessageTally.share)."""
+    return messages // producers + (1 if p < messages % producers else 0)
+
+
+def ipc_check(p, seq):
+    """The check word of message ``seq`` of producer ``p``, a signed 32-bit int (MessageTally.check)."""
+    z = ((p << 32 | (seq & 0xFFFFFFFF)) + 0x9E3779B97F4A7C15) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    z ^= z >> 31
+    v = (z ^ (z >> 32)) & 0xFFFFFFFF
+    return v - (1 << 32) if v >= 1 << 31 else v
+
+
+class IpcTally:
+    """The consumer's check (MessageTally): every message of the round once, unchanged, from this round; at the end
+    the count, each producer's count and the sum of the check words. A failure raises CheckFailed."""
+
+    def __init__(self, producers, messages):
+        if producers < 1 or messages < producers:
+            raise ValueError("a round needs at least one producer and one message per producer, got %d producers "
+                             "and %d messages" % (producers, messages))
+        self.producers, self.messages = producers, messages
+        self.offset = [0]
+        for p in range(producers):
+            self.offset.append(self.offset[-1] + ipc_share(p, producers, messages))
+        self.checks = [ipc_check(p, seq) for p in range(producers)
+                       for seq in range(self.offset[p + 1] - self.offset[p])]
+        self.expected_sum = sum(self.checks)
+        self.start(0)
+
+    def start(self, round_):
+        self.round = round_
+        self.count = self.sum = 0
+        self.counts = [0] * self.producers
+        self.seen = bytearray(self.messages)
+
+    def add(self, m):
+        import struct
+        if len(m) < IPC_PRODUCER_BYTES:
+            raise CheckFailed("a message of %d bytes, shorter than its %d-byte header" % (len(m), IPC_PRODUCER_BYTES))
+        r, p, seq, check = struct.unpack_from(">iiii", m)
+        if r != self.round:
+            raise CheckFailed("a message of round %d arrived in round %d" % (r, self.round))
+        if not (0 <= p < self.producers and 0 <= seq < self.offset[p + 1] - self.offset[p]):
+            raise CheckFailed("message %d of producer %d is not one of this round's" % (seq, p))
+        at = self.offset[p] + seq
+        if check != self.checks[at]:
+            raise CheckFailed("message %d of producer %d arrived garbled" % (seq, p))
+        if self.seen[at]:
+            raise CheckFailed("message %d of producer %d arrived twice" % (seq, p))
+        self.seen[at] = 1
+        self.counts[p] += 1
+        self.count += 1
+        self.sum += check
+
+    def verify(self):
+        for p in range(self.producers):
+            want = self.offset[p + 1] - self.offset[p]
+            if self.counts[p] != want:
+                raise CheckFailed("producer %d delivered %d of its %d messages in round %d"
+                                  % (p, self.counts[p], want, self.round))
+        if self.count != self.messages or self.sum != self.expected_sum:
+            raise CheckFailed("round %d received %d of %d messages (check sum %d, expected %d)"
+                              % (self.round, self.count, self.messages, self.sum, self.expected_sum))
+
+
+def _ipc_producer(p, size, orders, queue, parent_ends):
+    """Producer ``p``: on each order ``>ii`` (round, count) on its Pipe end, sends ``count`` messages and then
+    ``b""`` into ``queue``, or on the same Pipe end when ``queue`` is None; ends when the Pipe closes.
+    ``parent_ends`` are the consumer's ends of the Pipes made so far: a forked child holds copies of them, and
+    while it does, closing them in the consumer would not end any producer's ``recv``."""
+    import struct
+    _die_with_parent()
+    for c in parent_ends:
+        c.close()
+    m = bytearray(size)
+    checks = []
+    orders.send_bytes(b"")  # ready
+    try:
+        while True:
+            round_, count = struct.unpack(">ii", orders.recv_bytes())
+            while len(checks) < count:
+                checks.append(ipc_check(p, len(checks)))
+            for seq in range(count):
+                struct.pack_into(">iiii", m, 0, round_, p, seq, checks[seq])
+                if queue is None:
+                    orders.send_bytes(m)
+                else:
+                    queue.put(bytes(m))
+            if queue is None:
+                orders.send_bytes(b"")
+            else:
+                queue.put(b"")
+    except EOFError:
+        pass
+    finally:
+        if queue is not None:
+            queue.close()
+            queue.join_thread()
+
+
+class IpcProducers:
+    """k producer processes and one consumer (this interpreter): ``queue``, one ``multiprocessing.Queue`` that every
+    producer puts into; or ``pipes``, one ``multiprocessing.Pipe()`` per producer, read with
+    ``multiprocessing.connection.wait``. Each producer takes its orders on its own Pipe end."""
+
+    def __init__(self, transport, k, messages=IPC_PRODUCER_MESSAGES, size=IPC_PRODUCER_BYTES):
+        if transport not in ("queue", "pipes"):
+            raise ValueError("unknown many-producer transport %r; valid: queue, pipes" % transport)
+        self.transport, self.k, self.messages = transport, k, messages
+        self.tally = IpcTally(k, messages)
+        self.round = 0
+        self.queue = multiprocessing.Queue() if transport == "queue" else None
+        self.conns, self.processes = [], []
+        try:
+            for p in range(k):
+                mine, theirs = multiprocessing.Pipe()
+                self.conns.append(mine)
+                process = multiprocessing.Process(target=_ipc_producer,
+                                                  args=(p, size, theirs, self.queue, list(self.conns)), daemon=True)
+                self.processes.append(process)
+                process.start()
+                theirs.close()
+            for c in self.conns:
+                if not c.poll(IPC_PRODUCER_TIMEOUT) or c.recv_bytes() != b"":
+                    raise CheckFailed("a producer process did not start")
+        except BaseException:
+            self.close()
+            raise
+
+    def round_trip(self):
+        """One round: orders every producer, takes every message, checks them; returns the count."""
+        import queue as queue_module
+        import struct
+        from multiprocessing.connection import wait
+        self.round += 1
+        tally = self.tally
+        tally.start(self.round)
+        for p, c in enumerate(self.conns):
+            c.send_bytes(struct.pack(">ii", self.round, ipc_share(p, self.k, self.messages)))
+        if self.queue is not None:
+            ended = 0
+            while ended < self.k:
+                try:
+                    m = self.queue.get(timeout=IPC_PRODUCER_TIMEOUT)
+                except queue_module.Empty:
+                    raise CheckFailed("no message in the Queue for %g s: %d of %d arrived, %d of %d producers done"
+                                      % (IPC_PRODUCER_TIMEOUT, tally.count, self.messages, ended, self.k)) from None
+                if m:
+                    tally.add(m)
+                else:
+                    ended += 1
+        else:
+            pending = list(self.conns)
+            while pending:
+                ready = wait(pending, IPC_PRODUCER_TIMEOUT)
+                if not ready:
+                    raise CheckFailed("no message on any Pipe for %g s: %d of %d arrived"
+                                      % (IPC_PRODUCER_TIMEOUT, tally.count, self.messages))
+                for c in ready:
+                    m = c.recv_bytes()
+                    if m:
+                        tally.add(m)
+                    else:
+                        pending.remove(c)
+        tally.verify()
+        return tally.count
+
+    def close(self):
+        for c in self.conns:
+            c.close()  # the producer's recv ends with EOFError
+        for process in self.processes:
+            if process.pid is None:
+                continue
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        if self.queue is not None:
+            self.queue.close()
+            self.queue.join_thread()
+        self.conns, self.processes = [], []
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -1634,6 +1849,28 @@ class Runner:
                     rate, error = summarize([IPC_BATCH * 1e9 / x for x in scores])
                     self.raw_row("ipc", prefix + "Stream", "thrpt", "ops/s", rate, error, backend=backend,
                                  cores=top, params=params)
+        # many producers, one consumer: a Queue against a Pipe per producer (IpcBenchmark.manyProducers)
+        messages = IPC_PRODUCER_MESSAGES // (16 if self.args.tiny else 1)
+        for transport in ("queue", "pipes"):
+            for k in ipc_producer_counts(self.profile.name, top):
+                @contextlib.contextmanager
+                def producers(transport=transport, k=k):
+                    group = IpcProducers(transport, k, messages)
+                    try:
+                        yield group.round_trip
+                    finally:
+                        group.close()
+
+                def check_round(count):
+                    if count != messages:  # round_trip verified each message; this guards the count it reports
+                        raise CheckFailed("a round delivered %d of %d messages" % (count, messages))
+
+                self.point += 1
+                scores, _ = iteration_scores(producers, check_round, self.profile, self.args.iteration_seconds)
+                rate, error = summarize([messages * 1e9 / x for x in scores])
+                self.raw_row("ipc", "manyProducers", "thrpt", "ops/s", rate, error, backend="py-processes",
+                             cores=top, workers=k,
+                             params="messageBytes=%d;transport=%s" % (IPC_PRODUCER_BYTES, transport))
 
     def run(self):
         cores = self.args.cores

@@ -60,6 +60,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def _alive(pid):
+    """True unless ``pid`` is gone or a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def leftovers(marker):
     """Processes (other than this one) whose command line contains ``marker``: forked pool workers keep their
     parent's command line, so a worker left behind by a run shows up here."""
@@ -270,7 +279,15 @@ class ProgramTest(unittest.TestCase):
                     params = "messageBytes=%d;transport=%s" % (size, t)
                     expected |= {(prefix + "RoundTrip", backend, "avgt", "us/op", params),
                                  (prefix + "Stream", backend, "thrpt", "ops/s", params)}
+        for t in ("queue", "pipes"):
+            expected.add(("manyProducers", "py-processes", "thrpt", "ops/s",
+                          "messageBytes=%d;transport=%s" % (pb.IPC_PRODUCER_BYTES, t)))
         self.assertEqual(expected, ipc)
+        producers = {(r["params"], r["workers"]) for r in rows if r["benchmark"] == "manyProducers"}
+        self.assertEqual({("messageBytes=16;transport=" + t, str(k)) for t in ("queue", "pipes")
+                          for k in pb.ipc_producer_counts("smoke", int(top))}, producers)
+        self.assertTrue(all(float(r["score"]) > 0 and r["cores"] == top for r in rows
+                            if r["benchmark"] == "manyProducers"))
 
     def test_big_squares_on_one_message_per_number_backends_are_skipped_rows(self):
         done = self.run_program("--profile", "smoke", "--families", "scaling", "--workloads", "squares",
@@ -487,6 +504,62 @@ class UnitTest(unittest.TestCase):
                     self.assertEqual(pb.IPC_BATCH * size, pb.ipc_stream(peer, size, bytes(size)), transport)
             finally:
                 peer.close()
+            if transport == "pipe":  # the peer ended by itself when its Pipe closed, not killed after a timeout
+                self.assertEqual(0, peer.process.exitcode)
+
+    def test_many_producers_deliver_every_message_once_through_a_queue_and_through_pipes(self):
+        for transport in ("queue", "pipes"):
+            for k in (1, 3):
+                group = pb.IpcProducers(transport, k, messages=1000)
+                processes = list(group.processes)
+                pids = [p.pid for p in processes]
+                try:
+                    self.assertEqual(k, len(pids))
+                    for _ in range(2):  # a second round: the round number in every message changes
+                        self.assertEqual(1000, group.round_trip(), (transport, k))
+                    self.assertEqual([334, 333, 333] if k == 3 else [1000], group.tally.counts)
+                finally:
+                    group.close()
+                for pid in pids:
+                    self.assertFalse(os.path.exists("/proc/%d" % pid) and _alive(pid), (transport, k, pid))
+                # each ended by itself when its Pipe closed (a kill after the join's timeout would be -9)
+                self.assertEqual([0] * k, [p.exitcode for p in processes], (transport, k))
+        with self.assertRaises(ValueError):
+            pb.IpcProducers("carrier-pigeon", 2)
+
+    def test_many_producer_tally_catches_a_lost_a_repeated_a_garbled_and_a_stale_message(self):
+        import struct
+
+        def message(round_, p, seq, check=None):
+            return struct.pack(">iiii", round_, p, seq, pb.ipc_check(p, seq) if check is None else check)
+
+        tally = pb.IpcTally(2, 5)  # producer 0 sends 3, producer 1 sends 2
+        self.assertEqual([3, 2], [pb.ipc_share(p, 2, 5) for p in range(2)])
+        everything = [message(7, 0, 0), message(7, 1, 0), message(7, 0, 1), message(7, 0, 2), message(7, 1, 1)]
+        tally.start(7)
+        for m in everything:
+            tally.add(m)
+        tally.verify()  # all there, in any order
+        # lost: one short
+        tally.start(7)
+        for m in everything[:-1]:
+            tally.add(m)
+        with self.assertRaisesRegex(pb.CheckFailed, "producer 1 delivered 1 of its 2"):
+            tally.verify()
+        # repeated: caught when it arrives
+        tally.start(7)
+        tally.add(everything[0])
+        with self.assertRaisesRegex(pb.CheckFailed, "arrived twice"):
+            tally.add(everything[0])
+        # garbled, stale (another round), unknown producer or number, too short
+        for bad, why in ((message(7, 0, 1, check=12345), "garbled"), (message(6, 0, 1), "round 6 arrived"),
+                         (message(7, 2, 0), "not one of"), (message(7, 1, 2), "not one of"), (b"\0" * 8, "shorter")):
+            tally.start(7)
+            with self.assertRaisesRegex(pb.CheckFailed, why):
+                tally.add(bad)
+        # the same check words as Java's MessageTally.check
+        self.assertEqual(-1724029546, pb.ipc_check(0, 0))
+        self.assertEqual(-283307673, pb.ipc_check(3, 77))
 
     def test_plain_numbers(self):
         self.assertEqual("0.00001", pb.plain(1e-05))

@@ -11,16 +11,21 @@ import org.poolbench.results.ResultRow;
 
 /**
  * Messages between threads and between processes: round-trip latency and one-way throughput against message size,
- * 8 B to 1 MiB, log–log, per transport; a plain memory copy as the reference for throughput.
+ * 8 B to 1 MiB, log–log, per transport; a plain memory copy as the reference for throughput; and many producers
+ * sending one consumer ({@code manyProducers}): messages per second against the number of producers, one Queue
+ * against a Pipe per producer.
  *
  * @param latency    per (backend, transport): x = message bytes, y = µs per round trip
  * @param throughput per (backend, transport): x = message bytes, y = MB/s
+ * @param producers  per (backend, transport): x = producers k, y = messages per second (empty if not measured)
  */
-public record IpcView(List<Series> latency, List<Series> throughput, String caption, String lesson, Table table)
-        implements View {
+public record IpcView(List<Series> latency, List<Series> throughput, List<Series> producers, String caption,
+        String lesson, Table table) implements View {
 
     public static final String LATENCY_FIGURE = "ipc-latency";
     public static final String THROUGHPUT_FIGURE = "ipc-throughput";
+    public static final String PRODUCERS_FIGURE = "ipc-producers";
+    static final String MANY_PRODUCERS = "manyProducers";
 
     @Override
     public String title() {
@@ -29,7 +34,8 @@ public record IpcView(List<Series> latency, List<Series> throughput, String capt
 
     @Override
     public List<String> figures() {
-        return List.of(LATENCY_FIGURE, THROUGHPUT_FIGURE);
+        return producers.isEmpty() ? List.of(LATENCY_FIGURE, THROUGHPUT_FIGURE)
+                : List.of(LATENCY_FIGURE, THROUGHPUT_FIGURE, PRODUCERS_FIGURE);
     }
 
     private static String name(ResultRow r) {
@@ -53,12 +59,27 @@ public record IpcView(List<Series> latency, List<Series> throughput, String capt
         return out;
     }
 
+    /** Messages per second against producers k, per (backend, transport). */
+    private static List<Series> producerSeries(List<ResultRow> rows) {
+        Map<String, TreeMap<Integer, ResultRow>> byName = new TreeMap<>();
+        rows.forEach(r -> byName.computeIfAbsent(name(r), n -> new TreeMap<>()).putIfAbsent(r.workers(), r));
+        List<Series> out = new ArrayList<>();
+        byName.forEach((n, points) -> out.add(new Series(n, points.firstEntry().getValue().backend(),
+                points.entrySet().stream().map(e -> {
+                    double y = 1e6 / Rows.micros(e.getValue());
+                    return new Point(e.getKey(), y, Rows.scaledError(y, e.getValue()));
+                }).toList())));
+        return out;
+    }
+
     static IpcView of(List<ResultRow> family, Map<String, String> env, long skipped) {
         List<ResultRow> usable = family.stream().filter(r -> bytes(r) != null && Rows.micros(r) != null).toList();
         List<ResultRow> roundTrips = usable.stream().filter(r -> r.benchmark().endsWith("RoundTrip")).toList();
         List<ResultRow> streams = usable.stream().filter(r -> r.benchmark().endsWith("Stream")
                 || "memoryCopy".equals(r.benchmark())).toList();
-        if (roundTrips.isEmpty() && streams.isEmpty()) {
+        List<ResultRow> many = usable.stream().filter(r -> MANY_PRODUCERS.equals(r.benchmark())
+                && r.workers() != null).toList();
+        if (roundTrips.isEmpty() && streams.isEmpty() && many.isEmpty()) {
             return null;
         }
         List<String> lessons = new ArrayList<>();
@@ -84,15 +105,28 @@ public record IpcView(List<Series> latency, List<Series> throughput, String capt
             lessons.add("1 MiB messages through the ring move at " + Format.number(1_048_576 / Rows.micros(ringStream.get()))
                     + " MB/s, a memory copy at " + Format.number(1_048_576 / Rows.micros(copy.get())) + " MB/s");
         }
+        for (String backend : List.of("processes", "py-processes")) {
+            String queue = backend.equals("processes") ? "ring" : "queue";
+            many.stream().filter(r -> backend.equals(r.backend()) && queue.equals(r.param("transport")))
+                    .max(Comparator.comparing(ResultRow::workers)).ifPresent(q -> many.stream()
+                            .filter(r -> backend.equals(r.backend()) && "pipes".equals(r.param("transport"))
+                                    && q.workers().equals(r.workers()) && Objects.equals(bytes(r), bytes(q)))
+                            .findFirst().ifPresent(p -> lessons.add(q.workers() + " producers to one consumer ("
+                                    + backend + "): one " + queue + " " + Format.number(1e6 / Rows.micros(q))
+                                    + " msg/s, a pipe each " + Format.number(1e6 / Rows.micros(p)) + " msg/s")));
+        }
         List<List<String>> lines = usable.stream()
                 .sorted(Comparator.comparing(IpcView::name).thenComparing(r -> r.benchmark())
-                        .thenComparing(IpcView::bytes))
-                .map(r -> List.of(name(r), r.benchmark(), Format.number(bytes(r)),
+                        .thenComparing(IpcView::bytes)
+                        .thenComparing(r -> r.workers() == null ? 0 : r.workers()))
+                .map(r -> List.of(name(r), MANY_PRODUCERS.equals(r.benchmark()) ? r.benchmark() + " (k = "
+                                + r.workers() + ")" : r.benchmark(), Format.number(bytes(r)),
                         r.benchmark().endsWith("RoundTrip") ? Format.duration(Rows.micros(r))
+                                : MANY_PRODUCERS.equals(r.benchmark()) ? Format.number(1e6 / Rows.micros(r)) + " msg/s"
                                 : Format.number(bytes(r) / Rows.micros(r)) + " MB/s")).toList();
         String caption = Caption.of(env, usable, "Threads hand over a reference; processes copy every byte."
                 + " Error bars: 99.9 % CI.", skipped);
-        return new IpcView(series(roundTrips, false), series(streams, true), caption,
+        return new IpcView(series(roundTrips, false), series(streams, true), producerSeries(many), caption,
                 lessons.isEmpty() ? "" : String.join("; ", lessons) + ".",
                 new Table(List.of("transport", "benchmark", "bytes", "round trip or throughput"), lines));
     }

@@ -16,13 +16,18 @@ import org.poolbench.results.ResultRow;
  * rows a rule needs is "not measured". The rules:
  *
  * <ul>
- *   <li><b>"Queue for many producers, Pipe for two ends."</b> What a run times is the two-end half: the 8-byte
- *   round trip (else the smallest size both have) between two processes through the Pipe (the faster of
- *   {@code pipe} and {@code socket} on the JVM, where both are a {@code Connection}; {@code pipe} on CPython)
- *   against the Queue ({@code ring}, the {@code SharedQueue}, on the JVM; {@code queue} on CPython). Holds if the
- *   Pipe is no more than 10 % (about run-to-run noise) slower than the Queue: then the Queue's many-producer
- *   machinery costs two ends something and the Pipe is the right tool there. That a Queue takes many producers
- *   and a Pipe has two ends is what each is, not a speed: {@code IpcTest} checks the many producers.</li>
+ *   <li><b>"Queue for many producers, Pipe for two ends."</b> Two halves, each judged on its own rows.
+ *   <i>Two ends:</i> the 8-byte round trip (else the smallest size both have) between two processes through the
+ *   Pipe (the faster of {@code pipe} and {@code socket} on the JVM, where both are a {@code Connection};
+ *   {@code pipe} on CPython) against the Queue ({@code ring}, the {@code SharedQueue}, on the JVM; {@code queue} on
+ *   CPython). This half holds if the Pipe is no more than 10 % (about run-to-run noise) slower than the Queue.
+ *   <i>Many producers:</i> the {@code manyProducers} rows, k producer processes ({@code workers}) sending one
+ *   consumer checked messages, through one Queue ({@code ring} on the JVM, {@code queue} on CPython) against one
+ *   Pipe per producer read by the consumer ({@code pipes}), in messages per second. This half holds if, at every
+ *   k &ge; 2 where both were measured (at the smallest message size both have), the Queue takes no more than 10 %
+ *   longer per message than the pipes; k = 1 is two ends again and is not judged. The claim holds if every half
+ *   that was measured holds; with one half measured the verdict is that half's and the text says the other was
+ *   not; with neither it is "not measured".</li>
  *   <li><b>"Managers are slower than shared memory."</b> JVM: the Manager round trip (append + pop on a list in
  *   the server process) against the shared-memory ring's, at the same size as above; CPython has no ring, so its
  *   {@code Manager().list()} round trip is set against one update of a shared {@code Value} under
@@ -112,10 +117,25 @@ final class LessonClaims {
     private static Claim queueOrPipe(List<ResultRow> rows) {
         List<ResultRow> jvmPipes = new ArrayList<>(roundTrips(rows, "processes", "pipe"));
         jvmPipes.addAll(roundTrips(rows, "processes", "socket"));
-        return claim(QUEUE_PIPE, pipeAgainstQueue(fastest(jvmPipes), roundTrips(rows, "processes", "ring"),
-                        "ring"),
-                pipeAgainstQueue(roundTrips(rows, "py-processes", "pipe"), roundTrips(rows, "py-processes", "queue"),
-                        "Queue"));
+        return claim(QUEUE_PIPE,
+                bothHalves(pipeAgainstQueue(fastest(jvmPipes), roundTrips(rows, "processes", "ring"), "ring"),
+                        manyProducers(producerRows(rows, "processes", "ring"), producerRows(rows, "processes",
+                                "pipes"), "ring")),
+                bothHalves(pipeAgainstQueue(roundTrips(rows, "py-processes", "pipe"), roundTrips(rows,
+                                "py-processes", "queue"), "Queue"),
+                        manyProducers(producerRows(rows, "py-processes", "queue"), producerRows(rows,
+                                "py-processes", "pipes"), "Queue")));
+    }
+
+    /** The claim's verdict from its two halves: held if every measured half holds. */
+    private static Evidence bothHalves(Evidence twoEnds, Evidence many) {
+        if (twoEnds.outcome() == Outcome.NOT_MEASURED && many.outcome() == Outcome.NOT_MEASURED) {
+            return Evidence.NONE;
+        }
+        String first = twoEnds.outcome() == Outcome.NOT_MEASURED ? "two ends: not measured" : twoEnds.text();
+        String second = many.outcome() == Outcome.NOT_MEASURED ? "many producers: not measured" : many.text();
+        boolean held = twoEnds.outcome() != Outcome.NOT_HELD && many.outcome() != Outcome.NOT_HELD;
+        return new Evidence(held ? Outcome.HELD : Outcome.NOT_HELD, first + "; " + second);
     }
 
     private static Evidence pipeAgainstQueue(List<ResultRow> pipes, List<ResultRow> queues, String queueName) {
@@ -127,9 +147,55 @@ final class LessonClaims {
                     + " round trip: Pipe (" + p[0].param("transport") + ") " + Format.duration(pipe) + ", Queue ("
                     + queueName + ") " + Format.duration(queue) + (held
                     ? pipe * NOISE < queue ? ": the Pipe is " + Format.times(queue / pipe) + " faster" : ": level"
-                    : ": the Queue is " + Format.times(pipe / queue) + " faster even for two ends")
-                    + "; many producers: a Queue's, not timed");
+                    : ": the Queue is " + Format.times(pipe / queue) + " faster even for two ends"));
         }).orElse(Evidence.NONE);
+    }
+
+    // ---- ipc: many producers, one consumer
+
+    /** The manyProducers rows of a backend and transport with a producer count and a time per message. */
+    private static List<ResultRow> producerRows(List<ResultRow> rows, String backend, String transport) {
+        return rows.stream().filter(r -> "ipc".equals(r.family()) && "manyProducers".equals(r.benchmark())
+                && backend.equals(r.backend()) && transport.equals(r.param("transport")) && r.workers() != null
+                && bytes(r) != null && Rows.micros(r) != null).toList();
+    }
+
+    /**
+     * The many-producer half: at each k &ge; 2 both have (at the smallest size both have), the Queue's time per
+     * message against the pipes'.
+     */
+    private static Evidence manyProducers(List<ResultRow> queues, List<ResultRow> pipes, String queueName) {
+        List<Double> common = queues.stream().map(LessonClaims::bytes)
+                .filter(b -> pipes.stream().anyMatch(r -> b.equals(bytes(r)))).sorted().toList();
+        if (common.isEmpty()) {
+            return Evidence.NONE;
+        }
+        double size = common.get(0);
+        List<Integer> ks = queues.stream().filter(r -> bytes(r) == size && r.workers() >= 2).map(ResultRow::workers)
+                .filter(k -> pipes.stream().anyMatch(r -> bytes(r) == size && k.equals(r.workers())))
+                .distinct().sorted().toList();
+        if (ks.isEmpty()) {
+            return Evidence.NONE;
+        }
+        boolean held = true;
+        List<String> at = new ArrayList<>();
+        for (int k : ks) {
+            double queue = Rows.micros(producerRow(queues, size, k));
+            double pipe = Rows.micros(producerRow(pipes, size, k));
+            boolean here = queue <= NOISE * pipe;
+            held &= here;
+            at.add("k = " + k + ": " + Format.number(1e6 / queue) + " against " + Format.number(1e6 / pipe)
+                    + " msg/s (" + (!here ? "the pipes are " + Format.times(queue / pipe) + " faster"
+                    : queue * NOISE < pipe ? "the Queue is " + Format.times(pipe / queue) + " faster" : "level")
+                    + ")");
+        }
+        return new Evidence(held ? Outcome.HELD : Outcome.NOT_HELD, "many producers, " + Format.number(size)
+                + " B messages to one consumer, Queue (" + queueName + ") against a Pipe per producer: "
+                + String.join(", ", at));
+    }
+
+    private static ResultRow producerRow(List<ResultRow> rows, double size, int k) {
+        return rows.stream().filter(r -> bytes(r) == size && r.workers() == k).findFirst().orElseThrow();
     }
 
     // ---- managers against shared memory

@@ -60,14 +60,38 @@ import org.poolbench.ipc.SharedQueue;
  * Every round trip checks the message that came back (its length and a per-op stamp in its first bytes); every
  * stream checks the byte count the peer reports.
  *
+ * manyProducers (thrpt, messages/s; one op = one message, backend processes): "Queue for many producers". k
+ *   producer JVMs (workers = k, IpcProducer, started in the trial's set-up and ended in its tear-down) send one
+ *   consumer (this thread) PRODUCER_MESSAGES = 16384 messages of messageBytes (16) bytes per round, an equal share
+ *   each (16384 / k), then an empty message that ends their share. The consumer starts a round with an 8-byte
+ *   order on each producer's stdin and takes every message through
+ *   ring   one SharedQueue that all k producers put into (the Queue: one object, many producers);
+ *   pipes  one Connection per producer, its stdout pipe, which the consumer reads round-robin (one message from
+ *          each producer that is not done, in turn; a blocking read, as CPython's recv on a Pipe end).
+ *   The consumer checks every message as it arrives and the round when it is over (MessageTally: every number of
+ *   every producer exactly once, unchanged, from this round; the count and the sum of the check words), so a
+ *   transport that drops or repeats messages fails instead of looking fast.
+ *   What to expect: a producer's send on a pipe is a system call (a write and a wake-up of the reader), a put
+ *   into the ring a few stores in shared memory, so the ring should move several times more messages per second
+ *   at every k; the pipes' consumer may also wait on one producer while the others' pipes are full. With k above
+ *   the cores, producers and consumer take turns on the CPUs, and waiting strategies (the ring spins, yields,
+ *   then parks) decide as much as the transport. CPython's twin (python/poolbench_py.py, ipc) times
+ *   multiprocessing.Queue against one multiprocessing.Pipe per producer read with connection.wait.
+ *
  * Run only this (ring needs the add-exports, set here by @Fork):
  *   mvn -B -q package -DskipTests
  *   java -jar target/benchmarks.jar IpcBenchmark -f 1 -wi 1 -i 5 -p messageBytes=8,65536,1048576
+ * and only the many producers:
+ *   java -jar target/benchmarks.jar 'IpcBenchmark.manyProducers' -f 1 -wi 1 -i 5 -p workers=1,2,4
  */
 @Fork(jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class IpcBenchmark {
 
     static final int BATCH = 64;
+    /** Messages per round of {@link #manyProducers}, over all producers. */
+    static final int PRODUCER_MESSAGES = 16_384;
+    /** How long {@link #manyProducers}' consumer waits for the ring's next message before it calls the round lost. */
+    private static final long PRODUCER_TIMEOUT_SECONDS = 60;
     private static final byte[] SYNC = new byte[0];
 
     /** A message to send: {@code size} bytes, first byte {@code echo ? 1 : 0}, an 8-byte stamp from byte 1 when it fits. */
@@ -406,5 +430,133 @@ public class IpcBenchmark {
         long got = ByteBuffer.wrap(s.buffer).getLong(0);
         checkCount(got, s.messageBytes);
         return got;
+    }
+
+    @State(Scope.Benchmark)
+    public static class Producers {
+        @Param({"processes"})
+        public String backend;
+        @Param({"ring", "pipes"})
+        public String transport;
+        /** k: how many producer processes. */
+        @Param({"1", "2", "4"})
+        public int workers;
+        @Param({"16"})
+        public int messageBytes;
+
+        SharedQueue queue;
+        final List<Process> children = new ArrayList<>();
+        final List<Connection> connections = new ArrayList<>();
+        MessageTally tally;
+        final byte[] order = new byte[8];
+        byte[] buffer;
+        boolean[] done;
+        int round;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            if (workers < 1 || workers > 256) {
+                throw new IllegalArgumentException("workers " + workers + " not in 1..256");
+            }
+            if (messageBytes < MessageTally.MESSAGE_BYTES || messageBytes > 65_536) {
+                throw new IllegalArgumentException("messageBytes " + messageBytes + " not in "
+                        + MessageTally.MESSAGE_BYTES + "..65536");
+            }
+            if (!transport.equals("ring") && !transport.equals("pipes")) {
+                throw new IllegalArgumentException("unknown many-producer transport '" + transport
+                        + "'; valid: ring, pipes");
+            }
+            tally = new MessageTally(workers, PRODUCER_MESSAGES);
+            buffer = new byte[Math.max(messageBytes, 8)];
+            done = new boolean[workers];
+            try {
+                boolean ring = transport.equals("ring");
+                if (ring) {
+                    queue = SharedQueue.create(1 << 20);
+                }
+                for (int p = 0; p < workers; p++) { // start them all, then wait for each: they boot in parallel
+                    List<String> args = new ArrayList<>(List.of(ring ? "ring" : "pipe", String.valueOf(p),
+                            String.valueOf(messageBytes)));
+                    if (ring) {
+                        args.add(queue.name());
+                    }
+                    Process child = new ProcessBuilder(javaCommand(ring ? SharedQueue.JVM_ARGS : List.of(),
+                            IpcProducer.class, args.toArray(String[]::new)))
+                            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    children.add(child);
+                    connections.add(Connection.toChild(child));
+                }
+                for (Connection c : connections) {
+                    if (c.recv(buffer) != 0) {
+                        throw new IllegalStateException("an IpcProducer did not start");
+                    }
+                }
+            } catch (Exception | Error e) {
+                tearDown();
+                throw e;
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            for (Connection c : connections) {
+                c.close(); // its stdin ends: the producer returns
+            }
+            for (Process child : children) {
+                end(child);
+            }
+            connections.clear();
+            children.clear();
+            if (queue != null) {
+                queue.close();
+                queue = null;
+            }
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(PRODUCER_MESSAGES)
+    public int manyProducers(Producers s) throws Exception {
+        int round = ++s.round;
+        s.tally.start(round);
+        ByteBuffer order = ByteBuffer.wrap(s.order).putInt(0, round);
+        for (int p = 0; p < s.workers; p++) {
+            order.putInt(4, MessageTally.share(p, s.workers, PRODUCER_MESSAGES));
+            s.connections.get(p).send(s.order);
+        }
+        int ended = 0;
+        if (s.queue != null) {
+            while (ended < s.workers) {
+                int n = s.queue.poll(s.buffer, PRODUCER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                if (n < 0) {
+                    throw new IllegalStateException("no message in the ring for " + PRODUCER_TIMEOUT_SECONDS
+                            + " s: " + s.tally.count() + " of " + PRODUCER_MESSAGES + " arrived, " + ended + " of "
+                            + s.workers + " producers done");
+                } else if (n == 0) {
+                    ended++;
+                } else {
+                    s.tally.add(s.buffer, n);
+                }
+            }
+        } else {
+            java.util.Arrays.fill(s.done, false);
+            while (ended < s.workers) {
+                for (int p = 0; p < s.workers; p++) {
+                    if (!s.done[p]) {
+                        int n = s.connections.get(p).recv(s.buffer);
+                        if (n == 0) {
+                            s.done[p] = true;
+                            ended++;
+                        } else {
+                            s.tally.add(s.buffer, n);
+                        }
+                    }
+                }
+            }
+        }
+        s.tally.verify();
+        return s.tally.count();
     }
 }

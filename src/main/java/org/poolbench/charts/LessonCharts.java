@@ -1,5 +1,6 @@
 package org.poolbench.charts;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.XYStyler;
@@ -11,7 +12,8 @@ import org.poolbench.analysis.SyncView;
 
 /**
  * The teaching material's other half: {@code sync-time-per-add} and {@code sync-lost-updates} (the race against
- * contenders), {@code ipc-latency} and {@code ipc-throughput} (messages against their size, log–log).
+ * contenders), {@code ipc-latency} and {@code ipc-throughput} (messages against their size, log–log),
+ * {@code ipc-producers} (messages per second against the number of producers, when measured).
  */
 final class LessonCharts {
 
@@ -44,8 +46,19 @@ final class LessonCharts {
         draw(throughput, v.throughput(), true);
         logLog(throughput, v.throughput());
         throughput.getStyler().setyAxisTickLabelsFormattingFunction(Format::number);
-        return List.of(new Figure(IpcView.LATENCY_FIGURE, latency, v.caption()),
-                new Figure(IpcView.THROUGHPUT_FIGURE, throughput, v.caption()));
+        List<Figure> figures = new ArrayList<>(List.of(new Figure(IpcView.LATENCY_FIGURE, latency, v.caption()),
+                new Figure(IpcView.THROUGHPUT_FIGURE, throughput, v.caption())));
+        if (!v.producers().isEmpty()) {
+            XYChart producers = Plot.chart("Many producers, one consumer", "producer processes",
+                    "messages per second (log scale)");
+            draw(producers, v.producers(), true);
+            producers.getStyler().setYAxisLogarithmic(true);
+            range(producers, v.producers(), true);
+            producers.getStyler().setxAxisTickLabelsFormattingFunction(Plot::integerOnly);
+            producers.getStyler().setyAxisTickLabelsFormattingFunction(Format::number);
+            figures.add(new Figure(IpcView.PRODUCERS_FIGURE, producers, v.caption()));
+        }
+        return figures;
     }
 
     private static void draw(XYChart c, List<Series> series, boolean logY) {

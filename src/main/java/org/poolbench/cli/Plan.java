@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.poolbench.results.Alternation;
 import org.poolbench.results.ResultRow;
 
@@ -478,8 +479,28 @@ final class Plan {
                 invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processStream$", top,
                         params("transport", smoke ? List.of("pipe", "ring") : List.of("pipe", "socket", "ring",
                                 "manager"), "messageBytes", smoke ? List.of(1_048_576) : sizes)));
+                // "Queue for many producers": k producer JVMs into one ring, or one pipe each
+                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.manyProducers$", top,
+                        params("transport", List.of("ring", "pipes"), "workers", producers(profile, top))));
             }
         }
+    }
+
+    /**
+     * The producer counts k of {@code IpcBenchmark.manyProducers} (and of CPython's twin): smoke only the top core
+     * count, at least 2 (one producer is two ends); quick 1, 2, 4 and the top core count; full also twice the top
+     * core count.
+     */
+    static List<Integer> producers(Profile profile, int top) {
+        if (profile == Profile.SMOKE) {
+            return List.of(Math.max(2, top));
+        }
+        TreeSet<Integer> k = new TreeSet<>(List.of(1, 2, 4));
+        k.add(top);
+        if (profile == Profile.FULL) {
+            k.add(2 * top);
+        }
+        return List.copyOf(k);
     }
 
     private void skip(String family, String benchmark, String workload, String backend, int cores, Integer workers,

@@ -164,8 +164,20 @@ public final class SharedQueue implements AutoCloseable {
      * @throws IllegalArgumentException if the message is longer than {@code into} (it is consumed and lost)
      */
     public int take(byte[] into) throws InterruptedException {
+        return poll(into, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Copies the next message into {@code into}, waiting at most {@code timeout}, and returns its length, or -1 if
+     * none came. Consumer only.
+     *
+     * @throws IllegalArgumentException if the message is longer than {@code into} (it is consumed and lost)
+     */
+    public int poll(byte[] into, long timeout, TimeUnit unit) throws InterruptedException {
+        long start = System.nanoTime();
+        long waitNanos = unit.toNanos(timeout);
         takeIdle.reset();
-        long idleSince = System.nanoTime();
+        long idleSince = start;
         while (true) {
             targetLength = -1;
             ring.read((type, buffer, index, length) -> {
@@ -185,6 +197,9 @@ public final class SharedQueue implements AutoCloseable {
                 throw new InterruptedException();
             }
             long now = System.nanoTime();
+            if (now - start >= waitNanos) {
+                return -1;
+            }
             if (now - idleSince > STUCK_NANOS) {
                 ring.unblock();
                 idleSince = now;

@@ -19,6 +19,11 @@ class LessonClaimsTest {
                 .params("messageBytes=" + bytes + ";transport=" + transport).build();
     }
 
+    static ResultRow producers(String backend, String transport, int k, double messagesPerSecond) {
+        return ViewsTest.row("ipc", backend).benchmark("manyProducers").mode("thrpt").cores(2).workers(k)
+                .score(messagesPerSecond).unit("ops/s").params("messageBytes=16;transport=" + transport).build();
+    }
+
     /** The four count rows and the time row of one sync point. */
     static List<ResultRow> sync(String backend, String primitive, int k, double updates, double lost, double seen) {
         String method = backend.endsWith("threads") ? "threads" : "processes";
@@ -64,12 +69,52 @@ class LessonClaimsTest {
         Claim level = claim(List.of(roundTrip("processes", "pipe", 8, 10.5), roundTrip("processes", "ring", 8, 10)),
                 LessonClaims.QUEUE_PIPE).orElseThrow();
         assertEquals(Outcome.HELD, level.jvmOutcome(), level.jvm());
-        assertTrue(level.jvm().endsWith(": level; many producers: a Queue's, not timed"), level.jvm());
+        assertTrue(level.jvm().endsWith(": level; many producers: not measured"), level.jvm());
         // no common size: not measured on either side
         Claim none = claim(List.of(roundTrip("processes", "pipe", 8, 15), roundTrip("processes", "ring", 1024, 1)),
                 LessonClaims.QUEUE_PIPE).orElseThrow();
         assertEquals(Outcome.NOT_MEASURED, none.jvmOutcome());
         assertEquals(Outcome.NOT_MEASURED, none.pythonOutcome());
+    }
+
+    @Test
+    void queueForManyProducersHoldsWhenTheQueueIsNoSlowerThanAPipePerProducerAtEveryKAboveOne() {
+        List<ResultRow> rows = List.of(
+                // JVM: the ring far ahead at k = 2 and 4; k = 1 (the pipes ahead) is two ends and not judged
+                producers("processes", "ring", 1, 1_000_000), producers("processes", "pipes", 1, 2_000_000),
+                producers("processes", "ring", 2, 5_000_000), producers("processes", "pipes", 2, 500_000),
+                producers("processes", "ring", 4, 2_000_000), producers("processes", "pipes", 4, 1_000_000),
+                // CPython: level at k = 2 (within 10 %), the pipes 1.5x ahead at k = 4
+                producers("py-processes", "queue", 2, 50_000), producers("py-processes", "pipes", 2, 52_000),
+                producers("py-processes", "queue", 4, 40_000), producers("py-processes", "pipes", 4, 60_000));
+        Claim c = claim(rows, LessonClaims.QUEUE_PIPE).orElseThrow();
+        assertEquals(Outcome.HELD, c.jvmOutcome(), c.jvm());
+        assertEquals("two ends: not measured; many producers, 16 B messages to one consumer, Queue (ring) against a "
+                + "Pipe per producer: k = 2: 5,000,000 against 500,000 msg/s (the Queue is 10.0× faster), k = 4: "
+                + "2,000,000 against 1,000,000 msg/s (the Queue is 2.00× faster)", c.jvm());
+        assertEquals(Outcome.NOT_HELD, c.pythonOutcome(), c.python());
+        assertTrue(c.python().contains("k = 2: 50,000 against 52,000 msg/s (level), k = 4: 40,000 against 60,000 "
+                + "msg/s (the pipes are 1.50× faster)"), c.python());
+
+        // both halves measured: held only if both hold
+        List<ResultRow> both = new ArrayList<>(rows);
+        both.addAll(List.of(roundTrip("processes", "pipe", 8, 15), roundTrip("processes", "ring", 8, 0.3),
+                roundTrip("py-processes", "pipe", 8, 40), roundTrip("py-processes", "queue", 8, 90)));
+        Claim full = claim(both, LessonClaims.QUEUE_PIPE).orElseThrow();
+        assertEquals(Outcome.NOT_HELD, full.jvmOutcome(), full.jvm()); // the ring wins two ends too
+        assertTrue(full.jvm().startsWith("two ends, 8 B round trip: Pipe (pipe) 15 µs, Queue (ring) 300 ns: the "
+                + "Queue is 50.0× faster even for two ends; many producers, 16 B"), full.jvm());
+        assertEquals(Outcome.NOT_HELD, full.pythonOutcome(), full.python()); // the Queue behind at k = 4
+        List<ResultRow> pyHolds = new ArrayList<>(both);
+        pyHolds.removeIf(r -> "py-processes".equals(r.backend()) && "manyProducers".equals(r.benchmark())
+                && r.workers() == 4);
+        assertEquals(Outcome.HELD, claim(pyHolds, LessonClaims.QUEUE_PIPE).orElseThrow().pythonOutcome());
+
+        // not measured: one producer only, or one transport only
+        Claim one = claim(List.of(producers("processes", "ring", 1, 1e6), producers("processes", "pipes", 1, 1e5),
+                producers("py-processes", "queue", 2, 5e4)), LessonClaims.QUEUE_PIPE).orElseThrow();
+        assertEquals(Outcome.NOT_MEASURED, one.jvmOutcome(), one.jvm());
+        assertEquals(Outcome.NOT_MEASURED, one.pythonOutcome(), one.python());
     }
 
     @Test

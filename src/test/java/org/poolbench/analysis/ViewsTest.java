@@ -243,6 +243,35 @@ class ViewsTest {
         // 1000 messages of 1 MiB per second: 1,048.576 MB/s
         assertEquals(1048.576, v.throughput().get(0).points().get(1).y(), 1e-6);
         assertTrue(v.lesson().contains("between processes at best 30 µs (ring, 3.00×)"), v.lesson());
+        assertEquals(List.of(IpcView.LATENCY_FIGURE, IpcView.THROUGHPUT_FIGURE), v.figures()); // no producers run
+    }
+
+    @Test
+    void manyProducersAreMessagesPerSecondAgainstProducers() {
+        List<ResultRow> rows = new ArrayList<>();
+        for (int k : new int[] {1, 2, 4}) {
+            for (String[] t : new String[][] {{"processes", "ring"}, {"processes", "pipes"}, {"py-processes", "queue"},
+                    {"py-processes", "pipes"}}) {
+                double rate = (t[1].equals("pipes") ? 1e5 : 1e6) * k / (t[0].startsWith("py") ? 10 : 1);
+                rows.add(row("ipc", t[0]).benchmark("manyProducers").mode("thrpt").cores(2).workers(k).score(rate)
+                        .unit("ops/s").params("messageBytes=16;transport=" + t[1]).build());
+            }
+        }
+        IpcView v = Analysis.of(rows, ENV).views(IpcView.class).get(0);
+        assertTrue(v.latency().isEmpty() && v.throughput().isEmpty());
+        assertEquals(List.of("processes: pipes", "processes: ring", "py-processes: pipes", "py-processes: queue"),
+                v.producers().stream().map(Series::name).toList());
+        Series ring = v.producers().get(1);
+        assertEquals(List.of(1.0, 2.0, 4.0), ring.points().stream().map(Point::x).toList());
+        assertEquals(4e6, ring.points().get(2).y(), 1e-3);
+        assertEquals(List.of(IpcView.LATENCY_FIGURE, IpcView.THROUGHPUT_FIGURE, IpcView.PRODUCERS_FIGURE),
+                v.figures());
+        assertTrue(v.lesson().contains("4 producers to one consumer (processes): one ring 4,000,000 msg/s, a pipe "
+                + "each 400,000 msg/s"), v.lesson());
+        assertTrue(v.lesson().contains("(py-processes): one queue 400,000 msg/s, a pipe each 40,000 msg/s"),
+                v.lesson());
+        assertTrue(v.table().rows().contains(List.of("processes: ring", "manyProducers (k = 2)", "16",
+                "2,000,000 msg/s")), v.table().rows().toString());
     }
 
     @Test

@@ -86,4 +86,20 @@ class ChartsTest {
         assertEquals(List.of(dir.resolve("creation-overhead.png"), dir.resolve("creation-overhead.svg"),
                 dir.resolve("creation-overhead.pdf")), files);
     }
+
+    @Test
+    void drawsTheManyProducersChartWhenTheyWereMeasured(@TempDir Path dir) throws Exception {
+        List<ResultRow> rows = new java.util.ArrayList<>();
+        for (int k : new int[] {1, 2, 4}) {
+            for (String t : List.of("ring", "pipes")) {
+                rows.add(ResultRow.builder().runId("R").family("ipc").benchmark("manyProducers").backend("processes")
+                        .mode("thrpt").status("ok").cores(2).workers(k).score(t.equals("ring") ? 5e6 / k : 4e5)
+                        .scoreError(1e4).unit("ops/s").params("messageBytes=16;transport=" + t).build());
+            }
+        }
+        Set<String> names = Charts.drawAll(Analysis.of(rows, Map.of("run_id", "R")), dir).stream()
+                .map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        assertTrue(names.contains("ipc-producers.png") && names.contains("ipc-producers.svg"), names.toString());
+        assertTrue(Files.readString(dir.resolve("ipc-producers.svg")).contains("Many producers, one consumer"));
+    }
 }

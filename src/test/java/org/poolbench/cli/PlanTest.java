@@ -167,6 +167,16 @@ class PlanTest {
                 .filter(i -> i.benchmark().contains("processStream")).findFirst().orElseThrow();
         assertEquals(List.of("8", "8192", "1048576"), stream.params().get("messageBytes"));
         assertEquals(4, stream.params().get("transport").size());
+        // many producers: a ring and a pipe each, k = 1, 2, 4 and the top core count in quick; the top in smoke
+        JmhInvocation producers = quick.invocations.stream()
+                .filter(i -> i.benchmark().contains("manyProducers")).findFirst().orElseThrow();
+        assertEquals(List.of("ring", "pipes"), producers.params().get("transport"));
+        assertEquals(List.of("1", "2", "4"), producers.params().get("workers"));
+        assertEquals(List.of("2"), smoke.invocations.stream().filter(i -> i.benchmark().contains("manyProducers"))
+                .findFirst().orElseThrow().params().get("workers"));
+        assertEquals(List.of(1, 2, 4, 6), Plan.producers(Profile.QUICK, 6));
+        assertEquals(List.of(1, 2, 4, 8, 16), Plan.producers(Profile.FULL, 8));
+        assertEquals(List.of(2), Plan.producers(Profile.SMOKE, 1));
         // without process-pool among the backends, only the thread methods run
         Plan threadsOnly = Plan.build(Profile.QUICK, List.of("sync", "ipc"), Workloads.NAMES,
                 List.of("thread-pool"), 2, List.of(2), List.of());
