@@ -197,11 +197,10 @@ final class PythonBaseline {
         boolean others = families.stream().anyMatch(f -> FAMILIES.contains(f) && !Plan.LESSONS.contains(f));
         return switch (profile) {
             case SMOKE -> 40;
-            // others: 255 s before the start-method, per-task and io points (reference run 20261126-143327, less
-            // the 32 s the per-slice sequential pairs saved), plus creation by spawn and forkserver (~20 s), Pool by
-            // both and a process per chunk at the most cores (~22 s), io at five concurrency levels (~60 s: the
-            // one-at-a-time point alone is 9 jobs of 2.6 s) and the machine probe around each of ~16 parts (~10 s)
-            case QUICK -> (others ? 365 : 0) + (lessons ? 360 : 0);
+            // others: the per-slice sequential pairs and the scaling points (~220 s), creation by fork, spawn and
+            // forkserver (~35 s), granularity (~40 s), io at concurrency 4 to 256 (~35 s) and the machine probe
+            // around each of ~16 parts (~10 s)
+            case QUICK -> (others ? 340 : 0) + (lessons ? 360 : 0);
             case FULL -> (others ? 4400 : 0) + (lessons ? 2000 : 0);
         };
     }
