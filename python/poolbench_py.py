@@ -24,11 +24,12 @@ What it measures (the Java twins are in ``src/main/java/org/poolbench/bench``)
 ------------------------------------------------------------------------------
 Pinning, turns and probe readings (docs/METHODOLOGY.md, "The CPython baseline")
 ---------------------------------------------------------------------------------
-The run's CPUs C = [c0 .. c(n-1)] are those this process may use at start. A k-core point (k < n) runs its i-th
-iteration (its own, warm-up and measured, from 0 per fork) on the window {C[(i + j) mod n] : j < k}; k = n is every
-CPU. The mask is set before each iteration, outside the timed region, on every thread of this process and of every
-child process (the pools' workers), and read back from each (:func:`apply_mask`): the vCPUs of a shared VM run at
-different speeds in phases, and a point always pinned to the first k CPUs would measure one vCPU's phase.
+The run's CPUs C = [c0 .. c(n-1)] are those this process may use at start. A k-core point (k < n) runs each
+iteration on the k CPUs that a probe (``PROBE_N!`` on each CPU in turn) found fastest just before it (:class:`Cpus`);
+k = n is every CPU. The mask is set before each iteration, outside the timed region, on every thread of this process
+and of every child process (the pools' workers), and read back from each (:func:`apply_mask`): the vCPUs of a shared
+VM run at different speeds for minutes at a time, a single thread at full cores runs on the fast one, and speedup
+on unequal processors is defined against the fastest.
 The points of a group (the pools of a workload at one core count; every granularity point; the creation points;
 the io points at one concurrency) take turns in one interpreter (:func:`take_turns`): all set-ups opened before the
 warm-up, then one contender per iteration in the order of Java's ``results.Alternation.index`` (A B B A ...).
@@ -1172,7 +1173,7 @@ def iteration_scores(trial, check, profile, iteration_seconds=None):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Pinning: rotating windows of the run's CPUs.
+# Pinning: the fastest k of the run's CPUs.
 
 def alternation_index(iteration, n):
     """Which of ``n`` contenders the 0-based ``iteration`` runs with: rounds of n iterations, forward in even rounds
@@ -1183,29 +1184,59 @@ def alternation_index(iteration, n):
     return pos if rnd % 2 == 0 else n - 1 - pos
 
 
+#: The probe's factorial: about 5 ms in CPython on a 2020s core, long enough to feel a slow vCPU.
+PROBE_N = 12_000
+#: A probe's ranking is reused for this long before the CPUs are probed again (slices are ~0.1 s, iterations 0.2 s+).
+PROBE_MAX_AGE_S = 0.5
+
+
+def probe_cpu(cpu):
+    """This thread alone on ``cpu``: the time of ``PROBE_N!`` (the second of two; the first refills caches)."""
+    os.sched_setaffinity(0, {cpu})
+    math.factorial(PROBE_N)
+    start = time.perf_counter()
+    math.factorial(PROBE_N)
+    return time.perf_counter() - start
+
+
 class Cpus:
     """The run's CPUs C = [c0 .. c(n-1)]: the ones this process may use when it starts, in ascending order.
 
-    A k-core point (k < n) runs its i-th iteration (i counts the point's own iterations, warm-up and measured, from 0)
-    on the window {C[(i + j) mod n] : j < k}; k = n is every CPU. On this kind of machine the vCPUs run at different
-    speeds in phases of seconds, so a point pinned always to the first k CPUs would measure one vCPU's phase; the
-    rotating window spreads every k-core point over all of them, as the JVM's Affinity does."""
+    A k-core point (k < n) runs each iteration (and py-sequential each 1-core slice) on the k CPUs that a probe found
+    fastest just before it: each CPU in turn computes ``PROBE_N!`` and the k quickest win; a ranking is reused for
+    ``PROBE_MAX_AGE_S``; k = n is every CPU, unprobed. Why (as the JVM's FastestCpus): on this kind of machine the
+    vCPUs run at different speeds for minutes at a time, a single thread given every CPU runs on the fast one, and
+    speedup on unequal processors is defined against the fastest; a 1-core point on any other CPU, or on each in turn,
+    would make the baseline slower than the same code at full cores."""
 
-    def __init__(self, allowed):
+    def __init__(self, allowed, probe=probe_cpu, max_age_s=PROBE_MAX_AGE_S):
         self.order = sorted(allowed)
         if not self.order:
             raise CheckFailed("this process may use no CPU")
+        self.probe = probe
+        self.max_age_s = max_age_s
+        self.ranked = None
+        self.ranked_at = 0.0
+        self.probes = 0
+        self.last = {}
 
     @property
     def n(self):
         return len(self.order)
 
-    def window(self, k, i):
+    def fastest(self, k):
         if not 1 <= k <= self.n:
             raise CheckFailed("%d cores asked of %d CPUs" % (k, self.n))
         if k == self.n:
             return frozenset(self.order)
-        return frozenset(self.order[(i + j) % self.n] for j in range(k))
+        if self.ranked is None or time.monotonic() - self.ranked_at > self.max_age_s:
+            # forward on one probe, backward on the next, so that no CPU is always probed first
+            sequence = self.order if self.probes % 2 == 0 else list(reversed(self.order))
+            self.last = {c: self.probe(c) for c in sequence}
+            self.probes += 1
+            self.ranked = sorted(self.order, key=lambda c: self.last[c])
+            self.ranked_at = time.monotonic()
+        return frozenset(self.ranked[:k])
 
 
 def _threads_of(pid):
@@ -1245,17 +1276,17 @@ def apply_mask(mask, children=None):
             except ProcessLookupError:
                 continue
             if seen != mask:
-                raise CheckFailed("thread %d of process %d runs on CPUs %s, not the window %s"
+                raise CheckFailed("thread %d of process %d runs on CPUs %s, not the mask %s"
                                   % (tid, pid, sorted(seen), sorted(mask)))
     return pids
 
 
 @contextlib.contextmanager
 def pinned(k, allowed):
-    """Pins this process (every thread, and so every thread and process it starts from now on) to the first window
-    of ``k`` of the ``allowed`` CPUs (iteration 0's); restores every CPU to it and its children afterwards."""
+    """Pins this process (every thread, and so every thread and process it starts from now on) to the ``k`` fastest of
+    the ``allowed`` CPUs (:class:`Cpus`); restores every CPU to it and its children afterwards."""
     cpus = Cpus(allowed)
-    apply_mask(cpus.window(k, 0), [])
+    apply_mask(cpus.fastest(k), [])
     try:
         if len(os.sched_getaffinity(0)) != k:
             raise CheckFailed("pinning to %d CPUs left this process on %d" % (k, len(os.sched_getaffinity(0))))
@@ -1277,8 +1308,8 @@ def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=Non
     """Measures ``contenders`` together, as the JVM's alternated backends are: every set-up is opened before the
     warm-up (in the order given), then the warm-up and the measurement each run ``iterations x len(contenders)``
     iterations, the g-th with contender ``alternation_index(g, m)``. Before each iteration (outside its timed region)
-    the process and all its children are pinned to that contender's window for its own iteration number (warm-up
-    and measured counted together from 0, per fork). Returns one :class:`Measurement` per contender, in order.
+    the process and all its children are pinned to the ``cores`` fastest CPUs of the moment (:meth:`Cpus.fastest`).
+    Returns one :class:`Measurement` per contender, in order.
 
     ``log``, if a list, receives ``(key, fork, own iteration, phase, sorted mask)`` for every iteration. ``setup``, if
     given, is a context manager factory opened once per fork before the contenders' set-ups (pools they share); its
@@ -1292,7 +1323,7 @@ def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=Non
     for fork in range(1, profile.forks + 1):
         gc.collect()
         own = [0] * m
-        apply_mask(cpus.window(cores, 0))
+        apply_mask(cpus.fastest(cores))
         with contextlib.ExitStack() as stack:
             shared = stack.enter_context(setup()) if setup is not None else None
             bound = []
@@ -1302,7 +1333,7 @@ def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=Non
                                           ("measure", profile.iterations, measure_s)):
                 for g in range(count * m):
                     x = alternation_index(g, m)
-                    mask = cpus.window(cores, own[x])
+                    mask = cpus.fastest(cores)
                     apply_mask(mask)
                     if log is not None:
                         log.append((contenders[x].key, fork, own[x], phase, tuple(sorted(mask))))
@@ -1537,10 +1568,9 @@ class Runner:
         (SEQUENTIAL_SLICES of them: one factorial task, a twelfth of the squares, two or three downloads), in ABBA order
         from slice to slice (1, 2, 2, 1, 1, 2, ...). A core count's job time is the sum of its slices' times, so both
         core counts run the same job within the same second, and a phase of the machine (METHODOLOGY.md, "Blocking")
-        that lasts longer than a slice falls on both alike. A k-core slice (k below the run's n CPUs) runs on a
-        rotating window: the s-th slice of core count k (s counted from 0 per core count and fork) on
-        {C[(s + j) mod n] : j < k}, so the 1-core slices visit every vCPU in turn (the vCPUs of this kind of machine
-        run at different speeds in phases); the warm-up's i-th iteration at k likewise. CPython does not size
+        that lasts longer than a slice falls on both alike. A k-core slice (k below the run's n CPUs) runs on the k
+        CPUs a probe found fastest just before it (:class:`Cpus`; the vCPUs of this kind of machine run at different
+        speeds in phases, and a single thread at full cores runs on the fast one); the warm-up likewise. CPython does not size
         anything by the CPUs it may use, so this measures what an interpreter pinned to k from the start would. An
         iteration runs whole jobs (every core count's slices, each job's answer checked) until ``len(cores)`` times
         the profile's iteration time has passed. factorial, one job pair per iteration, gets twice the profile's
@@ -1565,7 +1595,7 @@ class Runner:
                     gc.collect()
                     for k in cores:
                         for i in range(p.warmup_iterations):
-                            mask = self.cpus.window(k, i)
+                            mask = self.cpus.fastest(k)
                             apply_mask(mask, [])
                             self.masks.append(("py-sequential cores=%d %s" % (k, workload), fork, i, "warmup",
                                                tuple(sorted(mask))))
@@ -1579,7 +1609,7 @@ class Runner:
                             answers = {k: [] for k in cores}
                             for part in parts:
                                 for k in (cores if turn % 2 == 0 else list(reversed(cores))):
-                                    mask = self.cpus.window(k, sliced[k])
+                                    mask = self.cpus.fastest(k)
                                     apply_mask(mask, [])  # checks the mask took
                                     self.masks.append(("py-sequential cores=%d %s" % (k, workload), fork,
                                                        sliced[k], "slice", tuple(sorted(mask))))

@@ -610,21 +610,18 @@ class UnitTest(unittest.TestCase):
             for cores in ((1, 2) if turn % 2 == 0 else (2, 1)):
                 self.assertEqual([(x, cores) for x in part], measured[i:i + len(part)])
                 i += len(part)
-        # the 1-core slices rotate over the CPUs: the s-th runs on C[s mod n]; 2 cores = every CPU here
+        # a 1-core slice runs on one of the run's CPUs (the fastest of the moment), a 2-core slice on every CPU here
         order = sorted(os.sched_getaffinity(0))
-        cpus = pb.Cpus(order)
         measured_masks = masks[warm:]
-        i, sliced = 0, {1: 0, 2: 0}
+        i = 0
         for turn, part in enumerate(parts * pb.PROFILES["smoke"].iterations):
             for cores in ((1, 2) if turn % 2 == 0 else (2, 1)):
-                expected = set(cpus.window(cores, sliced[cores]))
-                if cores == 1:
-                    self.assertEqual({order[sliced[1] % len(order)]}, expected)
-                self.assertEqual([expected] * len(part), [set(m) for m in measured_masks[i:i + len(part)]])
-                sliced[cores] += 1
+                slice_masks = {frozenset(m) for m in measured_masks[i:i + len(part)]}
+                self.assertEqual(1, len(slice_masks), "one mask per slice")
+                mask = next(iter(slice_masks))
+                self.assertEqual(cores, len(mask))
+                self.assertTrue(mask <= set(order), mask)
                 i += len(part)
-        self.assertEqual({frozenset([c]) for c in order[:2]},
-                         {frozenset(m) for m in measured_masks if len(m) == 1}, "both CPUs take 1-core slices")
         rows = [r for r in runner.rows if r["backend"] == "py-sequential"]
         self.assertEqual(["1", "2"], [r["cores"] for r in rows])
         self.assertTrue(all(float(r["score"]) > 0 for r in rows))
@@ -644,14 +641,39 @@ class TurnsTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             pb.alternation_index(-1, 2)
 
-    def test_windows_rotate_over_the_runs_cpus(self):
-        cpus = pb.Cpus({5, 1, 3})
-        self.assertEqual([{1}, {3}, {5}, {1}], [set(cpus.window(1, i)) for i in range(4)])
-        self.assertEqual([{1, 3}, {3, 5}, {5, 1}], [set(cpus.window(2, i)) for i in range(3)])
-        self.assertEqual({1, 3, 5}, set(cpus.window(3, 7)))
+    def test_the_fastest_cpus_win_the_probe_which_is_reused_for_a_while(self):
+        probed = []
+        speed = {1: 0.030, 3: 0.010, 5: 0.020}
+
+        def probe(cpu):
+            probed.append(cpu)
+            return speed[cpu]
+        cpus = pb.Cpus({5, 1, 3}, probe, max_age_s=3600)
+        self.assertEqual({3}, cpus.fastest(1))
+        self.assertEqual([1, 3, 5], probed, "every CPU probed")
+        self.assertEqual({3, 5}, cpus.fastest(2), "the ranking is reused within its age")
+        self.assertEqual([1, 3, 5], probed)
+        self.assertEqual({1, 3, 5}, cpus.fastest(3), "every CPU, unprobed")
+        fresh = pb.Cpus({5, 1, 3}, probe, max_age_s=0)
+        probed.clear()
+        fresh.fastest(1)
+        speed[1] = 0.001
+        self.assertEqual({1}, fresh.fastest(1), "a new probe follows the machine")
+        self.assertEqual([1, 3, 5, 5, 3, 1], probed, "forward, then backward")
+        with self.assertRaises(pb.CheckFailed):
+            cpus.fastest(4)
+
+    def test_the_real_probe_times_each_cpu(self):
+        cpus = pb.Cpus(os.sched_getaffinity(0), max_age_s=0)
+        if cpus.n > 1:
+            mask = cpus.fastest(1)
+            self.assertEqual(1, len(mask))
+            self.assertEqual(set(cpus.order), set(cpus.last))
+            self.assertTrue(all(t > 0 for t in cpus.last.values()))
+        pb.apply_mask(cpus.order, [])
 
     @unittest.skipIf(CPUS < 2, "needs two CPUs")
-    def test_contenders_take_turns_abba_and_every_worker_follows_the_rotating_window(self):
+    def test_contenders_take_turns_abba_and_every_worker_follows_the_mask(self):
         order = sorted(os.sched_getaffinity(0))
         cpus = pb.Cpus(order)
         ran = []  # (contender, masks its op saw: main thread, then each worker)
@@ -673,12 +695,13 @@ class TurnsTest(unittest.TestCase):
                                 profile, 1, cpus, 0.0, log)
         self.assertEqual(2, len(results))
         self.assertTrue(all(m.iterations == 2 for m in results))
-        # warm-up: A B; measurement: A B B A; each contender's own iteration number picks its window
+        # warm-up: A B; measurement: A B B A; each on one CPU, the fastest of the moment
         self.assertEqual([("threads", 0, "warmup"), ("processes", 0, "warmup"), ("threads", 1, "measure"),
                           ("processes", 1, "measure"), ("processes", 2, "measure"), ("threads", 2, "measure")],
                          [(k, i, phase) for k, _, i, phase, _ in log])
         for key, _, i, _, mask in log:
-            self.assertEqual((order[i % len(order)],), mask, key)
+            self.assertEqual(1, len(mask), key)
+            self.assertTrue(set(mask) <= set(order), key)
         # one op per iteration (0 s iterations); the op ran on the logged mask, and so did every worker it reached
         self.assertEqual([k for k, *_ in log], [name for name, _, _ in ran])
         for (key, _, _, _, mask), (_, main, workers) in zip(log, ran):

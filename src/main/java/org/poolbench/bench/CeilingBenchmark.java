@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * divides evenly at any thread count. Run pinned to k cores with 1 and with k threads: {@code T(1) / T(k)} is what k
  * cores can give at best here, the line a backend's speedup should be read against, below the ideal y = k when the
  * cores share something (SMT siblings, a turbo budget, a hypervisor's time slice). Below all CPUs, each iteration runs
- * on the next window of k of them ({@link CpuWindows}), as scaling's points do, so the 1-core time is the CPUs'
- * average and not the first CPU's.
+ * on the k a probe found fastest ({@link FastestCpus}), as scaling's points do, so the ceiling is over the fastest
+ * core, the baseline every speedup has.
  *
  * <p>What to expect: on k real, idle cores a speedup close to k; on a shared or virtual machine less, and that gap is
  * the machine's, not any backend's. One thread's time should not change with the cores it may use.
@@ -61,14 +61,14 @@ public class CeilingBenchmark {
     public int cores;
 
     private ExecutorService threads;
-    private CpuWindows windows;
+    private FastestCpus fastest;
     private long expected;
     private long last;
 
     @Setup(Level.Trial)
     public void setUp() {
         Cores.check(cores);
-        windows = CpuWindows.ofRun();
+        fastest = FastestCpus.ofRun();
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         }
@@ -80,11 +80,11 @@ public class CeilingBenchmark {
                 .factory());
     }
 
-    /** With fewer cores than the run has, the next window of them ({@link CpuWindows}), as scaling's points do. */
+    /** With fewer cores than the run has, the fastest of the moment ({@link FastestCpus}), as scaling's points. */
     @Setup(Level.Iteration)
-    public void rotate() {
-        if (cores > 0 && cores < windows.size()) {
-            windows.moveTo(0, cores);
+    public void choose() {
+        if (cores > 0 && cores < fastest.size()) {
+            fastest.moveTo(cores);
         }
     }
 

@@ -25,9 +25,9 @@ import org.poolbench.workload.Workloads;
  * the same at every core count (strong scaling), so {@code speedup = T(sequential, 1 core) / T(backend, k cores)}.
  * "k cores" means the JMH run was pinned to k CPUs (run-bench.sh does that with taskset; the worker JVMs of the
  * process backends inherit the pin), not only that k workers were used: {@code cores} is checked in the set-up.
- * With fewer cores than the run has, each iteration moves the JVM and its workers to the next window of k CPUs
- * ({@link CpuWindows}): the vCPUs of a virtual machine run at different speeds, and a point pinned to one of them
- * would measure that one.
+ * With fewer cores than the run has, each iteration moves the JVM and its workers to the k CPUs a probe found
+ * fastest just before it ({@link FastestCpus}): the vCPUs of a virtual machine run at different speeds for minutes at
+ * a time, sequential code at full cores runs on the fast one, and the 1-core baseline must not be slower than that.
  *
  * <p>What to expect: factorial scales on every backend but sequential, the process backends a little behind (JVM
  * start-up is amortized by the pool, not by process-per-task); squares does not scale on processes, where every
@@ -45,7 +45,7 @@ import org.poolbench.workload.Workloads;
  *
  * <p>Sequential code is measured at every core count in one JVM ({@code alternateCores=1/2}): the JVM starts on all
  * of them and its CPU mask is switched between iterations, 1 core, 2 cores, 2 cores, 1 core, …, the 1-core
- * iterations rotating over the CPUs like every k-core point's. Measured in JVMs of
+ * iterations on the fastest CPU of the moment like every k-core point's. Measured in JVMs of
  * their own, the two points each got a block of 20 s, and on a machine whose speed moves in phases of seconds the
  * phase, not the cores, set their ratio (docs/METHODOLOGY.md, "Sequential at one core against two"). The JVM's
  * settings are fixed by flags (collector, heap, compiler threads), so nothing it sized at start differs from a JVM
@@ -107,20 +107,20 @@ public class ScalingBenchmark {
     private List<Object> last;
     /** The core counts alternated, in order; empty when not alternating. */
     private List<Integer> counts = List.of();
-    private CpuWindows windows;
+    private FastestCpus fastest;
 
     @Setup(Level.Trial)
     public void setUp() {
         Cores.check(cores);
-        windows = CpuWindows.ofRun();
+        fastest = FastestCpus.ofRun();
         counts = Alternation.cores(alternateCores);
         if (!counts.isEmpty()) {
             int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
             int start = Affinity.current().size();
-            if (!"sequential".equals(backend) || most != start || most > windows.size()) { // others take turns
+            if (!"sequential".equals(backend) || most != start || most > fastest.size()) { // others take turns
                 throw new IllegalArgumentException(Alternation.CORES + "=" + alternateCores + " needs backend "
                         + "sequential and a JVM started on " + most + " CPUs; got backend " + backend + " on "
-                        + start + " (the run has " + windows.size() + ")");
+                        + start + " (the run has " + fastest.size() + ")");
             }
         }
         server = Workloads.serverFor(workload, latencyMs, fileBytes);
@@ -144,11 +144,13 @@ public class ScalingBenchmark {
     @Setup(Level.Iteration)
     public void takeTurn(IterationParams iteration) {
         int index = pools.turn(iteration);
-        if (!counts.isEmpty()) {
-            int point = Alternation.index(index, counts.size());
-            windows.moveTo(point, counts.get(point));
-        } else if (cores > 0 && cores < windows.size()) {
-            windows.moveTo(Alternation.index(index, pools.names.size()), cores);
+        int k = !counts.isEmpty() ? counts.get(Alternation.index(index, counts.size())) : cores;
+        if (k > 0 && k < fastest.size()) {
+            List<Integer> chosen = fastest.moveTo(k);
+            System.out.println("poolbench: " + k + (k == 1 ? " core: cpu " : " cores: cpus ") + chosen + " (probe: "
+                    + fastest.lastProbe() + ")");
+        } else if (!counts.isEmpty()) {
+            Affinity.restrictTree(fastest.fastest(fastest.size()));
         }
     }
 
@@ -169,7 +171,7 @@ public class ScalingBenchmark {
     public void tearDown() {
         if (!counts.isEmpty()) {
             int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-            Affinity.restrict(windows.window(most, 0));
+            Affinity.restrict(fastest.fastest(most));
         }
         if (pools != null) {
             pools.close();

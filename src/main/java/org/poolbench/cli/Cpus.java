@@ -69,7 +69,7 @@ final class Cpus {
         return allowed.size();
     }
 
-    /** The run's CPUs as a Linux CPU list ({@code 0,1,2}): what a pinned JMH fork rotates its windows over. */
+    /** The run's CPUs as a Linux CPU list ({@code 0,1,2}): what a pinned JMH fork chooses its fastest from. */
     String list() {
         return String.join(",", allowed.stream().map(String::valueOf).toList());
     }

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.poolbench.analysis.MachineDrift;
-import org.poolbench.bench.CpuWindows;
+import org.poolbench.bench.FastestCpus;
 import org.poolbench.bench.MachineProbe;
 import org.poolbench.bench.WarmUp;
 import org.poolbench.results.Alternation;
@@ -155,7 +155,7 @@ final class JmhLauncher {
         // the forks' options, stated rather than inherited from this JVM: the same at every core count
         List<String> forkArgs = new ArrayList<>(List.of("-Djava.awt.headless=true"));
         forkArgs.addAll(jvm.benchmarkJvmArgs());
-        forkArgs.add("-D" + CpuWindows.PROPERTY + "=" + cpus.list()); // the CPUs a k-core fork rotates over
+        forkArgs.add("-D" + FastestCpus.PROPERTY + "=" + cpus.list()); // the CPUs a k-core fork chooses from
         cmd.addAll(List.of("-jvmArgs", String.join(" ", forkArgs)));
         cmd.addAll(List.of("-rf", "json", "-rff", part.toString()));
         cmd.addAll(List.of("-foe", "true")); // a failed check stops the run: no result is better than a wrong one

@@ -50,7 +50,7 @@ class AlternationInBenchmarksTest {
     }
 
     @Test
-    void oneCoreIterationsRotateOverEveryCpu() {
+    void oneCoreIterationsRunOnOneOfTheRunsCpusAndFullOnesOnAll() {
         List<Integer> start = Affinity.current();
         assumeTrue(start.size() >= 2, "needs two CPUs");
         ScalingBenchmark b = new ScalingBenchmark();
@@ -61,22 +61,20 @@ class AlternationInBenchmarksTest {
         b.tasks = 1_000;
         b.alternateCores = "1/" + start.size();
         b.setUp();
-        List<List<Integer>> oneCore = new ArrayList<>();
         try {
-            for (int i = 0; i < 4 * start.size(); i++) {
+            for (int i = 0; i < 4; i++) {
                 b.takeTurn(iteration(IterationType.MEASUREMENT));
-                if (Runtime.getRuntime().availableProcessors() == 1) {
-                    oneCore.add(Affinity.current());
+                List<Integer> mask = Affinity.current();
+                if (i == 0 || i == 3) {
+                    assertEquals(1, mask.size(), "1-core iteration " + i);
+                    assertTrue(start.containsAll(mask), mask + " is one of the run's CPUs " + start);
+                } else {
+                    assertEquals(start, mask, "full-core iteration " + i + " on every CPU");
                 }
             }
         } finally {
             b.tearDown();
         }
-        List<List<Integer>> expected = new ArrayList<>();
-        for (int i = 0; i < oneCore.size(); i++) {
-            expected.add(List.of(start.get(i % start.size())));
-        }
-        assertEquals(expected, oneCore, "each 1-core iteration on the next CPU, every CPU in turn");
     }
 
     @Test
@@ -85,7 +83,7 @@ class AlternationInBenchmarksTest {
         assumeTrue(start.size() >= 2, "needs two CPUs");
         Affinity.restrict(List.of(start.get(0))); // as a fork that the launcher pinned to one core
         // and told the run's CPUs
-        System.setProperty(CpuWindows.PROPERTY, String.join(",", start.stream().map(String::valueOf).toList()));
+        System.setProperty(FastestCpus.PROPERTY, String.join(",", start.stream().map(String::valueOf).toList()));
         ScalingBenchmark b = new ScalingBenchmark();
         b.workload = "squares";
         b.backend = "process-pool";
@@ -96,35 +94,42 @@ class AlternationInBenchmarksTest {
             b.setUp();
             List<Long> workers = ProcessHandle.current().descendants().map(ProcessHandle::pid).toList();
             assertTrue(!workers.isEmpty(), "the pool started a worker JVM");
-            for (int i = 0; i < 2 * start.size(); i++) {
+            for (int i = 0; i < 4; i++) {
                 b.takeTurn(iteration(IterationType.MEASUREMENT));
                 List<Integer> mine = Affinity.current();
-                assertEquals(List.of(start.get(i % start.size())), mine, "iteration " + i + " on the next CPU");
+                assertEquals(1, mine.size());
                 for (long pid : workers) {
-                    assertEquals(mine, Affinity.of(pid), "worker " + pid + " follows the JVM's window");
+                    assertEquals(mine, Affinity.of(pid), "worker " + pid + " follows the JVM to cpu " + mine);
                 }
                 assertEquals(1_000, b.job().size());
                 b.verify();
             }
         } finally {
             b.tearDown();
-            System.clearProperty(CpuWindows.PROPERTY);
+            System.clearProperty(FastestCpus.PROPERTY);
             Affinity.restrict(start);
         }
     }
 
     @Test
-    void windowsRotateOverTheRunsCpus() {
-        CpuWindows w = new CpuWindows(List.of(4, 5, 6));
-        assertEquals(List.of(4, 5), w.window(2, 0));
-        assertEquals(List.of(5, 6), w.window(2, 1));
-        assertEquals(List.of(4, 6), w.window(2, 2), "wraps around, ascending");
-        assertEquals(List.of(4, 5, 6), w.window(3, 7), "all CPUs at full count");
-        assertEquals(List.of(4), w.next("a", 1));
-        assertEquals(List.of(4), w.next("b", 1), "each point counts its own iterations");
-        assertEquals(List.of(5), w.next("a", 1));
-        assertThrows(IllegalArgumentException.class, () -> w.window(4, 0));
-        assertThrows(IllegalArgumentException.class, () -> w.window(0, 0));
+    void theFastestCpusAreTheQuickestByTheProbeInAlternatingOrder() {
+        java.util.Map<Integer, Long> nanos = java.util.Map.of(4, 30L, 5, 10L, 6, 20L);
+        List<Integer> probed = new ArrayList<>();
+        FastestCpus f = new FastestCpus(List.of(4, 5, 6), cpu -> {
+            probed.add(cpu);
+            return nanos.get(cpu);
+        });
+        assertEquals(List.of(5), f.fastest(1));
+        assertEquals(List.of(4, 5, 6), probed, "every CPU probed, forward");
+        probed.clear();
+        assertEquals(List.of(5, 6), f.fastest(2), "the two quickest, ascending");
+        assertEquals(List.of(6, 5, 4), probed, "then backward, so no CPU is always probed first");
+        probed.clear();
+        assertEquals(List.of(4, 5, 6), f.fastest(3));
+        assertTrue(probed.isEmpty(), "nothing to choose at every CPU");
+        assertTrue(f.lastProbe().contains("cpu 5 0.0 ms"), f.lastProbe());
+        assertThrows(IllegalArgumentException.class, () -> f.fastest(4));
+        assertThrows(IllegalArgumentException.class, () -> f.fastest(0));
     }
 
     @Test
