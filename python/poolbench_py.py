@@ -1563,14 +1563,23 @@ class Runner:
                     common, params = describe(*spec)
                     self.row("scaling", "job", "ms/op", **common, measurement=m, params=params)
 
+    def pin_sequential(self, k):
+        """This process (every thread) on the ``k`` fastest CPUs (:meth:`Cpus.fastest`), checked; returns the mask.
+        Unlike the JVM's sequential points, the thread is left free at every CPU: the interpreter has no other thread
+        that more cores could serve, so pinning it would make "k cores" the same as one; a ratio off 1 at k cores
+        then says where the scheduler left the lone thread (METHODOLOGY.md, "which CPUs k cores are")."""
+        mask = self.cpus.fastest(k)
+        apply_mask(mask, [])  # checks the mask took
+        return mask
+
     def sequential_paired(self, cores):
         """py-sequential at every core count in one interpreter whose CPU mask is switched between *slices* of the job
         (SEQUENTIAL_SLICES of them: one factorial task, a twelfth of the squares, two or three downloads), in ABBA order
         from slice to slice (1, 2, 2, 1, 1, 2, ...). A core count's job time is the sum of its slices' times, so both
         core counts run the same job within the same second, and a phase of the machine (METHODOLOGY.md, "Blocking")
         that lasts longer than a slice falls on both alike. A k-core slice (k below the run's n CPUs) runs on the k
-        CPUs a probe found fastest just before it (:class:`Cpus`; the vCPUs of this kind of machine run at different
-        speeds in phases, and a single thread at full cores runs on the fast one); the warm-up likewise. CPython does not size
+        CPUs a probe found fastest just before it (:meth:`pin_sequential`; the vCPUs of this kind of machine run at
+        different speeds in phases); the warm-up likewise. CPython does not size
         anything by the CPUs it may use, so this measures what an interpreter pinned to k from the start would. An
         iteration runs whole jobs (every core count's slices, each job's answer checked) until ``len(cores)`` times
         the profile's iteration time has passed. factorial, one job pair per iteration, gets twice the profile's
@@ -1595,8 +1604,7 @@ class Runner:
                     gc.collect()
                     for k in cores:
                         for i in range(p.warmup_iterations):
-                            mask = self.cpus.fastest(k)
-                            apply_mask(mask, [])
+                            mask = self.pin_sequential(k)
                             self.masks.append(("py-sequential cores=%d %s" % (k, workload), fork, i, "warmup",
                                                tuple(sorted(mask))))
                             self.checked(workload, k, run_iteration, op, job.check, warmup_s)
@@ -1609,8 +1617,7 @@ class Runner:
                             answers = {k: [] for k in cores}
                             for part in parts:
                                 for k in (cores if turn % 2 == 0 else list(reversed(cores))):
-                                    mask = self.cpus.fastest(k)
-                                    apply_mask(mask, [])  # checks the mask took
+                                    mask = self.pin_sequential(k)
                                     self.masks.append(("py-sequential cores=%d %s" % (k, workload), fork,
                                                        sliced[k], "slice", tuple(sorted(mask))))
                                     sliced[k] += 1

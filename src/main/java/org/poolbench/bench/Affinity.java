@@ -61,6 +61,48 @@ public final class Affinity {
         }
     }
 
+    /**
+     * Restricts only the calling thread to {@code cpu} ({@code taskset -p} on its thread id, from
+     * {@code /proc/thread-self}); the JVM's other threads keep their masks.
+     */
+    public static void restrictThisThread(int cpu) {
+        long tid;
+        try {
+            Path self = Files.readSymbolicLink(Path.of("/proc/thread-self")); // "<pid>/task/<tid>"
+            tid = Long.parseLong(self.getFileName().toString());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot find this thread's id in /proc/thread-self", e);
+        }
+        ProcessBuilder pb = new ProcessBuilder("taskset", "-p", "-c", String.valueOf(cpu), String.valueOf(tid))
+                .redirectErrorStream(true);
+        try {
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("taskset -p -c " + cpu + " " + tid + " failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run taskset to pin thread " + tid + " to CPU " + cpu, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while pinning thread " + tid + " to CPU " + cpu, e);
+        }
+    }
+
+    /** The CPUs the calling thread may run on, from {@code /proc/thread-self/status}. */
+    public static List<Integer> ofThisThread() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/thread-self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return parseList(line.substring(line.indexOf(':') + 1).strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read this thread's CPU mask", e);
+        }
+        throw new IllegalStateException("/proc/thread-self/status has no Cpus_allowed_list: not Linux?");
+    }
+
     private static void setMask(List<Integer> cpus, long pid) {
         String list = String.join(",", cpus.stream().map(String::valueOf).toList());
         ProcessBuilder pb = new ProcessBuilder("taskset", "-a", "-p", "-c", list, String.valueOf(pid))

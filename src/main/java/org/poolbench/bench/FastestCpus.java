@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToLongFunction;
-import org.poolbench.workload.Factorial;
 
 /**
  * Which k CPUs a k-core iteration runs on, when k is fewer than the run has: the k fastest of the moment.
@@ -15,9 +14,9 @@ import org.poolbench.workload.Factorial;
  * thread given every CPU ends up on the fast one (the sequential points at full cores run at the fast vCPU's speed
  * throughout such a stretch), so a 1-core baseline on any other CPU, or on each in turn, is slower than the same code
  * at full cores, and every speedup over it is inflated. Speedup on unequal processors is defined against the fastest
- * one; so a k-core iteration runs on the k CPUs that a probe found fastest just before it: each CPU of the run in
- * turn runs a small factorial ({@link #PROBE_N}!, the workload's own BigInteger arithmetic and allocation), and the
- * k quickest win. At k = n every CPU is used and nothing is probed.
+ * one; so a k-core iteration runs on the k CPUs that a probe found fastest just before it: this JVM on each CPU of
+ * the run in turn copies 16 MiB and spins the ceiling's chains (about 4 ms, memory and arithmetic), and the k
+ * quickest win. At k = n every CPU is used and nothing is probed.
  *
  * <p>The probe and the move happen in the benchmark's iteration set-up, outside the timed region; the move takes
  * this JVM's threads and every process it started (a process pool's workers) together. The run's CPUs come from
@@ -29,8 +28,11 @@ public final class FastestCpus {
     /** System property with the run's CPUs as a Linux CPU list ({@code 0-3,8}); the launcher sets it. */
     public static final String PROPERTY = "poolbench.runCpus";
 
-    /** The probe's factorial: about 5 ms on a 2020s core, long enough to feel a slow vCPU, short next to a job. */
-    static final int PROBE_N = 20_000;
+    /** The probe's memory half: a copy of this many longs (16 MiB), about 2 ms, past every cache a vCPU shares. */
+    static final int PROBE_LONGS = 2 << 20;
+
+    /** The probe's arithmetic half: this many of the ceiling's xorshift chains, about 2 ms. */
+    static final int PROBE_CHAINS = 40;
 
     private final List<Integer> cpus;
     private final ToLongFunction<Integer> probe;
@@ -49,10 +51,52 @@ public final class FastestCpus {
         this.probe = probe;
     }
 
-    /** Choices among the run's CPUs ({@value #PROPERTY}, else this JVM's mask), by the factorial probe. */
+    /**
+     * Choices among the run's CPUs ({@value #PROPERTY}, else this JVM's mask), by the copy-and-spin probe, run enough
+     * first to be compiled, and the compiler then left to finish: a compilation that fell into the measured
+     * iterations would run on the compiler thread that shares a 1-core fork's only CPU (a factorial probe's Toom-Cook
+     * multiplication reached C2 only after JMH's warm-up and doubled the ceiling's first three 1-core iterations).
+     */
     public static FastestCpus ofRun() {
         String list = System.getProperty(PROPERTY, "");
-        return new FastestCpus(list.isBlank() ? Affinity.current() : Affinity.parseList(list), FastestCpus::probe);
+        FastestCpus f = new FastestCpus(list.isBlank() ? Affinity.current() : Affinity.parseList(list),
+                FastestCpus::probe);
+        if (f.size() > 1) {
+            for (int i = 0; i < WARM_PROBES; i++) {
+                probeOnce();
+            }
+            awaitCompilerIdle();
+        }
+        return f;
+    }
+
+    /** Probe rounds before the first choice: about 0.1 s. */
+    static final int WARM_PROBES = 25;
+
+    /**
+     * Waits (at most 10 s) until the JIT has compiled nothing for 300 ms: the compilations the warm probes queued run
+     * on a compiler thread that shares a 1-core fork's only CPU with the first measured iterations.
+     */
+    static void awaitCompilerIdle() {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long last = jit.getTotalCompilationTime();
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
     }
 
     /** How many CPUs the run has. */
@@ -99,6 +143,20 @@ public final class FastestCpus {
         return chosen;
     }
 
+    /**
+     * For sequential code at every CPU ({@code k = n}): this JVM on every CPU, and the calling thread alone on the
+     * fastest one. A lone thread given every CPU runs wherever the scheduler leaves it, the slow vCPU as often as the
+     * fast; pinning it to the fastest, while the JVM's other threads (compiler, collector) keep every CPU, makes
+     * "sequential at n cores against 1 core" compare what the cores change, on the same speed of CPU. Returns the
+     * thread's CPU.
+     */
+    public int moveAllButPinThisThread() {
+        int cpu = fastest(1).get(0);
+        Affinity.restrictTree(cpus);
+        Affinity.restrictThisThread(cpu);
+        return cpu;
+    }
+
     /** The last probe's times, as {@code "cpu 0 4.9 ms, cpu 1 7.3 ms"}; empty before the first. */
     public String lastProbe() {
         List<String> parts = new ArrayList<>();
@@ -109,16 +167,37 @@ public final class FastestCpus {
     }
 
     private static volatile long sink;
+    private static long[] from;
+    private static long[] to;
 
-    /** This JVM on {@code cpu} alone, {@link #PROBE_N}! twice; the second one's time (the first refills caches). */
+    /** This JVM on {@code cpu} alone, two probe rounds; the second one's time (the first refills caches). */
     private static long probe(int cpu) {
         Affinity.restrict(List.of(cpu));
-        long best = 0;
-        for (int r = 0; r < 2; r++) {
-            long t0 = System.nanoTime();
-            sink ^= Factorial.of(PROBE_N).bitLength();
-            best = System.nanoTime() - t0;
+        probeOnce();
+        return probeOnce();
+    }
+
+    /**
+     * One round: copy 16 MiB, then {@link #PROBE_CHAINS} of the ceiling's chains; its time in nanoseconds. Both halves,
+     * since a slow vCPU has been slow in memory and in arithmetic by different amounts (docs/METHODOLOGY.md). Neither
+     * has code that compiles late: {@code System.arraycopy} is an intrinsic, the chain a small loop.
+     */
+    static synchronized long probeOnce() {
+        if (from == null) {
+            from = new long[PROBE_LONGS];
+            to = new long[PROBE_LONGS];
+            for (int i = 0; i < PROBE_LONGS; i++) {
+                from[i] = i * 0x9E3779B97F4A7C15L;
+            }
         }
-        return best;
+        long t0 = System.nanoTime();
+        System.arraycopy(from, 0, to, 0, PROBE_LONGS);
+        long x = to[PROBE_LONGS - 1];
+        for (int c = 0; c < PROBE_CHAINS; c++) {
+            x ^= CeilingBenchmark.chain(c);
+        }
+        long t = System.nanoTime() - t0;
+        sink ^= x;
+        return t;
     }
 }

@@ -38,7 +38,7 @@ class AlternationInBenchmarksTest {
             assertEquals(1, Runtime.getRuntime().availableProcessors(), "warm-up starts with the first count");
             for (int i = 0; i < 4; i++) {
                 b.takeTurn(iteration(IterationType.MEASUREMENT));
-                seen.add(Runtime.getRuntime().availableProcessors());
+                seen.add(otherThreadsOn(start) > 0 ? start.size() : 1); // this thread is pinned at either count
                 b.job();
                 b.verify();
             }
@@ -46,7 +46,7 @@ class AlternationInBenchmarksTest {
             b.tearDown();
         }
         assertEquals(List.of(1, start.size(), start.size(), 1), seen, "A B B A");
-        assertEquals(start, Affinity.current(), "the JVM ends on the CPUs it started with");
+        assertEquals(start, Affinity.ofThisThread(), "the JVM ends on the CPUs it started with");
     }
 
     @Test
@@ -64,16 +64,35 @@ class AlternationInBenchmarksTest {
         try {
             for (int i = 0; i < 4; i++) {
                 b.takeTurn(iteration(IterationType.MEASUREMENT));
-                List<Integer> mask = Affinity.current();
+                List<Integer> mine = Affinity.ofThisThread();
+                assertEquals(1, mine.size(), "iteration " + i + ": the benchmark thread on one CPU");
+                assertTrue(start.containsAll(mine), mine + " is one of the run's CPUs " + start);
+                long free = otherThreadsOn(start);
                 if (i == 0 || i == 3) {
-                    assertEquals(1, mask.size(), "1-core iteration " + i);
-                    assertTrue(start.containsAll(mask), mask + " is one of the run's CPUs " + start);
+                    assertEquals(0, free, "1-core iteration " + i + ": every thread on the one CPU");
                 } else {
-                    assertEquals(start, mask, "full-core iteration " + i + " on every CPU");
+                    assertTrue(free > 0, "full-core iteration " + i + ": the JVM's other threads on every CPU");
                 }
             }
         } finally {
             b.tearDown();
+        }
+    }
+
+    /** How many threads of this JVM may run on every CPU of {@code all}. */
+    private static long otherThreadsOn(List<Integer> all) {
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            return tasks.filter(t -> {
+                try {
+                    return java.nio.file.Files.readAllLines(t.resolve("status")).stream()
+                            .filter(l -> l.startsWith("Cpus_allowed_list:"))
+                            .anyMatch(l -> Affinity.parseList(l.substring(l.indexOf(':') + 1).strip()).equals(all));
+                } catch (java.io.IOException e) {
+                    return false; // a thread that ended meanwhile
+                }
+            }).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
