@@ -54,14 +54,15 @@ public record QualityView(List<RunChecks.Check> checks, List<ResultRow> noisy, S
         List<RunChecks.Check> missed = checks.stream().filter(c -> !c.passed()).toList();
         String lesson = (checks.isEmpty() ? "" : "Checks of the run itself: " + (checks.size() - missed.size())
                 + " of " + checks.size() + " met" + (missed.isEmpty() ? ". "
-                : "; missed: " + String.join("; ", missed.stream().map(c -> c.name() + " " + c.figure()).toList())
-                + ". A speedup over sequential at 1 core is only as sound as that baseline. "))
+                : "; " + String.join("; ", missed.stream().map(c -> c.result() + ": " + c.name() + " "
+                + c.figure()).toList()) + ". A speedup over sequential at 1 core is only as sound as that "
+                + "baseline. "))
                 + (withError.isEmpty() ? "" : "Median relative error (99.9 % half-width / score): "
                 + String.join(", ", medians) + ". " + noisy.size() + " of " + withError.size() + " points exceed "
                 + Format.percent(NOISY) + (noisy.isEmpty() ? "." : "; they are listed here and should not be cited "
                 + "alone."));
         List<List<String>> lines = new ArrayList<>();
-        checks.forEach(c -> lines.add(List.of(c.name(), c.figure(), c.target(), c.passed() ? "met" : "MISSED")));
+        checks.forEach(c -> lines.add(List.of(c.name(), c.figure(), c.target(), c.result().toString())));
         noisy.forEach(r -> lines.add(List.of("noisy: " + Format.describe(r),
                 Format.number(r.score()) + " ± " + Format.number(r.scoreError()) + " " + r.unit(),
                 "relative error ≤ " + Format.percent(NOISY), Format.percent(Units.relativeError(r)))));

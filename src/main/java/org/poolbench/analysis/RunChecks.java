@@ -28,6 +28,8 @@ import org.poolbench.results.Units;
  *   lower error bar lies above the ceiling's upper one (the spin loop on k threads against one, same run) is not a
  *   result; it is flagged wherever it would be quoted ({@link #aboveCeiling}).</li>
  * </ol>
+ * A ratio check is met when its estimate lies within the target, missed when its whole interval (95 % for the
+ * paired ratio, JMH's 99.9 % errors added in quadrature otherwise) lies outside, and not resolved in between.
  */
 public final class RunChecks {
 
@@ -41,12 +43,40 @@ public final class RunChecks {
     /** Workloads bound by the CPU, whose speedups the ceiling bounds (download waits, and may exceed it). */
     static final Set<String> CPU_BOUND = Set.of("factorial", "squares");
 
-    /**
-     * One check: what was compared, the figure, the target and whether it was met.
-     *
-     * @param passed false when the figure misses the target
-     */
-    public record Check(String name, String figure, String target, boolean passed) {
+    /** What a check came to. */
+    public enum Result {
+        MET("met"),
+        /** The figure's whole interval lies outside the target. */
+        MISSED("MISSED"),
+        /** The figure lies outside the target, its interval reaches into it: more iterations would tell. */
+        NOT_RESOLVED("not resolved");
+
+        private final String text;
+
+        Result(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+
+        /** Met when {@code x} lies in [lo, hi]; missed when all of [xLo, xHi] lies outside; else not resolved. */
+        static Result of(double x, double xLo, double xHi, double lo, double hi) {
+            if (x >= lo && x <= hi) {
+                return MET;
+            }
+            return xHi < lo || xLo > hi ? MISSED : NOT_RESOLVED;
+        }
+    }
+
+    /** One check: what was compared, the figure with its interval, the target, and what it came to. */
+    public record Check(String name, String figure, String target, Result result) {
+        /** Whether the target was met. */
+        public boolean passed() {
+            return result == Result.MET;
+        }
     }
 
     private RunChecks() {
@@ -76,18 +106,24 @@ public final class RunChecks {
                 }
                 double[] paired = paired(iterations, one, top);
                 double ratio;
+                double lo;
+                double hi;
                 String figure;
                 if (paired != null) {
                     ratio = paired[0];
+                    lo = paired[1];
+                    hi = paired[2];
                     figure = String.format("%.3f [%.3f, %.3f], paired over %d neighbouring iterations", paired[0],
                             paired[1], paired[2], (int) paired[3]);
                 } else {
                     ratio = top.score() / one.score();
                     double err = ratio * Math.hypot(Units.relativeError(top), Units.relativeError(one));
+                    lo = ratio - err;
+                    hi = ratio + err;
                     figure = String.format("%.3f ± %.3f (ratio of the two scores)", ratio, err);
                 }
                 out.add(new Check(backend + " " + workload + ": " + top.cores() + " cores / 1 core", figure,
-                        SEQUENTIAL_LO + "–" + SEQUENTIAL_HI, ratio >= SEQUENTIAL_LO && ratio <= SEQUENTIAL_HI));
+                        SEQUENTIAL_LO + "–" + SEQUENTIAL_HI, Result.of(ratio, lo, hi, SEQUENTIAL_LO, SEQUENTIAL_HI)));
             }
         }
         return out;
@@ -145,10 +181,11 @@ public final class RunChecks {
             double err = ratio * Math.hypot(Units.relativeError(r), Units.relativeError(base));
             boolean jvm = !Rows.isPython(r.backend());
             // the JVM's pools add microseconds to a job of 100s of ms; CPython's also pickle every result
-            boolean passed = ratio >= ONE_WORKER_LO && (!jvm || ratio <= ONE_WORKER_HI);
+            Result result = Result.of(ratio, ratio - err, ratio + err, ONE_WORKER_LO,
+                    jvm ? ONE_WORKER_HI : Double.POSITIVE_INFINITY);
             out.add(new Check(BackendOrder.seriesName(r, rows) + " (1 worker) / " + base.backend()
                     + ", factorial at 1 core", String.format("%.3f ± %.3f", ratio, err),
-                    jvm ? ONE_WORKER_LO + "–" + ONE_WORKER_HI : "≥ " + ONE_WORKER_LO, passed));
+                    jvm ? ONE_WORKER_LO + "–" + ONE_WORKER_HI : "≥ " + ONE_WORKER_LO, result));
         }
         return out;
     }
@@ -172,7 +209,7 @@ public final class RunChecks {
                         + Format.times(c.y()) + " ± " + Format.number(c.error()),
                         above.isEmpty() ? "none of " + compared + " above it"
                                 : above.size() + " of " + compared + " above it: " + String.join(", ", above),
-                        "none above", above.isEmpty()));
+                        "none above", above.isEmpty() ? Result.MET : Result.MISSED));
             }
         }
         return out;

@@ -38,7 +38,7 @@ public final class WarmUp {
      * Each worker C2-compiles BigInteger's Karatsuba and Toom-Cook multiplications itself, and the largest of those
      * methods is called about once per task: in the 2026-11-26 runs its compilation began some 7 s into a worker's
      * life and took 2.2 s (JFR in the workers), and 2000! jobs went from 120 to 45 ms meanwhile. With 10 s the
-     * measured iterations are flat (docs/POOL.md, "Third pass").
+     * measured iterations are flat (docs/POOL.md, "Figures").
      */
     static final long PROCESS_FACTORIAL_NANOS = Long.getLong("poolbench.warmFactorialMillis", 10_000) * 1_000_000;
 

@@ -29,14 +29,15 @@ final class CreationChart {
         int n = v.points().size();
         double min = v.points().stream().mapToDouble(CreationView.Created::micros).min().orElse(1);
         double max = v.points().stream().mapToDouble(CreationView.Created::micros).max().orElse(1);
-        double bottom = Math.pow(10, Math.floor(Math.log10(min * 0.5)) - 1); // a decade of room for the names
+        int rows = n > 12 ? 3 : n > 6 ? 2 : 1; // rows of names, staggered so that neighbours do not overlap
+        double bottom = Math.pow(10, Math.floor(Math.log10(min * 0.5)) - (rows > 2 ? 2 : 1)); // room for the names
         st.setYAxisMin(bottom);
         st.setYAxisMax(Plot.decadeAbove(max * 6));
         st.setXAxisMin(0.4).setXAxisMax(n + 0.6);
         // XChart drops long custom tick labels it cannot fit, so the names are drawn inside the plot, staggered.
         st.setxAxisTickLabelsFormattingFunction(x -> " ");
         for (CreationView.Created p : v.points()) {
-            double y = bottom * (n > 6 && p.x() % 2 == 0 ? 4.5 : 2.2);
+            double y = bottom * 2.2 * Math.pow(rows > 2 ? 3.2 : 2.05, (int) Math.round(p.x()) % rows);
             c.addAnnotation(new AnnotationText(p.label(), p.x(), y, false));
         }
         st.setyAxisTickLabelsFormattingFunction(Format::duration);

@@ -140,7 +140,7 @@ final class RunCommand implements Callable<Integer> {
         report.forEach(p -> System.out.println("report:  " + p));
         analysis.views(QualityView.class).forEach(q -> {
             System.out.println("quality: " + q.lesson());
-            q.checks().forEach(c -> System.out.println("check:   " + (c.passed() ? "met     " : "MISSED  ") + c.name()
+            q.checks().forEach(c -> System.out.println("check:   " + String.format("%-13s", c.result()) + c.name()
                     + ": " + c.figure() + " (target " + c.target() + ")"));
         });
         return 0;

@@ -535,7 +535,7 @@ public final class ProcessPool implements AutoCloseable {
     /**
      * An idle worker, the one used last if it is idle: one after another, single tasks then go to a worker that has
      * just run one, which took 11 µs of worker CPU per {@code apply} against 16 µs when they rotated over two
-     * workers (RoundTripPairProbe, docs/POOL.md "Fourth pass"). Tasks that come together still spread: a busy worker
+     * workers (RoundTripPairProbe, docs/POOL.md "Tried and dropped"). Tasks that come together still spread: a busy worker
      * is passed over.
      */
     private Worker idleWorker() {

@@ -14,10 +14,10 @@ import org.poolbench.workload.Workloads;
 
 /**
  * ScalingBenchmark's job through sequential, thread-pool and process-pool in one JVM, one job of each per round in
- * turn (the order rotates), so that a slow phase of a shared machine (METHODOLOGY.md, "Blocking") hits all three
+ * turn (the order rotates), so that a slow phase of a shared machine (METHODOLOGY.md, "Blocking and taking turns") hits all three
  * alike. JMH measures each backend in a block of its own, seconds apart, and on this machine a block's speed moves by
  * a fifth; this gives the thread-pool / process-pool ratio within a round, and a bootstrap interval on its median.
- * Not a unit test; run by hand with the run's JVM settings (docs/POOL.md, "Fourth pass"):
+ * Not a unit test; run by hand with the run's JVM settings (docs/POOL.md, "Figures"):
  *
  * <pre>
  * taskset -c 0,1 java -XX:+UseSerialGC -Xms1g -Xmx1g -XX:CICompilerCount=2 \

@@ -14,7 +14,7 @@ import org.poolbench.pool.ProcessPool;
 /**
  * {@code apply}'s round trip against the pipe floor, taken in alternating blocks so that a slow phase of a shared
  * machine hits both alike (OverheadBenchmark measures them minutes apart), with the CPU time each side spends per
- * round trip. Not a unit test; run by hand (docs/POOL.md, "Fourth pass"):
+ * round trip. Not a unit test; run by hand (docs/POOL.md, "Figures"):
  *
  * <pre>
  * java -cp target/benchmarks.jar:target/test-classes org.poolbench.bench.RoundTripPairProbe [workers] [blocks]

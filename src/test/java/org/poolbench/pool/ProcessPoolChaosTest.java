@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The three defects issue 14's soak found, one test each; every one of them failed (hung past its bound or got the
- * wrong exception) on the code before the fix.
+ * Three defects the soak ({@code ./run-bench.sh soak}) found, one test each; every one of them failed (hung past its
+ * bound or got the wrong exception) on the code before the fix.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProcessPoolChaosTest {

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * What single steps of a worker's start cost in a fresh JVM: each step is timed alone, first thing in its own JVM,
- * {@code runs} times, and the median printed. Not a test: run by hand (docs/POOL.md, "Start-up, second pass").
+ * {@code runs} times, and the median printed. Not a test: run by hand (docs/POOL.md, "Start-up").
  *
  * <pre>
  * mvn -B -q -o package -DskipTests &amp;&amp; mvn -B -q -o test-compile

@@ -46,7 +46,7 @@ class WireTest {
         IOException e = assertThrows(Wire.ProtocolException.class, () -> Wire.readFrame(stream(text), "worker 7"));
         assertTrue(e.getMessage().contains("corrupt frame from worker 7"), e.getMessage());
         assertTrue(e.getMessage().contains("\"HE\""), e.getMessage());
-        // issue 14: these five bytes read as a 16 MiB length under the old header; now the magic rejects them
+        // these five bytes read as a 16 MiB length under a header without the magic; the magic rejects them
         byte[] plausible = {0x00, 0x10, 0x00, 0x00, 0x0b};
         e = assertThrows(Wire.ProtocolException.class, () -> Wire.readFrame(stream(plausible), "w"));
         assertTrue(e.getMessage().contains("frame magic"), e.getMessage());
