@@ -73,20 +73,7 @@ public final class Affinity {
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot find this thread's id in /proc/thread-self", e);
         }
-        ProcessBuilder pb = new ProcessBuilder("taskset", "-p", "-c", String.valueOf(cpu), String.valueOf(tid))
-                .redirectErrorStream(true);
-        try {
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("taskset -p -c " + cpu + " " + tid + " failed: " + out.strip());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run taskset to pin thread " + tid + " to CPU " + cpu, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while pinning thread " + tid + " to CPU " + cpu, e);
-        }
+        taskset(List.of("-p", "-c", String.valueOf(cpu), String.valueOf(tid)));
     }
 
     /** The CPUs the calling thread may run on, from {@code /proc/thread-self/status}. */
@@ -105,19 +92,24 @@ public final class Affinity {
 
     private static void setMask(List<Integer> cpus, long pid) {
         String list = String.join(",", cpus.stream().map(String::valueOf).toList());
-        ProcessBuilder pb = new ProcessBuilder("taskset", "-a", "-p", "-c", list, String.valueOf(pid))
-                .redirectErrorStream(true);
+        taskset(List.of("-a", "-p", "-c", list, String.valueOf(pid)));
+    }
+
+    /** Runs {@code taskset args}; a failure is an {@link IllegalStateException} naming the command and its output. */
+    private static void taskset(List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of("taskset"));
+        cmd.addAll(args);
         try {
-            Process p = pb.start();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) {
-                throw new IllegalStateException("taskset -a -p -c " + list + " " + pid + " failed: " + out.strip());
+                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out.strip());
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run taskset to restrict pid " + pid + " to CPUs " + list, e);
+            throw new IllegalStateException("cannot run " + String.join(" ", cmd), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while restricting pid " + pid + " to CPUs " + list, e);
+            throw new IllegalStateException("interrupted while running " + String.join(" ", cmd), e);
         }
     }
 
