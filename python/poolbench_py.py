@@ -171,7 +171,7 @@ from datetime import datetime, timezone
 COLUMNS = ["run_id", "family", "benchmark", "workload", "backend", "cores", "workers", "task_size", "chunksize",
            "tasks", "mode", "score", "score_error", "unit", "speedup", "efficiency", "status", "note", "params"]
 
-# results/IterationsCsv.COLUMNS; invocation (a JMH invocation) stays empty
+# results/IterationsCsv.COLUMNS; invocation is noise.csv's row of the part (empty when run without --probe-stdio)
 ITERATION_COLUMNS = ["run_id", "family", "benchmark", "workload", "backend", "cores", "workers", "task_size",
                      "chunksize", "tasks", "params", "mode", "unit", "metric", "fork", "iteration", "value",
                      "invocation"]

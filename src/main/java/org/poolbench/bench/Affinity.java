@@ -20,16 +20,7 @@ public final class Affinity {
 
     /** The CPUs this process may run on, ascending. */
     public static List<Integer> current() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    return parseList(line.substring(line.indexOf(':') + 1).strip());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read this process's CPU mask", e);
-        }
-        throw new IllegalStateException("/proc/self/status has no Cpus_allowed_list: not Linux?");
+        return maskIn(Path.of("/proc/self/status"));
     }
 
     /**
@@ -78,16 +69,7 @@ public final class Affinity {
 
     /** The CPUs the calling thread may run on, from {@code /proc/thread-self/status}. */
     public static List<Integer> ofThisThread() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/thread-self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    return parseList(line.substring(line.indexOf(':') + 1).strip());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read this thread's CPU mask", e);
-        }
-        throw new IllegalStateException("/proc/thread-self/status has no Cpus_allowed_list: not Linux?");
+        return maskIn(Path.of("/proc/thread-self/status"));
     }
 
     private static void setMask(List<Integer> cpus, long pid) {
@@ -115,16 +97,21 @@ public final class Affinity {
 
     /** The CPUs process {@code pid} may run on, from {@code /proc/<pid>/status}. */
     public static List<Integer> of(long pid) {
+        return maskIn(Path.of("/proc/" + pid + "/status"));
+    }
+
+    /** The {@code Cpus_allowed_list} of a {@code /proc} status file. */
+    private static List<Integer> maskIn(Path status) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("Cpus_allowed_list:")) {
                     return parseList(line.substring(line.indexOf(':') + 1).strip());
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the CPU mask of pid " + pid, e);
+            throw new UncheckedIOException("cannot read the CPU mask in " + status, e);
         }
-        throw new IllegalStateException("/proc/" + pid + "/status has no Cpus_allowed_list: not Linux?");
+        throw new IllegalStateException(status + " has no Cpus_allowed_list: not Linux?");
     }
 
     /** Parses a Linux CPU list such as {@code 0-3,8,10-11}, ascending and without repeats. */
