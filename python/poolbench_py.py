@@ -125,9 +125,17 @@ Profiles use JMH's iteration scheme with the Java profiles' numbers:
 profile forks warm-up               measurement
 ======= ===== ===================== =========================
 smoke   1     1 iteration × 0.5 s   2 iterations × 0.5 s
-quick   1     1 iteration × 0.5 s   8 iterations × 0.5 s
+quick   1     1 iteration × 0.5 s   8 iterations × 0.5 s (scaling: 16 × 0.3 s)
 full    3     5 iterations × 2 s    10 iterations × 2 s
 ======= ===== ===================== =========================
+
+* Warm-up runs the profile's iterations, then goes on (round after round) until a round costs this process and its
+  live children under :data:`SETTLED_PAGES` new pages (minor faults, ``/proc/<pid>/stat``) or no fewer than
+  :data:`STEADY_SHARE` of the round before, for at most :data:`WARMUP_CAP_S` seconds (:class:`Settling`). CPython's allocator keeps asking the kernel for fresh pages for
+  dozens of jobs: a million squares took 185 ms with 10 000 faults in its first job and 43 ms with none from about
+  the 30th on, so a fixed half-second warm-up left a trend in the measured iterations.
+* quick's scaling points take 16 iterations of 0.3 s (one job each, as its jobs take 0.1–1.8 s): twice the samples
+  in about the same time, since an iteration always runs whole jobs.
 
 * An iteration runs ops back to back until its time is up, and always at least one op (an op longer than the
   iteration is one op per iteration, as in JMH). Each op is timed on its own with ``time.perf_counter_ns``; the
@@ -149,6 +157,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import dataclasses
 import decimal
 import gc
 import math
@@ -225,6 +234,16 @@ PROFILES = {
     "quick": Profile("quick", 1, 1, 0.5, 8, 0.5),
     "full": Profile("full", 3, 5, 2.0, 10, 2.0),
 }
+#: The scaling family's measurement where it differs from the profile's (iterations, seconds): see the table above.
+SCALING_MEASUREMENT = {"quick": (16, 0.3)}
+
+#: Warm-up is over once a round costs the process tree fewer new pages than this (1 MiB of 4 KiB pages), or at least
+#: STEADY_SHARE of the round before (no longer falling: big factorials map and unmap their buffers in every job)...
+SETTLED_PAGES = 256
+STEADY_SHARE = 0.8
+#: ... or once this much warm-up has run (per group of contenders, per fork), settled or not. A profile without a cap
+#: (smoke: a check that everything runs, not a measurement) warms exactly its iterations.
+WARMUP_CAP_S = {"quick": 8.0, "full": 30.0}
 
 
 class CheckFailed(Exception):
@@ -1140,6 +1159,8 @@ class Measurement:
     ops: int
     # (fork, ns) per measured iteration, in the order they ran; empty where a point keeps none
     samples: list = field(default_factory=list)
+    # how the warm-up ended (Settling.describe), where it was measured
+    warmup: str = ""
 
 
 def measure(trial, check, profile, iteration_seconds=None):
@@ -1149,6 +1170,53 @@ def measure(trial, check, profile, iteration_seconds=None):
     # each fork contributes profile.iterations scores, in fork order
     return Measurement(mean, error, len(scores), ops,
                        [(i // profile.iterations + 1, s) for i, s in enumerate(scores)])
+
+
+def tree_pages(pid=None):
+    """Minor page faults so far of process ``pid`` (default: this one) and its live descendants, from
+    ``/proc/<pid>/stat`` (field 10) and ``/proc/<pid>/task/*/children``; processes that end meanwhile are skipped."""
+    pid = os.getpid() if pid is None else pid
+    total = 0
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            total += int(f.read().rsplit(")", 1)[1].split()[7])
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+                for child in f.read().split():
+                    total += tree_pages(int(child))
+    except (OSError, IndexError, ValueError):
+        pass  # gone meanwhile, or no /proc: counts nothing
+    return total
+
+
+class Settling:
+    """Warm-up until the process tree's demand for new pages stops falling: call :meth:`more` after each warm-up
+    round (the profile's rounds first); it says whether to run another. ``rounds`` and ``settled`` say how it
+    ended."""
+
+    def __init__(self, profile, cap_s=None):
+        self.cap_ns = int((WARMUP_CAP_S.get(profile.name, 0.0) if cap_s is None else cap_s) * 1e9)
+        self.minimum = profile.warmup_iterations
+        self.start = time.perf_counter_ns()
+        self.pages = tree_pages()
+        self.last = None  # the previous round's new pages
+        self.rounds = 0
+        self.settled = False
+
+    def more(self):
+        self.rounds += 1
+        now_pages = tree_pages()
+        grew, self.pages = now_pages - self.pages, now_pages
+        falling = self.last is None or grew < STEADY_SHARE * self.last
+        self.last = grew
+        if self.rounds < self.minimum:
+            return True
+        self.settled = grew < SETTLED_PAGES or not falling
+        return not self.settled and time.perf_counter_ns() - self.start < self.cap_ns
+
+    def describe(self):
+        return "warm-up %d round%s, %s" % (self.rounds, "" if self.rounds == 1 else "s",
+                                           "settled" if self.settled else "still faulting at the cap")
 
 
 def iteration_scores(trial, check, profile, iteration_seconds=None):
@@ -1163,7 +1231,9 @@ def iteration_scores(trial, check, profile, iteration_seconds=None):
         # every 1-core point).
         gc.collect()
         with trial() as op:
-            for _ in range(profile.warmup_iterations):
+            settling = Settling(profile)
+            run_iteration(op, check, warmup_s)
+            while settling.more():
                 run_iteration(op, check, warmup_s)
             for _ in range(profile.iterations):
                 score, n = run_iteration(op, check, measure_s)
@@ -1306,7 +1376,8 @@ class Contender:
 
 def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=None, setup=None):
     """Measures ``contenders`` together, as the JVM's alternated backends are: every set-up is opened before the
-    warm-up (in the order given), then the warm-up and the measurement each run ``iterations x len(contenders)``
+    warm-up (in the order given), then the warm-up runs rounds of one iteration per contender until
+    :class:`Settling` says the process tree has settled, and the measurement ``iterations x len(contenders)``
     iterations, the g-th with contender ``alternation_index(g, m)``. Before each iteration (outside its timed region)
     the process and all its children are pinned to the ``cores`` fastest CPUs of the moment (:meth:`Cpus.fastest`).
     Returns one :class:`Measurement` per contender, in order.
@@ -1320,6 +1391,7 @@ def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=Non
     scores = [[] for _ in contenders]
     samples = [[] for _ in contenders]
     ops = [0] * m
+    warmups = []
     for fork in range(1, profile.forks + 1):
         gc.collect()
         own = [0] * m
@@ -1329,28 +1401,37 @@ def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=Non
             bound = []
             for c in contenders:
                 bound.append(stack.enter_context(c.trial(shared) if setup is not None else c.trial()))
-            for phase, count, seconds in (("warmup", profile.warmup_iterations, warmup_s),
-                                          ("measure", profile.iterations, measure_s)):
-                for g in range(count * m):
-                    x = alternation_index(g, m)
-                    mask = cpus.fastest(cores)
-                    apply_mask(mask)
-                    if log is not None:
-                        log.append((contenders[x].key, fork, own[x], phase, tuple(sorted(mask))))
-                    own[x] += 1
-                    try:
-                        score, n = run_iteration(bound[x], contenders[x].check, seconds)
-                    except CheckFailed as e:
-                        raise CheckFailed("%s: %s" % (contenders[x].key, e)) from None
-                    if phase == "measure":
-                        scores[x].append(score)
-                        samples[x].append((fork, score))
-                        ops[x] += n
+            def one(x, phase, seconds):
+                mask = cpus.fastest(cores)
+                apply_mask(mask)
+                if log is not None:
+                    log.append((contenders[x].key, fork, own[x], phase, tuple(sorted(mask))))
+                own[x] += 1
+                try:
+                    return run_iteration(bound[x], contenders[x].check, seconds)
+                except CheckFailed as e:
+                    raise CheckFailed("%s: %s" % (contenders[x].key, e)) from None
+
+            settling = Settling(profile)
+            g = 0
+            while True:  # warm-up rounds: the profile's, then until the tree's pages settle (Settling)
+                for _ in range(m):
+                    one(alternation_index(g, m), "warmup", warmup_s)
+                    g += 1
+                if not settling.more():
+                    break
+            warmups.append(settling.describe())
+            for g in range(profile.iterations * m):
+                x = alternation_index(g, m)
+                score, n = one(x, "measure", measure_s)
+                scores[x].append(score)
+                samples[x].append((fork, score))
+                ops[x] += n
         apply_mask(frozenset(cpus.order))
     out = []
     for x in range(m):
         mean, error = summarize(scores[x])
-        out.append(Measurement(mean, error, len(scores[x]), ops[x], samples[x]))
+        out.append(Measurement(mean, error, len(scores[x]), ops[x], samples[x], "; ".join(warmups)))
     return out
 
 
@@ -1458,10 +1539,9 @@ class Runner:
                                                       ("tasks", tasks)) if v is not None)
         if measurement:
             error = "" if measurement.error_ns is None else " ± %.4g" % (measurement.error_ns / scale)
-            print("[%d] %s %s %s: %.4g%s %s (%d iterations, %d ops)" % (self.point, what, params, where,
-                                                                        measurement.score_ns / scale, error, unit,
-                                                                        measurement.iterations, measurement.ops),
-                  flush=True)
+            print("[%d] %s %s %s: %.4g%s %s (%d iterations, %d ops%s)" % (
+                self.point, what, params, where, measurement.score_ns / scale, error, unit, measurement.iterations,
+                measurement.ops, ", " + measurement.warmup if measurement.warmup else ""), flush=True)
         else:
             print("[%d] %s %s: %s (%s)" % (self.point, what, where, status, note), flush=True)
 
@@ -1472,12 +1552,13 @@ class Runner:
         except CheckFailed as e:
             raise CheckFailed("%s: %s" % (label, e)) from None
 
-    def turns(self, contenders, cores, label, setup=None):
-        """:func:`take_turns` for one group, its iterations' masks kept in ``self.masks``."""
+    def turns(self, contenders, cores, label, setup=None, profile=None):
+        """:func:`take_turns` for one group (with ``profile``, default the run's), its iterations' masks kept in
+        ``self.masks``."""
         self.point += len(contenders)
         try:
-            return take_turns(contenders, self.profile, cores, self.cpus, self.args.iteration_seconds, self.masks,
-                              setup)
+            return take_turns(contenders, profile or self.profile, cores, self.cpus, self.args.iteration_seconds,
+                              self.masks, setup)
         except CheckFailed as e:
             raise CheckFailed("%s: %s" % (label, e)) from None
 
@@ -1558,10 +1639,18 @@ class Runner:
                                             trial_for(spec[0], workers, spec[1], k, job, spec[2]), job.check))
             with self.part("scaling", "CPython scaling %s, %d cores, %s" % (
                     workload, k, ", ".join(c.key for c in contenders)), k):
-                results = self.turns(contenders, k, "scaling %s cores=%d workers=%d" % (workload, k, workers))
+                results = self.turns(contenders, k, "scaling %s cores=%d workers=%d" % (workload, k, workers),
+                                     profile=self.scaling_profile())
                 for spec, m in zip(measured, results):
                     common, params = describe(*spec)
                     self.row("scaling", "job", "ms/op", **common, measurement=m, params=params)
+
+    def scaling_profile(self):
+        """The run's profile with the scaling family's measurement (:data:`SCALING_MEASUREMENT`), if it has one."""
+        if self.profile.name not in SCALING_MEASUREMENT:
+            return self.profile
+        iterations, seconds = SCALING_MEASUREMENT[self.profile.name]
+        return dataclasses.replace(self.profile, iterations=iterations, iteration_seconds=seconds)
 
     def pin_sequential(self, k):
         """This process (every thread) on the ``k`` fastest CPUs (:meth:`Cpus.fastest`), checked; returns the mask.
@@ -1602,12 +1691,18 @@ class Runner:
                            % (workload, "/".join(map(str, cores))), max(cores)):
                 for fork in range(1, p.forks + 1):
                     gc.collect()
-                    for k in cores:
-                        for i in range(p.warmup_iterations):
+                    settling = Settling(p)
+                    i = 0
+                    while True:
+                        for k in cores:
                             mask = self.pin_sequential(k)
                             self.masks.append(("py-sequential cores=%d %s" % (k, workload), fork, i, "warmup",
                                                tuple(sorted(mask))))
                             self.checked(workload, k, run_iteration, op, job.check, warmup_s)
+                        i += 1
+                        if not settling.more():
+                            break
+                    warmed = settling.describe()
                     sliced = dict.fromkeys(cores, 0)
                     for _ in range(n):
                         spent = dict.fromkeys(cores, 0)
@@ -1642,7 +1737,7 @@ class Runner:
                     self.point += 1
                     self.row("scaling", "job", "ms/op", workload=workload, backend=Sequential.name, cores=k,
                              workers=1, tasks=job.tasks,
-                             measurement=Measurement(mean, error, len(scores[k]), ops[k], samples[k]),
+                             measurement=Measurement(mean, error, len(scores[k]), ops[k], samples[k], warmed),
                              params=self.params(job.params, "api=" + Sequential.api))
 
     @staticmethod
@@ -2073,7 +2168,11 @@ def environment(args, allowed, start):
         ("python_profile", args.profile),
         ("python_forks", str(profile.forks)),
         ("python_warmup", "%d x %g s" % (profile.warmup_iterations, profile.warmup_seconds)),
-        ("python_measurement", "%d x %g s" % (profile.iterations, profile.iteration_seconds)),
+        ("python_measurement", "%d x %g s%s" % (profile.iterations, profile.iteration_seconds, "".join(
+            "; scaling %d x %g s" % SCALING_MEASUREMENT[profile.name] for _ in [0]
+            if profile.name in SCALING_MEASUREMENT))),
+        ("python_warmup_rule", "then rounds until one costs the process tree under %d new pages or at least %g of the "
+         "round before, at most %g s" % (SETTLED_PAGES, STEADY_SHARE, WARMUP_CAP_S.get(profile.name, 0.0))),
         ("python_iteration_seconds_override", "" if args.iteration_seconds is None else "%g" % args.iteration_seconds),
         ("python_cores_measured", ",".join(map(str, args.cores))),
         ("python_cpus_allowed", ",".join(map(str, sorted(allowed)))),

@@ -469,6 +469,63 @@ class UnitTest(unittest.TestCase):
         self.assertEqual(12, m.ops)
         self.assertGreater(m.score_ns, 0)
 
+    def test_tree_pages_counts_new_pages_of_this_process_and_its_children(self):
+        before = pb.tree_pages()
+        block = bytearray(8 << 20)
+        for i in range(0, len(block), 4096):
+            block[i] = 1
+        self.assertGreaterEqual(pb.tree_pages() - before, 1024, "8 MiB touched: at least 1024 new 4 KiB pages")
+        child = subprocess.Popen([sys.executable, "-c", "b = bytearray(16 << 20)\n"
+                                  "for i in range(0, len(b), 4096): b[i] = 1\n"
+                                  "print('ready', flush=True)\nimport sys; sys.stdin.read()"],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual("ready", child.stdout.readline().strip())
+            self.assertGreaterEqual(pb.tree_pages() - pb.tree_pages(os.getpid()) + pb.tree_pages(child.pid),
+                                    pb.tree_pages(child.pid))
+            self.assertGreaterEqual(pb.tree_pages(child.pid), 4096, "the child's 16 MiB")
+            self.assertGreaterEqual(pb.tree_pages(), pb.tree_pages(child.pid) + before, "the child counts")
+        finally:
+            child.stdin.close()
+            child.wait(10)
+        self.assertEqual(0, pb.tree_pages(child.pid), "a process that is gone counts nothing")
+
+    def test_warm_up_goes_on_until_a_round_costs_few_pages_or_the_cap(self):
+        profile = pb.Profile("quick", 1, 2, 0.0, 1, 0.0)
+        growth = iter([0, 9000, 5000, 3000, pb.SETTLED_PAGES - 1, 0])
+        total = [0]
+
+        def fake(pid=None):
+            total[0] += next(growth)
+            return total[0]
+        real, pb.tree_pages = pb.tree_pages, fake
+        try:
+            s = pb.Settling(profile, cap_s=60)
+            rounds = 0
+            while True:
+                rounds += 1
+                if not s.more():
+                    break
+            self.assertEqual(4, rounds, "two rounds of the profile, then until one grew under SETTLED_PAGES")
+            self.assertTrue(s.settled)
+            self.assertEqual("warm-up 4 rounds, settled", s.describe())
+            growth = iter([0, 9000, 6000, 4000, 3900, 0])
+            steady = pb.Settling(profile, cap_s=60)
+            self.assertEqual([True, True, True, False], [steady.more() for _ in range(4)],
+                             "falling demand goes on; a round at 0.8 of the one before or more is steady")
+            self.assertTrue(steady.settled)
+            growth = iter([0] + [10_000 * 2 ** -i for i in range(50)])
+            capped = pb.Settling(profile, cap_s=0)
+            self.assertTrue(capped.more(), "the profile's minimum runs whatever the cap")
+            self.assertFalse(capped.more(), "at the cap, still faulting")
+            self.assertFalse(capped.settled)
+            self.assertIn("still faulting", capped.describe())
+            growth = iter([0] + [10_000] * 10_000)
+            smoke = pb.Settling(pb.PROFILES["smoke"])
+            self.assertFalse(smoke.more(), "smoke has no cap: exactly its warm-up iterations")
+        finally:
+            pb.tree_pages = real
+
     def test_processes_lose_updates_without_a_lock_and_none_with_get_lock(self):
         n = 200_000
         lost = 0
