@@ -67,6 +67,31 @@ public final class Affinity {
         taskset(List.of("-p", "-c", String.valueOf(cpu), String.valueOf(tid)));
     }
 
+    /**
+     * Restricts every thread of this process whose name ({@code /proc/self/task/<tid>/comm}, at most 15 characters,
+     * e.g. {@code "VM Thread"}, {@code "C2 CompilerThre"}) matches {@code names} to {@code cpu}; returns how many.
+     */
+    public static int restrictThreadsNamed(java.util.regex.Pattern names, int cpu) {
+        int moved = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String comm;
+                try {
+                    comm = Files.readString(task.resolve("comm")).strip();
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                if (names.matcher(comm).matches()) {
+                    taskset(List.of("-p", "-c", String.valueOf(cpu), task.getFileName().toString()));
+                    moved++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list this process's threads", e);
+        }
+        return moved;
+    }
+
     /** The CPUs the calling thread may run on, from {@code /proc/thread-self/status}. */
     public static List<Integer> ofThisThread() {
         return maskIn(Path.of("/proc/thread-self/status"));

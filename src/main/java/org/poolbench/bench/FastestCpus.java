@@ -154,8 +154,20 @@ public final class FastestCpus {
         int cpu = fastest(1).get(0);
         Affinity.restrictTree(cpus);
         Affinity.restrictThisThread(cpu);
+        if (PIN_WITH_THIS_THREAD != null) {
+            Affinity.restrictThreadsNamed(PIN_WITH_THIS_THREAD, cpu);
+        }
         return cpu;
     }
+
+    /**
+     * A diagnostic, off by default: {@code -Dpoolbench.pinWithSequential=REGEX} pins the JVM threads whose names
+     * match beside the benchmark thread in {@link #moveAllButPinThisThread}, to see which of them cost sequential
+     * code at full cores (docs/METHODOLOGY.md, "Sequential at one core against two").
+     */
+    private static final java.util.regex.Pattern PIN_WITH_THIS_THREAD =
+            System.getProperty("poolbench.pinWithSequential", "").isEmpty() ? null
+                    : java.util.regex.Pattern.compile(System.getProperty("poolbench.pinWithSequential"));
 
     /** The last probe's times, as {@code "cpu 0 4.9 ms, cpu 1 7.3 ms"}; empty before the first. */
     public String lastProbe() {
