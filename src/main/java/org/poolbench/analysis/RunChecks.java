@@ -27,6 +27,8 @@ import org.poolbench.results.Units;
  *   <li><b>No speedup above the machine's ceiling</b>: a CPU-bound speedup (factorial, squares) at k cores whose
  *   lower error bar lies above the ceiling's upper one (the spin loop on k threads against one, same run) is not a
  *   result; it is flagged wherever it would be quoted ({@link #aboveCeiling}).</li>
+ *   <li><b>Intervals narrow enough to cite</b>: on each side (JVM, CPython), at least {@link #PRECISE_SHARE} of the
+ *   scaling points at the most cores within {@link QualityView#NOISY} relative error ({@link #precision}).</li>
  * </ol>
  * A ratio check is met when its estimate lies within the target, missed when its whole interval (95 % for the
  * paired ratio, JMH's 99.9 % errors added in quadrature otherwise) lies outside, and not resolved in between.
@@ -39,6 +41,9 @@ public final class RunChecks {
     /** A one-worker pool's time over sequential's, at 1 core, on factorial: at least this. */
     public static final double ONE_WORKER_LO = 0.90;
     public static final double ONE_WORKER_HI = 1.10;
+
+    /** The share of a side's scaling points at the most cores that must be precise ({@link #precision}). */
+    public static final double PRECISE_SHARE = 0.80;
 
     /** Workloads bound by the CPU, whose speedups the ceiling bounds (download waits, and may exceed it). */
     static final Set<String> CPU_BOUND = Set.of("factorial", "squares");
@@ -88,6 +93,33 @@ public final class RunChecks {
         out.addAll(sequential(measured, iterations));
         out.addAll(oneWorker(measured));
         out.addAll(ceiling(measured));
+        out.addAll(precision(measured));
+        return out;
+    }
+
+    /**
+     * Per side (the JVM's backends, CPython's), the share of scaling points at the run's most cores whose relative
+     * error (99.9 % half-width over the score) is at most {@link QualityView#NOISY}: at least {@link #PRECISE_SHARE}
+     * of them, or the verdicts that rest on them are read from intervals too wide to carry them. Skipped below three
+     * points with an error (smoke's two-iteration points have none).
+     */
+    static List<Check> precision(List<ResultRow> measured) {
+        List<ResultRow> scaling = Rows.family(measured, "scaling");
+        int most = scaling.stream().filter(r -> r.cores() != null).mapToInt(ResultRow::cores).max().orElse(0);
+        List<Check> out = new ArrayList<>();
+        for (boolean python : List.of(false, true)) {
+            List<ResultRow> points = scaling.stream().filter(r -> Objects.equals(r.cores(), most)
+                    && Rows.isPython(r.backend()) == python && r.scoreError() != null && r.score() != 0).toList();
+            if (points.size() < 3) {
+                continue;
+            }
+            long precise = points.stream().filter(r -> Units.relativeError(r) <= QualityView.NOISY).count();
+            double share = (double) precise / points.size();
+            out.add(new Check((python ? "CPython" : "JVM") + " scaling points at " + most + " cores with a relative "
+                    + "error of at most " + Format.percent(QualityView.NOISY), precise + " of " + points.size()
+                    + " (" + Format.percent(share) + ")", "at least " + Format.percent(PRECISE_SHARE),
+                    share >= PRECISE_SHARE ? Result.MET : Result.MISSED));
+        }
         return out;
     }
 

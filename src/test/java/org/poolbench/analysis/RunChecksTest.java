@@ -39,6 +39,30 @@ class RunChecksTest {
         assertTrue(RunChecks.aboveCeiling(run(300, 303, 297, 170)).isEmpty());
     }
 
+    static ResultRow point(String backend, String workload, double relativeError) {
+        return ViewsTest.row("scaling", backend).workload(workload).cores(2).workers(2).tasks(8).score(100.0)
+                .scoreError(100 * relativeError).unit("ms/op").build();
+    }
+
+    @Test
+    void eachSideNeedsFourInFivePointsAtTheMostCoresWithinTenPercent() {
+        List<ResultRow> rows = List.of(ViewsTest.scaling("thread-pool", 1, 1, 300),
+                point("thread-pool", "factorial", 0.02), point("process-pool", "factorial", 0.10),
+                point("fork-join", "factorial", 0.05), point("thread-pool", "squares", 0.04),
+                point("process-pool", "squares", 0.30),
+                point("py-thread-pool", "factorial", 0.02), point("py-process-pool", "factorial", 0.14),
+                point("py-process-pool-executor", "factorial", 0.05), point("py-thread-pool", "download", 0.11),
+                point("py-process-pool", "download", 0.03));
+        List<RunChecks.Check> checks = RunChecks.precision(rows);
+        assertEquals(2, checks.size(), checks.toString());
+        assertEquals("JVM scaling points at 2 cores with a relative error of at most 10 %", checks.get(0).name());
+        assertEquals("4 of 5 (80 %)", checks.get(0).figure());
+        assertTrue(checks.get(0).passed(), "exactly 10 % counts, 4 of 5 is enough");
+        assertEquals("3 of 5 (60 %)", checks.get(1).figure());
+        assertEquals(RunChecks.Result.MISSED, checks.get(1).result(), "CPython: 3 of 5");
+        assertTrue(RunChecks.precision(rows.subList(0, 3)).isEmpty(), "fewer than three points: no check");
+    }
+
     @Test
     void aSlowBaselineAtOneCoreIsCaughtThreeWays() {
         // the day: sequential at 1 core 380 ms, a one-worker pool 287, the pool at 2 cores 162 (2.34x)
