@@ -16,6 +16,7 @@ import org.poolbench.bench.JobFacts;
 import org.poolbench.analysis.Analysis;
 import org.poolbench.analysis.QualityView;
 import org.poolbench.charts.Charts;
+import org.poolbench.jvm.JavaBinary;
 import org.poolbench.report.Latex;
 import org.poolbench.report.Report;
 import org.poolbench.results.Environment;
@@ -110,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
             setup.plan().probes.forEach(p -> System.out.println("  resource, " + String.join(" ", p)));
             return 0;
         }
-        Path java = javaBinary();
+        Path java = JavaBinary.current(); // run-bench.sh chose it, so JMH and the worker JVMs use it too
         Path jar = ownJar();
         Run run = start(setup);
         try {
@@ -299,12 +300,6 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return chosen;
-    }
-
-    /** The java binary running this CLI: run-bench.sh chose it, so JMH and the worker JVMs use it too. */
-    static Path javaBinary() {
-        return ProcessHandle.current().info().command().map(Path::of)
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
     }
 
     /** The jar holding this class: JMH's child JVMs need the benchmarks jar on their class path. */
