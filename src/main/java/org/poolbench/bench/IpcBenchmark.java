@@ -2,7 +2,6 @@ package org.poolbench.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,6 +25,7 @@ import org.poolbench.ipc.Connection;
 import org.poolbench.ipc.Listener;
 import org.poolbench.ipc.Manager;
 import org.poolbench.ipc.SharedQueue;
+import org.poolbench.jvm.JavaBinary;
 
 /*
  * Messages between threads and between processes, by size (messageBytes = 8 B .. 1 MiB).
@@ -259,8 +259,7 @@ public class IpcBenchmark {
     /** The command that starts a JVM like this one running {@code main}. */
     static List<String> javaCommand(List<String> jvmArgs, Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.add(JavaBinary.command());
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:-UsePerfData"));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));

@@ -1,6 +1,7 @@
 package org.poolbench.bench;
 
 import java.io.IOException;
+import org.poolbench.jvm.JavaBinary;
 
 /**
  * The smallest useful child JVM: it writes one byte to say it is ready, then exits when its stdin closes. The creation
@@ -21,8 +22,7 @@ public final class ReadyProbe {
 
     /** Starts a probe JVM with the current java and class path, waits until it is ready, ends it; returns its exit code. */
     static int spawnReadyExit() throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command()
-                .orElse(System.getProperty("java.home") + "/bin/java");
+        String java = JavaBinary.command();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ReadyProbe.class.getName())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();

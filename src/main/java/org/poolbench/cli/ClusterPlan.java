@@ -28,7 +28,7 @@ final class ClusterPlan {
         if (!backends.contains("cluster")) {
             return;
         }
-        int top = coreCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int top = plan.topCores();
         Integer remote = Integer.getInteger(ClusterOption.MEMBERS_PROPERTY);
         List<String> jobs = workloads.stream().filter(w -> w.equals("factorial") || w.equals("squares")).toList();
         List<String> against = backends.stream().filter(b -> b.equals("process-pool")).toList();

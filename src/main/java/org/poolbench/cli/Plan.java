@@ -58,8 +58,32 @@ final class Plan {
     final List<List<String>> probes = new ArrayList<>();
     /** Points left out by design; {@code runId} is filled in by the run. */
     final List<ResultRow> skipped = new ArrayList<>();
+    /** The most cores any point is pinned to: see {@link #topCores(List, int)}. */
+    private int topCores;
 
     private Plan() {
+    }
+
+    /**
+     * Core counts as a plan measures them: ascending, each once, whatever order {@code --cores} gave them in (so that
+     * {@code --cores 2,1} and {@code --cores 1,2} plan the same run).
+     */
+    static List<Integer> ascending(List<Integer> coreCounts) {
+        return coreCounts.stream().distinct().sorted().toList();
+    }
+
+    /**
+     * The top core count: the largest of {@code coreCounts} (not the last given), or {@code cpus} when there is none.
+     * The one place it is derived: the families measured at full cores, the cluster's member count, and the cores
+     * the overhead rows (which have no cores parameter) are labelled with all take it from {@link #topCores()}.
+     */
+    static int topCores(List<Integer> coreCounts, int cpus) {
+        return coreCounts.stream().mapToInt(Integer::intValue).max().orElse(cpus);
+    }
+
+    /** This plan's top core count ({@link #topCores(List, int)} of the core counts it was built with). */
+    int topCores() {
+        return topCores;
     }
 
     /**
@@ -81,7 +105,9 @@ final class Plan {
         Plan plan = new Plan();
         List<String> requested = backends;
         backends = without(backends, "cluster"); // the cluster backend is measured by its own family (ClusterPlan)
-        int top = coreCounts.stream().mapToInt(Integer::intValue).max().orElse(cpus);
+        coreCounts = ascending(coreCounts);
+        plan.topCores = topCores(coreCounts, cpus);
+        int top = plan.topCores;
         if (families.contains("ceiling")) {
             for (int k : coreCounts) {
                 plan.invocations.add(new JmhInvocation("ceiling", "\\.CeilingBenchmark\\.", k,
@@ -139,7 +165,7 @@ final class Plan {
 
     private void scaling(Profile profile, List<String> workloads, List<String> backends, List<Integer> coreCounts,
             List<Integer> workersOverride, boolean alternate) {
-        int top = coreCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int top = topCores;
         // process-per-task starts a JVM per chunk: seconds per job, so it runs apart with fewer iterations
         List<String> parallel = without(without(backends, "sequential"), "process-per-task");
         boolean perTask = backends.contains("process-per-task");

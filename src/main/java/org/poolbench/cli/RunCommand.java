@@ -16,6 +16,7 @@ import org.poolbench.bench.JobFacts;
 import org.poolbench.analysis.Analysis;
 import org.poolbench.analysis.QualityView;
 import org.poolbench.charts.Charts;
+import org.poolbench.jvm.JavaBinary;
 import org.poolbench.report.Latex;
 import org.poolbench.report.Report;
 import org.poolbench.results.Environment;
@@ -57,7 +58,8 @@ final class RunCommand implements Callable<Integer> {
     String workers;
 
     @Option(names = "--cores", paramLabel = "LIST",
-            description = "Core counts to pin runs to (default: 1, 2, 4, ... up to this machine's).")
+            description = "Core counts to pin runs to, in any order (measured ascending; the largest is the top "
+                    + "core count); default: 1, 2, 4, ... up to this machine's.")
     String cores;
 
     @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "results",
@@ -110,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
             setup.plan().probes.forEach(p -> System.out.println("  resource, " + String.join(" ", p)));
             return 0;
         }
-        Path java = javaBinary();
+        Path java = JavaBinary.current(); // run-bench.sh chose it, so JMH and the worker JVMs use it too
         Path jar = ownJar();
         Run run = start(setup);
         try {
@@ -197,7 +199,7 @@ final class RunCommand implements Callable<Integer> {
                             + cpus.count() + " is possible here");
                 }
             }
-            return coreList;
+            return Plan.ascending(coreList);
         }
         if (cpus.canPin()) {
             return profile.coreCounts(cpus.count());
@@ -263,12 +265,7 @@ final class RunCommand implements Callable<Integer> {
         if (measured.isEmpty() && !s.plan().invocations.isEmpty()) {
             return List.of();
         }
-        int top = s.cores().get(s.cores().size() - 1);
-        List<ResultRow> rows = new ArrayList<>();
-        for (ResultRow r : JobFacts.complete(measured)) {
-            // the overhead family has no cores parameter; it ran pinned to the top core count like every family
-            rows.add(r.cores() != null ? r : r.toBuilder().cores(top).build());
-        }
+        List<ResultRow> rows = withCores(JobFacts.complete(measured), s.plan());
         // every JMH iteration, labelled like its row (JSON order = row order), then CPython's
         List<IterationsCsv.Iteration> iterations = new ArrayList<>(measured.isEmpty() ? List.of()
                 : IterationsCsv.fromJmhJson(jmhJson, rows));
@@ -282,6 +279,18 @@ final class RunCommand implements Callable<Integer> {
         rows.addAll(run.extra());
         s.plan().skipped.forEach(r -> rows.add(r.toBuilder().runId(run.id()).build()));
         return Speedups.fill(rows);
+    }
+
+    /**
+     * The rows, each with the cores it ran on: the overhead family has no cores parameter, and ran pinned to the
+     * plan's top core count ({@link Plan#topCores()}) like every family. A new list the caller may add to.
+     */
+    static List<ResultRow> withCores(List<ResultRow> rows, Plan plan) {
+        List<ResultRow> out = new ArrayList<>();
+        for (ResultRow r : rows) {
+            out.add(r.cores() != null ? r : r.toBuilder().cores(plan.topCores()).build());
+        }
+        return out;
     }
 
     /** The values of a list option, each checked against the valid ones; all of them when the option is absent. */
@@ -299,12 +308,6 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return chosen;
-    }
-
-    /** The java binary running this CLI: run-bench.sh chose it, so JMH and the worker JVMs use it too. */
-    static Path javaBinary() {
-        return ProcessHandle.current().info().command().map(Path::of)
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
     }
 
     /** The jar holding this class: JMH's child JVMs need the benchmarks jar on their class path. */

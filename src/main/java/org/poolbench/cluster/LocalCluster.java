@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.poolbench.jvm.JavaBinary;
 
 /**
  * Member JVMs on this machine, started from this JVM's own {@code java} binary and class path
@@ -116,7 +117,7 @@ public final class LocalCluster implements AutoCloseable {
      * it in their setup so no measured start includes it. Returns the cache, if there is one.
      */
     public static Optional<Path> prepare() {
-        return MemberAotCache.forClassPath(javaBinary(), System.getProperty("java.class.path"));
+        return MemberAotCache.forClassPath(JavaBinary.command(), System.getProperty("java.class.path"));
     }
 
     /** True when this cluster's members start with the AOT cache. */
@@ -267,7 +268,7 @@ public final class LocalCluster implements AutoCloseable {
         if (cpuList != null) {
             cmd.addAll(List.of("taskset", "-c", cpuList));
         }
-        cmd.add(javaBinary());
+        cmd.add(JavaBinary.command());
         cmd.addAll(FLAGS);
         aotCache.ifPresent(c -> cmd.add("-XX:AOTCache=" + c));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Member.class.getName(),
@@ -347,11 +348,6 @@ public final class LocalCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
         }
-    }
-
-    static String javaBinary() {
-        return ProcessHandle.current().info().command().filter(c -> Files.isExecutable(Path.of(c)))
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** This process's CPUs (its affinity mask), from /proc/self/status; 0..n-1 where that cannot be read. */

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.poolbench.jvm.JavaBinary;
 
 /**
  * A server process that holds lists and maps for other processes, and this process's proxy to it: CPython's
@@ -45,8 +45,7 @@ public final class Manager implements AutoCloseable {
      * @throws IOException if it cannot be started, or did not report its address within 30 s
      */
     public static Manager start() throws IOException {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String java = JavaBinary.command();
         Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"), ManagerServer.class.getName())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -65,7 +65,8 @@ class RunChecksTest {
 
     @Test
     void aSlowBaselineAtOneCoreIsCaughtThreeWays() {
-        // the day: sequential at 1 core 380 ms, a one-worker pool 287, the pool at 2 cores 162 (2.34x)
+        // a run whose 1-core baseline was slow: sequential at 1 core 380 ms, a one-worker pool 287, the pool at 2
+        // cores 162 (2.34x on two cores): four checks miss, first sequential's 2 cores / 1 core and the one-worker pool
         List<ResultRow> rows = run(380, 318, 287, 162);
         List<String> missed = RunChecks.of(rows, List.of()).stream().filter(c -> !c.passed())
                 .map(RunChecks.Check::name).toList();
@@ -119,7 +120,8 @@ class RunChecksTest {
         assertEquals(RunChecks.Result.MISSED, RunChecks.Result.of(1.10, 1.07, 1.12, 0.95, 1.05));
         assertEquals(RunChecks.Result.NOT_RESOLVED, RunChecks.Result.of(1.21, 0.84, 1.58, 0.90, 1.10));
         assertEquals(RunChecks.Result.MISSED, RunChecks.Result.of(0.80, 0.70, 0.89, 0.90, 1.10));
-        // the day: a one-worker pool 287 ms against sequential's 380 at 1 core, 1 % errors: missed, not noise
+        // the same slow baseline: a one-worker pool 287 ms against sequential's 380 at 1 core, with 1 % errors, is a
+        // missed check, not noise
         List<RunChecks.Check> oneWorker = RunChecks.oneWorker(run(380, 318, 287, 162));
         assertEquals(RunChecks.Result.MISSED, oneWorker.get(0).result(), oneWorker.toString());
     }

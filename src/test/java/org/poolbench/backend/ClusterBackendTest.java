@@ -9,6 +9,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.IntStream;
@@ -116,8 +117,17 @@ class ClusterBackendTest {
         assertTrue(e.getMessage().contains("asked for 5 cluster members but the cluster has 2"), e.getMessage());
     }
 
+    /** The thread-name prefix of the member that {@link #aMemberThatDiesMidMapReRunsOnlyItsChunks} kills. */
+    private static volatile String doomedThreads;
+    /** Counted down when a task starts on one of {@link #doomedThreads}: the member holds work. */
+    private static final CountDownLatch DOOMED_BUSY = new CountDownLatch(1);
+
     static int slowSquare(int x) {
         RUNS.incrementAndGet(x);
+        String doomed = doomedThreads;
+        if (doomed != null && Thread.currentThread().getName().startsWith(doomed)) {
+            DOOMED_BUSY.countDown();
+        }
         try {
             Thread.sleep(100);
         } catch (InterruptedException e) {
@@ -137,19 +147,21 @@ class ClusterBackendTest {
             List<Integer> inputs = IntStream.range(0, n).boxed().toList();
             java.util.concurrent.atomic.AtomicBoolean mapDone = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.atomic.AtomicBoolean killedDuringMap = new java.util.concurrent.atomic.AtomicBoolean();
+            doomedThreads = "hz." + doomed.getName() + ".";
             Thread killer = Thread.ofPlatform().start(() -> {
+                boolean busy;
                 try {
-                    Thread.sleep(250);
+                    busy = DOOMED_BUSY.await(30, TimeUnit.SECONDS); // the member has begun a chunk
                 } catch (InterruptedException e) {
                     return;
                 }
-                killedDuringMap.set(!mapDone.get());
+                killedDuringMap.set(busy && !mapDone.get());
                 doomed.getLifecycleService().terminate();
             });
             List<Integer> out = backend.map(ClusterBackendTest::slowSquare, inputs, 2);
             mapDone.set(true);
             killer.join();
-            assertTrue(killedDuringMap.get(), "the map (48 tasks of 100 ms on 6 threads) ended before the kill");
+            assertTrue(killedDuringMap.get(), "the third member was not killed while it ran a chunk of the map");
             assertEquals(inputs.stream().map(x -> x * x).toList(), out);
             int extra = 0;
             for (int i = 0; i < n; i++) {
@@ -159,6 +171,7 @@ class ClusterBackendTest {
             // the dead member held at most 2 chunks (its 2 executor threads) of 2 tasks each
             assertTrue(extra <= 4, extra + " tasks ran twice; only the dead member's 4 at most may");
         } finally {
+            doomedThreads = null;
             doomed.getLifecycleService().terminate();
         }
     }

@@ -182,4 +182,19 @@ class MainTest {
         assertEquals(0, run("run", "smoke", "--dry-run", "--python", python, "--results-dir", results.toString()));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("CPython baseline"));
     }
+
+    @Test
+    void coresInAnyOrderPlanTheSameRun() {
+        Cpus cpus = Cpus.detect();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cpus.count() >= 2 && cpus.canPin(), "needs 2 CPUs and taskset");
+        Path results = dir.resolve("results");
+        assertEquals(0, run("run", "quick", "--dry-run", "--no-python", "--cores", "2,1", "--results-dir",
+                results.toString()));
+        String descending = out.toString(StandardCharsets.UTF_8);
+        out.reset();
+        assertEquals(0, run("run", "quick", "--dry-run", "--no-python", "--cores", "1,2", "--results-dir",
+                results.toString()));
+        assertEquals(out.toString(StandardCharsets.UTF_8), descending);
+        assertTrue(descending.contains("scaling pinned to [1, 2]"), descending);
+    }
 }

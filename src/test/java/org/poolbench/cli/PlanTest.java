@@ -276,4 +276,34 @@ class PlanTest {
         assertTrue(JmhLauncher.estimateSeconds(Profile.QUICK, size)
                 > size.points() * Profile.QUICK.secondsPerPoint(size) + 20);
     }
+
+    @Test
+    void coresGivenDescendingPlanTheSameRunAndLabelTheSameAsAscending() {
+        // --cores 2,1 once labelled the overhead rows with 1 core (the last given) while they ran on 2
+        List<String> families = Plan.FAMILIES;
+        for (Profile profile : Profile.values()) {
+            Plan ascending = Plan.build(profile, families, Workloads.NAMES, Backends.names(), 2, List.of(1, 2),
+                    List.of());
+            Plan descending = Plan.build(profile, families, Workloads.NAMES, Backends.names(), 2, List.of(2, 1),
+                    List.of());
+            Plan repeated = Plan.build(profile, families, Workloads.NAMES, Backends.names(), 2, List.of(2, 1, 2),
+                    List.of());
+            for (Plan p : List.of(descending, repeated)) {
+                assertEquals(2, p.topCores(), profile.id());
+                assertEquals(ascending.invocations, p.invocations, profile.id());
+                assertEquals(ascending.probes, p.probes, profile.id());
+                assertEquals(ascending.skipped, p.skipped, profile.id());
+            }
+            assertTrue(descending.invocations.stream().filter(i -> i.family().equals("overhead"))
+                    .allMatch(i -> i.cores() == 2), profile.id() + ": overhead runs at the top core count");
+            ResultRow overhead = ResultRow.builder().family("overhead").benchmark("roundTrip").build();
+            assertEquals(2, RunCommand.withCores(List.of(overhead), descending).get(0).cores(),
+                    "an overhead row is labelled with the top core count, not the last one given");
+            assertEquals(RunCommand.withCores(List.of(overhead), ascending),
+                    RunCommand.withCores(List.of(overhead), descending));
+        }
+        assertEquals(List.of(1, 2, 4), Plan.ascending(List.of(4, 1, 2, 1)));
+        assertEquals(4, Plan.topCores(List.of(4, 1, 2), 8));
+        assertEquals(8, Plan.topCores(List.of(), 8), "no core counts: the machine's");
+    }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.poolbench.backend.ClusterBackend;
 
 /**
@@ -34,8 +35,19 @@ class LocalClusterTest {
         return x * x;
     }
 
+    /** {@link #slowSquare}, after leaving a file named by the member's pid in {@code dir}: "a task started here". */
+    static int markedSlowSquare(String dir, int x) {
+        try {
+            Files.writeString(Path.of(dir, String.valueOf(ProcessHandle.current().pid())), "started");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return slowSquare(x);
+    }
+
     @Test
-    void membersRunAMapSurviveAKilledMemberListenOnlyOnTheirPortAndEndWithTheCluster() throws Exception {
+    void membersRunAMapSurviveAKilledMemberListenOnlyOnTheirPortAndEndWithTheCluster(@TempDir Path started)
+            throws Exception {
         List<Long> pids;
         try (ClusterBackend backend = ClusterBackend.local(2, 1)) {
             LocalCluster cluster = backend.localCluster();
@@ -51,17 +63,29 @@ class LocalClusterTest {
             List<Integer> squares = inputs.stream().map(x -> x * x).toList();
             assertEquals(squares, backend.map(LocalClusterTest::slowSquare, inputs, 1));
 
+            // member 1 is killed once it has begun a task of the second map (its marker file is there), so that it
+            // dies holding work: 24 tasks of 150 ms on two threads take about 1.8 s
+            Path marker = started.resolve(String.valueOf(pids.get(1)));
+            java.util.concurrent.atomic.AtomicBoolean killedWithWork = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean mapDone = new java.util.concurrent.atomic.AtomicBoolean();
             Thread killer = Thread.ofPlatform().start(() -> {
                 try {
-                    Thread.sleep(600);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (!Files.exists(marker) && !mapDone.get() && System.nanoTime() < deadline) {
+                        Thread.sleep(5); // polls the condition, not a guess at when it holds
+                    }
+                    killedWithWork.set(Files.exists(marker) && !mapDone.get());
                     cluster.kill(1);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
+            String dir = started.toString();
             long start = System.nanoTime();
-            List<Integer> out = backend.map(LocalClusterTest::slowSquare, inputs, 1);
+            List<Integer> out = backend.map(x -> markedSlowSquare(dir, x), inputs, 1);
+            mapDone.set(true);
             killer.join();
+            assertTrue(killedWithWork.get(), "member 1 was not killed while it ran a task of the map");
             assertEquals(squares, out, "the killed member's tasks ran again on the other");
             assertEquals(1, cluster.pids().size());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "bounded, not a hang");

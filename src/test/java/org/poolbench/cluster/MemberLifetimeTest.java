@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.poolbench.jvm.JavaBinary;
 
 /** A member never outlives the JVM that started it: not after SIGTERM or Ctrl-C, not even after SIGKILL. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -22,7 +23,7 @@ class MemberLifetimeTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void aMemberExitsWhenItsParentIsKilledOrInterrupted(boolean sigkill, @TempDir Path tmp) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = JavaBinary.command();
         // the parent's temporary files (its members' stderr logs) go where JUnit removes them: a SIGKILL'd parent
         // cannot remove them itself
         Process parent = new ProcessBuilder(List.of(java, "-Djava.io.tmpdir=" + tmp, "-cp",

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.poolbench.jvm.JavaBinary;
 
 /**
  * How members are told to start fast: the required member (parallel start without a mastership round) reaches
@@ -60,7 +61,7 @@ class MemberStartTest {
 
     @Test
     void noAotCacheIsMadeForAClassPathWithADirectory() {
-        String java = LocalCluster.javaBinary();
+        String java = JavaBinary.command();
         assertTrue(MemberAotCache.forClassPath(java, dir.toString()).isEmpty(), "a directory cannot be cached");
         assertTrue(MemberAotCache.forClassPath(java, dir.resolve("missing.jar").toString()).isEmpty(),
                 "nor a jar that is not there");
@@ -85,7 +86,7 @@ class MemberStartTest {
             }
         }
         String classPath = jar + java.io.File.pathSeparator + hazelcast;
-        String java = LocalCluster.javaBinary();
+        String java = JavaBinary.command();
         Optional<Path> cache = MemberAotCache.forClassPath(java, classPath);
         try {
             assertTrue(cache.isPresent(), "a cache for " + classPath);

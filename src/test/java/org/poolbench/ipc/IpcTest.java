@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
 import org.poolbench.bench.Contenders;
 import org.poolbench.bench.Contenders.Update;
 import org.poolbench.bench.IpcEcho;
+import org.poolbench.jvm.JavaBinary;
 import org.poolbench.pool.PoolTesting;
 import org.poolbench.pool.ProcessPool;
 
@@ -448,7 +449,7 @@ class IpcTest {
     /** Starts {@code main} of a class in a JVM like this one (same java, class path). */
     static Process javaMain(List<String> jvmArgs, Class<?> main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.add(JavaBinary.command());
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
