@@ -1,10 +1,12 @@
 package org.poolbench.analysis;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.poolbench.results.IterationsCsv.Iteration;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.Speedups;
@@ -14,46 +16,36 @@ import org.poolbench.results.Speedups;
  * Built from {@code results.csv} and {@code environment.csv} alone, so a CSV from any machine gives the same views.
  *
  * @param runId the run's id (from the environment, else the rows)
- * @param views the claims' verdicts, scaling (one per workload), creation, granularity, chunk size, io, resource,
- *              one table per other family, then measurement quality
+ * @param views the claims' verdicts, the registered families' views in the registry's order, one table per other
+ *              family, then measurement quality
  */
 public record Analysis(String runId, Map<String, String> env, List<ResultRow> rows, List<View> views) {
 
-    /** Families with a view of their own; any other family gets a {@link TableView}. */
-    static final Set<String> DRAWN = Set.of("scaling", "ceiling", "creation", "granularity", "io", "resource", "sync",
-            "ipc", "cluster");
-
-    public static Analysis of(List<ResultRow> csvRows, Map<String, String> env) {
-        return of(csvRows, env, List.of());
-    }
-
     /**
-     * The analysis of a run whose measured iterations ({@code iterations.csv}) are known too: the run's checks of
-     * itself then pair neighbouring iterations ({@link RunChecks}).
+     * The analysis of a run: the claims' verdicts, then each of {@code families}' views in their order, then a table
+     * for every family of the rows that has no view (not in the registry, or registered without a viewer), then
+     * measurement quality. With {@code iterations} ({@code iterations.csv}) the run's checks of itself pair
+     * neighbouring iterations ({@link RunChecks}).
+     *
+     * @param families the families, in report order (the registry, {@code cli/Family})
      */
-    public static Analysis of(List<ResultRow> csvRows, Map<String, String> env, List<Iteration> iterations) {
-        List<ResultRow> rows = Speedups.fill(csvRows);
+    public static Analysis of(List<ResultRow> csvRows, Map<String, String> env, List<Iteration> iterations,
+            List<? extends FamilyAnalysis> families) {
+        Set<String> speedups = families.stream().filter(FamilyAnalysis::speedups).map(FamilyAnalysis::id)
+                .collect(Collectors.toSet());
+        List<ResultRow> rows = Speedups.fill(csvRows, speedups);
         List<ResultRow> measured = rows.stream().filter(ResultRow::measured).toList();
         List<View> views = new ArrayList<>();
         add(views, ClaimsView.of(measured));
-        for (String workload : Rows.distinct(Rows.family(measured, "scaling"), ResultRow::workload)) {
-            long skipped = rows.stream().filter(r -> !r.measured() && "scaling".equals(r.family())
-                    && Format.fileName(workload).equals(Format.fileName(Objects.toString(r.workload(), "")))).count();
-            views.add(ScalingView.of(measured, workload, env, skipped));
+        Set<String> viewed = new HashSet<>();
+        for (FamilyAnalysis f : families) {
+            if (f.viewer() != null) {
+                viewed.add(f.id());
+                views.addAll(f.viewer().views(new FamilyRows(f.id(), rows, measured, env)));
+            }
         }
-        List<ResultRow> creation = new ArrayList<>(Rows.family(measured, "creation"));
-        creation.addAll(Rows.family(measured, "cluster").stream() // the cluster's rungs on the same ladder
-                .filter(r -> List.of("memberUp", "memberJoin", "firstTask").contains(r.benchmark())).toList());
-        add(views, CreationView.of(creation, env, skipped(rows, "creation")));
-        add(views, GranularityView.of(Rows.family(measured, "granularity"), env, skipped(rows, "granularity")));
-        add(views, ChunksizeView.of(Rows.family(measured, "granularity"), env, skipped(rows, "granularity")));
-        add(views, IoView.of(Rows.family(measured, "io"), env, skipped(rows, "io")));
-        add(views, ResourceView.of(Rows.family(measured, "resource"), env, skipped(rows, "resource")));
-        add(views, SyncView.of(Rows.family(measured, "sync"), env, skipped(rows, "sync")));
-        add(views, IpcView.of(Rows.family(measured, "ipc"), env, skipped(rows, "ipc")));
-        add(views, ClusterView.of(Rows.family(measured, "cluster"), measured, env, skipped(rows, "cluster")));
         for (String family : Rows.distinct(measured, ResultRow::family)) {
-            if (!DRAWN.contains(family)) {
+            if (!viewed.contains(family)) {
                 views.add(TableView.of(family, Rows.family(measured, family)));
             }
         }
@@ -70,10 +62,6 @@ public record Analysis(String runId, Map<String, String> env, List<ResultRow> ro
     /** The views of one type, in order. */
     public <V extends View> List<V> views(Class<V> type) {
         return views.stream().filter(type::isInstance).map(type::cast).toList();
-    }
-
-    private static long skipped(List<ResultRow> rows, String family) {
-        return rows.stream().filter(r -> !r.measured() && family.equals(r.family())).count();
     }
 
     private static void add(List<View> views, View v) {

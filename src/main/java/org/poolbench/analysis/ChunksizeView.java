@@ -38,6 +38,11 @@ public record ChunksizeView(String workload, String unit, List<Series> series, D
         return workload == null ? List.of() : List.of(FIGURE);
     }
 
+    /** The granularity family's chunk-size sweep, if its rows give one. */
+    public static List<View> views(FamilyRows in) {
+        return Viewer.some(of(in.own(), in.env(), in.skipped()));
+    }
+
     static ChunksizeView of(List<ResultRow> family, Map<String, String> env, long skipped) {
         List<ResultRow> timed = family.stream().filter(r -> Rows.micros(r) != null).toList();
         List<ResultRow> chunked = timed.stream().filter(r -> !Rows.isSequential(r.backend())

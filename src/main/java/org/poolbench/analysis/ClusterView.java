@@ -35,6 +35,11 @@ public record ClusterView(Map<String, List<Series>> scaling, int maxWorkers, Str
         return scaling.keySet().stream().map(ClusterView::figure).toList();
     }
 
+    /** The cluster family's view (beside the overhead family's JVM start-up), if its rows give one. */
+    public static List<View> views(FamilyRows in) {
+        return Viewer.some(of(in.own(), in.measured(), in.env(), in.skipped()));
+    }
+
     static ClusterView of(List<ResultRow> family, List<ResultRow> all, Map<String, String> env, long skipped) {
         if (family.isEmpty()) {
             return null;

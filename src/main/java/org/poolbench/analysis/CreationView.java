@@ -36,6 +36,14 @@ public record CreationView(List<Created> points, List<Series> series, String cap
         return List.of(FIGURE);
     }
 
+    /** The creation family's view, with the cluster family's rungs (a member's start, join, first task) on it. */
+    public static List<View> views(FamilyRows in) {
+        List<ResultRow> creation = new ArrayList<>(in.own());
+        creation.addAll(Rows.family(in.measured(), "cluster").stream()
+                .filter(r -> List.of("memberUp", "memberJoin", "firstTask").contains(r.benchmark())).toList());
+        return Viewer.some(of(creation, in.env(), in.skipped()));
+    }
+
     static CreationView of(List<ResultRow> family, Map<String, String> env, long skipped) {
         List<ResultRow> rows = family.stream().filter(r -> Rows.micros(r) != null)
                 .sorted(Comparator.comparing(Rows::micros)).toList();

@@ -74,6 +74,11 @@ public record GranularityView(String workload, List<Series> series, double[] wor
         return new Crossover(from.taskSize(), Rows.micros(seq) / seq.tasks());
     }
 
+    /** The granularity family's task-size sweep, if its rows give one. */
+    public static List<View> views(FamilyRows in) {
+        return Viewer.some(of(in.own(), in.env(), in.skipped()));
+    }
+
     static GranularityView of(List<ResultRow> family, Map<String, String> env, long skipped) {
         List<ResultRow> sweep = family.stream().filter(r -> r.taskSize() != null && r.tasks() != null && r.tasks() > 0
                 && Rows.micros(r) != null).toList();

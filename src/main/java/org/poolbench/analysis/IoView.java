@@ -44,6 +44,11 @@ public record IoView(List<Panel> panels, String lesson, Table table) implements 
         return panels.stream().map(Panel::name).toList();
     }
 
+    /** The io family's view, if its rows give one. */
+    public static List<View> views(FamilyRows in) {
+        return Viewer.some(of(in.own(), in.env(), in.skipped()));
+    }
+
     static IoView of(List<ResultRow> family, Map<String, String> env, long skipped) {
         List<ResultRow> usable = family.stream()
                 .filter(r -> r.workers() != null && r.workers() > 0 && r.tasks() != null && Rows.micros(r) != null)

@@ -72,6 +72,11 @@ public record IpcView(List<Series> latency, List<Series> throughput, List<Series
         return out;
     }
 
+    /** The ipc family's view, if its rows give one. */
+    public static List<View> views(FamilyRows in) {
+        return Viewer.some(of(in.own(), in.env(), in.skipped()));
+    }
+
     static IpcView of(List<ResultRow> family, Map<String, String> env, long skipped) {
         List<ResultRow> usable = family.stream().filter(r -> bytes(r) != null && Rows.micros(r) != null).toList();
         List<ResultRow> roundTrips = usable.stream().filter(r -> r.benchmark().endsWith("RoundTrip")).toList();

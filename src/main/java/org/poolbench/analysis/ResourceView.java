@@ -38,6 +38,11 @@ public record ResourceView(String workload, List<Series> series, String unit, St
         return List.of(FIGURE);
     }
 
+    /** The resource family's view, if its rows give one. */
+    public static List<View> views(FamilyRows in) {
+        return Viewer.some(of(in.own(), in.env(), in.skipped()));
+    }
+
     static ResourceView of(List<ResultRow> rows, Map<String, String> env, long skipped) {
         List<ResultRow> peaks = rows.stream().filter(r -> PEAK.equals(r.benchmark())).toList();
         if (peaks.isEmpty()) {

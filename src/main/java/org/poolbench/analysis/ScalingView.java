@@ -3,6 +3,7 @@ package org.poolbench.analysis;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -38,6 +39,17 @@ public record ScalingView(String workload, int maxCores, List<Series> series, Li
     /** The figure's file name. */
     public String figure() {
         return "scaling-" + Format.fileName(workload);
+    }
+
+    /** The scaling family's views: one per workload, in the order the rows name them. */
+    public static List<View> views(FamilyRows in) {
+        List<View> out = new ArrayList<>();
+        for (String workload : Rows.distinct(in.own(), ResultRow::workload)) {
+            long skipped = in.rows().stream().filter(r -> !r.measured() && in.family().equals(r.family())
+                    && Format.fileName(workload).equals(Format.fileName(Objects.toString(r.workload(), "")))).count();
+            out.add(of(in.measured(), workload, in.env(), skipped));
+        }
+        return out;
     }
 
     /** The view of {@code workload}'s scaling rows ({@code measured}: measured rows of every family). */

@@ -43,6 +43,11 @@ public record SyncView(List<Series> timePerAdd, List<Series> lost, String captio
         }
     }
 
+    /** The sync family's view, if its rows give one. */
+    public static List<View> views(FamilyRows in) {
+        return Viewer.some(of(in.own(), in.env(), in.skipped()));
+    }
+
     static SyncView of(List<ResultRow> family, Map<String, String> env, long skipped) {
         Map<List<Object>, ResultRow> counts = new TreeMap<>(Comparator.comparing(Object::toString));
         family.forEach(r -> counts.putIfAbsent(List.of(Objects.toString(r.benchmark(), ""), r.backend(),

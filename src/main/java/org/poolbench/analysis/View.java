@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * What one family's rows say, computed once: the series of its figures, the numbers of its captions, its lesson and
  * its table. Charts draw a view's figures and the report prints its section, so the two cannot disagree.
+ *
+ * <p>Not sealed: a family's view is one of its parts in the family registry ({@code cli/Family}), which says which
+ * chart draws it; the registry, not a list here, is where a family is added.
  */
-public sealed interface View permits ScalingView, CreationView, GranularityView, ChunksizeView, IoView,
-        ResourceView, TableView, Comparison, ClaimsView, QualityView, SyncView, IpcView,
-        ClusterView {
+public interface View {
 
     /** The report section's heading. */
     String title();

@@ -6,25 +6,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.poolbench.analysis.Analysis;
-import org.poolbench.analysis.ChunksizeView;
-import org.poolbench.analysis.ClaimsView;
-import org.poolbench.analysis.ClusterView;
-import org.poolbench.analysis.QualityView;
 import org.poolbench.analysis.Comparison;
-import org.poolbench.analysis.CreationView;
-import org.poolbench.analysis.GranularityView;
-import org.poolbench.analysis.IoView;
-import org.poolbench.analysis.IpcView;
-import org.poolbench.analysis.SyncView;
-import org.poolbench.analysis.ResourceView;
-import org.poolbench.analysis.ScalingView;
-import org.poolbench.analysis.TableView;
 import org.poolbench.analysis.View;
 
 /**
  * Draws the figures of a run's views (DESIGN.md: charts read only views, views read only the CSVs), so a CSV from
  * any machine re-draws the same charts. Every figure is written as PNG, SVG and PDF ({@link Figure}); see
  * {@code docs/ARCHITECTURE.md} for what each one shows.
+ *
+ * <p>A family's views are drawn by the renderers its registry entry names ({@code cli/Family}); a view no renderer
+ * draws (the claims, measurement quality, a family's table) has no figure. {@code compare}'s view, which is no
+ * family's, is drawn here.
  */
 public final class Charts {
 
@@ -32,30 +24,28 @@ public final class Charts {
     }
 
     /** The figures of one view, ready to save; none for a table-only view. */
-    public static List<Figure> figures(View view) {
-        return switch (view) {
-            case ScalingView v -> List.of(ScalingChart.draw(v));
-            case CreationView v -> List.of(CreationChart.draw(v));
-            case GranularityView v -> v.figures().isEmpty() ? List.of() : List.of(GranularityChart.draw(v));
-            case ChunksizeView v -> v.figures().isEmpty() ? List.of() : List.of(ChunksizeChart.draw(v));
-            case IoView v -> v.panels().stream().map(IoChart::draw).toList();
-            case ResourceView v -> List.of(ResourceChart.draw(v));
-            case TableView v -> List.of();
-            case ClaimsView v -> List.of();
-            case QualityView v -> List.of();
-            case SyncView v -> LessonCharts.sync(v);
-            case IpcView v -> LessonCharts.ipc(v);
-            case ClusterView v -> v.scaling().entrySet().stream()
-                    .map(e -> ClusterChart.draw(v, e.getKey(), e.getValue())).toList();
-            case Comparison v -> List.of(CompareChart.draw(v));
-        };
+    public static List<Figure> figures(View view, List<Renderer<?>> renderers) {
+        if (view instanceof Comparison c) {
+            return List.of(CompareChart.draw(c));
+        }
+        for (Renderer<?> r : renderers) {
+            if (r.draws(view)) {
+                return r.figures(view);
+            }
+        }
+        return List.of();
+    }
+
+    /** Draws the figures of a view no family owns ({@link Comparison}) into {@code outDir}; returns the files. */
+    public static List<Path> draw(View view, Path outDir) throws IOException {
+        return draw(view, outDir, List.of());
     }
 
     /** Draws the figures of one view into {@code outDir} (created if needed) and returns the files. */
-    public static List<Path> draw(View view, Path outDir) throws IOException {
+    public static List<Path> draw(View view, Path outDir, List<Renderer<?>> renderers) throws IOException {
         Files.createDirectories(outDir);
         List<Path> files = new ArrayList<>();
-        for (Figure f : figures(view)) {
+        for (Figure f : figures(view, renderers)) {
             files.addAll(f.save(outDir));
         }
         return files;
@@ -64,13 +54,15 @@ public final class Charts {
     /**
      * Draws every figure of {@code analysis} into {@code outDir} (created if needed).
      *
+     * @param renderers the registry's renderers, one per kind of view
      * @return the files written, PNG, SVG and PDF for each figure
      */
-    public static List<Path> drawAll(Analysis analysis, Path outDir) throws IOException {
+    public static List<Path> drawAll(Analysis analysis, Path outDir, List<Renderer<?>> renderers)
+            throws IOException {
         Files.createDirectories(outDir);
         List<Path> files = new ArrayList<>();
         for (View v : analysis.views()) {
-            files.addAll(draw(v, outDir));
+            files.addAll(draw(v, outDir, renderers));
         }
         return files;
     }

@@ -1,5 +1,6 @@
 package org.poolbench.charts;
 
+import java.util.List;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
@@ -10,9 +11,14 @@ import org.poolbench.analysis.Point;
 import org.poolbench.analysis.Series;
 
 /** {@code granularity-chunksize}: time per job against chunksize, log–log, sequential flat, auto chunksize marked. */
-final class ChunksizeChart {
+public final class ChunksizeChart {
 
     private ChunksizeChart() {
+    }
+
+    /** The figures of a {@link ChunksizeView}: its renderer in the family registry. */
+    public static List<Figure> figures(ChunksizeView v) {
+        return v.figures().isEmpty() ? List.of() : List.of(draw(v));
     }
 
     static Figure draw(ChunksizeView v) {

@@ -9,9 +9,14 @@ import org.poolbench.analysis.Point;
 import org.poolbench.analysis.Series;
 
 /** {@code cluster-scaling-<workload>}: speedup against members (cluster) and workers (process pool), one core each. */
-final class ClusterChart {
+public final class ClusterChart {
 
     private ClusterChart() {
+    }
+
+    /** The figures of a {@link ClusterView}: its renderer in the family registry. */
+    public static List<Figure> figures(ClusterView v) {
+        return v.scaling().entrySet().stream().map(e -> draw(v, e.getKey(), e.getValue())).toList();
     }
 
     static Figure draw(ClusterView v, String workload, List<Series> series) {

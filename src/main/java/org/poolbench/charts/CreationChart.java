@@ -1,5 +1,6 @@
 package org.poolbench.charts;
 
+import java.util.List;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -9,9 +10,14 @@ import org.poolbench.analysis.Format;
 import org.poolbench.analysis.Series;
 
 /** {@code creation-overhead}: one point per thing created, cheapest first, time on a log axis. */
-final class CreationChart {
+public final class CreationChart {
 
     private CreationChart() {
+    }
+
+    /** The figures of a {@link CreationView}: its renderer in the family registry. */
+    public static List<Figure> figures(CreationView v) {
+        return List.of(draw(v));
     }
 
     static Figure draw(CreationView v) {

@@ -1,5 +1,6 @@
 package org.poolbench.charts;
 
+import java.util.List;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
@@ -14,9 +15,14 @@ import org.poolbench.analysis.Series;
  * {@code granularity}: wall time per task against work per task, log–log, with y = x (sequential, no overhead),
  * y = x / cores (ideal) and the process pool's crossover as a vertical line.
  */
-final class GranularityChart {
+public final class GranularityChart {
 
     private GranularityChart() {
+    }
+
+    /** The figures of a {@link GranularityView}: its renderer in the family registry. */
+    public static List<Figure> figures(GranularityView v) {
+        return v.figures().isEmpty() ? List.of() : List.of(draw(v));
     }
 
     static Figure draw(GranularityView v) {

@@ -1,5 +1,6 @@
 package org.poolbench.charts;
 
+import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.XYStyler;
@@ -13,9 +14,14 @@ import org.poolbench.analysis.Series;
  * zero-latency ceiling. The x axis is XChart's own log axis: a formatting function on a log2-transformed axis lost
  * every tick label.
  */
-final class IoChart {
+public final class IoChart {
 
     private IoChart() {
+    }
+
+    /** The figures of a {@link IoView}: its renderer in the family registry. */
+    public static List<Figure> figures(IoView v) {
+        return v.panels().stream().map(IoChart::draw).toList();
     }
 
     static Figure draw(IoView.Panel v) {

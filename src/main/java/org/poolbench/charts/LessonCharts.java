@@ -15,12 +15,12 @@ import org.poolbench.analysis.SyncView;
  * contenders), {@code ipc-latency} and {@code ipc-throughput} (messages against their size, log–log),
  * {@code ipc-producers} (messages per second against the number of producers, when measured).
  */
-final class LessonCharts {
+public final class LessonCharts {
 
     private LessonCharts() {
     }
 
-    static List<Figure> sync(SyncView v) {
+    public static List<Figure> sync(SyncView v) {
         XYChart time = Plot.chart("The race: time per add, threads and processes", "contenders (k)",
                 "time per add (ns, log scale)");
         draw(time, v.timePerAdd(), true);
@@ -35,7 +35,7 @@ final class LessonCharts {
                 new Figure(SyncView.LOST_FIGURE, lost, v.caption()));
     }
 
-    static List<Figure> ipc(IpcView v) {
+    public static List<Figure> ipc(IpcView v) {
         XYChart latency = Plot.chart("Round trip of one message", "message size (bytes, log scale)",
                 "round trip (log scale)");
         draw(latency, v.latency(), true);

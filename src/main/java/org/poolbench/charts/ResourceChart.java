@@ -1,5 +1,6 @@
 package org.poolbench.charts;
 
+import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.XYStyler;
 import org.poolbench.analysis.Format;
@@ -8,9 +9,14 @@ import org.poolbench.analysis.ResourceView;
 import org.poolbench.analysis.Series;
 
 /** {@code resource-memory}: peak resident memory against workers (a log x axis when the range is wide). */
-final class ResourceChart {
+public final class ResourceChart {
 
     private ResourceChart() {
+    }
+
+    /** The figures of a {@link ResourceView}: its renderer in the family registry. */
+    public static List<Figure> figures(ResourceView v) {
+        return List.of(draw(v));
     }
 
     static Figure draw(ResourceView v) {

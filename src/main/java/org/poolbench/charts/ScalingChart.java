@@ -1,19 +1,25 @@
 package org.poolbench.charts;
 
 import java.awt.Color;
+import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.poolbench.analysis.Format;
 import org.poolbench.analysis.Point;
 import org.poolbench.analysis.ScalingView;
 import org.poolbench.analysis.Series;
 
 /** {@code scaling-<workload>}: speedup against cores, linear axes, the ideal line y = x dashed. */
-final class ScalingChart {
+public final class ScalingChart {
 
     private ScalingChart() {
+    }
+
+    /** The figures of a {@link ScalingView}: its renderer in the family registry. */
+    public static List<Figure> figures(ScalingView v) {
+        return List.of(draw(v));
     }
 
     static Figure draw(ScalingView v) {

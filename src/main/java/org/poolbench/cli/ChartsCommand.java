@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.poolbench.analysis.Analysis;
-import org.poolbench.charts.Charts;
 import org.poolbench.results.Environment;
 import org.poolbench.results.IterationsCsv;
 import org.poolbench.results.ResultRow;
@@ -44,7 +42,7 @@ final class ChartsCommand implements Callable<Integer> {
         Map<String, String> env = environmentBeside(csv, rows);
         Path dir = out != null ? out : freshDir(chartsDir, rows.get(0).runId());
         Files.createDirectories(dir);
-        List<Path> files = Charts.drawAll(Analysis.of(rows, env, iterationsBeside(csv)), dir);
+        List<Path> files = Family.drawAll(Family.analyse(rows, env, iterationsBeside(csv)), dir);
         System.out.println("charts: " + dir + " (" + files.size() + " files)");
         return 0;
     }

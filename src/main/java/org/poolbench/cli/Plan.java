@@ -1,6 +1,7 @@
 package org.poolbench.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,23 +25,24 @@ import org.poolbench.results.ResultRow;
  */
 final class Plan {
 
-    /** The families a run can measure, in the order they run. */
-    static final List<String> FAMILIES =
-            List.of("ceiling", "scaling", "creation", "granularity", "io", "overhead", "resource", "sync", "ipc",
-                    "cluster");
-
-    /** The teaching material's other half (shared state, messages): in smoke and full, in quick when asked for. */
-    static final List<String> LESSONS = List.of("sync", "ipc");
+    /** The families a run can measure, in the order they run: the registry's ({@link Family}). */
+    static final List<String> FAMILIES = Family.names();
 
     /**
-     * The families a profile runs when {@code --families} is not given. quick leaves out {@link #LESSONS} so that
-     * the run with every claim's figures stays within 25 minutes on 2 cores (CPython included);
-     * {@code ./run-bench.sh quick --families sync,ipc} measures them at quick's precision. {@code cluster} starts
-     * member JVMs for every point and runs only when named ({@code --families cluster}), in every profile.
+     * The teaching material's other half (shared state, messages): the families smoke and full run by default and
+     * quick only when asked for ({@link Family#byDefault}).
+     */
+    static final List<String> LESSONS = Arrays.stream(Family.values())
+            .filter(f -> f.byDefault(Profile.SMOKE) && !f.byDefault(Profile.QUICK)).map(Family::id).toList();
+
+    /**
+     * The families a profile runs when {@code --families} is not given ({@link Family#byDefault}). quick leaves out
+     * {@link #LESSONS} so that the run with every claim's figures stays within 25 minutes on 2 cores (CPython
+     * included); {@code ./run-bench.sh quick --families sync,ipc} measures them at quick's precision. {@code cluster}
+     * starts member JVMs for every point and runs only when named ({@code --families cluster}), in every profile.
      */
     static List<String> defaultFamilies(Profile profile) {
-        return FAMILIES.stream().filter(f -> !"cluster".equals(f))
-                .filter(f -> profile != Profile.QUICK || !LESSONS.contains(f)).toList();
+        return Arrays.stream(Family.values()).filter(f -> f.byDefault(profile)).map(Family::id).toList();
     }
 
     /**
@@ -103,64 +105,104 @@ final class Plan {
     static Plan build(Profile profile, List<String> families, List<String> workloads, List<String> backends,
             int cpus, List<Integer> coreCounts, List<Integer> workersOverride, boolean alternate) {
         Plan plan = new Plan();
-        List<String> requested = backends;
-        backends = without(backends, "cluster"); // the cluster backend is measured by its own family (ClusterPlan)
         coreCounts = ascending(coreCounts);
         plan.topCores = topCores(coreCounts, cpus);
         int top = plan.topCores;
-        if (families.contains("ceiling")) {
-            for (int k : coreCounts) {
-                plan.invocations.add(new JmhInvocation("ceiling", "\\.CeilingBenchmark\\.", k,
-                        params("workers", k == 1 ? List.of(1) : List.of(1, k), "cores", List.of(k))));
+        // the cluster backend is measured by its own family (ClusterPlan), which is given the backends as requested
+        Request q = new Request(profile, workloads, without(backends, "cluster"), backends, coreCounts, top,
+                workersOverride, alternate);
+        for (Family f : Family.values()) {
+            if (families.contains(f.id())) {
+                f.plan(plan, q);
             }
-        }
-        if (families.contains("scaling")) {
-            plan.scaling(profile, workloads, backends, coreCounts, workersOverride, alternate);
-        }
-        if (families.contains("creation")) {
-            List<Integer> sizes = workersOverride.isEmpty()
-                    ? (profile == Profile.SMOKE || top == 1 ? List.of(top) : List.of(1, top)) : workersOverride;
-            // six methods; only the two pool methods take the workers parameter
-            plan.invocations.add(new JmhInvocation("creation", "\\.CreationBenchmark\\.", top,
-                    params("cores", List.of(top), "workers", sizes), 4 / sizes.size() + 2));
-        }
-        if (families.contains("granularity")) {
-            plan.granularity(profile, workloads, backends, top, workersOverride);
-        }
-        if (families.contains("io") && workloads.contains("download")) {
-            plan.io(profile, backends, top);
-        }
-        if (families.contains("overhead") && backends.contains("process-pool")) {
-            if (profile == Profile.SMOKE) { // the two round trips only: start-up is in creation, map in scaling
-                plan.invocations.add(new JmhInvocation("overhead", "\\.OverheadBenchmark\\.(roundTrip|pipeFloor)$",
-                        top, params()));
-            } else {
-                // The round trip and its floors back to back, in an invocation of their own: JMH runs methods in
-                // name order, and the start-up points between them put them half a minute apart on a machine whose
-                // speed moves in phases of seconds (METHODOLOGY.md, "Blocking").
-                plan.invocations.add(new JmhInvocation("overhead",
-                        "\\.OverheadBenchmark\\.(pipeFloor|pipeFloorYielding|roundTrip)$", top, params(), 3));
-                List<Integer> sizes = top == 1 ? List.of(1) : List.of(1, top);
-                plan.invocations.add(new JmhInvocation("overhead",
-                        "\\.OverheadBenchmark\\.(mapSquares|jvmStartup|poolStartup|poolFirstResults)$", top,
-                        params("workers", sizes), (1 + 4 * sizes.size() - 1) / sizes.size())); // mapSquares + 3 per size, rounded up
-            }
-        }
-        plan.lessons(profile, families, backends, top);
-        if (families.contains("resource")) {
-            // every backend on the first workload; sequential, thread-pool and process-pool on the others (smoke:
-            // those three on the first workload only)
-            List<String> three = only(backends, "sequential", "thread-pool", "process-pool");
-            for (int w = 0; w < workloads.size() && (w == 0 || profile != Profile.SMOKE); w++) {
-                for (String b : w == 0 && profile != Profile.SMOKE ? backends : three) {
-                    plan.probes.add(List.of(workloads.get(w), b, String.valueOf(b.equals("sequential") ? 1 : top)));
-                }
-            }
-        }
-        if (families.contains("cluster")) {
-            ClusterPlan.add(plan, profile, workloads, requested, coreCounts);
         }
         return plan;
+    }
+
+    /**
+     * What a family's part of the plan is planned from.
+     *
+     * @param backends the backends asked for, without {@code cluster}
+     * @param requested the backends as asked for (the cluster family's)
+     * @param top the most cores of the run (every family but scaling and ceiling runs there)
+     */
+    record Request(Profile profile, List<String> workloads, List<String> backends, List<String> requested,
+            List<Integer> coreCounts, int top, List<Integer> workersOverride, boolean alternate) {
+    }
+
+    /** The ceiling family: at each core count k, the spin loop on one thread and on k. */
+    void ceiling(Request q) {
+        for (int k : q.coreCounts()) {
+            invocations.add(new JmhInvocation("ceiling", "\\.CeilingBenchmark\\.", k,
+                    params("workers", k == 1 ? List.of(1) : List.of(1, k), "cores", List.of(k))));
+        }
+    }
+
+    /** The scaling family (see the class comment). */
+    void scaling(Request q) {
+        scaling(q.profile(), q.workloads(), q.backends(), q.coreCounts(), q.workersOverride(), q.alternate());
+    }
+
+    /** The creation family: six methods; only the two pool methods take the workers parameter. */
+    void creation(Request q) {
+        int top = q.top();
+        List<Integer> sizes = q.workersOverride().isEmpty()
+                ? (q.profile() == Profile.SMOKE || top == 1 ? List.of(top) : List.of(1, top)) : q.workersOverride();
+        invocations.add(new JmhInvocation("creation", "\\.CreationBenchmark\\.", top,
+                params("cores", List.of(top), "workers", sizes), 4 / sizes.size() + 2));
+    }
+
+    /** The granularity family: the task size sweep (factorial) and the chunk size sweep (squares). */
+    void granularity(Request q) {
+        granularity(q.profile(), q.workloads(), q.backends(), q.top(), q.workersOverride());
+    }
+
+    /** The io family, when the download workload is asked for. */
+    void io(Request q) {
+        if (q.workloads().contains("download")) {
+            io(q.profile(), q.backends(), q.top());
+        }
+    }
+
+    /** The overhead family, when process-pool is asked for. */
+    void overhead(Request q) {
+        if (!q.backends().contains("process-pool")) {
+            return;
+        }
+        int top = q.top();
+        if (q.profile() == Profile.SMOKE) { // the two round trips only: start-up is in creation, map in scaling
+            invocations.add(new JmhInvocation("overhead", "\\.OverheadBenchmark\\.(roundTrip|pipeFloor)$",
+                    top, params()));
+        } else {
+            // The round trip and its floors back to back, in an invocation of their own: JMH runs methods in
+            // name order, and the start-up points between them put them half a minute apart on a machine whose
+            // speed moves in phases of seconds (METHODOLOGY.md, "Blocking").
+            invocations.add(new JmhInvocation("overhead",
+                    "\\.OverheadBenchmark\\.(pipeFloor|pipeFloorYielding|roundTrip)$", top, params(), 3));
+            List<Integer> sizes = top == 1 ? List.of(1) : List.of(1, top);
+            invocations.add(new JmhInvocation("overhead",
+                    "\\.OverheadBenchmark\\.(mapSquares|jvmStartup|poolStartup|poolFirstResults)$", top,
+                    params("workers", sizes), (1 + 4 * sizes.size() - 1) / sizes.size())); // mapSquares + 3 per size, rounded up
+        }
+    }
+
+    /**
+     * The resource family's probes (not JMH): every backend on the first workload; sequential, thread-pool and
+     * process-pool on the others (smoke: those three on the first workload only).
+     */
+    void resource(Request q) {
+        List<String> workloads = q.workloads();
+        List<String> three = only(q.backends(), "sequential", "thread-pool", "process-pool");
+        for (int w = 0; w < workloads.size() && (w == 0 || q.profile() != Profile.SMOKE); w++) {
+            for (String b : w == 0 && q.profile() != Profile.SMOKE ? q.backends() : three) {
+                probes.add(List.of(workloads.get(w), b, String.valueOf(b.equals("sequential") ? 1 : q.top())));
+            }
+        }
+    }
+
+    /** The cluster family ({@link ClusterPlan}). */
+    void cluster(Request q) {
+        ClusterPlan.add(this, q.profile(), q.workloads(), q.requested(), q.coreCounts());
     }
 
     private void scaling(Profile profile, List<String> workloads, List<String> backends, List<Integer> coreCounts,
@@ -453,62 +495,71 @@ final class Plan {
     }
 
     /**
-     * The sync and ipc families (shared state and messages, threads against processes), at the top core count.
-     * Their thread methods run when {@code thread-pool} is among the backends, their process methods when
-     * {@code process-pool} is. smoke: a few points each; quick: three contender counts and three message sizes,
-     * enough for both charts; full: every contender count 1..4 and every size the classes declare.
+     * The sync family (shared state, threads against processes), at the top core count. Its thread methods run when
+     * {@code thread-pool} is among the backends, its process methods when {@code process-pool} is. smoke: a few
+     * points; quick: three contender counts; full: every contender count 1..4.
      */
-    private void lessons(Profile profile, List<String> families, List<String> backends, int top) {
-        boolean threads = backends.contains("thread-pool");
-        boolean processes = backends.contains("process-pool");
-        boolean smoke = profile == Profile.SMOKE;
-        boolean full = profile == Profile.FULL;
-        if (families.contains("sync")) {
-            List<Integer> k = smoke ? List.of(1, 2) : full ? List.of(1, 2, 3, 4) : List.of(1, 2, 4);
-            List<Integer> n = List.of(smoke ? 100_000 : 1_000_000);
-            if (threads) {
-                List<String> primitives = smoke ? List.of("none", "atomic-long")
-                        : List.of("none", "synchronized", "reentrant-lock", "atomic-long", "long-adder");
-                invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.threads$", top,
-                        params("workers", k, "increments", n, "primitive", primitives)));
-            }
-            if (processes) {
-                List<String> primitives = smoke ? List.of("shm-none", "shm-lock")
-                        : List.of("shm-none", "shm-atomic", "shm-lock");
-                invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.processes$", top,
-                        params("workers", smoke ? List.of(2) : k, "increments", n, "primitive", primitives)));
-            }
+    void sync(Request q) {
+        boolean threads = q.backends().contains("thread-pool");
+        boolean processes = q.backends().contains("process-pool");
+        boolean smoke = q.profile() == Profile.SMOKE;
+        boolean full = q.profile() == Profile.FULL;
+        int top = q.top();
+        List<Integer> k = smoke ? List.of(1, 2) : full ? List.of(1, 2, 3, 4) : List.of(1, 2, 4);
+        List<Integer> n = List.of(smoke ? 100_000 : 1_000_000);
+        if (threads) {
+            List<String> primitives = smoke ? List.of("none", "atomic-long")
+                    : List.of("none", "synchronized", "reentrant-lock", "atomic-long", "long-adder");
+            invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.threads$", top,
+                    params("workers", k, "increments", n, "primitive", primitives)));
         }
-        if (families.contains("ipc")) {
-            List<Integer> sizes = smoke ? List.of(8) : full ? List.of(8, 1024, 65_536, 1_048_576)
-                    : List.of(8, 8192, 1_048_576);
-            if (threads) {
-                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadRoundTrip$", top,
-                        params("transport", smoke ? List.of("synchronous-queue")
-                                : List.of("array-blocking-queue", "linked-transfer-queue", "synchronous-queue"),
-                                "messageBytes", sizes)));
-            }
-            if (processes) {
-                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processRoundTrip$", top,
-                        params("transport", List.of("pipe", "socket", "ring", "manager"), "messageBytes", sizes)));
-            }
-            if (!smoke && threads) {
-                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadStream$", top,
-                        params("transport", List.of("array-blocking-queue", "linked-transfer-queue",
-                                "synchronous-queue"), "messageBytes", sizes)));
-            }
-            if (!smoke) { // the reference for the ring at large sizes
-                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.memoryCopy$", top,
-                        params("messageBytes", sizes)));
-            }
-            if (processes) {
-                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processStream$", top,
-                        params("transport", smoke ? List.of("pipe", "ring") : List.of("pipe", "socket", "ring",
-                                "manager"), "messageBytes", smoke ? List.of(1_048_576) : sizes)));
-                // "Queue for many producers": k producer JVMs into one ring, or one pipe each
-                invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.manyProducers$", top,
-                        params("transport", List.of("ring", "pipes"), "workers", producers(profile, top))));
-            }
+        if (processes) {
+            List<String> primitives = smoke ? List.of("shm-none", "shm-lock")
+                    : List.of("shm-none", "shm-atomic", "shm-lock");
+            invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.processes$", top,
+                    params("workers", smoke ? List.of(2) : k, "increments", n, "primitive", primitives)));
+        }
+    }
+
+    /**
+     * The ipc family (messages, threads against processes), at the top core count. Its thread methods run when
+     * {@code thread-pool} is among the backends, its process methods when {@code process-pool} is. smoke: a few
+     * points; quick: three message sizes, enough for both charts; full: every size the class declares.
+     */
+    void ipc(Request q) {
+        boolean threads = q.backends().contains("thread-pool");
+        boolean processes = q.backends().contains("process-pool");
+        boolean smoke = q.profile() == Profile.SMOKE;
+        boolean full = q.profile() == Profile.FULL;
+        int top = q.top();
+        List<Integer> sizes = smoke ? List.of(8) : full ? List.of(8, 1024, 65_536, 1_048_576)
+                : List.of(8, 8192, 1_048_576);
+        if (threads) {
+            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadRoundTrip$", top,
+                    params("transport", smoke ? List.of("synchronous-queue")
+                            : List.of("array-blocking-queue", "linked-transfer-queue", "synchronous-queue"),
+                            "messageBytes", sizes)));
+        }
+        if (processes) {
+            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processRoundTrip$", top,
+                    params("transport", List.of("pipe", "socket", "ring", "manager"), "messageBytes", sizes)));
+        }
+        if (!smoke && threads) {
+            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadStream$", top,
+                    params("transport", List.of("array-blocking-queue", "linked-transfer-queue",
+                            "synchronous-queue"), "messageBytes", sizes)));
+        }
+        if (!smoke) { // the reference for the ring at large sizes
+            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.memoryCopy$", top,
+                    params("messageBytes", sizes)));
+        }
+        if (processes) {
+            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processStream$", top,
+                    params("transport", smoke ? List.of("pipe", "ring") : List.of("pipe", "socket", "ring",
+                            "manager"), "messageBytes", smoke ? List.of(1_048_576) : sizes)));
+            // "Queue for many producers": k producer JVMs into one ring, or one pipe each
+            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.manyProducers$", top,
+                    params("transport", List.of("ring", "pipes"), "workers", producers(q.profile(), top))));
         }
     }
 

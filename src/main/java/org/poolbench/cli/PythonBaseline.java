@@ -32,9 +32,6 @@ import org.poolbench.workload.DownloadServer;
  */
 final class PythonBaseline {
 
-    /** The families the Python program measures. */
-    static final List<String> FAMILIES = List.of("scaling", "creation", "granularity", "io", "sync", "ipc");
-
     /** The io family's files and latency: IoBenchmark's defaults, so CPython's io rows join the JVM's panel. */
     static final int IO_FILE_BYTES = 16384;
     static final int IO_LATENCY_MS = 20;
@@ -194,7 +191,7 @@ final class PythonBaseline {
     /** Rough seconds the program takes for {@code families}, for the estimate. */
     static double estimateSeconds(Profile profile, List<String> families) {
         boolean lessons = families.stream().anyMatch(Plan.LESSONS::contains);
-        boolean others = families.stream().anyMatch(f -> FAMILIES.contains(f) && !Plan.LESSONS.contains(f));
+        boolean others = families.stream().anyMatch(f -> Family.of(f).python() && !Plan.LESSONS.contains(f));
         return switch (profile) {
             case SMOKE -> 40;
             // others: the per-slice sequential pairs and the scaling points (~220 s), creation by fork, spawn and
@@ -219,9 +216,9 @@ final class PythonBaseline {
         Path rowsCsv = runDir.resolve("python-results.csv");
         Path envCsv = runDir.resolve("python-environment.csv");
         Path log = runDir.resolve("python.log");
-        // smoke keeps to scaling, to stay within its few minutes; quick and full measure every family
-        List<String> chosen = families.stream().filter(FAMILIES::contains)
-                .filter(f -> profile != Profile.SMOKE || f.equals("scaling")).toList();
+        // the families with a CPython part in this profile (Family: smoke keeps to scaling, to stay within its few
+        // minutes; quick and full measure every family the program has)
+        List<String> chosen = families.stream().filter(f -> Family.of(f).python(profile)).toList();
         if (chosen.isEmpty()) {
             return List.of();
         }

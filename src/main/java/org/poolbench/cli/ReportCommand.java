@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.poolbench.analysis.Analysis;
-import org.poolbench.charts.Charts;
 import org.poolbench.report.Latex;
 import org.poolbench.report.Report;
 import org.poolbench.results.ResultRow;
@@ -46,8 +45,8 @@ final class ReportCommand implements Callable<Integer> {
         Path dir = out != null ? out : chartsDir.resolve(rows.get(0).runId());
         Files.createDirectories(dir);
         // the report embeds the charts, so draw them (again) from the same rows first
-        Analysis analysis = Analysis.of(rows, env, ChartsCommand.iterationsBeside(csv));
-        List<Path> charts = Charts.drawAll(analysis, dir);
+        Analysis analysis = Family.analyse(rows, env, ChartsCommand.iterationsBeside(csv));
+        List<Path> charts = Family.drawAll(analysis, dir);
         List<Path> written = new ArrayList<>(Report.write(analysis, dir));
         Latex.write(analysis, dir);
         written.add(dir.resolve("tables"));

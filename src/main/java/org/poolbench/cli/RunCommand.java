@@ -12,10 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.poolbench.backend.Backends;
-import org.poolbench.bench.JobFacts;
 import org.poolbench.analysis.Analysis;
 import org.poolbench.analysis.QualityView;
-import org.poolbench.charts.Charts;
 import org.poolbench.jvm.JavaBinary;
 import org.poolbench.report.Latex;
 import org.poolbench.report.Report;
@@ -25,7 +23,6 @@ import org.poolbench.results.JmhJson;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
 import org.poolbench.results.RunId;
-import org.poolbench.results.Speedups;
 import org.poolbench.workload.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -132,8 +129,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Path csv = run.dir().resolve("results.csv");
         ResultsCsv.write(csv, rows);
-        Analysis analysis = Analysis.of(rows, run.env(), ChartsCommand.iterationsBeside(csv));
-        List<Path> charts = Charts.drawAll(analysis, run.chartDir());
+        Analysis analysis = Family.analyse(rows, run.env(), ChartsCommand.iterationsBeside(csv));
+        List<Path> charts = Family.drawAll(analysis, run.chartDir());
         List<Path> report = new ArrayList<>(Report.write(analysis, run.chartDir()));
         Latex.write(analysis, run.chartDir());
         report.add(run.chartDir().resolve("tables"));
@@ -170,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
         List<Integer> coreList = coreCounts(profile, cpus);
         Plan plan = Plan.build(profile, familyList, workloadList, backendList, cpus.count(), coreList, workerList,
                 !jvm.defaults());
-        boolean pythonFamilies = familyList.stream().anyMatch(PythonBaseline.FAMILIES::contains);
+        boolean pythonFamilies = familyList.stream().anyMatch(f -> Family.of(f).python());
         if (this.python != null && (noPython || !pythonFamilies)) {
             PythonBaseline.checkInterpreter(this.python); // a bad --python is an error even when CPython is left out
         }
@@ -261,11 +258,11 @@ final class RunCommand implements Callable<Integer> {
      */
     private List<ResultRow> convert(Setup s, Run run) throws IOException {
         Path jmhJson = run.dir().resolve("jmh.json");
-        List<ResultRow> measured = Files.exists(jmhJson) ? JmhJson.convert(jmhJson, run.id()) : List.of();
+        List<ResultRow> measured = Files.exists(jmhJson) ? JmhJson.convert(jmhJson, run.id(), Family.with(Family.Trait.AUX_COUNTERS)) : List.of();
         if (measured.isEmpty() && !s.plan().invocations.isEmpty()) {
             return List.of();
         }
-        List<ResultRow> rows = withCores(JobFacts.complete(measured), s.plan());
+        List<ResultRow> rows = withCores(Family.completeAll(measured), s.plan());
         // every JMH iteration, labelled like its row (JSON order = row order), then CPython's
         List<IterationsCsv.Iteration> iterations = new ArrayList<>(measured.isEmpty() ? List.of()
                 : IterationsCsv.fromJmhJson(jmhJson, rows));
@@ -278,7 +275,7 @@ final class RunCommand implements Callable<Integer> {
         }
         rows.addAll(run.extra());
         s.plan().skipped.forEach(r -> rows.add(r.toBuilder().runId(run.id()).build()));
-        return Speedups.fill(rows);
+        return Family.fillSpeedups(rows);
     }
 
     /**

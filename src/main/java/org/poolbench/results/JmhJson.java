@@ -26,10 +26,10 @@ import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
  * <p>JMH writes an array with one object per benchmark × parameter combination; we read {@code benchmark}
  * ({@code package.FooBenchmark.method}), {@code mode}, {@code params} (all values are strings) and
  * {@code primaryMetric.score / scoreError / scoreUnit}. JMH writes {@code "NaN"} (a string) for the error when it
- * cannot compute one (fewer than three iterations); that becomes an empty cell. In the families of
- * {@link #SECONDARY_FAMILIES}, whose benchmarks report counts through {@code @AuxCounters}, each secondary metric
- * becomes a row of its own right after its primary row, with benchmark {@code <method>:<metric>} (JMH's own name for
- * it) and the same parameters; elsewhere secondary metrics (profilers' ones) are not converted, so a
+ * cannot compute one (fewer than three iterations); that becomes an empty cell. In the families named by
+ * {@code convert}'s {@code auxCounterFamilies} (the registry's, {@code cli/Family}: sync), whose benchmarks report
+ * counts through {@code @AuxCounters}, each secondary metric becomes a row of its own right after its primary row,
+ * with benchmark {@code <method>:<metric>} (JMH's own name for it) and the same parameters; elsewhere secondary metrics (profilers' ones) are not converted, so a
  * {@code -prof gc} run adds no rows to the other families' charts.
  *
  * <p>A result whose JVM alternated between points ({@link Alternation}: core counts, or backends) becomes one row per
@@ -37,9 +37,6 @@ import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
  * half-width).
  */
 public final class JmhJson {
-
-    /** Families whose secondary metrics are rows: {@code sync} (time per add, lost and made updates). */
-    public static final java.util.Set<String> SECONDARY_FAMILIES = java.util.Set.of("sync");
 
     private JmhJson() {
     }
@@ -56,10 +53,13 @@ public final class JmhJson {
      *   <li>{@code status} is {@code ok}; a point with no finite score is kept as {@code skipped} with a note.</li>
      * </ul>
      *
+     * @param auxCounterFamilies the families whose secondary metrics are rows of their own (sync: time per add,
+     *                           lost and made updates)
      * @throws IOException if the file cannot be read, is not JMH JSON, or an integer param is not an integer (the
      *                     message names the file, the benchmark and the param)
      */
-    public static List<ResultRow> convert(Path jmhJson, String runId) throws IOException {
+    public static List<ResultRow> convert(Path jmhJson, String runId, java.util.Set<String> auxCounterFamilies)
+            throws IOException {
         JsonElement root;
         try (Reader in = Files.newBufferedReader(jmhJson, StandardCharsets.UTF_8)) {
             root = JsonParser.parseReader(in);
@@ -83,7 +83,7 @@ public final class JmhJson {
                 continue;
             }
             rows.add(primary);
-            if (SECONDARY_FAMILIES.contains(primary.family()) && result.has("secondaryMetrics") && result.get("secondaryMetrics").isJsonObject()) {
+            if (auxCounterFamilies.contains(primary.family()) && result.has("secondaryMetrics") && result.get("secondaryMetrics").isJsonObject()) {
                 for (Map.Entry<String, JsonElement> m : result.getAsJsonObject("secondaryMetrics").entrySet()) {
                     if (m.getValue().isJsonObject()) {
                         rows.add(row(jmhJson, i, result, runId, m.getKey(), m.getValue().getAsJsonObject()));

@@ -20,9 +20,6 @@ import java.util.Set;
  */
 public final class Speedups {
 
-    /** Families whose rows get a speedup. */
-    public static final Set<String> FAMILIES = Set.of("scaling", "granularity");
-
     /** The backend every JVM speedup is relative to. */
     public static final String BASELINE = "sequential";
     /** The backend every CPython ({@code py-…}) speedup is relative to. */
@@ -32,21 +29,22 @@ public final class Speedups {
     }
 
     /**
-     * Returns {@code rows} in the same order, with speedup and efficiency recomputed for {@link #FAMILIES}; other rows,
-     * skipped rows and rows without a sequential baseline are returned with both cells empty.
+     * Returns {@code rows} in the same order, with speedup and efficiency recomputed for the rows of {@code families}
+     * (the registry's families with speedups, {@code cli/Family}: scaling, granularity); other rows, skipped rows and
+     * rows without a sequential baseline are returned with both cells empty.
      */
-    public static List<ResultRow> fill(List<ResultRow> rows) {
+    public static List<ResultRow> fill(List<ResultRow> rows, Set<String> families) {
         Map<List<Object>, ResultRow> baselines = new HashMap<>();
         Comparator<ResultRow> fewestCores = Comparator.comparing(ResultRow::cores,
                 Comparator.nullsLast(Comparator.naturalOrder()));
         for (ResultRow r : rows) {
-            if (FAMILIES.contains(r.family()) && isBaseline(r.backend()) && r.measured() && r.score() > 0) {
+            if (families.contains(r.family()) && isBaseline(r.backend()) && r.measured() && r.score() > 0) {
                 baselines.merge(key(r), r, (a, b) -> fewestCores.compare(b, a) < 0 ? b : a);
             }
         }
         List<ResultRow> out = new ArrayList<>(rows.size());
         for (ResultRow r : rows) {
-            ResultRow base = FAMILIES.contains(r.family()) && r.measured() && r.score() > 0 ? baselines.get(key(r)) : null;
+            ResultRow base = families.contains(r.family()) && r.measured() && r.score() > 0 ? baselines.get(key(r)) : null;
             if (base == null) {
                 out.add(r.withSpeedup(null, null));
                 continue;
@@ -60,12 +58,9 @@ public final class Speedups {
 
     /**
      * The sequential row {@code r}'s speedup is relative to (see the class comment), or {@code null} if {@code rows}
-     * has none or {@code r}'s family has no speedup.
+     * has none; {@code r} is a row of a family with speedups (its callers ask of scaling rows).
      */
     public static ResultRow baseline(List<ResultRow> rows, ResultRow r) {
-        if (!FAMILIES.contains(r.family())) {
-            return null;
-        }
         List<Object> k = key(r);
         ResultRow best = null;
         for (ResultRow b : rows) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.poolbench.cli.Family;
 import org.poolbench.analysis.ClaimsView.Claim;
 import org.poolbench.analysis.ClaimsView.Outcome;
 import org.poolbench.results.ResultRow;
@@ -49,7 +50,7 @@ class LessonClaimsTest {
         List<ResultRow> all = new ArrayList<>(rows);
         all.add(ViewsTest.row("creation", "").benchmark("platformThread").cores(2).score(100.0).unit("us/op").build());
         all.add(ViewsTest.row("creation", "").benchmark("jvm").cores(2).score(40_000.0).unit("us/op").build());
-        ClaimsView v = Analysis.of(all, ViewsTest.ENV).views(ClaimsView.class).stream().findFirst().orElse(null);
+        ClaimsView v = Family.analyse(all, ViewsTest.ENV).views(ClaimsView.class).stream().findFirst().orElse(null);
         return v == null ? Optional.empty() : v.claims().stream().filter(c -> c.claim().equals(text)).findFirst();
     }
 

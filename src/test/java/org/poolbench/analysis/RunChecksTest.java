@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.poolbench.cli.Family;
 import org.poolbench.results.IterationsCsv.Iteration;
 import org.poolbench.results.ResultRow;
-import org.poolbench.results.Speedups;
 
 /** The run's checks of itself, on synthetic runs: a sound one passes, a doctored one is caught where it is wrong. */
 class RunChecksTest {
@@ -27,7 +27,7 @@ class RunChecksTest {
 
     /** A run where sequential at 1 core took {@code seq1} ms and the thread pool at 2 cores {@code pool2}. */
     static List<ResultRow> run(double seq1, double seq2, double pool1, double pool2) {
-        return Speedups.fill(List.of(spin(1, 1, 50), spin(2, 2, 25.6), seq(1, seq1), seq(2, seq2),
+        return Family.fillSpeedups(List.of(spin(1, 1, 50), spin(2, 2, 25.6), seq(1, seq1), seq(2, seq2),
                 ViewsTest.scaling("thread-pool", 1, 1, pool1), ViewsTest.scaling("thread-pool", 2, 2, pool2)));
     }
 

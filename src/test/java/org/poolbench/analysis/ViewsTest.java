@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.poolbench.cli.Family;
 import org.poolbench.results.ResultRow;
 
 /** The views' numbers on small hand-made runs, where the right answer can be worked out by hand. */
@@ -32,7 +33,7 @@ class ViewsTest {
                 scaling("thread-pool", 1, 1, 101), scaling("thread-pool", 2, 2, 55), scaling("thread-pool", 2, 4, 60),
                 row("scaling", "process-pool").workload("factorial").cores(2).workers(64).status("skipped")
                         .note("too many").build());
-        ScalingView v = Analysis.of(rows, ENV).views(ScalingView.class).get(0);
+        ScalingView v = Family.analyse(rows, ENV).views(ScalingView.class).get(0);
         assertEquals("scaling-factorial", v.figure());
         assertEquals(2, v.maxCores());
         Series threads = v.series().stream().filter(s -> s.name().equals("thread-pool")).findFirst().orElseThrow();
@@ -63,7 +64,7 @@ class ViewsTest {
         List<ResultRow> rows = new ArrayList<>(granularity("sequential", 100, 1_000, 10_000));
         rows.addAll(granularity("process-pool", 90, 1_500, 6_000)); // faster at 10, slower at 100, faster at 1000
         rows.addAll(granularity("thread-pool", 60, 600, 6_000));    // faster everywhere
-        GranularityView v = Analysis.of(rows, ENV).views(GranularityView.class).get(0);
+        GranularityView v = Family.analyse(rows, ENV).views(GranularityView.class).get(0);
         assertEquals(1000L, v.crossover().taskSize());
         assertEquals(1000.0, v.crossover().workPerTask(), 1e-9); // 10,000 µs / 10 tasks
         assertEquals(2, v.cores());
@@ -74,7 +75,7 @@ class ViewsTest {
 
         List<ResultRow> never = new ArrayList<>(granularity("sequential", 100, 1_000, 10_000));
         never.addAll(granularity("process-pool", 200, 2_000, 20_000));
-        GranularityView n = Analysis.of(never, ENV).views(GranularityView.class).get(0);
+        GranularityView n = Family.analyse(never, ENV).views(GranularityView.class).get(0);
         assertNull(n.crossover());
         assertTrue(n.caption().contains("process-pool never stays faster than sequential"), n.caption());
     }
@@ -88,7 +89,7 @@ class ViewsTest {
         }
         rows.add(row("granularity", "sequential").benchmark("squaresChunks").workload("squares").cores(2).workers(2)
                 .chunksize(0).tasks(1000).score(80.0).unit("us/op").build());
-        ChunksizeView v = Analysis.of(rows, ENV).views(ChunksizeView.class).get(0);
+        ChunksizeView v = Family.analyse(rows, ENV).views(ChunksizeView.class).get(0);
         assertEquals(125, v.auto()); // ⌈1000 / (4 × 2)⌉
         assertEquals("µs", v.unit());
         assertEquals(80.0, v.sequential(), 1e-9);
@@ -104,7 +105,7 @@ class ViewsTest {
         }
         rows.add(row("io", "virtual-threads").workload("download").cores(2).workers(16).tasks(64).score(20.0)
                 .unit("ms/op").params("latencyMs=0;fileBytes=1024").build());
-        IoView v = Analysis.of(rows, ENV).views(IoView.class).get(0);
+        IoView v = Family.analyse(rows, ENV).views(IoView.class).get(0);
         assertEquals(1, v.panels().size());
         IoView.Panel p = v.panels().get(0);
         assertEquals("io-concurrency", p.name());
@@ -118,7 +119,7 @@ class ViewsTest {
     void familiesWithoutAFigureBecomeTables() {
         List<ResultRow> rows = List.of(row("overhead", "process-pool").benchmark("apply").score(42.5)
                 .scoreError(1.5).unit("us/op").build());
-        Analysis a = Analysis.of(rows, ENV);
+        Analysis a = Family.analyse(rows, ENV);
         assertEquals(1, a.views(TableView.class).size());
         TableView t = a.views(TableView.class).get(0);
         assertEquals("Family: overhead", t.title());
@@ -133,7 +134,7 @@ class ViewsTest {
                 scaling("py-process-pool", 2, 2, 160)));
         rows.add(row("creation", "").benchmark("platformThread").cores(2).score(100.0).unit("us/op").build());
         rows.add(row("creation", "").benchmark("jvm").cores(2).score(40_000.0).unit("us/op").build());
-        ClaimsView v = Analysis.of(rows, ENV).views(ClaimsView.class).get(0);
+        ClaimsView v = Family.analyse(rows, ENV).views(ClaimsView.class).get(0);
         ClaimsView.Claim creation = v.claims().get(0);
         assertEquals(ClaimsView.Outcome.HELD, creation.jvmOutcome());
         assertTrue(creation.jvm().contains("a worker JVM 40 ms (400×)"), creation.jvm());
@@ -168,7 +169,7 @@ class ViewsTest {
             rows.add(row("creation", "").benchmark("pyProcess").cores(2).score((Double) m.get(1)).unit("us/op")
                     .params("start_method=" + m.get(0)).build());
         }
-        ClaimsView v = Analysis.of(rows, ENV).views(ClaimsView.class).get(0);
+        ClaimsView v = Family.analyse(rows, ENV).views(ClaimsView.class).get(0);
         ClaimsView.Claim creation = v.claims().get(0);
         assertEquals(ClaimsView.Outcome.HELD, creation.pythonOutcome(), creation.python());
         assertTrue(creation.python().startsWith("a thread 150 µs, a process 18 ms (120×, fork); spawned 90 ms, by "
@@ -184,7 +185,7 @@ class ViewsTest {
                 io.python());
         // the spawn row is a series of its own, not mixed into py-process-pool's
         assertEquals(ClaimsView.Outcome.NOT_MEASURED, amortized.jvmOutcome());
-        CreationView created = Analysis.of(rows, ENV).views(CreationView.class).get(0);
+        CreationView created = Family.analyse(rows, ENV).views(CreationView.class).get(0);
         assertTrue(created.points().stream().anyMatch(p -> p.label().equals("pyProcess[spawn]")),
                 created.points().toString());
         assertTrue(created.points().stream().anyMatch(p -> p.label().equals("pyProcess")));
@@ -194,7 +195,7 @@ class ViewsTest {
     void noisyPointsAreFlagged() {
         List<ResultRow> rows = List.of(scaling("sequential", 1, 1, 100),
                 scaling("thread-pool", 2, 2, 55).toBuilder().scoreError(11.0).build());
-        QualityView q = Analysis.of(rows, ENV).views(QualityView.class).get(0);
+        QualityView q = Family.analyse(rows, ENV).views(QualityView.class).get(0);
         assertEquals(1, q.noisy().size());
         assertEquals("thread-pool", q.noisy().get(0).backend());
         assertTrue(q.lesson().contains("1 of 2 points exceed 10 %"), q.lesson());
@@ -216,7 +217,7 @@ class ViewsTest {
             rows.add(sync("threads:lostUpdates", "atomic-long", k, 0, "#"));
             rows.add(sync("threads:updates", "atomic-long", k, 1000.0 * k, "#"));
         }
-        SyncView v = Analysis.of(rows, ENV).views(SyncView.class).get(0);
+        SyncView v = Family.analyse(rows, ENV).views(SyncView.class).get(0);
         assertEquals(2, v.timePerAdd().size());
         assertEquals(1, v.lost().size(), "only the racy series has a lost-updates line");
         assertEquals(25.0, v.lost().get(0).points().get(1).y(), 1e-9); // 500 of 2000
@@ -237,7 +238,7 @@ class ViewsTest {
                     .score(size == 8 ? 1e6 : 1000.0).unit("ops/s").params("messageBytes=" + size + ";transport=ring")
                     .build());
         }
-        IpcView v = Analysis.of(rows, ENV).views(IpcView.class).get(0);
+        IpcView v = Family.analyse(rows, ENV).views(IpcView.class).get(0);
         assertEquals(2, v.latency().size());
         assertEquals(30.0, v.latency().get(0).points().get(0).y(), 1e-9);
         // 1000 messages of 1 MiB per second: 1,048.576 MB/s
@@ -257,7 +258,7 @@ class ViewsTest {
                         .unit("ops/s").params("messageBytes=16;transport=" + t[1]).build());
             }
         }
-        IpcView v = Analysis.of(rows, ENV).views(IpcView.class).get(0);
+        IpcView v = Family.analyse(rows, ENV).views(IpcView.class).get(0);
         assertTrue(v.latency().isEmpty() && v.throughput().isEmpty());
         assertEquals(List.of("processes: pipes", "processes: ring", "py-processes: pipes", "py-processes: queue"),
                 v.producers().stream().map(Series::name).toList());
@@ -289,7 +290,7 @@ class ViewsTest {
         }
         rows.add(row("cluster", "cluster").benchmark("roundTrip").cores(2).score(300.0).unit("us/op").build());
         rows.add(row("cluster", "process-pool").benchmark("roundTrip").cores(2).score(50.0).unit("us/op").build());
-        ClusterView v = Analysis.of(rows, ENV).views(ClusterView.class).get(0);
+        ClusterView v = Family.analyse(rows, ENV).views(ClusterView.class).get(0);
         assertEquals(List.of("cluster-scaling-factorial"), v.figures());
         Series cluster = v.scaling().get("factorial").get(1);
         assertEquals("cluster", cluster.name());

@@ -17,8 +17,9 @@ class ClusterJobFactsTest {
 
     @Test
     void clusterRowsAreCompleted() {
-        List<ResultRow> rows = JobFacts.complete(List.of(row("scaling", "factorial", "cluster"),
-                row("tinyTasks", null, "process-pool"), row("firstTask", null, null), row("roundTrip", null, "cluster")));
+        List<ResultRow> rows = List.of(row("scaling", "factorial", "cluster"), row("tinyTasks", null, "process-pool"),
+                row("firstTask", null, null), row("roundTrip", null, "cluster")).stream().map(JobFacts::cluster)
+                .toList();
         assertEquals(Factorial.DEFAULT_TASKS, rows.get(0).tasks());
         assertEquals("squares", rows.get(1).workload());
         assertEquals(ClusterBenchmark.TINY_TASKS, rows.get(1).tasks());

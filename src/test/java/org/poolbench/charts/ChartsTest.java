@@ -17,7 +17,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.poolbench.analysis.Analysis;
+import org.poolbench.cli.Family;
 import org.poolbench.results.Environment;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
@@ -43,7 +43,7 @@ class ChartsTest {
         Map<String, String> env = Environment.read(FIXTURE.resolve("environment.csv"));
         // Under target/ rather than a temporary directory, so that a person can look at them after the build.
         Path out = Path.of("target/charts-test");
-        List<Path> files = Charts.drawAll(Analysis.of(rows, env), out);
+        List<Path> files = Family.drawAll(Family.analyse(rows, env), out);
 
         Set<String> names = files.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         for (String chart : EXPECTED) {
@@ -79,10 +79,10 @@ class ChartsTest {
 
     @Test
     void drawsNothingForNoRowsAndSkipsMissingFamilies(@TempDir Path dir) throws Exception {
-        assertEquals(List.of(), Charts.drawAll(Analysis.of(List.of(), Map.of()), dir));
+        assertEquals(List.of(), Family.drawAll(Family.analyse(List.of(), Map.of()), dir));
         List<ResultRow> onlyCreation = ResultsCsv.read(FIXTURE.resolve("results.csv")).stream()
                 .filter(r -> "creation".equals(r.family())).toList();
-        List<Path> files = Charts.drawAll(Analysis.of(onlyCreation, Map.of()), dir);
+        List<Path> files = Family.drawAll(Family.analyse(onlyCreation, Map.of()), dir);
         assertEquals(List.of(dir.resolve("creation-overhead.png"), dir.resolve("creation-overhead.svg"),
                 dir.resolve("creation-overhead.pdf")), files);
     }
@@ -97,7 +97,7 @@ class ChartsTest {
                         .scoreError(1e4).unit("ops/s").params("messageBytes=16;transport=" + t).build());
             }
         }
-        Set<String> names = Charts.drawAll(Analysis.of(rows, Map.of("run_id", "R")), dir).stream()
+        Set<String> names = Family.drawAll(Family.analyse(rows, Map.of("run_id", "R")), dir).stream()
                 .map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         assertTrue(names.contains("ipc-producers.png") && names.contains("ipc-producers.svg"), names.toString());
         assertTrue(Files.readString(dir.resolve("ipc-producers.svg")).contains("Many producers, one consumer"));

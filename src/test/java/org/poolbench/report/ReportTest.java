@@ -11,8 +11,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.poolbench.cli.Family;
 import org.poolbench.analysis.Analysis;
-import org.poolbench.charts.Charts;
 import org.poolbench.results.Environment;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
@@ -25,8 +25,8 @@ class ReportTest {
     void writesSelfContainedHtmlAndMarkdownWithLessonsInNumbers(@TempDir Path dir) throws Exception {
         List<ResultRow> rows = ResultsCsv.read(FIXTURE.resolve("results.csv"));
         Map<String, String> env = Environment.read(FIXTURE.resolve("environment.csv"));
-        Analysis analysis = Analysis.of(rows, env);
-        Charts.drawAll(analysis, dir);
+        Analysis analysis = Family.analyse(rows, env);
+        Family.drawAll(analysis, dir);
         List<Path> files = Report.write(analysis, dir);
         assertEquals(List.of(dir.resolve("report.md"), dir.resolve("report.html")), files);
         List<Path> tex = Latex.write(analysis, dir);
@@ -62,7 +62,7 @@ class ReportTest {
     @Test
     void missingChartsLeaveTheTables(@TempDir Path dir) throws Exception {
         List<ResultRow> rows = ResultsCsv.read(FIXTURE.resolve("results.csv"));
-        Report.write(Analysis.of(rows, Map.of()), dir);
+        Report.write(Family.analyse(rows, Map.of()), dir);
         String html = Files.readString(dir.resolve("report.html"));
         assertFalse(html.contains("<img"));
         assertTrue(html.contains("<h2>Creation overhead</h2>"));

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IterationsCsvTest {
 
+    /** The families with {@code @AuxCounters}, as the registry (cli/Family) hands them to this floor. */
+    static final java.util.Set<String> AUX_COUNTERS = java.util.Set.of("sync");
+
     @TempDir
     Path dir;
 
@@ -43,7 +46,7 @@ class IterationsCsvTest {
     @Test
     void everyIterationOfEveryMetricIsLabelledWithItsPoint() throws Exception {
         Path json = twoForks();
-        List<ResultRow> points = JmhJson.convert(json, "r1");
+        List<ResultRow> points = JmhJson.convert(json, "r1", AUX_COUNTERS);
         List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, points);
 
         List<IterationsCsv.Iteration> primary = rows.stream().filter(r -> r.metric().equals("primary")).toList();
@@ -80,7 +83,7 @@ class IterationsCsvTest {
     void anAlternatingResultIsSplitIntoOnePointPerCoreCount() throws Exception {
         Path json = dir.resolve("alternating.json");
         Files.writeString(json, ALTERNATING);
-        List<ResultRow> points = JmhJson.convert(json, "r1");
+        List<ResultRow> points = JmhJson.convert(json, "r1", AUX_COUNTERS);
         assertEquals(2, points.size());
         assertEquals(List.of(1, 2), points.stream().map(ResultRow::cores).toList());
         assertEquals(11.5, points.get(0).score(), 1e-12, "iterations 1, 4, 5 of fork 1 and 1 of fork 2");
@@ -105,7 +108,7 @@ class IterationsCsvTest {
     @Test
     void labelsComeFromTheRowsAsCompleted() throws Exception {
         Path json = twoForks();
-        ResultRow completed = JmhJson.convert(json, "r1").get(0);
+        ResultRow completed = JmhJson.convert(json, "r1", AUX_COUNTERS).get(0);
         completed = completed.toBuilder().taskSize(null).chunksize(null).tasks(12).status("ok").note(null).build();
         List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, List.of(completed));
         assertTrue(rows.stream().allMatch(r -> r.tasks() == 12));
@@ -121,7 +124,7 @@ class IterationsCsvTest {
     @Test
     void theJmhFixtureGivesOneRowPerRawValue() throws Exception {
         Path fixture = Path.of(IterationsCsvTest.class.getResource("/jmh-1.37.json").toURI());
-        List<ResultRow> points = JmhJson.convert(fixture, "r");
+        List<ResultRow> points = JmhJson.convert(fixture, "r", AUX_COUNTERS);
         List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(fixture, points);
         assertTrue(rows.size() >= points.size(), rows.size() + " rows for " + points.size() + " points");
         Map<List<Object>, double[]> byPoint = IterationsCsv.valuesByPoint(rows, IterationsCsv.PRIMARY);
@@ -134,7 +137,8 @@ class IterationsCsvTest {
     @Test
     void writeThenReadGivesTheSameRows() throws Exception {
         Path json = twoForks();
-        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, JmhJson.convert(json, "r1"));
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json,
+                JmhJson.convert(json, "r1", AUX_COUNTERS));
         Path csv = dir.resolve("iterations.csv");
         IterationsCsv.write(csv, rows);
         assertEquals(rows, IterationsCsv.read(csv));
@@ -146,7 +150,8 @@ class IterationsCsvTest {
         Path json = dir.resolve("jmh.json");
         Files.writeString(json, TWO_FORKS.replace("\"mode\" : \"avgt\",",
                 "\"mode\" : \"avgt\", \"" + IterationsCsv.INVOCATION_PROPERTY + "\" : 7,"));
-        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, JmhJson.convert(json, "r1"));
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json,
+                JmhJson.convert(json, "r1", AUX_COUNTERS));
         assertTrue(rows.stream().allMatch(r -> Integer.valueOf(7).equals(r.invocation())), rows.toString());
         Path csv = dir.resolve("iterations.csv");
         IterationsCsv.write(csv, rows);
@@ -162,7 +167,7 @@ class IterationsCsvTest {
         Files.writeString(json, TWO_FORKS.replace("\"mode\" : \"avgt\",",
                 "\"mode\" : \"avgt\", \"" + IterationsCsv.INVOCATION_PROPERTY + "\" : \"first\","));
         IOException e = assertThrows(IOException.class,
-                () -> IterationsCsv.fromJmhJson(json, JmhJson.convert(json, "r1")));
+                () -> IterationsCsv.fromJmhJson(json, JmhJson.convert(json, "r1", AUX_COUNTERS)));
         assertTrue(e.getMessage().contains("'\"first\"'"), e.getMessage());
     }
 
@@ -185,7 +190,7 @@ class IterationsCsvTest {
     @Test
     void secondaryMetricRowsDoNotCountAsResults() throws Exception {
         Path json = Path.of("src/test/resources/jmh-sync-1.37.json");
-        List<ResultRow> rows = JmhJson.convert(json, "r1");
+        List<ResultRow> rows = JmhJson.convert(json, "r1", AUX_COUNTERS);
         assertTrue(rows.stream().anyMatch(r -> r.benchmark().contains(":")), "the sync fixture has secondary rows");
         List<IterationsCsv.Iteration> its = IterationsCsv.fromJmhJson(json, rows);
         assertTrue(its.stream().noneMatch(i -> i.benchmark().contains(":")), "labelled by primary rows only");

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
  * writes it after a single iteration. */
 class JmhJsonTest {
 
+    /** The families with speedups, as the registry (cli/Family) hands them to this floor. */
+    static final java.util.Set<String> SPEEDUPS = java.util.Set.of("scaling", "granularity");
+    /** The families with {@code @AuxCounters}, as the registry (cli/Family) hands them to this floor. */
+    static final java.util.Set<String> AUX_COUNTERS = java.util.Set.of("sync");
+
     @TempDir
     Path dir;
 
@@ -25,7 +30,7 @@ class JmhJsonTest {
 
     @Test
     void convertsJmhOutput() throws Exception {
-        List<ResultRow> rows = JmhJson.convert(fixture(), "20261122-031500");
+        List<ResultRow> rows = JmhJson.convert(fixture(), "20261122-031500", AUX_COUNTERS);
         assertEquals(4, rows.size());
 
         ResultRow obj = rows.get(0);
@@ -55,7 +60,7 @@ class JmhJsonTest {
         assertEquals("ok", seq.status());
         assertNull(seq.speedup(), "speedups are filled once all rows of a run are in");
 
-        List<ResultRow> filled = Speedups.fill(rows);
+        List<ResultRow> filled = Speedups.fill(rows, SPEEDUPS);
         assertEquals(1.0, filled.get(2).speedup());
         ResultRow pool = filled.get(3);
         assertEquals("thread-pool", pool.backend());
@@ -66,7 +71,7 @@ class JmhJsonTest {
     @Test
     void secondaryMetricsBecomeRowsOfTheirOwn() throws Exception {
         Path file = Path.of(JmhJsonTest.class.getResource("/jmh-sync-1.37.json").toURI());
-        List<ResultRow> rows = JmhJson.convert(file, "r");
+        List<ResultRow> rows = JmhJson.convert(file, "r", AUX_COUNTERS);
         assertEquals(List.of("processes", "processes:increment", "processes:lostUpdates", "processes:updates"),
                 rows.stream().map(ResultRow::benchmark).toList());
         for (ResultRow r : rows) {
@@ -85,12 +90,13 @@ class JmhJsonTest {
         // the same result under another family: its secondary metrics (there, profilers') are not rows
         Path other = dir.resolve("other.json");
         Files.writeString(other, Files.readString(file).replace("SyncBenchmark", "OverheadBenchmark"));
-        assertEquals(List.of("processes"), JmhJson.convert(other, "r").stream().map(ResultRow::benchmark).toList());
+        assertEquals(List.of("processes"),
+                JmhJson.convert(other, "r", AUX_COUNTERS).stream().map(ResultRow::benchmark).toList());
     }
 
     @Test
     void rowsSurviveTheCsv() throws Exception {
-        List<ResultRow> rows = JmhJson.convert(fixture(), "r");
+        List<ResultRow> rows = JmhJson.convert(fixture(), "r", AUX_COUNTERS);
         Path csv = dir.resolve("results.csv");
         ResultsCsv.write(csv, rows);
         assertEquals(rows, ResultsCsv.read(csv));
@@ -100,7 +106,7 @@ class JmhJsonTest {
     void badParamIsNamed() throws Exception {
         Path file = dir.resolve("jmh.json");
         Files.writeString(file, Files.readString(fixture()).replace("\"workers\" : \"2\"", "\"workers\" : \"two\""));
-        var e = assertThrows(java.io.IOException.class, () -> JmhJson.convert(file, "r"));
+        var e = assertThrows(java.io.IOException.class, () -> JmhJson.convert(file, "r", AUX_COUNTERS));
         assertTrue(e.getMessage().contains("ScalingBenchmark.job param 'workers' = 'two' is not an integer"),
                 e.getMessage());
     }
@@ -109,10 +115,10 @@ class JmhJsonTest {
     void emptyFileHasNoRowsAndGarbageIsRejected() throws Exception {
         Path empty = dir.resolve("empty.json");
         Files.writeString(empty, "");
-        assertEquals(List.of(), JmhJson.convert(empty, "r"));
+        assertEquals(List.of(), JmhJson.convert(empty, "r", AUX_COUNTERS));
         Path garbage = dir.resolve("garbage.json");
         Files.writeString(garbage, "{\"a\": 1}");
-        var e = assertThrows(java.io.IOException.class, () -> JmhJson.convert(garbage, "r"));
+        var e = assertThrows(java.io.IOException.class, () -> JmhJson.convert(garbage, "r", AUX_COUNTERS));
         assertTrue(e.getMessage().contains("not a JMH result file"), e.getMessage());
     }
 }
