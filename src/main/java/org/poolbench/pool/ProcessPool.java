@@ -2,14 +2,12 @@ package org.poolbench.pool;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -143,7 +141,7 @@ public final class ProcessPool implements AutoCloseable {
         this.slots = new Worker[workers];
         this.spawnHook = b.spawnHook;
         this.initializer = b.initializer == null ? null
-                : new Initializer(Functions.of(b.initializer, (byte) 1), b.initArg);
+                : new Initializer(FunctionCache.of(b.initializer, (byte) 1), b.initArg);
         this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(() -> {
             OWNER.set(this);
             watch();
@@ -417,7 +415,7 @@ public final class ProcessPool implements AutoCloseable {
                 future.completeExceptionally(error);
             }
         };
-        Chunk.Fn f = Functions.of(fn, (byte) 1);
+        Chunk.Fn f = FunctionCache.of(fn, (byte) 1);
         Wire.Buf payload = new Wire.Buf(32);
         encode(payload, Arrays.asList(x), 0, 1);
         enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)), true);
@@ -460,7 +458,7 @@ public final class ProcessPool implements AutoCloseable {
         if (n == 0) {
             return batch;
         }
-        Chunk.Fn f = Functions.of(fn, arity);
+        Chunk.Fn f = FunctionCache.of(fn, arity);
         List<Chunk> sent = new ArrayList<>((n + chunksize - 1) / chunksize);
         try {
             for (int from = 0, index = 0; from < n; from += chunksize, index++) {
@@ -1046,109 +1044,6 @@ public final class ProcessPool implements AutoCloseable {
          */
         public ProcessPool build() {
             return new ProcessPool(this).start();
-        }
-    }
-
-    /** How worker JVMs are started. */
-    static final class WorkerCommand {
-        private WorkerCommand() {
-        }
-
-        /**
-         * The start-up flags, chosen by measurement (docs/POOL.md): serial GC (one mutator thread needs no parallel
-         * collector; fewer threads and less memory per worker), no perf-data file, and JVM log output kept off
-         * stdout. C2 stays on ({@code -XX:TieredStopAtLevel=1} starts faster but slows CPU-heavy tasks). Reflection
-         * through native accessors: the method-handle accessors' lambda forms (first needed by the JDK's own
-         * {@code FileChannel.map}) took 40 ms of every worker's start; a task that calls {@code Method.invoke} in a hot
-         * loop can have them back with {@code jvmArgs("-Djdk.reflect.useNativeAccessorOnly=false")}.
-         */
-        static final List<String> FLAGS = List.of(
-                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr",
-                "-Djdk.reflect.useNativeAccessorOnly=true");
-
-        static List<String> build(List<String> jvmArgs) {
-            String classPath = System.getProperty("java.class.path");
-            List<String> cmd = new ArrayList<>();
-            cmd.add(javaBinary());
-            cmd.addAll(FLAGS);
-            ClassDataArchive.forClassPath(cmd.get(0), classPath)
-                    .ifPresent(archive -> cmd.add(ClassDataArchive.option(archive)));
-            cmd.addAll(jvmArgs);
-            cmd.add("-cp");
-            cmd.add(classPath);
-            cmd.add(PoolWorker.class.getName());
-            return List.copyOf(cmd);
-        }
-
-        static String javaBinary() {
-            return ProcessHandle.current().info().command()
-                    .filter(c -> Files.isExecutable(Path.of(c)))
-                    .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        }
-    }
-
-    /** Functions as sent to workers: serialized once per call, with an id that is stable for equal bytes. */
-    static final class Functions {
-        private static final Map<Key, Long> IDS_BY_CONTENT = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
-                return size() > 1024;
-            }
-        };
-        private static final AtomicLong NEXT = new AtomicLong();
-        // A lambda that captures nothing has no state: its serialized form never changes, so keep it per class.
-        private static final ClassValue<Chunk.Fn[]> STATELESS = new ClassValue<>() {
-            @Override
-            protected Chunk.Fn[] computeValue(Class<?> type) {
-                boolean stateless = type.isHidden() && type.isSynthetic()
-                        && Arrays.stream(type.getDeclaredFields())
-                        .allMatch(f -> java.lang.reflect.Modifier.isStatic(f.getModifiers()));
-                return stateless ? new Chunk.Fn[1] : null;
-            }
-        };
-
-        private Functions() {
-        }
-
-        static Chunk.Fn of(Object fn, byte arity) {
-            Chunk.Fn[] cached = STATELESS.get(fn.getClass());
-            if (cached != null && cached[0] != null) {
-                return cached[0];
-            }
-            byte[] bytes;
-            try {
-                bytes = Wire.serialize(fn);
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("the function (a " + fn.getClass().getName()
-                        + ") cannot be sent to a worker: " + e + "; everything it captures must be serializable", e);
-            }
-            long id;
-            synchronized (IDS_BY_CONTENT) {
-                id = IDS_BY_CONTENT.computeIfAbsent(new Key(bytes), k -> NEXT.incrementAndGet());
-            }
-            Class<?> type = fn.getClass();
-            Chunk.Fn f = new Chunk.Fn(id, bytes, arity, (type.isHidden() ? type.getNestHost() : type).getName());
-            if (cached != null) {
-                cached[0] = f;
-            }
-            return f;
-        }
-
-        private record Key(byte[] bytes) {
-            @Override
-            public boolean equals(Object o) {
-                return o instanceof Key k && Arrays.equals(bytes, k.bytes);
-            }
-
-            @Override
-            public int hashCode() {
-                return Arrays.hashCode(bytes);
-            }
-
-            @Override
-            public String toString() {
-                return "Key[" + bytes.length + " bytes]";
-            }
         }
     }
 }
