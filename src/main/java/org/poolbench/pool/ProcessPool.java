@@ -32,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * stdout and stderr are its own output, kept in the tail of a dead worker's exception); common values
  * ({@code Long}, {@code Integer}, {@code Double}, {@code Boolean}, {@code String}, {@code BigInteger}, primitive
  * arrays, JDK lists of these) are hand-encoded, anything else is Java-serialized and read back through an
- * {@link ObjectInputFilter} allow-list (see {@link Builder#allowClasses}).
+ * {@link ObjectInputFilter} allow-list (see {@link ProcessPoolBuilder#allowClasses}).
  *
  * <p><b>Chunks.</b> {@code map} and friends cut their input into chunks of consecutive tasks; a chunk is sent to one
  * worker as one frame. {@link #map(SerializableFunction, List)} uses CPython's rule,
@@ -45,7 +45,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>A worker that dies (killed, crashed, {@code System.exit}) fails the chunk it was running with a
  *     {@link WorkerDiedException} (pid, exit code or signal, last lines of its stderr); chunks that were queued
  *     behind it and had not started are run elsewhere. The worker is replaced and the pool keeps working.
- * <li>A task that runs past the {@linkplain Builder#taskTimeout task timeout} fails with a
+ * <li>A task that runs past the {@linkplain ProcessPoolBuilder#taskTimeout task timeout} fails with a
  *     {@link TaskTimeoutException}; its worker is killed and replaced.
  * <li>{@code map} waits for all its tasks, then throws the first failure in input order (others are attached as
  *     suppressed); {@code imap} and {@code imapUnordered} throw a task's failure from the {@code next()} that would
@@ -65,7 +65,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <caption>Transitions</caption>
  * <thead><tr><th>from</th><th>to</th><th>when</th></tr></thead>
  * <tbody>
- * <tr><td>STARTING</td><td>RUNNING</td><td>every worker has answered its handshake ({@link Builder#build()} returns)</td></tr>
+ * <tr><td>STARTING</td><td>RUNNING</td><td>every worker has answered its handshake ({@link ProcessPoolBuilder#build()} returns)</td></tr>
  * <tr><td>STARTING</td><td>TERMINATED</td><td>a worker cannot be spawned or dies before its handshake; {@code build()}
  *     kills the others and throws {@link IllegalStateException}</td></tr>
  * <tr><td>RUNNING</td><td>CLOSING</td><td>{@link #close()}: no new tasks; queued ones still run</td></tr>
@@ -87,7 +87,7 @@ public final class ProcessPool implements AutoCloseable {
     /**
      * The classes a pool deserializes by default: the JDK's value packages, serialized lambdas, and this project.
      * The class that defines a task's lambda (or the task's own class) is always allowed for that task. Anything
-     * else, such as a record of your own passed as an argument, must be allowed with {@link Builder#allowClasses}.
+     * else, such as a record of your own passed as an argument, must be allowed with {@link ProcessPoolBuilder#allowClasses}.
      */
     public static final String DEFAULT_ALLOWED_CLASSES =
             "java.lang.*;java.lang.invoke.SerializedLambda;java.math.*;java.util.*;java.time.*;org.poolbench.**";
@@ -130,7 +130,7 @@ public final class ProcessPool implements AutoCloseable {
     record Initializer(Chunk.Fn fn, Object arg) {
     }
 
-    private ProcessPool(Builder b) {
+    private ProcessPool(ProcessPoolBuilder b) {
         this.workers = b.workers;
         this.maxTasksPerChild = b.maxTasksPerChild;
         this.taskTimeout = b.taskTimeout;
@@ -149,11 +149,16 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /** A builder with the defaults: as many workers as available processors, no recycling, no timeout. */
-    public static Builder builder() {
-        return new Builder();
+    public static ProcessPoolBuilder builder() {
+        return new ProcessPoolBuilder();
     }
 
-    private ProcessPool start() {
+    /** Starts a pool as {@code b} describes: {@link ProcessPoolBuilder#build()}. */
+    static ProcessPool start(ProcessPoolBuilder b) {
+        return new ProcessPool(b).startWorkers();
+    }
+
+    private ProcessPool startWorkers() {
         List<Worker> started = new ArrayList<>(workers);
         try {
             for (int i = 0; i < workers; i++) {
@@ -918,132 +923,6 @@ public final class ProcessPool implements AutoCloseable {
                     + pending + "]";
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Configures a {@link ProcessPool}. Not thread-safe; {@link #build()} may be called more than once.
-     */
-    public static final class Builder {
-        private int workers = Runtime.getRuntime().availableProcessors();
-        private int maxTasksPerChild;
-        private Duration taskTimeout;
-        private Duration startTimeout = Duration.ofSeconds(60);
-        private List<String> jvmArgs = List.of();
-        private final List<String> allowed = new ArrayList<>(List.of(DEFAULT_ALLOWED_CLASSES.split(";")));
-        private java.util.function.IntConsumer spawnHook;
-        private SerializableFunction<?, ?> initializer;
-        private Object initArg;
-
-        /**
-         * Runs {@code init.apply(arg)} once in each worker, before it takes any task, as CPython's
-         * {@code Pool(initializer=, initargs=)} (several arguments: pass a list or a record). A worker counts as
-         * started only after it has run; an initializer that throws makes the worker exit with its stack trace in
-         * the stderr tail, so {@link #build()} throws {@link IllegalStateException}, and if replacement workers fail
-         * it three times in a row the pool is broken. Replacement and recycled workers run it too.
-         *
-         * @throws IllegalArgumentException if {@code init} or {@code arg} cannot be sent to a worker
-         */
-        public <A> Builder initializer(SerializableFunction<A, ?> init, A arg) {
-            Objects.requireNonNull(init, "init");
-            try {
-                Wire.put(new Wire.Buf(64), arg, 1);
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("the initializer's argument cannot be sent to a worker: " + e, e);
-            }
-            this.initializer = init;
-            this.initArg = arg;
-            return this;
-        }
-
-        /** Tests only: called with the slot before each worker is spawned; what it throws, spawning throws. */
-        Builder spawnHook(java.util.function.IntConsumer hook) {
-            this.spawnHook = hook;
-            return this;
-        }
-
-        private Builder() {
-        }
-
-        /** The number of worker JVMs; default: {@link Runtime#availableProcessors()}. */
-        public Builder workers(int workers) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workers must be >= 1, got " + workers);
-            }
-            this.workers = workers;
-            return this;
-        }
-
-        /**
-         * Replaces a worker with a fresh JVM after it has run {@code k} work units (an {@code apply}, or one chunk
-         * of a {@code map}: CPython's meaning of a task here). {@code 0}, the default, never recycles.
-         */
-        public Builder maxTasksPerChild(int k) {
-            if (k < 0) {
-                throw new IllegalArgumentException("maxTasksPerChild must be >= 0 (0 = unlimited), got " + k);
-            }
-            this.maxTasksPerChild = k;
-            return this;
-        }
-
-        /**
-         * Fails a task that runs longer than {@code timeout} with a {@link TaskTimeoutException}, killing and
-         * replacing its worker. A chunk of {@code k} tasks is allowed {@code k × timeout} from when it started.
-         * Checked every {@code timeout / 10} (at least 5 ms, at most 100 ms). {@code null}: no timeout (default).
-         */
-        public Builder taskTimeout(Duration timeout) {
-            if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-                throw new IllegalArgumentException("taskTimeout must be positive, got " + timeout);
-            }
-            this.taskTimeout = timeout;
-            return this;
-        }
-
-        /** How long a worker may take from spawn to handshake before it is killed; default 60 s. */
-        public Builder startTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("startTimeout must be positive, got " + timeout);
-            }
-            this.startTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Extra JVM options for the workers, after the pool's own start-up flags (so they win), e.g.
-         * {@code "-Xmx2g"} or {@code "-XX:+UseParallelGC"}.
-         */
-        public Builder jvmArgs(String... args) {
-            return jvmArgs(List.of(args));
-        }
-
-        /** {@link #jvmArgs(String...)} from a list. */
-        public Builder jvmArgs(List<String> args) {
-            this.jvmArgs = List.copyOf(args);
-            return this;
-        }
-
-        /**
-         * Adds {@link ObjectInputFilter.Config#createFilter pattern}s (e.g. {@code "com.example.**"} or
-         * {@code "com.example.Point"}) to the classes workers and parent may deserialize, on top of
-         * {@link #DEFAULT_ALLOWED_CLASSES}. Values the pool hand-encodes are not affected.
-         */
-        public Builder allowClasses(String... patterns) {
-            for (String p : patterns) {
-                if (p.isBlank() || p.contains(";") || p.startsWith("!")) {
-                    throw new IllegalArgumentException("not a class pattern: '" + p + "'");
-                }
-                allowed.add(p.trim());
-            }
-            return this;
-        }
-
-        /**
-         * Starts the workers in parallel and returns when all of them have completed their handshake.
-         *
-         * @throws IllegalStateException if a worker cannot start; its exit code and stderr are in the message
-         */
-        public ProcessPool build() {
-            return new ProcessPool(this).start();
         }
     }
 }
