@@ -36,7 +36,7 @@ final class FunctionCache {
         }
         byte[] bytes;
         try {
-            bytes = Wire.serialize(fn);
+            bytes = WireSerialization.serialize(fn);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("the function (a " + fn.getClass().getName()
                     + ") cannot be sent to a worker: " + e + "; everything it captures must be serializable", e);

@@ -58,7 +58,7 @@ final class PoolCore {
         this.maxTasksPerChild = b.maxTasksPerChild;
         this.taskTimeout = b.taskTimeout;
         String filterPattern = "maxdepth=200;" + String.join(";", b.allowed) + ";!*";
-        this.filter = Wire.filter(filterPattern);
+        this.filter = WireSerialization.filter(filterPattern);
         WorkerCommand.Initializer init = b.initializer == null ? null
                 : new WorkerCommand.Initializer(FunctionCache.of(b.initializer, (byte) 1), b.initArg);
         this.launcher = new WorkerCommand(b.jvmArgs, filterPattern, init, b.spawnHook);

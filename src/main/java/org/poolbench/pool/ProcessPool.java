@@ -283,12 +283,12 @@ public final class ProcessPool implements AutoCloseable {
             @Override
             @SuppressWarnings("unchecked")
             public void done(Chunk c, Object column, long pid) {
-                int length = Wire.columnLength(column);
-                Object v = length == 1 ? Wire.columnElement(column, 0) : null;
+                int length = WireValues.columnLength(column);
+                Object v = length == 1 ? WireValues.columnElement(column, 0) : null;
                 if (length != 1) {
                     future.completeExceptionally(new IllegalStateException(
                             "worker pid " + pid + " returned " + length + " results for one task"));
-                } else if (v instanceof Wire.Failure failure) {
+                } else if (v instanceof WireValues.Failure failure) {
                     future.completeExceptionally(new TaskFailedException("the task", pid, failure.error()));
                 } else {
                     future.complete((R) v);
@@ -366,8 +366,8 @@ public final class ProcessPool implements AutoCloseable {
 
     private static void encode(Wire.Buf payload, List<?> xs, int from, int to) {
         try {
-            Wire.putElements(payload, xs, from, to);
-        } catch (Wire.ElementException e) {
+            WireValues.putElements(payload, xs, from, to);
+        } catch (WireValues.ElementException e) {
             throw new IllegalArgumentException("argument " + e.index + " cannot be sent to a worker: "
                     + e.getCause(), e.getCause());
         } catch (IOException e) {

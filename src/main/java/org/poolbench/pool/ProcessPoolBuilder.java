@@ -33,7 +33,7 @@ public final class ProcessPoolBuilder {
     public <A> ProcessPoolBuilder initializer(SerializableFunction<A, ?> init, A arg) {
         Objects.requireNonNull(init, "init");
         try {
-            Wire.put(new Wire.Buf(64), arg, 1);
+            WireValues.put(new Wire.Buf(64), arg, 1);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("the initializer's argument cannot be sent to a worker: " + e, e);
         }

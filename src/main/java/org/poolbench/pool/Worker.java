@@ -138,7 +138,7 @@ final class Worker {
         if (initializer != null) {
             init.putString(initializer.fn().home());
             init.putBytes(initializer.fn().bytes());
-            Wire.putElements(init, java.util.Arrays.asList(initializer.arg()), 0, 1);
+            WireValues.putElements(init, java.util.Arrays.asList(initializer.arg()), 0, 1);
         }
         OutputStream stdin = process.getOutputStream();
         init.writeFrameTo(stdin);
@@ -233,12 +233,12 @@ final class Worker {
         long chunkId = body.getLong();
         Object values;
         if (f.type() == Wire.RESULT) {
-            values = Wire.getColumn(body, pool.resultFilter());
+            values = WireValues.getColumn(body, pool.resultFilter());
         } else if (f.type() == Wire.CHUNK_ERROR) {
-            if (body.get() != Wire.T_EXC) {
+            if (body.get() != WireValues.T_EXC) {
                 throw new Wire.ProtocolException("corrupt CHUNK_ERROR frame from worker pid " + pid);
             }
-            Wire.Failure failure = new Wire.Failure(Wire.getThrowable(body));
+            WireValues.Failure failure = new WireValues.Failure(WireThrowables.getThrowable(body));
             Object[] all = new Object[peekHead(chunkId).size];
             java.util.Arrays.fill(all, failure);
             values = all;

@@ -109,7 +109,7 @@ final class StartupFlagsProbe {
             Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, 1024);
             define.putLong(1);
             define.putString(null);
-            define.putBytes(Wire.serialize(bits));
+            define.putBytes(WireSerialization.serialize(bits));
             define.writeFrameTo(out);
             send(out, 1);
             in.skipNBytes(Wire.MAGIC.length + 17);
@@ -137,7 +137,7 @@ final class StartupFlagsProbe {
         chunk.putLong(1);
         chunk.putLong(1);
         chunk.put((byte) 1);
-        Wire.putElements(chunk, List.of(n), 0, 1);
+        WireValues.putElements(chunk, List.of(n), 0, 1);
         chunk.writeFrameTo(out);
         out.flush();
     }
