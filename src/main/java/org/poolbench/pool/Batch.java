@@ -78,14 +78,14 @@ final class Batch implements Chunk.Sink {
 
     /** True if this was the last chunk. */
     private synchronized boolean record(Chunk c, Object column, long pid) {
-        int length = Wire.columnLength(column);
+        int length = WireValues.columnLength(column);
         if (length != c.size) {
             return recordFailure(c, new IllegalStateException("worker pid " + pid + " returned " + length
                     + " results for " + c.describe() + " (" + c.size + " tasks)"));
         }
         if (column instanceof Object[] values) {
             for (int i = 0; i < values.length; i++) {
-                if (values[i] instanceof Wire.Failure f) {
+                if (values[i] instanceof WireValues.Failure f) {
                     values[i] = new Failed(new TaskFailedException(c.describe(i), pid, f.error()));
                 }
             }
@@ -111,7 +111,7 @@ final class Batch implements Chunk.Sink {
     /** Task {@code i}'s result; throws its failure. The chunk must be done. */
     private Object get(int i) {
         Object column = columns[i / chunksize];
-        Object v = column instanceof Failed ? column : Wire.columnElement(column, i % chunksize);
+        Object v = column instanceof Failed ? column : WireValues.columnElement(column, i % chunksize);
         if (v instanceof Failed f) {
             throw f.error();
         }

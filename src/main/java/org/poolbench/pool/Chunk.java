@@ -12,7 +12,7 @@ final class Chunk {
     interface Sink {
         /**
          * Element {@code i} of {@code column} (see {@link Wire#getColumn}) is task {@code offset + i}'s result, or a
-         * {@link Wire.Failure}.
+         * {@link WireValues.Failure}.
          */
         void done(Chunk chunk, Object column, long pid);
 

@@ -69,7 +69,7 @@ final class ClassDataArchive {
             Files.createDirectories(dir);
             Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             List<String> cmd = new ArrayList<>(List.of(java));
-            cmd.addAll(ProcessPool.WorkerCommand.FLAGS);
+            cmd.addAll(WorkerCommand.FLAGS);
             String output = AOT_CACHE ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=";
             cmd.addAll(List.of(output + tmp, "-cp", classPath, PoolWorker.class.getName(),
                     PoolWorker.TRAIN));

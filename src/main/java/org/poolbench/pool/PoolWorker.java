@@ -67,7 +67,7 @@ final class PoolWorker {
             Wire.readFrame(control, "training");
 
             ObjectInputFilter base = ObjectInputFilter.Config.createFilter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*");
-            ObjectInputFilter filter = Wire.filter(base, null);
+            ObjectInputFilter filter = WireSerialization.filter(base, null);
             ProcessHandle.current().parent().ifPresent(ProcessHandle::isAlive);
             Thread t = new Thread(() -> { }, "poolbench-worker-parent-watch");
             t.setDaemon(true);
@@ -75,7 +75,7 @@ final class PoolWorker {
             t.join();
 
             SerializableFunction<Object, Object> fn = x -> x;
-            Function<Object, Object> back = (Function<Object, Object>) Wire.deserialize(Wire.serialize(fn), filter);
+            Function<Object, Object> back = (Function<Object, Object>) WireSerialization.deserialize(WireSerialization.serialize(fn), filter);
             progress.startChunk(1);
             progress.startTask(0);
             progress.takeBack(1, 2);
@@ -83,8 +83,8 @@ final class PoolWorker {
             progress.taskIndex();
             Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 64);
             b.putLong(1);
-            Wire.putElements(b, java.util.List.of(1L, "two", 3.0), 0, 3);
-            Object[] xs = Wire.getElements(new Wire.In(b.a, Wire.HEADER + 1 + 8, b.n), filter);
+            WireValues.putElements(b, java.util.List.of(1L, "two", 3.0), 0, 3);
+            Object[] xs = WireValues.getElements(new Wire.In(b.a, Wire.HEADER + 1 + 8, b.n), filter);
             Object[] results = new Object[xs.length];
             for (int k = 0; k < xs.length; k++) {
                 results[k] = run(back, xs[k]);
@@ -92,13 +92,13 @@ final class PoolWorker {
             Wire.Buf out = Wire.Buf.frame(Wire.RESULT, 64);
             out.putLong(1);
             encodeResults(out, results);
-            Wire.putThrowable(out, new IllegalStateException("training"));
+            WireThrowables.putThrowable(out, new IllegalStateException("training"));
             out.writeFrameTo(protocol);
             protocol.flush();
             Wire.Frame f = Wire.readFrame(in, "training");
             Wire.In body = f.in();
             body.getLong();
-            Wire.getColumn(body, filter);
+            WireValues.getColumn(body, filter);
             protocol.close();
             control.close();
             parent.requests.close();
@@ -162,7 +162,7 @@ final class PoolWorker {
             Runtime.getRuntime().halt(3);
         }
         ObjectInputFilter base = ObjectInputFilter.Config.createFilter(i.getString());
-        ObjectInputFilter filter = Wire.filter(base, null);
+        ObjectInputFilter filter = WireSerialization.filter(base, null);
         int cacheCapacity = i.getInt();
         long parent = i.getLong();
         if (i.get() == 1) { // the pool's initializer: run once, before any task
@@ -171,9 +171,9 @@ final class PoolWorker {
             try {
                 @SuppressWarnings("unchecked")
                 Function<Object, Object> initializer =
-                        (Function<Object, Object>) Wire.deserialize(fnBytes, Wire.filter(base, home));
-                Object[] arg = Wire.getElements(i, Wire.filter(base, home));
-                if (arg[0] instanceof Wire.Failure f) {
+                        (Function<Object, Object>) WireSerialization.deserialize(fnBytes, WireSerialization.filter(base, home));
+                Object[] arg = WireValues.getElements(i, WireSerialization.filter(base, home));
+                if (arg[0] instanceof WireValues.Failure f) {
                     throw f.error();
                 }
                 initializer.apply(arg[0]);
@@ -219,9 +219,9 @@ final class PoolWorker {
                     byte[] bytes = body.getBytes();
                     Object fn;
                     try {
-                        fn = Wire.deserialize(bytes, Wire.filter(base, home));
+                        fn = WireSerialization.deserialize(bytes, WireSerialization.filter(base, home));
                     } catch (Exception | LinkageError e) {
-                        fn = new Wire.Failure(e); // every chunk that uses it fails with this
+                        fn = new WireValues.Failure(e); // every chunk that uses it fails with this
                     }
                     functions.put(id, fn);
                 }
@@ -276,18 +276,18 @@ final class PoolWorker {
             if (fn == null) {
                 throw new IllegalStateException("function " + fnId + " was never defined in this worker");
             }
-            if (fn instanceof Wire.Failure failure) {
+            if (fn instanceof WireValues.Failure failure) {
                 throw failure.error();
             }
-            a = Wire.getElements(body, filter);
+            a = WireValues.getElements(body, filter);
             if (arity == 2) {
-                b = Wire.getElements(body, filter);
+                b = WireValues.getElements(body, filter);
             }
         } catch (Throwable e) {
             Wire.Buf out = Wire.Buf.frame(Wire.CHUNK_ERROR, 4096);
             out.putLong(chunkId);
-            out.put(Wire.T_EXC);
-            Wire.putThrowable(out, e);
+            out.put(WireValues.T_EXC);
+            WireThrowables.putThrowable(out, e);
             out.writeFrameTo(protocol);
             protocol.flush();
             return;
@@ -315,17 +315,17 @@ final class PoolWorker {
 
     private static Object run(Function<Object, Object> fn, Object x) {
         try {
-            return x instanceof Wire.Failure ? x : fn.apply(x);
+            return x instanceof WireValues.Failure ? x : fn.apply(x);
         } catch (Throwable e) {
-            return new Wire.Failure(e);
+            return new WireValues.Failure(e);
         }
     }
 
     private static Object run(BiFunction<Object, Object, Object> fn, Object x, Object y) {
         try {
-            return x instanceof Wire.Failure ? x : y instanceof Wire.Failure ? y : fn.apply(x, y);
+            return x instanceof WireValues.Failure ? x : y instanceof WireValues.Failure ? y : fn.apply(x, y);
         } catch (Throwable e) {
-            return new Wire.Failure(e);
+            return new WireValues.Failure(e);
         }
     }
 
@@ -333,30 +333,30 @@ final class PoolWorker {
     private static void encodeResults(Wire.Buf out, Object[] results) {
         int start = out.n;
         try {
-            Wire.putElements(out, Arrays.asList(results), 0, results.length);
+            WireValues.putElements(out, Arrays.asList(results), 0, results.length);
             if (out.n - Wire.HEADER <= Wire.MAX_FRAME) {
                 return;
             }
-        } catch (Wire.ElementException e) {
+        } catch (WireValues.ElementException e) {
             // fall through: encode one by one and replace what fails
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             // the same
         }
         out.n = start;
-        out.put(Wire.T_LIST);
+        out.put(WireValues.T_LIST);
         out.putInt(results.length);
         for (Object r : results) {
             int mark = out.n;
             try {
-                Wire.put(out, r, 1);
+                WireValues.put(out, r, 1);
                 if (out.n - Wire.HEADER > Wire.MAX_FRAME) {
                     throw new IOException("result of about " + (out.n - mark) + " bytes does not fit in a frame (limit "
                             + Wire.MAX_FRAME + " bytes)");
                 }
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 out.n = mark;
-                out.put(Wire.T_EXC);
-                Wire.putThrowable(out, new IOException("the task's result cannot be sent to the parent: " + e, e));
+                out.put(WireValues.T_EXC);
+                WireThrowables.putThrowable(out, new IOException("the task's result cannot be sent to the parent: " + e, e));
             }
         }
     }

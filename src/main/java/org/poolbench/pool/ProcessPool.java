@@ -2,14 +2,11 @@ package org.poolbench.pool;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,12 +14,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A pool of worker JVMs that run tasks: the JVM's {@code multiprocessing.Pool}.
@@ -34,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * stdout and stderr are its own output, kept in the tail of a dead worker's exception); common values
  * ({@code Long}, {@code Integer}, {@code Double}, {@code Boolean}, {@code String}, {@code BigInteger}, primitive
  * arrays, JDK lists of these) are hand-encoded, anything else is Java-serialized and read back through an
- * {@link ObjectInputFilter} allow-list (see {@link Builder#allowClasses}).
+ * {@link ObjectInputFilter} allow-list (see {@link ProcessPoolBuilder#allowClasses}).
  *
  * <p><b>Chunks.</b> {@code map} and friends cut their input into chunks of consecutive tasks; a chunk is sent to one
  * worker as one frame. {@link #map(SerializableFunction, List)} uses CPython's rule,
@@ -47,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>A worker that dies (killed, crashed, {@code System.exit}) fails the chunk it was running with a
  *     {@link WorkerDiedException} (pid, exit code or signal, last lines of its stderr); chunks that were queued
  *     behind it and had not started are run elsewhere. The worker is replaced and the pool keeps working.
- * <li>A task that runs past the {@linkplain Builder#taskTimeout task timeout} fails with a
+ * <li>A task that runs past the {@linkplain ProcessPoolBuilder#taskTimeout task timeout} fails with a
  *     {@link TaskTimeoutException}; its worker is killed and replaced.
  * <li>{@code map} waits for all its tasks, then throws the first failure in input order (others are attached as
  *     suppressed); {@code imap} and {@code imapUnordered} throw a task's failure from the {@code next()} that would
@@ -62,14 +54,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * the parent's pid.
  *
  * <p><b>Run states</b> (as {@link java.util.concurrent.ThreadPoolExecutor} documents its own; {@link #toString()}
- * names the current one):
+ * names the current one). They are ordered STARTING, RUNNING, CLOSING, SHUTDOWN, TERMINATED, BROKEN, and only ever
+ * advance:
  * <table class="striped">
  * <caption>Transitions</caption>
  * <thead><tr><th>from</th><th>to</th><th>when</th></tr></thead>
  * <tbody>
- * <tr><td>STARTING</td><td>RUNNING</td><td>every worker has answered its handshake ({@link Builder#build()} returns)</td></tr>
+ * <tr><td>STARTING</td><td>RUNNING</td><td>every worker has answered its handshake ({@link ProcessPoolBuilder#build()}
+ *     returns)</td></tr>
  * <tr><td>STARTING</td><td>TERMINATED</td><td>a worker cannot be spawned or dies before its handshake; {@code build()}
  *     kills the others and throws {@link IllegalStateException}</td></tr>
+ * <tr><td>STARTING</td><td>BROKEN</td><td>a worker that had answered its handshake dies while the others start, and
+ *     its replacement cannot be spawned (or three in a row die before their handshake); {@code build()} throws
+ *     {@link IllegalStateException} if a worker was still starting, else returns the broken pool</td></tr>
  * <tr><td>RUNNING</td><td>CLOSING</td><td>{@link #close()}: no new tasks; queued ones still run</td></tr>
  * <tr><td>CLOSING</td><td>SHUTDOWN</td><td>the last pending task has finished; then the workers are ended</td></tr>
  * <tr><td>RUNNING or CLOSING</td><td>TERMINATED</td><td>{@link #terminate()}, or {@code close()} interrupted</td></tr>
@@ -77,8 +74,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *     or one cannot be spawned: pending tasks fail, workers are killed</td></tr>
  * </tbody>
  * </table>
- * SHUTDOWN, TERMINATED and BROKEN are final; {@code terminate()} on a broken pool only reaps its workers. Workers
- * are spawned outside the pool's lock, and no lock is held across a call that can throw.
+ * SHUTDOWN, TERMINATED and BROKEN are final; {@code terminate()} on a broken pool only reaps its workers. From
+ * CLOSING on the pool accepts no task and {@link #isShutdown()} is true; in a final state, once every worker has
+ * exited, {@link #isTerminated()} is true and {@link #awaitTermination} returns. Workers are spawned outside the
+ * pool's lock, and no lock is held across a call that can throw.
  *
  * <p>Waiting calls ({@code map}, {@code apply}, the iterators' {@code next}) throw {@link CancellationException}
  * with the interrupt status set if the calling thread is interrupted while waiting. The pool is safe for use by many
@@ -89,156 +88,40 @@ public final class ProcessPool implements AutoCloseable {
     /**
      * The classes a pool deserializes by default: the JDK's value packages, serialized lambdas, and this project.
      * The class that defines a task's lambda (or the task's own class) is always allowed for that task. Anything
-     * else, such as a record of your own passed as an argument, must be allowed with {@link Builder#allowClasses}.
+     * else, such as a record of your own passed as an argument, must be allowed with {@link ProcessPoolBuilder#allowClasses}.
      */
     public static final String DEFAULT_ALLOWED_CLASSES =
             "java.lang.*;java.lang.invoke.SerializedLambda;java.math.*;java.util.*;java.time.*;org.poolbench.**";
 
-    /** The pool whose thread this is, on the pool's own threads: they must never wait for the pool. */
-    static final ThreadLocal<ProcessPool> OWNER = new ThreadLocal<>();
-
-    private enum State { STARTING, RUNNING, CLOSING, SHUTDOWN, TERMINATED, BROKEN }
-
     private static final AtomicLong IDS = new AtomicLong();
-    private static final int START_FAILURES_BEFORE_BROKEN = 3;
-    /** A chunk waiting behind one that has run this long moves to an idle worker. */
-    private static final long STEAL_AFTER_MILLIS = 50;
     private static final long SPIN_NANOS = Long.getLong("poolbench.spinNanos", 200_000);
 
-    final int maxTasksPerChild;
-    final ObjectInputFilter filter;
-    final LinkedBlockingDeque<Chunk> queue = new LinkedBlockingDeque<>();
-    private final int workers;
-    private final Duration taskTimeout;
-    private final Duration startTimeout;
-    private final String filterPattern;
-    private final List<String> command;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition idle = lock.newCondition();
-    private final Worker[] slots; // guarded by lock
-    private State state = State.STARTING; // guarded by lock
-    private int pending;                  // chunks submitted and not finished; guarded by lock
-    private int startFailures;            // consecutive workers that died before their handshake
-    private int nextSlot;                 // where idleWorker() starts looking: the worker used last
-    private final java.util.ArrayDeque<Map.Entry<Chunk, RuntimeException>> deferred = new java.util.ArrayDeque<>();
-    private RuntimeException brokenBy;
-    private final Thread watchdog;
-    /** Makes each worker's FIFOs; ended with the pool. */
-    private final Channel.FifoMaker fifos = new Channel.FifoMaker();
-    private final java.util.function.IntConsumer spawnHook; // tests only: may throw to simulate a failed spawn
-    private final Initializer initializer; // or null
+    private final PoolCore core;
 
-    /** The function each worker runs once before any task, and its argument. */
-    record Initializer(Chunk.Fn fn, Object arg) {
-    }
-
-    private ProcessPool(Builder b) {
-        this.workers = b.workers;
-        this.maxTasksPerChild = b.maxTasksPerChild;
-        this.taskTimeout = b.taskTimeout;
-        this.startTimeout = b.startTimeout;
-        this.filterPattern = "maxdepth=200;" + String.join(";", b.allowed) + ";!*";
-        this.filter = Wire.filter(filterPattern);
-        this.command = WorkerCommand.build(b.jvmArgs);
-        this.slots = new Worker[workers];
-        this.spawnHook = b.spawnHook;
-        this.initializer = b.initializer == null ? null
-                : new Initializer(Functions.of(b.initializer, (byte) 1), b.initArg);
-        this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(() -> {
-            OWNER.set(this);
-            watch();
-        });
+    private ProcessPool(PoolCore core) {
+        this.core = core;
     }
 
     /** A builder with the defaults: as many workers as available processors, no recycling, no timeout. */
-    public static Builder builder() {
-        return new Builder();
+    public static ProcessPoolBuilder builder() {
+        return new ProcessPoolBuilder();
     }
 
-    private ProcessPool start() {
-        List<Worker> started = new ArrayList<>(workers);
-        try {
-            for (int i = 0; i < workers; i++) {
-                Worker w = spawn(i); // outside the lock: the JVMs boot in parallel, each reader awaits its handshake
-                started.add(w);
-                lock.lock();
-                try {
-                    slots[i] = w;
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            terminate(); // no lock is held here: the workers already started are killed and reaped
-            throw new IllegalStateException("cannot start a worker process " + command + ": " + e, e);
-        }
-        watchdog.start();
-        try {
-            for (Worker w : started) { // not snapshot(): a worker that died already has left its slot
-                w.ready.get(); // bounded: the watchdog kills a worker that misses the start timeout
-            }
-        } catch (ExecutionException e) {
-            terminate();
-            throw new IllegalStateException("a worker failed to start: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            terminate();
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while starting workers");
-        }
-        lock.lock();
-        try {
-            if (state == State.STARTING) {
-                state = State.RUNNING;
-            }
-        } finally {
-            lock.unlock();
-        }
-        return this;
-    }
-
-    private Worker spawn(int slot) throws IOException {
-        if (spawnHook != null) {
-            spawnHook.accept(slot);
-        }
-        // A private (0700) directory per worker, removed as soon as the worker has connected (or has died).
-        Path dir = Channel.privateDirectory();
-        Process p;
-        Progress progress;
-        Channel.Ends ends = null;
-        try {
-            fifos.make(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
-            progress = Progress.map(dir.resolve(Worker.PROGRESS));
-            ends = new Channel.Ends(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
-            List<String> cmd = new ArrayList<>(command);
-            cmd.add(dir.toString());
-            p = new ProcessBuilder(cmd).start();
-        } catch (IOException | RuntimeException e) {
-            if (ends != null) {
-                ends.releaseKeepers();
-                ends.results.close();
-                ends.requests.close();
-            }
-            Worker.removeDirectory(dir);
-            throw e;
-        }
-        Worker w = new Worker(this, slot, p, dir, ends, progress);
-        try {
-            w.start(filterPattern, initializer);
-        } catch (IOException | RuntimeException e) {
-            p.destroyForcibly();
-            throw e;
-        }
-        return w;
+    /** Starts a pool as {@code b} describes: {@link ProcessPoolBuilder#build()}. */
+    static ProcessPool start(ProcessPoolBuilder b) {
+        PoolCore core = new PoolCore(b);
+        core.start();
+        return new ProcessPool(core);
     }
 
     /** The number of workers this pool keeps running. */
     public int workers() {
-        return workers;
+        return core.workers();
     }
 
     /** The process ids of the current workers (a recycled or replaced worker has a new one). */
     public List<Long> workerPids() {
-        return snapshot().stream().map(w -> w.pid).toList();
+        return core.workerPids();
     }
 
     // ---- the API ------------------------------------------------------------------------------------------------
@@ -400,12 +283,12 @@ public final class ProcessPool implements AutoCloseable {
             @Override
             @SuppressWarnings("unchecked")
             public void done(Chunk c, Object column, long pid) {
-                int length = Wire.columnLength(column);
-                Object v = length == 1 ? Wire.columnElement(column, 0) : null;
+                int length = WireValues.columnLength(column);
+                Object v = length == 1 ? WireValues.columnElement(column, 0) : null;
                 if (length != 1) {
                     future.completeExceptionally(new IllegalStateException(
                             "worker pid " + pid + " returned " + length + " results for one task"));
-                } else if (v instanceof Wire.Failure failure) {
+                } else if (v instanceof WireValues.Failure failure) {
                     future.completeExceptionally(new TaskFailedException("the task", pid, failure.error()));
                 } else {
                     future.complete((R) v);
@@ -417,15 +300,15 @@ public final class ProcessPool implements AutoCloseable {
                 future.completeExceptionally(error);
             }
         };
-        Chunk.Fn f = Functions.of(fn, (byte) 1);
+        Chunk.Fn f = FunctionCache.of(fn, (byte) 1);
         Wire.Buf payload = new Wire.Buf(32);
         encode(payload, Arrays.asList(x), 0, 1);
-        enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)), true);
+        core.enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)), true);
         return future;
     }
 
     private int autoChunksize(int n) {
-        long divisor = 4L * workers;
+        long divisor = 4L * core.workers();
         return (int) Math.max(1, (n + divisor - 1) / divisor);
     }
 
@@ -453,14 +336,14 @@ public final class ProcessPool implements AutoCloseable {
         if (chunksize < 1) {
             throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
         }
-        checkUsable();
+        core.checkUsable();
         int n = a.size();
         Batch batch = new Batch(n, chunksize, unordered);
         beforeSending.accept(batch);
         if (n == 0) {
             return batch;
         }
-        Chunk.Fn f = Functions.of(fn, arity);
+        Chunk.Fn f = FunctionCache.of(fn, arity);
         List<Chunk> sent = new ArrayList<>((n + chunksize - 1) / chunksize);
         try {
             for (int from = 0, index = 0; from < n; from += chunksize, index++) {
@@ -471,34 +354,20 @@ public final class ProcessPool implements AutoCloseable {
                     encode(payload, b, from, to);
                 }
                 Chunk c = new Chunk(IDS.incrementAndGet(), f, index, from, to - from, payload, batch, false);
-                enqueue(List.of(c), false); // one by one: workers start on the first chunk while we encode the rest
+                core.enqueue(List.of(c), false); // one by one: workers start on the first chunk while we encode the rest
                 sent.add(c);
             }
         } catch (IllegalArgumentException e) {
-            withdraw(sent);
+            core.withdraw(sent);
             throw e;
         }
         return batch;
     }
 
-    /** An argument could not be encoded: take back the call's chunks that no worker has taken yet. */
-    private void withdraw(List<Chunk> chunks) {
-        lock.lock();
-        try {
-            for (Chunk c : chunks) {
-                if (queue.remove(c)) {
-                    failChunk(c, new CancellationException("withdrawn: another argument of the call cannot be sent"));
-                }
-            }
-        } finally {
-            unlockAndDeliver();
-        }
-    }
-
     private static void encode(Wire.Buf payload, List<?> xs, int from, int to) {
         try {
-            Wire.putElements(payload, xs, from, to);
-        } catch (Wire.ElementException e) {
+            WireValues.putElements(payload, xs, from, to);
+        } catch (WireValues.ElementException e) {
             throw new IllegalArgumentException("argument " + e.index + " cannot be sent to a worker: "
                     + e.getCause(), e.getCause());
         } catch (IOException e) {
@@ -507,317 +376,6 @@ public final class ProcessPool implements AutoCloseable {
         if (payload.n > Wire.MAX_FRAME - 64) {
             throw new IllegalArgumentException("a chunk's arguments take " + payload.n
                     + " bytes, more than a frame holds (" + Wire.MAX_FRAME + "); use a smaller chunksize");
-        }
-    }
-
-    // ---- scheduling ---------------------------------------------------------------------------------------------
-
-    private void enqueue(List<Chunk> chunks, boolean allowDirect) {
-        Worker direct = null;
-        lock.lock();
-        try {
-            checkUsable();
-            pending += chunks.size();
-            if (allowDirect && chunks.size() == 1 && queue.isEmpty()) {
-                direct = idleWorker();
-            }
-            if (direct == null) {
-                queue.addAll(chunks); // under the lock, so that terminate() sees every chunk it must fail
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (direct != null && !direct.sendDirect(chunks.get(0))) {
-            requeue(chunks.get(0));
-        }
-    }
-
-    /**
-     * An idle worker, the one used last if it is idle: one after another, single tasks then go to a worker that has
-     * just run one, which took 11 µs of worker CPU per {@code apply} against 16 µs when they rotated over two
-     * workers (RoundTripPairProbe, docs/POOL.md "Tried and dropped"). Tasks that come together still spread: a busy worker
-     * is passed over.
-     */
-    private Worker idleWorker() {
-        for (int i = 0; i < slots.length; i++) {
-            Worker w = slots[(nextSlot + i) % slots.length];
-            if (w != null && w.isIdle()) {
-                nextSlot = w.slot;
-                return w;
-            }
-        }
-        return null;
-    }
-
-    private void checkUsable() {
-        lock.lock();
-        try {
-            switch (state) {
-                case STARTING, RUNNING -> { }
-                case BROKEN -> throw new IllegalStateException("pool is broken: workers cannot start", brokenBy);
-                default -> throw new IllegalStateException("pool is " + (state == State.TERMINATED
-                        ? "terminated" : "closed"));
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A worker took a chunk but died before it could hold it: run it elsewhere, or fail it if nothing will. */
-    void requeue(Chunk c) {
-        lock.lock();
-        try {
-            if (state == State.TERMINATED || state == State.BROKEN) {
-                failChunk(c, ended());
-            } else {
-                queue.addFirst(c);
-            }
-        } finally {
-            unlockAndDeliver();
-        }
-    }
-
-    void finish(Chunk c, Object values, long pid) {
-        if (c.claim()) {
-            try {
-                c.sink.done(c, values, pid);
-            } finally {
-                chunkFinished();
-            }
-        }
-    }
-
-    private void failChunk(Chunk c, RuntimeException error) {
-        if (lock.isHeldByCurrentThread()) { // never run a caller's callbacks (applyAsync) while holding our lock
-            deferred.addLast(Map.entry(c, error));
-            return;
-        }
-        if (c.claim()) {
-            try {
-                c.sink.failed(c, error);
-            } finally {
-                chunkFinished();
-            }
-        }
-    }
-
-    /** Unlocks, then delivers the failures decided while locked. */
-    private void unlockAndDeliver() {
-        List<Map.Entry<Chunk, RuntimeException>> out = List.copyOf(deferred);
-        deferred.clear();
-        lock.unlock();
-        for (Map.Entry<Chunk, RuntimeException> e : out) {
-            failChunk(e.getKey(), e.getValue());
-        }
-    }
-
-    private void chunkFinished() {
-        lock.lock();
-        try {
-            if (--pending == 0) {
-                idle.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private RuntimeException ended() {
-        return brokenBy != null ? new CancellationException("pool is broken: " + brokenBy.getMessage())
-                : new CancellationException("pool terminated");
-    }
-
-    void workerReady(Worker w) {
-        lock.lock();
-        try {
-            startFailures = 0;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Called once per worker, by its reader thread, after its process ended. */
-    void workerDied(Worker w, List<Chunk> held, int exit, String reason, boolean timedOut) {
-        List<String> tail = w.stderr.tail();
-        String how = reason != null ? reason + "; " + WorkerDiedException.describeExit(exit)
-                : WorkerDiedException.describeExit(exit);
-        if (!w.ready.isDone()) {
-            w.ready.completeExceptionally(new WorkerDiedException(
-                    "worker pid " + w.pid + " ended before its handshake (" + how + ")", w.pid, exit, tail));
-        }
-        boolean respawn = false;
-        lock.lock();
-        try {
-            boolean ending = state == State.TERMINATED || state == State.BROKEN;
-            for (int i = held.size() - 1; i >= 0; i--) {
-                Chunk c = held.get(i);
-                if (ending) {
-                    failChunk(c, ended());
-                } else if (i > 0 || (!timedOut && !w.progress.started(c.id))) {
-                    // queued behind the one that was running, or sent to a worker that died before it began it
-                    // (killed while idle, just as the chunk was sent): it never ran, so it runs elsewhere
-                    queue.addFirst(c);
-                } else if (timedOut) {
-                    int task = w.timedOutIndex;
-                    String which = task >= 0 && task < c.size && !c.single
-                            ? c.describe(task) + (c.size > 1 ? " (of " + c.describe() + ")" : "") : c.describe();
-                    failChunk(c, new TaskTimeoutException(which + " ran past its timeout of " + taskTimeout
-                            + "; worker pid " + w.pid + " was killed (" + how + ")", w.pid, exit, tail,
-                            taskTimeout));
-                } else {
-                    failChunk(c, new WorkerDiedException("worker pid " + w.pid + " died (" + how + ") while running "
-                            + c.describe(), w.pid, exit, tail));
-                }
-            }
-            if (slots[w.slot] == w) { // its process has exited: nothing is left to reap
-                slots[w.slot] = null;
-                boolean everReady = !w.ready.isCompletedExceptionally();
-                if (!everReady) {
-                    startFailures++;
-                }
-                if (state == State.RUNNING || state == State.CLOSING || (state == State.STARTING && everReady)) {
-                    if (startFailures >= START_FAILURES_BEFORE_BROKEN) {
-                        breakPool(new WorkerDiedException(startFailures + " workers in a row died before their"
-                                + " handshake; the last, pid " + w.pid + " (" + how + ")", w.pid, exit, tail));
-                    } else {
-                        respawn = true;
-                    }
-                }
-            }
-        } finally {
-            unlockAndDeliver();
-        }
-        if (respawn) {
-            replace(w.slot);
-        }
-    }
-
-    /**
-     * Spawns a worker for an empty slot, outside the lock (a JVM start takes milliseconds, and submitters and every
-     * reader thread need the lock meanwhile), then installs it if the pool still wants it, else kills it.
-     */
-    private void replace(int slot) {
-        lock.lock();
-        try {
-            if (!(state == State.RUNNING || state == State.CLOSING || state == State.STARTING)) {
-                return; // the pool ended since the death was seen: spawn nothing
-            }
-        } finally {
-            lock.unlock();
-        }
-        Worker fresh;
-        try {
-            fresh = spawn(slot);
-        } catch (IOException | RuntimeException e) {
-            lock.lock();
-            try {
-                if (state == State.RUNNING || state == State.CLOSING || state == State.STARTING) {
-                    breakPool(new IllegalStateException("cannot start a replacement worker: " + e, e));
-                }
-            } finally {
-                unlockAndDeliver();
-            }
-            return;
-        }
-        boolean wanted;
-        lock.lock();
-        try {
-            wanted = slots[slot] == null
-                    && (state == State.RUNNING || state == State.CLOSING || state == State.STARTING);
-            if (wanted) {
-                slots[slot] = fresh;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (!wanted) {
-            fresh.kill("the pool ended while it started", false);
-        }
-    }
-
-    private void breakPool(RuntimeException cause) {
-        state = State.BROKEN;
-        fifos.close();
-        brokenBy = cause;
-        for (Chunk c; (c = queue.poll()) != null; ) {
-            failChunk(c, cause);
-        }
-        for (Worker w : slots) {
-            if (w != null) {
-                w.kill("the pool broke", false);
-            }
-        }
-    }
-
-    private List<Worker> snapshot() {
-        lock.lock();
-        try {
-            List<Worker> all = new ArrayList<>(workers);
-            for (Worker w : slots) {
-                if (w != null) {
-                    all.add(w);
-                }
-            }
-            return all;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * The watchdog: kills workers that miss the start timeout or whose running task is past the task timeout (each
-     * task is timed from when the worker started it, seen in its {@link Progress}), and moves a chunk that waits
-     * behind a long-running one to an idle worker when nothing else is queued.
-     */
-    private void watch() {
-        long tick = taskTimeout == null ? 100 : Math.max(5, Math.min(100, taskTimeout.toMillis() / 10));
-        long[] since = new long[1];
-        while (true) {
-            lock.lock();
-            try {
-                if (state == State.SHUTDOWN || state == State.TERMINATED || state == State.BROKEN) {
-                    return;
-                }
-            } finally {
-                lock.unlock();
-            }
-            long now = System.nanoTime();
-            List<Worker> all = snapshot();
-            boolean someoneIdle = false;
-            for (Worker w : all) {
-                if (!w.ready.isDone() && now - w.spawnedNanos > startTimeout.toNanos()) {
-                    w.kill("no handshake within " + startTimeout, false);
-                }
-                Chunk c = w.runningSince(since);
-                if (c == null) {
-                    someoneIdle |= w.isIdle();
-                    continue;
-                }
-                long started = w.progress.tasksStarted();
-                if (started != w.lastSeenStarted) {
-                    w.lastSeenStarted = started;
-                    w.lastProgressNanos = now;
-                }
-                if (taskTimeout != null && now - Math.max(since[0], w.lastProgressNanos) > taskTimeout.toNanos()) {
-                    w.timedOutIndex = w.progress.taskIndex();
-                    w.kill("timed out", true);
-                }
-            }
-            if (someoneIdle && queue.isEmpty()) {
-                for (Worker w : all) {
-                    if (w.runningSince(since) != null && now - since[0] > TimeUnit.MILLISECONDS.toNanos(STEAL_AFTER_MILLIS)) {
-                        Chunk waiting = w.takeBackWaiting();
-                        if (waiting != null) {
-                            requeue(waiting);
-                        }
-                    }
-                }
-            }
-            try {
-                Thread.sleep(tick);
-            } catch (InterruptedException e) {
-                return;
-            }
         }
     }
 
@@ -833,31 +391,7 @@ public final class ProcessPool implements AutoCloseable {
     @Override
     public void close() {
         checkNotPoolThread("close");
-        lock.lock();
-        try {
-            if (state == State.STARTING || state == State.RUNNING) {
-                state = State.CLOSING;
-            }
-            while (pending > 0 && state == State.CLOSING) {
-                idle.await();
-            }
-            if (state != State.CLOSING) {
-                return; // closed, terminated or broken already (or by another thread meanwhile)
-            }
-            state = State.SHUTDOWN;
-        } catch (InterruptedException e) {
-            lock.unlock();
-            terminate();
-            Thread.currentThread().interrupt();
-            return;
-        } finally {
-            if (lock.isHeldByCurrentThread()) {
-                lock.unlock();
-            }
-        }
-        List<Worker> all = snapshot();
-        all.forEach(Worker::closeStdin);
-        reap(all, 10_000);
+        core.close();
     }
 
     /**
@@ -866,289 +400,58 @@ public final class ProcessPool implements AutoCloseable {
      */
     public void terminate() {
         checkNotPoolThread("terminate");
-        List<Worker> all;
-        lock.lock();
-        try {
-            if (state == State.SHUTDOWN || state == State.TERMINATED) {
-                return;
-            }
-            if (state != State.BROKEN) {
-                state = State.TERMINATED;
-            }
-            for (Chunk c; (c = queue.poll()) != null; ) {
-                failChunk(c, ended());
-            }
-            all = snapshot();
-            idle.signalAll();
-        } finally {
-            unlockAndDeliver();
-        }
-        all.forEach(w -> w.kill("the pool was terminated", false));
-        reap(all, 5_000);
+        core.terminate();
     }
 
-    private void reap(List<Worker> all, long timeoutMillis) {
-        watchdog.interrupt();
-        fifos.close(); // no more workers: the shell that makes their pipes goes too
-        boolean interrupted = false;
-        for (Worker w : all) {
-            try {
-                w.awaitGone(timeoutMillis);
-            } catch (InterruptedException e) {
-                interrupted = true;
-                w.kill("interrupted while closing", false);
-            }
+    /**
+     * True once {@link #close()} or {@link #terminate()} has begun, or the pool is broken: it accepts no new tasks
+     * (CLOSING, SHUTDOWN, TERMINATED or BROKEN). Tasks already submitted may still be running.
+     */
+    public boolean isShutdown() {
+        return core.isShutdown();
+    }
+
+    /**
+     * True once the pool has ended (SHUTDOWN, TERMINATED or BROKEN) and every worker is gone: each one's process has
+     * exited and the outcome of every chunk it held has been delivered. Implies {@link #isShutdown()}. Never true
+     * before {@code close()}, {@code terminate()} or a break.
+     */
+    public boolean isTerminated() {
+        return core.isTerminated();
+    }
+
+    /**
+     * Blocks until {@link #isTerminated()}, the timeout passes, or the calling thread is interrupted, whichever comes
+     * first. Does not itself end the pool: call it after {@link #close()} or {@link #terminate()} (from another
+     * thread, for instance) or after the pool broke.
+     *
+     * @return {@code true} if the pool terminated, {@code false} if the timeout passed first
+     * @throws InterruptedException  if interrupted while waiting
+     * @throws IllegalStateException if called from one of the pool's own threads, where it would wait for itself
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        checkNotPoolThread("awaitTermination");
+        return core.awaitTermination(nanos);
     }
 
     private void checkNotPoolThread(String what) {
-        if (OWNER.get() == this) {
+        if (PoolCore.OWNER.get() == core) {
             throw new IllegalStateException(what + "() called from the pool's own thread (a dependent action of an"
                     + " applyAsync future?), where waiting would never end; use the ...Async methods of"
                     + " CompletableFuture, or applyAsync");
         }
     }
 
+    /** The run state, the number of workers and the chunks pending, e.g. {@code ProcessPool[running, workers=2, pending chunks=0]}. */
     @Override
     public String toString() {
-        lock.lock();
-        try {
-            return "ProcessPool[" + state.name().toLowerCase() + ", workers=" + workers + ", pending chunks="
-                    + pending + "]";
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Configures a {@link ProcessPool}. Not thread-safe; {@link #build()} may be called more than once.
-     */
-    public static final class Builder {
-        private int workers = Runtime.getRuntime().availableProcessors();
-        private int maxTasksPerChild;
-        private Duration taskTimeout;
-        private Duration startTimeout = Duration.ofSeconds(60);
-        private List<String> jvmArgs = List.of();
-        private final List<String> allowed = new ArrayList<>(List.of(DEFAULT_ALLOWED_CLASSES.split(";")));
-        private java.util.function.IntConsumer spawnHook;
-        private SerializableFunction<?, ?> initializer;
-        private Object initArg;
-
-        /**
-         * Runs {@code init.apply(arg)} once in each worker, before it takes any task, as CPython's
-         * {@code Pool(initializer=, initargs=)} (several arguments: pass a list or a record). A worker counts as
-         * started only after it has run; an initializer that throws makes the worker exit with its stack trace in
-         * the stderr tail, so {@link #build()} throws {@link IllegalStateException}, and if replacement workers fail
-         * it three times in a row the pool is broken. Replacement and recycled workers run it too.
-         *
-         * @throws IllegalArgumentException if {@code init} or {@code arg} cannot be sent to a worker
-         */
-        public <A> Builder initializer(SerializableFunction<A, ?> init, A arg) {
-            Objects.requireNonNull(init, "init");
-            try {
-                Wire.put(new Wire.Buf(64), arg, 1);
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("the initializer's argument cannot be sent to a worker: " + e, e);
-            }
-            this.initializer = init;
-            this.initArg = arg;
-            return this;
-        }
-
-        /** Tests only: called with the slot before each worker is spawned; what it throws, spawning throws. */
-        Builder spawnHook(java.util.function.IntConsumer hook) {
-            this.spawnHook = hook;
-            return this;
-        }
-
-        private Builder() {
-        }
-
-        /** The number of worker JVMs; default: {@link Runtime#availableProcessors()}. */
-        public Builder workers(int workers) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("workers must be >= 1, got " + workers);
-            }
-            this.workers = workers;
-            return this;
-        }
-
-        /**
-         * Replaces a worker with a fresh JVM after it has run {@code k} work units (an {@code apply}, or one chunk
-         * of a {@code map}: CPython's meaning of a task here). {@code 0}, the default, never recycles.
-         */
-        public Builder maxTasksPerChild(int k) {
-            if (k < 0) {
-                throw new IllegalArgumentException("maxTasksPerChild must be >= 0 (0 = unlimited), got " + k);
-            }
-            this.maxTasksPerChild = k;
-            return this;
-        }
-
-        /**
-         * Fails a task that runs longer than {@code timeout} with a {@link TaskTimeoutException}, killing and
-         * replacing its worker. A chunk of {@code k} tasks is allowed {@code k × timeout} from when it started.
-         * Checked every {@code timeout / 10} (at least 5 ms, at most 100 ms). {@code null}: no timeout (default).
-         */
-        public Builder taskTimeout(Duration timeout) {
-            if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-                throw new IllegalArgumentException("taskTimeout must be positive, got " + timeout);
-            }
-            this.taskTimeout = timeout;
-            return this;
-        }
-
-        /** How long a worker may take from spawn to handshake before it is killed; default 60 s. */
-        public Builder startTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("startTimeout must be positive, got " + timeout);
-            }
-            this.startTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Extra JVM options for the workers, after the pool's own start-up flags (so they win), e.g.
-         * {@code "-Xmx2g"} or {@code "-XX:+UseParallelGC"}.
-         */
-        public Builder jvmArgs(String... args) {
-            return jvmArgs(List.of(args));
-        }
-
-        /** {@link #jvmArgs(String...)} from a list. */
-        public Builder jvmArgs(List<String> args) {
-            this.jvmArgs = List.copyOf(args);
-            return this;
-        }
-
-        /**
-         * Adds {@link ObjectInputFilter.Config#createFilter pattern}s (e.g. {@code "com.example.**"} or
-         * {@code "com.example.Point"}) to the classes workers and parent may deserialize, on top of
-         * {@link #DEFAULT_ALLOWED_CLASSES}. Values the pool hand-encodes are not affected.
-         */
-        public Builder allowClasses(String... patterns) {
-            for (String p : patterns) {
-                if (p.isBlank() || p.contains(";") || p.startsWith("!")) {
-                    throw new IllegalArgumentException("not a class pattern: '" + p + "'");
-                }
-                allowed.add(p.trim());
-            }
-            return this;
-        }
-
-        /**
-         * Starts the workers in parallel and returns when all of them have completed their handshake.
-         *
-         * @throws IllegalStateException if a worker cannot start; its exit code and stderr are in the message
-         */
-        public ProcessPool build() {
-            return new ProcessPool(this).start();
-        }
-    }
-
-    /** How worker JVMs are started. */
-    static final class WorkerCommand {
-        private WorkerCommand() {
-        }
-
-        /**
-         * The start-up flags, chosen by measurement (docs/POOL.md): serial GC (one mutator thread needs no parallel
-         * collector; fewer threads and less memory per worker), no perf-data file, and JVM log output kept off
-         * stdout. C2 stays on ({@code -XX:TieredStopAtLevel=1} starts faster but slows CPU-heavy tasks). Reflection
-         * through native accessors: the method-handle accessors' lambda forms (first needed by the JDK's own
-         * {@code FileChannel.map}) took 40 ms of every worker's start; a task that calls {@code Method.invoke} in a hot
-         * loop can have them back with {@code jvmArgs("-Djdk.reflect.useNativeAccessorOnly=false")}.
-         */
-        static final List<String> FLAGS = List.of(
-                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr",
-                "-Djdk.reflect.useNativeAccessorOnly=true");
-
-        static List<String> build(List<String> jvmArgs) {
-            String classPath = System.getProperty("java.class.path");
-            List<String> cmd = new ArrayList<>();
-            cmd.add(javaBinary());
-            cmd.addAll(FLAGS);
-            ClassDataArchive.forClassPath(cmd.get(0), classPath)
-                    .ifPresent(archive -> cmd.add(ClassDataArchive.option(archive)));
-            cmd.addAll(jvmArgs);
-            cmd.add("-cp");
-            cmd.add(classPath);
-            cmd.add(PoolWorker.class.getName());
-            return List.copyOf(cmd);
-        }
-
-        static String javaBinary() {
-            return ProcessHandle.current().info().command()
-                    .filter(c -> Files.isExecutable(Path.of(c)))
-                    .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        }
-    }
-
-    /** Functions as sent to workers: serialized once per call, with an id that is stable for equal bytes. */
-    static final class Functions {
-        private static final Map<Key, Long> IDS_BY_CONTENT = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
-                return size() > 1024;
-            }
-        };
-        private static final AtomicLong NEXT = new AtomicLong();
-        // A lambda that captures nothing has no state: its serialized form never changes, so keep it per class.
-        private static final ClassValue<Chunk.Fn[]> STATELESS = new ClassValue<>() {
-            @Override
-            protected Chunk.Fn[] computeValue(Class<?> type) {
-                boolean stateless = type.isHidden() && type.isSynthetic()
-                        && Arrays.stream(type.getDeclaredFields())
-                        .allMatch(f -> java.lang.reflect.Modifier.isStatic(f.getModifiers()));
-                return stateless ? new Chunk.Fn[1] : null;
-            }
-        };
-
-        private Functions() {
-        }
-
-        static Chunk.Fn of(Object fn, byte arity) {
-            Chunk.Fn[] cached = STATELESS.get(fn.getClass());
-            if (cached != null && cached[0] != null) {
-                return cached[0];
-            }
-            byte[] bytes;
-            try {
-                bytes = Wire.serialize(fn);
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("the function (a " + fn.getClass().getName()
-                        + ") cannot be sent to a worker: " + e + "; everything it captures must be serializable", e);
-            }
-            long id;
-            synchronized (IDS_BY_CONTENT) {
-                id = IDS_BY_CONTENT.computeIfAbsent(new Key(bytes), k -> NEXT.incrementAndGet());
-            }
-            Class<?> type = fn.getClass();
-            Chunk.Fn f = new Chunk.Fn(id, bytes, arity, (type.isHidden() ? type.getNestHost() : type).getName());
-            if (cached != null) {
-                cached[0] = f;
-            }
-            return f;
-        }
-
-        private record Key(byte[] bytes) {
-            @Override
-            public boolean equals(Object o) {
-                return o instanceof Key k && Arrays.equals(bytes, k.bytes);
-            }
-
-            @Override
-            public int hashCode() {
-                return Arrays.hashCode(bytes);
-            }
-
-            @Override
-            public String toString() {
-                return "Key[" + bytes.length + " bytes]";
-            }
-        }
+        return core.toString();
     }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A task ran past the pool's {@linkplain ProcessPool.Builder#taskTimeout task timeout}; its worker was killed (so the
+ * A task ran past the pool's {@linkplain ProcessPoolBuilder#taskTimeout task timeout}; its worker was killed (so the
  * exit code is that of a kill) and replaced.
  */
 public class TaskTimeoutException extends WorkerDiedException {

@@ -92,7 +92,7 @@ final class WireRecords {
     /** Writes {@code v} (for which {@link #fast} holds): tag, body length, class name, components. */
     static void put(Wire.Buf b, Object v, int depth) throws IOException {
         Shape shape = SHAPES.get(v.getClass());
-        b.put(Wire.T_RECORD);
+        b.put(WireValues.T_RECORD);
         int lengthAt = b.n;
         b.putInt(0);
         b.putString(v.getClass().getName());
@@ -103,14 +103,14 @@ final class WireRecords {
             } catch (IllegalAccessException e) {
                 throw new IOException("cannot read record component " + f, e);
             }
-            Wire.put(b, x, depth + 1);
+            WireValues.put(b, x, depth + 1);
         }
         b.bb.putInt(lengthAt, b.n - lengthAt - 4);
     }
 
     /**
      * Reads a record after its tag. Whatever goes wrong inside the body costs this value only: the reader is left
-     * after the body, and the error is an {@link Wire.UnreadableValueException}.
+     * after the body, and the error is an {@link WireValues.UnreadableValueException}.
      */
     static Object get(Wire.In in, ObjectInputFilter filter, int depth) throws IOException {
         int length = in.getInt();
@@ -128,7 +128,7 @@ final class WireRecords {
             Field[] fields = shape.fields();
             Object[] values = new Object[fields.length];
             for (int i = 0; i < fields.length; i++) {
-                values[i] = Wire.get(in, filter, depth + 1);
+                values[i] = WireValues.get(in, filter, depth + 1);
             }
             if (in.p != end) {
                 throw new IOException("corrupt frame: record body of " + length + " bytes read as " + (in.p - end
@@ -136,11 +136,11 @@ final class WireRecords {
             }
             return shape.canonical().newInstance(values);
         } catch (InvocationTargetException e) { // the constructor refused the values, as it would after readObject
-            throw new Wire.UnreadableValueException(e.getCause());
-        } catch (Wire.UnreadableValueException e) {
+            throw new WireValues.UnreadableValueException(e.getCause());
+        } catch (WireValues.UnreadableValueException e) {
             throw e;
         } catch (Exception | LinkageError e) {
-            throw new Wire.UnreadableValueException(e);
+            throw new WireValues.UnreadableValueException(e);
         } finally {
             in.p = end;
         }
@@ -154,7 +154,7 @@ final class WireRecords {
         try {
             status = filter == null ? ObjectInputFilter.Status.UNDECIDED
                     : filter.checkInput(new Info(type, -1, depth, 0, 0));
-        } catch (Wire.RejectedClassException r) {
+        } catch (WireSerialization.RejectedClassException r) {
             InvalidClassException named = new InvalidClassException(r.getMessage());
             named.initCause(r);
             throw named;

@@ -36,20 +36,21 @@ final class Worker {
     /** Functions each worker keeps deserialized; the parent mirrors the worker's LRU exactly. */
     static final int FN_CACHE = 64;
 
-    final ProcessPool pool;
+    private final PoolCore pool;
     final int slot;
     final Process process;
     final long pid;
-    final long spawnedNanos = System.nanoTime();
-    final CompletableFuture<Void> ready = new CompletableFuture<>();
-    final StderrTail stderr;
+    private final long spawnedNanos = System.nanoTime();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final StderrTail stderr;
     /** What the worker is running, in memory it shares with us. */
-    final Progress progress;
+    private final Progress progress;
     // the watchdog's own notes (only its thread touches them)
-    long lastSeenStarted;
-    long lastProgressNanos;
+    private long lastSeenStarted;
+    private long lastProgressNanos;
+    private final long[] since = new long[1];
     /** The running task's index in its chunk when the watchdog killed the worker for a timeout. */
-    volatile int timedOutIndex = -1;
+    private volatile int timedOutIndex = -1;
     private boolean initialized; // set before the reader starts
     /** The worker's private directory: its two FIFOs and its progress file, removed once it has connected. */
     private final Path dir;
@@ -83,7 +84,7 @@ final class Worker {
     };
     private int chunksTaken;
 
-    Worker(ProcessPool pool, int slot, Process process, Path dir, Channel.Ends ends, Progress progress) {
+    Worker(PoolCore pool, int slot, Process process, Path dir, Channel.Ends ends, Progress progress) {
         this.progress = progress;
         this.pool = pool;
         this.slot = slot;
@@ -120,13 +121,13 @@ final class Worker {
 
     private Thread thread(String role, Runnable body) {
         return Thread.ofPlatform().daemon().name("poolbench-worker-" + pid + "-" + role).unstarted(() -> {
-            ProcessPool.OWNER.set(pool);
+            PoolCore.OWNER.set(pool);
             body.run();
         });
     }
 
     /** Sends INIT on stdin (it waits in the pipe while the JVM boots) and starts accepting and reading. */
-    void start(String filterPattern, ProcessPool.Initializer initializer) throws IOException {
+    void start(String filterPattern, WorkerCommand.Initializer initializer) throws IOException {
         this.initialized = initializer == null;
         Wire.Buf init = Wire.Buf.frame(Wire.INIT, 256);
         init.putInt(Wire.PROTOCOL);
@@ -137,7 +138,7 @@ final class Worker {
         if (initializer != null) {
             init.putString(initializer.fn().home());
             init.putBytes(initializer.fn().bytes());
-            Wire.putElements(init, java.util.Arrays.asList(initializer.arg()), 0, 1);
+            WireValues.putElements(init, java.util.Arrays.asList(initializer.arg()), 0, 1);
         }
         OutputStream stdin = process.getOutputStream();
         init.writeFrameTo(stdin);
@@ -232,12 +233,12 @@ final class Worker {
         long chunkId = body.getLong();
         Object values;
         if (f.type() == Wire.RESULT) {
-            values = Wire.getColumn(body, pool.filter);
+            values = WireValues.getColumn(body, pool.resultFilter());
         } else if (f.type() == Wire.CHUNK_ERROR) {
-            if (body.get() != Wire.T_EXC) {
+            if (body.get() != WireValues.T_EXC) {
                 throw new Wire.ProtocolException("corrupt CHUNK_ERROR frame from worker pid " + pid);
             }
-            Wire.Failure failure = new Wire.Failure(Wire.getThrowable(body));
+            WireValues.Failure failure = new WireValues.Failure(WireThrowables.getThrowable(body));
             Object[] all = new Object[peekHead(chunkId).size];
             java.util.Arrays.fill(all, failure);
             values = all;
@@ -317,7 +318,7 @@ final class Worker {
         try {
             while (!usedUp()) {
                 window.acquire();
-                Chunk c = pool.queue.take();
+                Chunk c = pool.takeChunk();
                 if (!trySend(c)) {
                     window.release();
                     pool.requeue(c);
@@ -334,7 +335,7 @@ final class Worker {
 
     private boolean usedUp() {
         synchronized (sendLock) {
-            return pool.maxTasksPerChild > 0 && chunksTaken >= pool.maxTasksPerChild;
+            return pool.usedUp(chunksTaken);
         }
     }
 
@@ -345,7 +346,7 @@ final class Worker {
      */
     private boolean trySend(Chunk c) {
         synchronized (sendLock) {
-            if (pool.maxTasksPerChild > 0 && chunksTaken >= pool.maxTasksPerChild) {
+            if (pool.usedUp(chunksTaken)) {
                 return false;
             }
             synchronized (this) {
@@ -416,6 +417,60 @@ final class Worker {
     }
 
     // ---- control, from other threads ----------------------------------------------------------------------------
+
+    /** Waits for the handshake; throws what ended the worker before it. */
+    void awaitReady() throws InterruptedException, java.util.concurrent.ExecutionException {
+        ready.get();
+    }
+
+    /** The worker ended before its handshake, if it had not completed it: {@link #awaitReady} throws {@code e}. */
+    void handshakeFailed(WorkerDiedException e) {
+        ready.completeExceptionally(e);
+    }
+
+    /** True unless the worker ended before its handshake. */
+    boolean everReady() {
+        return !ready.isCompletedExceptionally();
+    }
+
+    /** The last lines of its stderr (and of stray stdout). */
+    List<String> stderrTail() {
+        return stderr.tail();
+    }
+
+    /** True if the worker began running {@code c}. */
+    boolean began(Chunk c) {
+        return progress.started(c.id);
+    }
+
+    /** The running task's index in its chunk when the watchdog killed the worker for a timeout, else -1. */
+    int timedOutIndex() {
+        return timedOutIndex;
+    }
+
+    /**
+     * The watchdog's look at this worker at {@code now}: kills it if it missed the start timeout, or if its running
+     * task is past {@code taskTimeout} (timed from when the worker started that task, seen in its {@link Progress}).
+     * True if the worker is idle.
+     */
+    boolean checkDeadlines(long now, java.time.Duration startTimeout, java.time.Duration taskTimeout) {
+        if (!ready.isDone() && now - spawnedNanos > startTimeout.toNanos()) {
+            kill("no handshake within " + startTimeout, false);
+        }
+        if (runningSince(since) == null) {
+            return isIdle();
+        }
+        long started = progress.tasksStarted();
+        if (started != lastSeenStarted) {
+            lastSeenStarted = started;
+            lastProgressNanos = now;
+        }
+        if (taskTimeout != null && now - Math.max(since[0], lastProgressNanos) > taskTimeout.toNanos()) {
+            timedOutIndex = progress.taskIndex();
+            kill("timed out", true);
+        }
+        return false;
+    }
 
     /** Held chunks, oldest (running) first, and when the running one started: for the watchdog. */
     synchronized Chunk runningSince(long[] startNanos) {

@@ -42,7 +42,7 @@ final class StartupFlagsProbe {
 
     public static void main(String[] args) throws Exception {
         int runs = Integer.parseInt(args[0]);
-        String java = ProcessPool.WorkerCommand.javaBinary();
+        String java = WorkerCommand.javaBinary();
         String archive = ClassDataArchive.forClassPath(java, JAR).map(Object::toString).orElse(null);
         List<List<String>> sets = new ArrayList<>();
         sets.add(new ArrayList<>());
@@ -109,7 +109,7 @@ final class StartupFlagsProbe {
             Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, 1024);
             define.putLong(1);
             define.putString(null);
-            define.putBytes(Wire.serialize(bits));
+            define.putBytes(WireSerialization.serialize(bits));
             define.writeFrameTo(out);
             send(out, 1);
             in.skipNBytes(Wire.MAGIC.length + 17);
@@ -137,7 +137,7 @@ final class StartupFlagsProbe {
         chunk.putLong(1);
         chunk.putLong(1);
         chunk.put((byte) 1);
-        Wire.putElements(chunk, List.of(n), 0, 1);
+        WireValues.putElements(chunk, List.of(n), 0, 1);
         chunk.writeFrameTo(out);
         out.flush();
     }

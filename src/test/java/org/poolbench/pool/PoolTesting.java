@@ -64,6 +64,31 @@ public final class PoolTesting {
         assertEquals(Set.of(), left, "worker processes left behind");
     }
 
+    /**
+     * Waits (bounded) until {@code condition} holds, polling it; fails the test with {@code what} if it does not
+     * within {@code bound}.
+     */
+    static void await(java.util.function.BooleanSupplier condition, Duration bound, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                org.junit.jupiter.api.Assertions.fail("not within " + bound + ": " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Runs in a worker: creates {@code started} (the task is running), then sleeps ten minutes. */
+    static long markThenHang(String started) {
+        try {
+            Files.writeString(Path.of(started), "x");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sleep(600_000);
+    }
+
     /** Runs in a worker: sleeps {@code millis}, then returns it. */
     static long sleep(long millis) {
         try {

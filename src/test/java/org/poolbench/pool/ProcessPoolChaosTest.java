@@ -9,16 +9,20 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three defects the soak ({@code ./run-bench.sh soak}) found, one test each; every one of them failed (hung past its
@@ -129,11 +133,17 @@ class ProcessPoolChaosTest {
 
     /** After terminate(), the hung task's future fails with CancellationException, not a hang. */
     @Test
-    void terminateEndsAHungTaskAtOnce() throws Exception {
+    void terminateEndsAHungTaskAtOnce(@TempDir Path dir) throws Exception {
         ProcessPool pool = ProcessPool.builder().workers(1).build();
-        CompletableFuture<Long> stuck = pool.applyAsync(PoolTesting::sleep, 600_000L);
-        Thread.sleep(200);
+        Path started = dir.resolve("started");
+        String startedPath = started.toString();
+        CompletableFuture<Long> stuck = pool.applyAsync(x -> PoolTesting.markThenHang(startedPath), 0L);
+        // the task itself is running in the worker (not waiting in a queue) when the pool is terminated
+        PoolTesting.await(() -> Files.exists(started), Duration.ofSeconds(30), "the task started");
         pool.terminate();
-        assertThrows(java.util.concurrent.CancellationException.class, () -> stuck.get(10, TimeUnit.SECONDS));
+        assertThrows(CancellationException.class, () -> stuck.get(10, TimeUnit.SECONDS));
+        Throwable why = stuck.handle((v, t) -> t).join(); // get() wraps it in a CancellationException of its own
+        assertTrue(why.getMessage().contains("pool terminated"), why.getMessage());
+        assertTrue(pool.isTerminated());
     }
 }

@@ -319,7 +319,7 @@ class ProcessPoolFaultTest {
 
     @Test
     void workersDieWithTheirParentEvenOnSigkill() throws Exception {
-        String java = ProcessPool.WorkerCommand.javaBinary();
+        String java = WorkerCommand.javaBinary();
         Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 OrphanParent.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<Long> pids;

@@ -65,11 +65,11 @@ class WireTest {
     @Test
     void anUnreadableValueNestedInAListBecomesThatElementsFailureAndTheRestIsRead() throws IOException {
         Wire.Buf b = new Wire.Buf(64);
-        Wire.putElements(b, List.of(1L, List.of(2L, java.net.URI.create("a:b")), "three"), 0, 3);
+        WireValues.putElements(b, List.of(1L, List.of(2L, java.net.URI.create("a:b")), "three"), 0, 3);
         Wire.In in = new Wire.In(b.a, 0, b.n);
-        Object[] back = Wire.getElements(in, Wire.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*"));
+        Object[] back = WireValues.getElements(in, WireSerialization.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*"));
         assertEquals(1L, back[0]);
-        Wire.Failure f = assertInstanceOf(Wire.Failure.class, back[1]);
+        WireValues.Failure f = assertInstanceOf(WireValues.Failure.class, back[1]);
         assertTrue(f.error().getMessage().contains("java.net.URI"), f.error().getMessage());
         assertEquals("three", back[2]);
         assertEquals(b.n, in.p);
@@ -78,11 +78,11 @@ class WireTest {
     @Test
     void aCorruptCountIsRejectedNotAllocated() {
         Wire.Buf b = new Wire.Buf(16);
-        b.put(Wire.T_LONG_LIST);
+        b.put(WireValues.T_LONG_LIST);
         b.putInt(Integer.MAX_VALUE);
         b.putLong(1);
-        assertThrows(IOException.class, () -> Wire.getColumn(new Wire.In(b.a, 0, b.n), null));
-        assertThrows(IOException.class, () -> Wire.getElements(new Wire.In(b.a, 0, b.n), null));
+        assertThrows(IOException.class, () -> WireValues.getColumn(new Wire.In(b.a, 0, b.n), null));
+        assertThrows(IOException.class, () -> WireValues.getElements(new Wire.In(b.a, 0, b.n), null));
     }
 
     @Test
@@ -92,14 +92,14 @@ class WireTest {
         assertArrayEquals(new double[] {0.5, Double.NaN}, (double[]) column(List.of(0.5, Double.NaN)));
         Object[] mixed = (Object[]) column(Arrays.asList(1L, 2, null, "x"));
         assertEquals(Arrays.asList(1L, 2, null, "x"), Arrays.asList(mixed));
-        assertEquals(3L, Wire.columnElement(column(List.of(3L)), 0));
+        assertEquals(3L, WireValues.columnElement(column(List.of(3L)), 0));
     }
 
     private static Object column(List<?> xs) throws IOException {
         Wire.Buf b = new Wire.Buf(64);
-        Wire.putElements(b, xs, 0, xs.size());
+        WireValues.putElements(b, xs, 0, xs.size());
         Wire.In in = new Wire.In(b.a, 0, b.n);
-        Object column = Wire.getColumn(in, null);
+        Object column = WireValues.getColumn(in, null);
         assertEquals(b.n, in.p, "consumed exactly what was written");
         return column;
     }
@@ -108,8 +108,8 @@ class WireTest {
     void exceptionsTravelWithClassMessageTraceAndCauses() throws IOException {
         Wire.Buf b = new Wire.Buf(64);
         Exception original = new IllegalStateException("outer", new ArithmeticException("inner"));
-        Wire.putThrowable(b, original);
-        RemoteThrowable back = Wire.getThrowable(new Wire.In(b.a, 0, b.n));
+        WireThrowables.putThrowable(b, original);
+        RemoteThrowable back = WireThrowables.getThrowable(new Wire.In(b.a, 0, b.n));
         assertEquals("java.lang.IllegalStateException: outer", back.toString());
         assertEquals(frames(original.getStackTrace()), frames(back.getStackTrace()));
         assertEquals("java.lang.ArithmeticException: inner", back.getCause().toString());
@@ -122,9 +122,9 @@ class WireTest {
 
     @Test
     void theAllowListRejectsOtherClassesByName() throws IOException {
-        byte[] uri = Wire.serialize(java.net.URI.create("http://example.org/"));
+        byte[] uri = WireSerialization.serialize(java.net.URI.create("http://example.org/"));
         Exception e = assertThrows(IOException.class,
-                () -> Wire.deserialize(uri, Wire.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*")));
+                () -> WireSerialization.deserialize(uri, WireSerialization.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*")));
         assertTrue(e.getMessage().contains("java.net.URI is not on the pool's deserialization allow-list"),
                 e.getMessage());
         assertInstanceOf(java.net.URI.class, assertDoesNotThrow(uri));
@@ -132,7 +132,7 @@ class WireTest {
 
     private static Object assertDoesNotThrow(byte[] bytes) {
         try {
-            return Wire.deserialize(bytes, Wire.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";java.net.URI;!*"));
+            return WireSerialization.deserialize(bytes, WireSerialization.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";java.net.URI;!*"));
         } catch (IOException | ClassNotFoundException e) {
             throw new AssertionError(e);
         }
@@ -171,11 +171,11 @@ class WireTest {
     void aRecordTravelsByItsComponentsWithoutSerializationAndComesBackEqual() throws IOException {
         Point p = new Point(-3, 1L << 40, 0.25, true, null, java.math.BigInteger.TEN.pow(40), new Inner("in", 7L));
         Wire.Buf b = new Wire.Buf(16);
-        Wire.put(b, p, 0);
-        assertEquals(Wire.T_RECORD, b.a[0]);
+        WireValues.put(b, p, 0);
+        assertEquals(WireValues.T_RECORD, b.a[0]);
         assertEquals(-1, indexOf(b, new byte[] {(byte) 0xAC, (byte) 0xED}), "no serialization stream inside");
         Wire.In in = new Wire.In(b.a, 0, b.n);
-        assertEquals(p, Wire.get(in, Wire.filter(TEST_CLASSES), 0));
+        assertEquals(p, WireValues.get(in, WireSerialization.filter(TEST_CLASSES), 0));
         assertEquals(b.n, in.p);
     }
 
@@ -191,11 +191,11 @@ class WireTest {
     @Test
     void aRecordTheAllowListRejectsFailsThatElementOnlyAndNamesItsClass() throws IOException {
         Wire.Buf b = new Wire.Buf(64);
-        Wire.putElements(b, List.of(1L, new Inner("x", 1L), "three"), 0, 3);
+        WireValues.putElements(b, List.of(1L, new Inner("x", 1L), "three"), 0, 3);
         Wire.In in = new Wire.In(b.a, 0, b.n);
-        Object[] back = Wire.getElements(in, Wire.filter("java.lang.*;!*"));
+        Object[] back = WireValues.getElements(in, WireSerialization.filter("java.lang.*;!*"));
         assertEquals(1L, back[0]);
-        Wire.Failure f = assertInstanceOf(Wire.Failure.class, back[1]);
+        WireValues.Failure f = assertInstanceOf(WireValues.Failure.class, back[1]);
         assertTrue(f.error().getMessage().contains(Inner.class.getName() + " is not on the pool's deserialization "
                 + "allow-list"), f.error().getMessage());
         assertEquals("three", back[2]);
@@ -205,17 +205,17 @@ class WireTest {
     @Test
     void aRecordWhoseConstructorRefusesTheValuesFailsThatValueAsDeserializationWould() throws IOException {
         Wire.Buf b = new Wire.Buf(64);
-        b.put(Wire.T_LIST);
+        b.put(WireValues.T_LIST);
         b.putInt(2);
-        Wire.put(b, new Positive(5), 1);
+        WireValues.put(b, new Positive(5), 1);
         int record = b.n;
-        Wire.put(b, new Positive(6), 1);
+        WireValues.put(b, new Positive(6), 1);
         b.bb.putInt(b.n - 4, -6); // the component's int, the body's last four bytes: a value the constructor refuses
-        assertEquals(Wire.T_RECORD, b.a[record]);
+        assertEquals(WireValues.T_RECORD, b.a[record]);
         Wire.In in = new Wire.In(b.a, 0, b.n);
-        Object[] back = Wire.getElements(in, Wire.filter(TEST_CLASSES));
+        Object[] back = WireValues.getElements(in, WireSerialization.filter(TEST_CLASSES));
         assertEquals(new Positive(5), back[0]);
-        Wire.Failure f = assertInstanceOf(Wire.Failure.class, back[1]);
+        WireValues.Failure f = assertInstanceOf(WireValues.Failure.class, back[1]);
         assertTrue(f.error().getMessage().contains("v must be >= 0, got -6"), f.error().getMessage());
         assertEquals(b.n, in.p);
     }
@@ -224,11 +224,11 @@ class WireTest {
     void recordsThatSerializationTreatsDifferentlyAreStillSerializedWhole() throws IOException {
         for (Object v : List.of(new WithList(List.of(1L)), new Replaced(1))) {
             Wire.Buf b = new Wire.Buf(16);
-            Wire.put(b, v, 0);
-            assertEquals(Wire.T_SERIAL, b.a[0], v.toString());
-            assertEquals(v, Wire.get(new Wire.In(b.a, 0, b.n), Wire.filter(TEST_CLASSES), 0));
+            WireValues.put(b, v, 0);
+            assertEquals(WireValues.T_SERIAL, b.a[0], v.toString());
+            assertEquals(v, WireValues.get(new Wire.In(b.a, 0, b.n), WireSerialization.filter(TEST_CLASSES), 0));
         }
-        assertThrows(java.io.NotSerializableException.class, () -> Wire.put(new Wire.Buf(16), new NotSerializable(1),
+        assertThrows(java.io.NotSerializableException.class, () -> WireValues.put(new Wire.Buf(16), new NotSerializable(1),
                 0));
     }
 }

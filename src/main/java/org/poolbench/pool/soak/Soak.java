@@ -220,7 +220,7 @@ public final class Soak {
         }
 
         void run() throws InterruptedException {
-            ProcessPool.Builder b = ProcessPool.builder().workers(workers).maxTasksPerChild(maxTasksPerChild)
+            var b = ProcessPool.builder().workers(workers).maxTasksPerChild(maxTasksPerChild)
                     .jvmArgs("-Xmx64m");
             if (timeout) {
                 b.taskTimeout(TIMEOUT);

@@ -1,0 +1,114 @@
+package org.poolbench.pool;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * How worker JVMs are started: the command line ({@link #build}), and one pool's way of launching a worker with it
+ * (a private directory with the worker's FIFOs and progress file, the process, the INIT frame on its stdin).
+ */
+final class WorkerCommand {
+
+    /** The function each worker runs once before any task, and its argument. */
+    record Initializer(Chunk.Fn fn, Object arg) {
+    }
+
+    private final List<String> command;
+    private final String filterPattern;
+    private final Initializer initializer; // or null
+    private final IntConsumer spawnHook; // tests only: may throw to simulate a failed spawn
+    /** Makes each worker's FIFOs; ended with the pool. */
+    private final Channel.FifoMaker fifos = new Channel.FifoMaker();
+
+    WorkerCommand(List<String> jvmArgs, String filterPattern, Initializer initializer, IntConsumer spawnHook) {
+        this.command = build(jvmArgs);
+        this.filterPattern = filterPattern;
+        this.initializer = initializer;
+        this.spawnHook = spawnHook;
+    }
+
+    /** Starts a worker's process for {@code slot}; its threads are not started yet ({@link #start}). */
+    Worker launch(PoolCore pool, int slot) throws IOException {
+        if (spawnHook != null) {
+            spawnHook.accept(slot);
+        }
+        // A private (0700) directory per worker, removed as soon as the worker has connected (or has died).
+        Path dir = Channel.privateDirectory();
+        Process p;
+        Progress progress;
+        Channel.Ends ends = null;
+        try {
+            fifos.make(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
+            progress = Progress.map(dir.resolve(Worker.PROGRESS));
+            ends = new Channel.Ends(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
+            List<String> cmd = new ArrayList<>(command);
+            cmd.add(dir.toString());
+            p = new ProcessBuilder(cmd).start();
+        } catch (IOException | RuntimeException e) {
+            if (ends != null) {
+                ends.releaseKeepers();
+                ends.results.close();
+                ends.requests.close();
+            }
+            Worker.removeDirectory(dir);
+            throw e;
+        }
+        return new Worker(pool, slot, p, dir, ends, progress);
+    }
+
+    /** Sends the worker its INIT and starts its threads; if that fails, kills its process and throws. */
+    void start(Worker w) throws IOException {
+        try {
+            w.start(filterPattern, initializer);
+        } catch (IOException | RuntimeException e) {
+            w.process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /** No more workers will be launched: the shell that makes their pipes goes. */
+    void close() {
+        fifos.close();
+    }
+
+    @Override
+    public String toString() {
+        return command.toString();
+    }
+
+    /**
+     * The start-up flags, chosen by measurement (docs/POOL.md): serial GC (one mutator thread needs no parallel
+     * collector; fewer threads and less memory per worker), no perf-data file, and JVM log output kept off
+     * stdout. C2 stays on ({@code -XX:TieredStopAtLevel=1} starts faster but slows CPU-heavy tasks). Reflection
+     * through native accessors: the method-handle accessors' lambda forms (first needed by the JDK's own
+     * {@code FileChannel.map}) took 40 ms of every worker's start; a task that calls {@code Method.invoke} in a hot
+     * loop can have them back with {@code jvmArgs("-Djdk.reflect.useNativeAccessorOnly=false")}.
+     */
+    static final List<String> FLAGS = List.of(
+            "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr",
+            "-Djdk.reflect.useNativeAccessorOnly=true");
+
+    static List<String> build(List<String> jvmArgs) {
+        String classPath = System.getProperty("java.class.path");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(FLAGS);
+        ClassDataArchive.forClassPath(cmd.get(0), classPath)
+                .ifPresent(archive -> cmd.add(ClassDataArchive.option(archive)));
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(PoolWorker.class.getName());
+        return List.copyOf(cmd);
+    }
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .filter(c -> Files.isExecutable(Path.of(c)))
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+}
