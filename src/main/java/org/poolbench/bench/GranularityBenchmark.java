@@ -105,7 +105,7 @@ public class GranularityBenchmark {
         /**
          * Builds the job and runs it through the pool for {@link WarmUp#PROCESS_FACTORIAL_NANOS}, threads as well as
          * processes: BigInteger's Toom-Cook multiplication is compiled late wherever two tasks at once share two
-         * cores with the compiler (in the quick run of 2026-11-26 that warmed only the process pool for 10 s, the
+         * cores with the compiler (in a quick run that warmed only the process pool for 10 s, the
          * thread pool's 1000!-10000! points got 15-50 % faster over their measured iterations). Sequential code
          * has a core of its own for the compiler and was flat after one job.
          */

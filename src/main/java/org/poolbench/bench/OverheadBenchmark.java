@@ -179,7 +179,7 @@ public class OverheadBenchmark {
 
     /**
      * mapSquares' own warm-up, before JMH's: the parent's encoder and decoder and each worker's loop compile while
-     * the map runs, and after JMH's 1.5 s alone the quick runs of 2026-11-26 still got faster through all 15
+     * the map runs, and after JMH's 1.5 s alone quick runs still got faster through all 15
      * measured iterations (18 to 27 M items/s). As long as a process pool's other trials warm ({@link WarmUp}).
      */
     @State(Scope.Benchmark)

@@ -132,7 +132,7 @@ public class ScalingBenchmark {
         // Warm each backend before JMH's warm-up: a process pool's workers are JVMs that each compile the task
         // themselves, and would otherwise spend the first measured iterations doing so.
         // Big factorials warm for longer: each worker C2-compiles BigInteger's multiplications itself (WarmUp); in
-        // the quick runs of 2026-11-26 a pool of 4 workers on 2 cores was still getting faster after 3 s (694, 590,
+        // quick runs a pool of 4 workers on 2 cores was still getting faster after 3 s (694, 590,
         // 373, 270 ms per job over its first measured iterations).
         pools.forEach((name, pool) -> WarmUp.run(name, WARM_JOBS, "factorial".equals(workload)
                 ? WarmUp.PROCESS_FACTORIAL_NANOS : WarmUp.PROCESS_NANOS,

@@ -4,7 +4,7 @@ package org.poolbench.bench;
  * Warm-up in a trial's set-up, before JMH's own warm-up iterations.
  *
  * <p>A process pool is the slow one to warm: its workers are JVMs that compile the task themselves, and the parent
- * compiles its side of the protocol, each at its own pace. In the quick runs of 2026-11-25 the process pool's
+ * compiles its side of the protocol, each at its own pace. In quick runs the process pool's
  * granularity points kept getting faster for about three seconds of running (a 2,048-task job went from 130 to 60 ms
  * per job across the measured iterations; python/validity_check.py lists such drifting points), while threads and
  * sequential code were flat after one job. So a backend with worker processes runs its job for at least
@@ -36,7 +36,7 @@ public final class WarmUp {
     /**
      * How long a process pool runs big-factorial tasks before measurement; {@code -Dpoolbench.warmFactorialMillis}.
      * Each worker C2-compiles BigInteger's Karatsuba and Toom-Cook multiplications itself, and the largest of those
-     * methods is called about once per task: in the 2026-11-26 runs its compilation began some 7 s into a worker's
+     * methods is called about once per task: in quick runs its compilation began some 7 s into a worker's
      * life and took 2.2 s (JFR in the workers), and 2000! jobs went from 120 to 45 ms meanwhile. With 10 s the
      * measured iterations are flat (docs/POOL.md, "Figures").
      */

@@ -81,10 +81,10 @@ public enum Family implements FamilyAnalysis {
     RESOURCE("resource", Plan::resource, EVERY, UnaryOperator.identity(), ResourceView::views,
             List.of(Renderer.of(ResourceView.class, ResourceChart::figures)), NONE, Set.of()),
 
-    SYNC("sync", Plan::sync, LESSON, UnaryOperator.identity(), SyncView::views,
+    SYNC("sync", LessonPlan::sync, LESSON, UnaryOperator.identity(), SyncView::views,
             List.of(Renderer.of(SyncView.class, LessonCharts::sync)), NOT_SMOKE, Set.of(Trait.AUX_COUNTERS)),
 
-    IPC("ipc", Plan::ipc, LESSON, UnaryOperator.identity(), IpcView::views,
+    IPC("ipc", LessonPlan::ipc, LESSON, UnaryOperator.identity(), IpcView::views,
             List.of(Renderer.of(IpcView.class, LessonCharts::ipc)), NOT_SMOKE, Set.of()),
 
     /** Hazelcast members; starts member JVMs for every point, so it runs only when named. */

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.poolbench.results.Alternation;
 import org.poolbench.results.ResultRow;
 
@@ -238,7 +237,7 @@ final class Plan {
                 if (profile == Profile.QUICK && k == 1 && k != top && workersOverride.isEmpty()) {
                     // one core, one worker: a pool of one platform or virtual thread runs the tasks one after another,
                     // as thread-pool does, so thread-pool stands for fork-join and virtual-threads (their 1-core
-                    // points were 0.86-1.06 x thread-pool's in the quick runs of 2026-11-26); thread-per-task stays,
+                    // points were 0.86-1.06 x thread-pool's in quick runs); thread-per-task stays,
                     // as it still starts a thread per chunk. Keeps quick within 25 minutes.
                     measured = without(without(parallel, "fork-join"), "virtual-threads");
                     for (String b : parallel) {
@@ -270,7 +269,7 @@ final class Plan {
             } else {
                 // quick: oversubscribe only the three kinds of worker (platform thread, virtual thread, process), on
                 // the CPU-bound and the waiting workload (squares, bound by memory and pipes, took 0.83-0.99 x the
-                // time with twice the workers in the quick runs of 2026-11-26; full measures it)
+                // time with twice the workers in quick runs; full measures it)
                 scalingRun(profile, workloads, parallel, List.of(k), k, k == top);
                 scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), List.of(k), k,
                         k == top);
@@ -376,10 +375,11 @@ final class Plan {
         List<String> chosen = only(backends, "sequential", "thread-pool", "process-pool");
         if (workloads.contains("factorial") && !chosen.isEmpty()) {
             // quick: the sizes around the crossovers (each size's parallel backends warm for 10 s, see
-            // GranularityBenchmark); 100! and 30000!, where pools are far behind and far ahead, only in full
+            // GranularityBenchmark); 100!, 10000! and 30000!, where pools are far behind and far ahead, only in full;
+            // smoke one size, a check that the family runs
             List<Integer> sizes = switch (profile) {
-                case SMOKE -> List.of(100, 3_000, 30_000);
-                case QUICK -> List.of(300, 1_000, 2_000, 3_000, 10_000);
+                case SMOKE -> List.of(3_000);
+                case QUICK -> List.of(300, 1_000, 2_000, 3_000);
                 case FULL -> List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
             };
             // one invocation per size, its backends taking turns iteration by iteration in one JVM
@@ -494,92 +494,6 @@ final class Plan {
         return concurrency.stream().mapToDouble(c -> Math.ceil((double) files / c) * 0.023).average().orElse(0);
     }
 
-    /**
-     * The sync family (shared state, threads against processes), at the top core count. Its thread methods run when
-     * {@code thread-pool} is among the backends, its process methods when {@code process-pool} is. smoke: a few
-     * points; quick: three contender counts; full: every contender count 1..4.
-     */
-    void sync(Request q) {
-        boolean threads = q.backends().contains("thread-pool");
-        boolean processes = q.backends().contains("process-pool");
-        boolean smoke = q.profile() == Profile.SMOKE;
-        boolean full = q.profile() == Profile.FULL;
-        int top = q.top();
-        List<Integer> k = smoke ? List.of(1, 2) : full ? List.of(1, 2, 3, 4) : List.of(1, 2, 4);
-        List<Integer> n = List.of(smoke ? 100_000 : 1_000_000);
-        if (threads) {
-            List<String> primitives = smoke ? List.of("none", "atomic-long")
-                    : List.of("none", "synchronized", "reentrant-lock", "atomic-long", "long-adder");
-            invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.threads$", top,
-                    params("workers", k, "increments", n, "primitive", primitives)));
-        }
-        if (processes) {
-            List<String> primitives = smoke ? List.of("shm-none", "shm-lock")
-                    : List.of("shm-none", "shm-atomic", "shm-lock");
-            invocations.add(new JmhInvocation("sync", "\\.SyncBenchmark\\.processes$", top,
-                    params("workers", smoke ? List.of(2) : k, "increments", n, "primitive", primitives)));
-        }
-    }
-
-    /**
-     * The ipc family (messages, threads against processes), at the top core count. Its thread methods run when
-     * {@code thread-pool} is among the backends, its process methods when {@code process-pool} is. smoke: a few
-     * points; quick: three message sizes, enough for both charts; full: every size the class declares.
-     */
-    void ipc(Request q) {
-        boolean threads = q.backends().contains("thread-pool");
-        boolean processes = q.backends().contains("process-pool");
-        boolean smoke = q.profile() == Profile.SMOKE;
-        boolean full = q.profile() == Profile.FULL;
-        int top = q.top();
-        List<Integer> sizes = smoke ? List.of(8) : full ? List.of(8, 1024, 65_536, 1_048_576)
-                : List.of(8, 8192, 1_048_576);
-        if (threads) {
-            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadRoundTrip$", top,
-                    params("transport", smoke ? List.of("synchronous-queue")
-                            : List.of("array-blocking-queue", "linked-transfer-queue", "synchronous-queue"),
-                            "messageBytes", sizes)));
-        }
-        if (processes) {
-            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processRoundTrip$", top,
-                    params("transport", List.of("pipe", "socket", "ring", "manager"), "messageBytes", sizes)));
-        }
-        if (!smoke && threads) {
-            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.threadStream$", top,
-                    params("transport", List.of("array-blocking-queue", "linked-transfer-queue",
-                            "synchronous-queue"), "messageBytes", sizes)));
-        }
-        if (!smoke) { // the reference for the ring at large sizes
-            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.memoryCopy$", top,
-                    params("messageBytes", sizes)));
-        }
-        if (processes) {
-            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.processStream$", top,
-                    params("transport", smoke ? List.of("pipe", "ring") : List.of("pipe", "socket", "ring",
-                            "manager"), "messageBytes", smoke ? List.of(1_048_576) : sizes)));
-            // "Queue for many producers": k producer JVMs into one ring, or one pipe each
-            invocations.add(new JmhInvocation("ipc", "\\.IpcBenchmark\\.manyProducers$", top,
-                    params("transport", List.of("ring", "pipes"), "workers", producers(q.profile(), top))));
-        }
-    }
-
-    /**
-     * The producer counts k of {@code IpcBenchmark.manyProducers} (and of CPython's twin): smoke only the top core
-     * count, at least 2 (one producer is two ends); quick 1, 2, 4 and the top core count; full also twice the top
-     * core count.
-     */
-    static List<Integer> producers(Profile profile, int top) {
-        if (profile == Profile.SMOKE) {
-            return List.of(Math.max(2, top));
-        }
-        TreeSet<Integer> k = new TreeSet<>(List.of(1, 2, 4));
-        k.add(top);
-        if (profile == Profile.FULL) {
-            k.add(2 * top);
-        }
-        return List.copyOf(k);
-    }
-
     private void skip(String family, String benchmark, String workload, String backend, int cores, Integer workers,
             String why) {
         skipped.add(ResultRow.builder().family(family).benchmark(benchmark).workload(workload).backend(backend)
@@ -601,7 +515,7 @@ final class Plan {
     }
 
     /** Parameters from alternating names and value lists. */
-    private static Map<String, List<String>> params(Object... nameValues) {
+    static Map<String, List<String>> params(Object... nameValues) {
         Map<String, List<String>> m = new LinkedHashMap<>();
         for (int i = 0; i < nameValues.length; i += 2) {
             m.put((String) nameValues[i], ((List<?>) nameValues[i + 1]).stream().map(String::valueOf).toList());

@@ -1,11 +1,11 @@
 package org.poolbench.pool;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
+import org.poolbench.jvm.JavaBinary;
 
 /**
  * How worker JVMs are started: the command line ({@link #build}), and one pool's way of launching a worker with it
@@ -95,7 +95,7 @@ final class WorkerCommand {
     static List<String> build(List<String> jvmArgs) {
         String classPath = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
+        cmd.add(JavaBinary.command());
         cmd.addAll(FLAGS);
         ClassDataArchive.forClassPath(cmd.get(0), classPath)
                 .ifPresent(archive -> cmd.add(ClassDataArchive.option(archive)));
@@ -104,11 +104,5 @@ final class WorkerCommand {
         cmd.add(classPath);
         cmd.add(PoolWorker.class.getName());
         return List.copyOf(cmd);
-    }
-
-    static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .filter(c -> Files.isExecutable(Path.of(c)))
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

@@ -33,7 +33,7 @@ public final class StartupCostProbe {
             return;
         }
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        String java = WorkerCommand.javaBinary();
+        String java = org.poolbench.jvm.JavaBinary.command();
         String cp = System.getProperty("java.class.path");
         for (String s : STEPS) {
             double[] ms = new double[runs];

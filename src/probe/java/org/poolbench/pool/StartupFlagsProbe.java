@@ -42,7 +42,7 @@ final class StartupFlagsProbe {
 
     public static void main(String[] args) throws Exception {
         int runs = Integer.parseInt(args[0]);
-        String java = WorkerCommand.javaBinary();
+        String java = org.poolbench.jvm.JavaBinary.command();
         String archive = ClassDataArchive.forClassPath(java, JAR).map(Object::toString).orElse(null);
         List<List<String>> sets = new ArrayList<>();
         sets.add(new ArrayList<>());

@@ -174,9 +174,9 @@ class PlanTest {
         assertEquals(List.of("1", "2", "4"), producers.params().get("workers"));
         assertEquals(List.of("2"), smoke.invocations.stream().filter(i -> i.benchmark().contains("manyProducers"))
                 .findFirst().orElseThrow().params().get("workers"));
-        assertEquals(List.of(1, 2, 4, 6), Plan.producers(Profile.QUICK, 6));
-        assertEquals(List.of(1, 2, 4, 8, 16), Plan.producers(Profile.FULL, 8));
-        assertEquals(List.of(2), Plan.producers(Profile.SMOKE, 1));
+        assertEquals(List.of(1, 2, 4, 6), LessonPlan.producers(Profile.QUICK, 6));
+        assertEquals(List.of(1, 2, 4, 8, 16), LessonPlan.producers(Profile.FULL, 8));
+        assertEquals(List.of(2), LessonPlan.producers(Profile.SMOKE, 1));
         // without process-pool among the backends, only the thread methods run
         Plan threadsOnly = Plan.build(Profile.QUICK, List.of("sync", "ipc"), Workloads.NAMES,
                 List.of("thread-pool"), 2, List.of(2), List.of());

@@ -319,7 +319,7 @@ class ProcessPoolFaultTest {
 
     @Test
     void workersDieWithTheirParentEvenOnSigkill() throws Exception {
-        String java = WorkerCommand.javaBinary();
+        String java = org.poolbench.jvm.JavaBinary.command();
         Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 OrphanParent.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<Long> pids;
