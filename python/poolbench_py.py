@@ -1215,8 +1215,10 @@ class Settling:
         return not self.settled and time.perf_counter_ns() - self.start < self.cap_ns
 
     def describe(self):
-        return "warm-up %d round%s, %s" % (self.rounds, "" if self.rounds == 1 else "s",
-                                           "settled" if self.settled else "still faulting at the cap")
+        rounds = "warm-up %d round%s" % (self.rounds, "" if self.rounds == 1 else "s")
+        if self.cap_ns == 0:  # a profile that does not wait for the pages (smoke)
+            return rounds
+        return rounds + (", settled" if self.settled else ", still faulting at the cap")
 
 
 def iteration_scores(trial, check, profile, iteration_seconds=None):

@@ -487,6 +487,7 @@ class UnitTest(unittest.TestCase):
         finally:
             child.stdin.close()
             child.wait(10)
+            child.stdout.close()
         self.assertEqual(0, pb.tree_pages(child.pid), "a process that is gone counts nothing")
 
     def test_warm_up_goes_on_until_a_round_costs_few_pages_or_the_cap(self):
@@ -522,6 +523,7 @@ class UnitTest(unittest.TestCase):
             growth = iter([0] + [10_000] * 10_000)
             smoke = pb.Settling(pb.PROFILES["smoke"])
             self.assertFalse(smoke.more(), "smoke has no cap: exactly its warm-up iterations")
+            self.assertEqual("warm-up 1 round", smoke.describe())
         finally:
             pb.tree_pages = real
 
