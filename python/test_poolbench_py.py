@@ -515,7 +515,7 @@ class UnitTest(unittest.TestCase):
                              "falling demand goes on; a round at 0.8 of the one before or more is steady")
             self.assertTrue(steady.settled)
             growth = iter([0] + [10_000 * 2 ** -i for i in range(50)])
-            capped = pb.Settling(profile, cap_s=0)
+            capped = pb.Settling(profile, cap_s=1e-9)
             self.assertTrue(capped.more(), "the profile's minimum runs whatever the cap")
             self.assertFalse(capped.more(), "at the cap, still faulting")
             self.assertFalse(capped.settled)
