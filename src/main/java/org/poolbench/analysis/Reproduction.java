@@ -344,11 +344,15 @@ public record Reproduction(List<Figure> figures, List<Time> times, Machine machi
             for (Map.Entry<List<Object>, Estimate> e : a.entrySet()) {
                 List<Object> k = e.getKey();
                 out.add(pending("process-pool over thread-pool", k.get(0) + ", " + pair[0] + " over " + pair[1]
-                        + ", " + k.get(1) + " cores, " + k.get(2) + " workers", e.getValue(), b.get(k),
+                        + ", " + count(k.get(1), "core") + ", " + count(k.get(2), "worker"), e.getValue(), b.get(k),
                         (Integer) k.get(1), pair[0].startsWith("py-"), cx));
             }
         }
         return out;
+    }
+
+    private static String count(Object n, String noun) {
+        return n + " " + noun + ("1".equals(String.valueOf(n)) ? "" : "s");
     }
 
     /** (workload, cores, workers) → time of {@code threads} over time of {@code processes} (speedup ratio). */

@@ -138,7 +138,7 @@ public final class ReproductionReport {
     /** The report for a terminal: claims and figures, then the summary line. */
     public static String terminal(Reproduction r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(plain(figures(r), 60));
+        sb.append(plain(figures(r), 72));
         Map<Integer, double[]> ceilings = r.machine().ceilings();
         if (r.machine().spinRatio() != null || !ceilings.isEmpty()) {
             List<String> parts = new ArrayList<>();
