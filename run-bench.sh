@@ -6,6 +6,7 @@
 #   ./run-bench.sh charts <results.csv> [--out DIR]
 #   ./run-bench.sh report <results/RUN-ID>
 #   ./run-bench.sh compare <results/RUN-A> <results/RUN-B>
+#   ./run-bench.sh reproduce <results/RUN-ID> [--families LIST] [--workloads LIST] [--tolerance F] [--with RUN]
 #   ./run-bench.sh env
 #   ./run-bench.sh member [--bind HOST] [--port PORT] [--join HOST:PORT,...]   (one cluster member; docs/CLUSTER.md)
 #   ./run-bench.sh soak [--rounds N] [--seed S] [--out FILE]
@@ -60,7 +61,7 @@ fi
 
 cmd=run
 case "${1:-}" in
-  charts|report|compare|env|run|member|soak) cmd=$1; shift ;;
+  charts|report|compare|reproduce|env|run|member|soak) cmd=$1; shift ;;
   -h|--help) cmd=run ;;
 esac
 # A member gets the module openings Hazelcast asks for (as LocalCluster.FLAGS gives the members it starts).

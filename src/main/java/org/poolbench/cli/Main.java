@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * poolbench's command line: {@code run}, {@code charts}, {@code report}, {@code compare}, {@code env}, {@code member},
+ * poolbench's command line: {@code run}, {@code charts}, {@code report}, {@code compare}, {@code reproduce}, {@code env}, {@code member},
  * {@code soak}.
  *
  * <p>Exit status: 0 on success, 1 when a run fails, 2 for anything the user can fix (a bad flag, name or number, an
@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 @Command(name = "poolbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multiprocessing against multithreading on the JVM, measured with JMH.",
-        subcommands = {RunCommand.class, ChartsCommand.class, ReportCommand.class, CompareCommand.class,
+        subcommands = {RunCommand.class, ChartsCommand.class, ReportCommand.class, CompareCommand.class, ReproduceCommand.class,
                 EnvCommand.class, MemberCommand.class, SoakCommand.class})
 public final class Main implements Runnable {
 

@@ -115,7 +115,8 @@ final class PythonBaseline {
         return python;
     }
 
-    private static String versionOf(String python) {
+    /** The {@code major.minor} version of a Python interpreter, or null if it does not run. */
+    static String versionOf(String python) {
         try {
             Process p = new ProcessBuilder(python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])")
                     .redirectErrorStream(true).start();

@@ -86,6 +86,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan and its time estimate, run nothing.")
     boolean dryRun;
 
+    /** The folder of the run this command wrote, once {@link #call} has started it (reproduce reads it). */
+    Path runDir;
+
     @Option(names = "--jvm-defaults", description = "Run benchmark JVMs with the JVM's own ergonomics (collector, "
             + "heap, compiler threads chosen from the CPUs it sees) instead of fixed settings; see docs/METHODOLOGY.md.")
     boolean jvmDefaults;
@@ -217,7 +220,13 @@ final class RunCommand implements Callable<Integer> {
         env.put("cores_measured", s.cores().toString().replaceAll("[\\[\\] ]", ""));
         env.put("pinning", s.cpus().canPin() ? "taskset" : "none");
         env.put("jmh_extra_args", String.join(" ", s.jmhArgs()));
+        // the plan as asked for, so that reproduce can run it again
+        env.put("families", String.join(",", s.families()));
+        env.put("workloads", String.join(",", s.workloads()));
+        env.put("backends", backends == null ? "" : String.join(",", Main.list(backends)));
+        env.put("workers", workers == null ? "" : String.join(",", Main.list(workers)));
         s.jvm().record(env);
+        this.runDir = runDir;
         Environment.write(runDir.resolve("environment.csv"), env);
         System.out.println("run " + runId + ": writing " + runDir);
         return new Run(runId, runDir, chartsDir.resolve(runId), env, new ArrayList<>());
