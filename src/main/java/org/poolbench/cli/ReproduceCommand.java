@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.poolbench.analysis.Reproduction;
+import org.poolbench.analysis.RunDifferences;
 import org.poolbench.backend.Backends;
 import org.poolbench.report.ReproductionReport;
 import org.poolbench.results.Environment;
@@ -152,7 +153,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     private static ReproductionReport.Sides sides(Recorded rec, String nowRun, Map<String, String> now) {
         return new ReproductionReport.Sides(rec.runId(), rec.env().getOrDefault("git_commit", "unknown"), nowRun,
-                now.getOrDefault("git_commit", "unknown"), Reproduction.differences(rec.env(), now));
+                now.getOrDefault("git_commit", "unknown"), RunDifferences.of(rec.env(), now));
     }
 
     /**

@@ -31,7 +31,7 @@ public final class ReproductionReport {
     /**
      * What the two runs were.
      *
-     * @param differences rows of {@link Reproduction#differences}
+     * @param differences rows of {@link org.poolbench.analysis.RunDifferences#of}
      */
     public record Sides(String recordedRun, String recordedCommit, String nowRun, String nowCommit,
                         List<List<String>> differences) {

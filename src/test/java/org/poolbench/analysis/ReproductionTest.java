@@ -275,7 +275,7 @@ class ReproductionTest {
                 "python_version", "3.11.7", "python_implementation", "CPython");
         Map<String, String> now = Map.of("logical_cores", "2", "cpu_model", "AMD EPYC", "jdk_version", "25.0.3",
                 "git_commit", "def5678", "jvm_settings", "JVM ergonomics");
-        List<List<String>> d = Reproduction.differences(recorded, now);
+        List<List<String>> d = RunDifferences.of(recorded, now);
         assertTrue(d.get(0).get(3).contains("points at 4 cores cannot be measured here"), d.get(0).toString());
         assertEquals("ratios are compared; absolute times only listed", d.get(1).get(3));
         assertTrue(d.stream().anyMatch(l -> l.get(0).equals("CPython") && l.get(3).equals(
