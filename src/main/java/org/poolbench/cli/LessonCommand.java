@@ -107,6 +107,7 @@ final class LessonCommand implements Callable<Integer> {
                     chosen.size(), ALL_BUDGET_MINUTES, BUDGET_SECONDS, folder);
         }
         Map<String, String> env = new LinkedHashMap<>(Environment.capture(stamp, "lesson", Instant.now()));
+        py.map(PythonBaseline::version).ifPresent(v -> env.put("python_version", v)); // programs write no env file
         List<LessonOutcome> outcomes = new ArrayList<>();
         Map<String, Path> charts = new LinkedHashMap<>();
         int failed = 0;

@@ -110,6 +110,11 @@ final class PythonBaseline {
                 || (Integer.parseInt(parts[0]) == 3 && Integer.parseInt(parts[1]) >= 9));
     }
 
+    /** The interpreter's version ("3.11"), or null if it does not answer. */
+    String version() {
+        return versionOf(python);
+    }
+
     /** The interpreter this baseline runs. */
     String interpreter() {
         return python;
