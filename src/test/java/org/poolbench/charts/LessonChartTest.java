@@ -48,9 +48,9 @@ class LessonChartTest {
     @Test
     void aMeasuredLessonIsABarChartOfTwoSeriesWithItsCharted() throws IOException {
         var chart = LessonChart.chart(measured());
-        assertEquals(List.of("JVM", "CPython"), List.copyOf(chart.getSeriesMap().keySet()));
-        assertEquals(List.of("threads", "processes"),
-                List.copyOf((java.util.Collection<?>) chart.getSeriesMap().get("JVM").getXData()));
+        var series = List.copyOf(chart.getSeriesCollection());
+        assertEquals(List.of("JVM", "CPython"), series.stream().map(s -> s.getName()).toList());
+        assertEquals(List.of("threads", "processes"), List.copyOf((java.util.Collection<?>) series.get(0).getXData()));
         assertTrue(chart.getStyler().getAxisTickLabelsFont().getSize() >= 24, "projector-sized type");
         Path png = LessonChart.write(measured(), "Machine: 2 cores", dir);
         BufferedImage image = ImageIO.read(png.toFile());
