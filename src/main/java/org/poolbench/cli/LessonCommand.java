@@ -56,7 +56,9 @@ final class LessonCommand implements Callable<Integer> {
      * it is measured. Process pools are at their slowest for it, which the paper-grade command does not share.
      */
     static final List<String> JMH_ARGS = List.of("-jvmArgsAppend",
-            "-Dpoolbench.warmFactorialMillis=3000 -Dpoolbench.warmProcessMillis=1500");
+            // JMH's -jvmArgsAppend replaces IpcBenchmark's @Fork(jvmArgsAppend), so Agrona's flag is repeated here
+            "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED "
+                    + "-Dpoolbench.warmFactorialMillis=3000 -Dpoolbench.warmProcessMillis=1500");
 
     /** What a JVM using the shared-memory queue needs (ipc.SharedQueue.JVM_ARGS; cli does not use ipc). */
     static final List<String> AGRONA_FLAGS = List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
