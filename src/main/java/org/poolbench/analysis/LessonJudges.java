@@ -84,8 +84,7 @@ public final class LessonJudges {
         Interval ratio = LessonVerdict.ratioOfMeans(d.samples(process.get()), d.samples(thread.get()));
         Verdict v = LessonVerdict.exceeds(ratio, MUCH);
         return new Side(d.platform(), List.of(time("a thread: start and join", d, thread.get()).charted(),
-                time(d.python() ? "a process (fork): start and join" : "a process (a JVM): start and wait", d,
-                        process.get()).charted()), v,
+                time("a process: start and join", d, process.get()).charted()), v,
                 sentence(v, "process creation ≫ thread creation", "a process takes", ratio, "a thread's time",
                         MUCH), List.of());
     }

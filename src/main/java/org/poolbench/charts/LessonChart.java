@@ -22,8 +22,8 @@ import org.poolbench.analysis.LessonOutcome.Side;
 
 /**
  * A lesson's picture for the projector: 1600×900, large type, two series at most (JVM and CPython side by side).
- * A measured lesson is a bar chart of its charted figures with their 95 % intervals (a logarithmic axis, without
- * error bars, when the bars span more than 50×); a program is its two outputs side by side. Under either: each
+ * A measured lesson is a bar chart of its charted figures with their 95 % intervals, each bar labelled with its
+ * value (a linear axis: XChart's bar charts take no logarithmic one); a program is its two outputs side by side. Under either: each
  * side's verdict and the machine.
  */
 public final class LessonChart {
@@ -91,7 +91,9 @@ public final class LessonChart {
                 }
             }
         }
-        boolean log = max > 0 && min < Double.MAX_VALUE && max / min > 50;
+        // XChart's bar charts refuse a logarithmic axis, so the axis stays linear: a bar dwarfed by one 50x its
+        // size still carries its value as a label
+        boolean log = false;
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT - FOOTER).title(o.claim())
                 .xAxisTitle("").yAxisTitle(axis + (log ? ", log scale" : "")).build();
         Styler.ChartTheme theme = Styler.ChartTheme.XChart;

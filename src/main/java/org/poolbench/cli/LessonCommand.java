@@ -128,9 +128,9 @@ final class LessonCommand implements Callable<Integer> {
                         " (the lesson took %.0f s; budget %d s)", o.seconds(), BUDGET_SECONDS));
                 outcomes.add(o);
                 charts.put(l.id(), folder.relativize(png));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // one lesson's failure does not end the others
                 failed++;
-                console.println("lesson " + l.id() + " failed: " + e.getMessage().lines().findFirst().orElse("")
+                console.println("lesson " + l.id() + " failed: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
                         + " (its logs are in " + dir + ")");
             }
         }
