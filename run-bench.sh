@@ -61,7 +61,7 @@ fi
 
 cmd=run
 case "${1:-}" in
-  charts|report|compare|reproduce|env|run|member|soak) cmd=$1; shift ;;
+  charts|report|compare|reproduce|env|run|member|soak|lesson) cmd=$1; shift ;;
   -h|--help) cmd=run ;;
 esac
 # A member gets the module openings Hazelcast asks for (as LocalCluster.FLAGS gives the members it starts).

@@ -202,10 +202,13 @@ GRANULARITY_SMOKE_SIZES = [100, 3_000, 30_000]
 GRANULARITY_QUICK_SIZES = [300, 1_000, 3_000, 10_000]
 
 #: The io family (IoBenchmark's twin): files per job and concurrency levels per profile, as the JVM's Plan.io has them
-IO_FILES = {"smoke": 32, "quick": 128, "full": 128}
-IO_CONCURRENCY = {"smoke": [1, 16], "quick": [1, 4, 16, 64, 256], "full": [1, 4, 16, 64, 256]}
+IO_FILES = {"smoke": 32, "quick": 128, "full": 128, "lesson": 128}
+IO_CONCURRENCY = {"smoke": [1, 16], "quick": [1, 4, 16, 64, 256], "full": [1, 4, 16, 64, 256], "lesson": [16, 64]}
 #: The most worker processes an io point starts (the JVM's Plan.IO_PROCESS_CAP worker JVMs)
 IO_PROCESS_CAP = 16
+
+#: The pool-amortizes lesson's squares job (the JVM's lesson asks ScalingBenchmark for as many tasks)
+LESSON_SQUARES = 100_000
 
 #: Above this many numbers, squares on a one-number-per-message backend is skipped by design, in every profile.
 SQUARES_SKIP_ABOVE = 100_000
@@ -233,6 +236,8 @@ PROFILES = {
     # interpreter adapts a function within its first few calls
     "quick": Profile("quick", 1, 1, 0.5, 8, 0.5),
     "full": Profile("full", 3, 5, 2.0, 10, 2.0),
+    # the Java CLI's `lesson NAME`: one claim's few points within a minute, beside the JVM's (--lesson)
+    "lesson": Profile("lesson", 1, 1, 0.3, 8, 0.3),
 }
 #: The scaling family's measurement where it differs from the profile's (iterations, seconds): see the table above.
 SCALING_MEASUREMENT = {"quick": (16, 0.3)}
@@ -620,9 +625,9 @@ def trial_for(backend_class, workers, chunksize, cores, job, method=DEFAULT_STAR
 # sync and ipc: shared state and messages (the Java twins are SyncBenchmark and IpcBenchmark).
 
 #: Adds per contender per round; CPython is ~100x slower per add than the JVM, so fewer than the JVM's 10^6.
-SYNC_INCREMENTS = {"smoke": 20_000, "quick": 100_000, "full": 100_000}
-SYNC_CONTENDERS = {"smoke": [1, 2], "quick": [1, 2, 4], "full": [1, 2, 3, 4]}
-IPC_SIZES = {"smoke": [8], "quick": [8, 8192, 1_048_576], "full": [8, 1024, 65_536, 1_048_576]}
+SYNC_INCREMENTS = {"smoke": 20_000, "quick": 100_000, "full": 100_000, "lesson": 100_000}
+SYNC_CONTENDERS = {"smoke": [1, 2], "quick": [1, 2, 4], "full": [1, 2, 3, 4], "lesson": [2]}
+IPC_SIZES = {"smoke": [8], "quick": [8, 8192, 1_048_576], "full": [8, 1024, 65_536, 1_048_576], "lesson": [8]}
 IPC_BATCH = 64
 
 
@@ -919,7 +924,7 @@ _MASK64 = (1 << 64) - 1
 def ipc_producer_counts(profile, top):
     """The producer counts k (Plan.producers): smoke only the top core count, at least 2 (one producer is two ends);
     quick 1, 2, 4 and the top core count; full also twice it."""
-    if profile == "smoke":
+    if profile in ("smoke", "lesson"):
         return [max(2, top)]
     k = {1, 2, 4, top}
     if profile == "full":
@@ -1750,9 +1755,10 @@ class Runner:
         except CheckFailed as e:
             raise CheckFailed("scaling %s py-sequential cores=%d: %s" % (workload, k, e)) from None
 
-    def creation(self, top):
+    def creation(self, top, methods=None, pools=True):
         """Creation points at the most cores, taking turns: a thread; a process and pools of 1 and ``top`` workers
-        by each start method."""
+        by each start method (``methods``: these start methods only; ``pools``: False leaves the pools out)."""
+        methods = self.args.start_methods if methods is None else methods
 
         def thread_op():
             ran = []
@@ -1793,11 +1799,11 @@ class Runner:
             return lambda: contextlib.nullcontext(op)
 
         points = [(Contender("pyThread", nothing(thread_op), thread_check), "pyThread", None, "")]
-        for method in self.args.start_methods:
+        for method in methods:
             ctx = multiprocessing.get_context(method)
             points.append((Contender("pyProcess[%s]" % method, nothing(lambda ctx=ctx: process_op(ctx)),
                                      process_check), "pyProcess", None, "start_method=" + method))
-        for method in self.args.start_methods:
+        for method in methods if pools else []:
             ctx = multiprocessing.get_context(method)
             # quick: spawn and forkserver pools of one worker only (what a worker costs by each method), to keep
             # the quick profile within its 25 minutes; fork and the full profile: 1 and top workers
@@ -1813,14 +1819,16 @@ class Runner:
             for (_, benchmark, workers, params), m in zip(points, results):
                 self.row("creation", benchmark, "us/op", cores=top, workers=workers, measurement=m, params=params)
 
-    def granularity(self, top):
+    def granularity(self, top, sizes=None, backends=None):
         """Every task size and backend at the most cores, taking turns in one group; the pools (``top`` workers,
         chunksize 1) are shared by the sizes and created per fork before the warm-up."""
         if "factorial" not in self.args.workloads:
             return
-        sizes = {"smoke": GRANULARITY_SMOKE_SIZES, "quick": GRANULARITY_QUICK_SIZES}.get(self.profile.name,
-                                                                                          sorted(GRANULARITY_TASKS))
-        backends = ((Sequential, None), (ThreadPool, 1), (ProcessPool, 1))
+        if sizes is None:
+            sizes = {"smoke": GRANULARITY_SMOKE_SIZES, "quick": GRANULARITY_QUICK_SIZES}.get(
+                self.profile.name, sorted(GRANULARITY_TASKS))
+        if backends is None:
+            backends = ((Sequential, None), (ThreadPool, 1), (ProcessPool, 1))
 
         @contextlib.contextmanager
         def pools():
@@ -1847,7 +1855,7 @@ class Runner:
                          params=self.params("api=" + backend_class.api,
                                             "start_method=fork" if backend_class is ProcessPool else ""))
 
-    def io(self, top):
+    def io(self, top, pairs=None):
         """Threads against processes on the download workload at the JVM io family's concurrency levels (IoBenchmark:
         128 files of 16 KiB, each answered after the server's latency; smoke 32 files at 1 and 16): py-thread-pool and
         py-process-pool (``Pool``, fork, chunksize 1) with c workers, taking turns at each c. Processes are capped at
@@ -1856,6 +1864,9 @@ class Runner:
         params = self.params("fileBytes=%s" % job.params.split("=", 1)[1],
                              "latencyMs=%d" % self.args.io_latency_ms)
         levels = IO_CONCURRENCY[self.profile.name]
+        if pairs is not None:  # a lesson: one group of (backend class, concurrency) points taking turns
+            self.io_group(top, job, params, pairs)
+            return
         if self.args.tiny:
             levels = [c for c in levels if c <= 4] or levels[:1]
         for c in levels:
@@ -1885,8 +1896,25 @@ class Runner:
                              params=params, note="api=%s; start_method=%s" % (
                                  backend_class.api, "fork" if backend_class is ProcessPool else "-"))
 
-    def raw_row(self, family, benchmark, mode, unit, score, error, *, backend, cores, workers=None, params=""):
-        """A row with any unit (the pool families' :meth:`row` knows ms/op and us/op only)."""
+    def io_group(self, top, job, params, pairs):
+        """io points of different backends and concurrency levels taking turns in one group."""
+        contenders = [Contender("%s workers=%d" % (b.name, c), trial_for(b, c, 1, top, job), job.check)
+                      for b, c in pairs]
+        with self.part("io", "CPython io download, " + ", ".join(c.key for c in contenders), top):
+            results = self.turns(contenders, top, "io download")
+            for (backend_class, c), m in zip(pairs, results):
+                self.row("io", "download", "ms/op", backend=backend_class.name, workload="download", cores=top,
+                         workers=c, tasks=job.tasks, measurement=m, params=params, note="api=%s; start_method=%s" % (
+                             backend_class.api, "fork" if backend_class is ProcessPool else "-"))
+
+    def raw_row(self, family, benchmark, mode, unit, score, error, *, backend, cores, workers=None, params="",
+                samples=None):
+        """A row with any unit (the pool families' :meth:`row` knows ms/op and us/op only); ``samples``, if given,
+        are its iterations' values in its unit (iterations.csv)."""
+        if samples:
+            key = [self.args.run_id, family, benchmark, "", backend, plain(cores), plain(workers), "", "", "", params]
+            for i, v in enumerate(samples, 1):
+                self.iterations.append(key + [mode, unit, "primary", 1, i, plain(v), plain(self.invocation)])
         self.rows.append({
             "run_id": self.args.run_id, "family": family, "benchmark": benchmark, "workload": "",
             "backend": backend, "cores": plain(cores), "workers": plain(workers), "task_size": "", "chunksize": "",
@@ -1896,13 +1924,19 @@ class Runner:
         print("[%d] %s %s %s workers=%s %s: %.6g %s" % (self.point, family, benchmark, backend, workers, params,
                                                        score, unit), flush=True)
 
-    def sync(self, top):
+    def sync(self, top, groups=None, contenders=None):
+        """Contenders on a shared counter; ``groups`` (backend names to primitives) and ``contenders`` (counts)
+        narrow it to a lesson's points."""
         profile = self.profile.name
         n = SYNC_INCREMENTS[profile] // (100 if self.args.tiny else 1)
         for cls, backend, benchmark, primitives in (
                 (SyncThreads, "py-threads", "threads", ["none", "lock"]),
                 (SyncProcesses, "py-processes", "processes", ["value-no-lock", "value-get-lock", "array-no-lock"])):
-            for k in SYNC_CONTENDERS[profile]:
+            if groups is not None:
+                if backend not in groups:
+                    continue
+                primitives = groups[backend]
+            for k in (SYNC_CONTENDERS[profile] if contenders is None else contenders):
                 for primitive in primitives:
                     racy = "no-lock" in primitive or primitive == "none"
                     counts = {"lost": 0, "updates": 0, "plain": 0, "last_plain": _PLAIN}
@@ -1932,17 +1966,22 @@ class Runner:
                     common = dict(backend=backend, cores=top, workers=k, params=params)
                     self.raw_row("sync", benchmark, "avgt", "ns/op", mean, error, **common)
                     per = [x / (k * n) for x in scores]
-                    self.raw_row("sync", benchmark + ":increment", "avgt", "ns/op", *summarize(per), **common)
+                    self.raw_row("sync", benchmark + ":increment", "avgt", "ns/op", *summarize(per), **common,
+                                 samples=per)
                     self.raw_row("sync", benchmark + ":lostUpdates", "avgt", "#", counts["lost"], None, **common)
                     self.raw_row("sync", benchmark + ":updates", "avgt", "#", counts["updates"], None, **common)
                     self.raw_row("sync", benchmark + ":plainSeen", "avgt", "#", counts["plain"], None, **common)
 
-    def ipc(self, top):
+    def ipc(self, top, transports=None, streams=True, producers=True):
+        """Messages between threads and between processes; ``transports`` (the processes' only, when given),
+        ``streams`` and ``producers`` narrow it to a lesson's points."""
         sizes = IPC_SIZES[self.profile.name]
-        for make, backend, prefix, transports in (
+        for make, backend, prefix, kinds in (
                 (lambda t: IpcThreads(), "py-threads", "thread", ["queue-queue"]),
                 (IpcProcesses, "py-processes", "process", ["pipe", "queue", "manager"])):
-            for transport in transports:
+            if transports is not None:
+                kinds = [] if backend == "py-threads" else [t for t in kinds if t in transports]
+            for transport in kinds:
                 for size in sizes:
                     zeros = bytes(size)
 
@@ -1977,7 +2016,9 @@ class Runner:
                     m = measure(round_trips, check_echo, self.profile, self.args.iteration_seconds)
                     self.raw_row("ipc", prefix + "RoundTrip", "avgt", "us/op", m.score_ns / 1e3,
                                  None if m.error_ns is None else m.error_ns / 1e3, backend=backend, cores=top,
-                                 params=params)
+                                 params=params, samples=[ns / 1e3 for _, ns in m.samples])
+                    if not streams:
+                        continue
                     self.point += 1
                     scores, _ = iteration_scores(streams, check_count, self.profile, self.args.iteration_seconds)
                     rate, error = summarize([IPC_BATCH * 1e9 / x for x in scores])
@@ -1985,7 +2026,7 @@ class Runner:
                                  cores=top, params=params)
         # many producers, one consumer: a Queue against a Pipe per producer (IpcBenchmark.manyProducers)
         messages = IPC_PRODUCER_MESSAGES // (16 if self.args.tiny else 1)
-        for transport in ("queue", "pipes"):
+        for transport in ("queue", "pipes") if producers else ():
             for k in ipc_producer_counts(self.profile.name, top):
                 @contextlib.contextmanager
                 def producers(transport=transport, k=k):
@@ -2001,12 +2042,68 @@ class Runner:
 
                 self.point += 1
                 scores, _ = iteration_scores(producers, check_round, self.profile, self.args.iteration_seconds)
-                rate, error = summarize([messages * 1e9 / x for x in scores])
+                rates = [messages * 1e9 / x for x in scores]
+                rate, error = summarize(rates)
                 self.raw_row("ipc", "manyProducers", "thrpt", "ops/s", rate, error, backend="py-processes",
-                             cores=top, workers=k,
+                             cores=top, workers=k, samples=rates,
                              params="messageBytes=%d;transport=%s" % (IPC_PRODUCER_BYTES, transport))
 
+    # lessons: the Java CLI's `lesson NAME` (cli/Lesson), a claim's few points through the families' own code -----
+    def lesson(self, name):
+        """Runs ``lesson_<name>`` (dashes as underscores) at the most cores; a name without one is a usage error."""
+        part = getattr(self, "lesson_" + name.replace("-", "_"), None)
+        if part is None:
+            raise UsageError("no CPython part for lesson '%s'; valid: %s" % (name, ", ".join(lesson_names())))
+        top = max(self.args.cores)
+        with pinned(top, self.allowed):
+            part(top)
+        return self.rows
+
+    def pools_taking_turns(self, workload, specs, top):
+        """Scaling points (``(backend class, workers, chunksize)``) of one workload taking turns, as scaling rows."""
+        job = self.job(workload)
+        contenders = [Contender(b.name, trial_for(b, w, c, top, job), job.check) for b, w, c in specs]
+        with self.part("scaling", "CPython lesson %s: %s" % (workload, ", ".join(b.name for b, _, _ in specs)), top):
+            results = self.turns(contenders, top, "lesson %s" % workload)
+            for (b, w, c), m in zip(specs, results):
+                self.row("scaling", "job", "ms/op", workload=workload, backend=b.name, cores=top, workers=w,
+                         chunksize=c, tasks=job.tasks, measurement=m,
+                         params=self.params(job.params, "api=" + b.api, "start_method=fork" if "process" in b.name
+                                            else ""))
+
+    def lesson_cpu_bound(self, top):
+        self.pools_taking_turns("factorial", [(Sequential, 1, 0), (ThreadPool, top, 1), (ProcessPool, top, 0)], top)
+
+    def lesson_pool_amortizes(self, top):
+        # squares of 100 000 numbers (the JVM's lesson: tasks=100000): a process per chunk is 8 starts per job
+        self.jobs.setdefault("squares", squares_job(1_000 if self.args.tiny else LESSON_SQUARES))
+        self.pools_taking_turns("squares", [(ProcessPool, top, 0), (ProcessPerTask, top, 0)], top)
+
+    def lesson_creation(self, top):
+        self.creation(top, methods=[DEFAULT_START_METHOD], pools=False)
+
+    def lesson_tiny_tasks(self, top):
+        self.granularity(top, sizes=[300], backends=((Sequential, None), (ProcessPool, 1)))
+
+    def lesson_io_bound(self, top):
+        self.io(top, pairs=[(ThreadPool, 64), (ProcessPool, IO_PROCESS_CAP)])
+
+    def lesson_race(self, top):
+        self.sync(top, groups={"py-processes": ["value-no-lock", "value-get-lock"]}, contenders=[top])
+
+    def lesson_shared_state(self, top):
+        self.sync(top, groups={"py-threads": ["lock"], "py-processes": ["value-get-lock"]}, contenders=[top])
+
+    def lesson_queue_vs_pipe(self, top):
+        self.ipc(top, transports=["pipe", "queue"], streams=False, producers=True)
+
+    def lesson_manager(self, top):
+        self.ipc(top, transports=["manager"], streams=False, producers=False)
+        self.sync(top, groups={"py-processes": ["value-get-lock"]}, contenders=[1])
+
     def run(self):
+        if self.args.lesson:
+            return self.lesson(self.args.lesson)
         cores = self.args.cores
         top = max(cores)
         if "scaling" in self.args.families:
@@ -2032,6 +2129,12 @@ class Runner:
             with pinned(top, self.allowed), self.part("ipc", "CPython ipc", top):
                 self.ipc(top)
         return self.rows
+
+
+def lesson_names():
+    """The lessons this program has a CPython part for (``Runner.lesson_*``), as the Java CLI names them."""
+    return sorted(n[len("lesson_"):].replace("_", "-") for n in dir(Runner)
+                  if n.startswith("lesson_") and n != "lesson_names")
 
 
 def interpreter_note():
@@ -2138,10 +2241,18 @@ def parse_args(argv, cpus):
                    help="ask the launcher on stdout/stdin for a machine probe reading around each part (the Java CLI)")
     p.add_argument("--iteration-seconds", type=non_negative_float, default=None, help=argparse.SUPPRESS)
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # tests: tiny jobs
+    p.add_argument("--lesson", default=None, help="one lesson's CPython part instead of --families (the Java CLI's "
+                                                  "`lesson NAME`; use --profile lesson)")
     args = p.parse_args(argv)
+    if args.lesson is not None and args.lesson not in lesson_names():
+        p.error("argument --lesson: unknown lesson '%s'; valid: %s" % (args.lesson, ", ".join(lesson_names())))
     if not args.run_id.strip():
         p.error("argument --run-id: empty run id; valid: any non-empty text")
     args.start_methods = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    if args.lesson is not None:
+        args.families = []
+        if args.lesson == "io-bound" and args.io_url_template is None:
+            p.error("argument --io-url-template: missing; the io-bound lesson needs it (valid: http://HOST:PORT/files/{i})")
     if "io" in args.families and "download" in args.workloads and args.io_url_template is None:
         p.error("argument --io-url-template: missing; the io family needs it (valid: http://HOST:PORT/files/{i}), "
                 "or leave io out of --families")

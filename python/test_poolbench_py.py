@@ -126,6 +126,39 @@ class ProgramTest(unittest.TestCase):
             self.assertEqual(pb.COLUMNS, header)
             return [dict(zip(header, r)) for r in reader]
 
+    def test_a_lesson_runs_its_points_through_the_family_and_keeps_their_iterations(self):
+        iterations_out = os.path.join(self.tmp, "iterations.csv")
+        done = self.run_program("--profile", "lesson", "--lesson", "race", "--cores", str(CPUS),
+                                "--iterations-out", iterations_out)
+        self.assertEqual(0, done.returncode, done.stderr)
+        rows = self.rows()
+        self.assertEqual({"sync"}, {r["family"] for r in rows})
+        primitives = {r["params"].split("primitive=")[1] for r in rows}
+        self.assertEqual({"value-no-lock", "value-get-lock"}, primitives)
+        lost = {r["params"].split("primitive=")[1]: float(r["score"]) for r in rows
+                if r["benchmark"] == "processes:lostUpdates"}
+        self.assertEqual(0, lost["value-get-lock"])
+        with open(iterations_out, newline="") as f:
+            kept = [r for r in csv.DictReader(f) if r["benchmark"] == "processes:increment"]
+        self.assertEqual(2 * pb.PROFILES["lesson"].iterations, len(kept))
+
+    def test_an_unknown_lesson_is_one_line_and_exit_2(self):
+        done = self.run_program("--profile", "lesson", "--lesson", "threads-are-free")
+        self.assertEqual(2, done.returncode)
+        self.assertEqual(1, len(done.stderr.strip().splitlines()), done.stderr)
+        self.assertIn("'threads-are-free'", done.stderr)
+        self.assertIn("cpu-bound", done.stderr)
+        self.assertFalse(os.path.exists(self.out))
+
+    def test_every_lesson_program_is_there_and_a_bad_one_exits_2(self):
+        programs = os.path.join(HERE, "lesson_programs.py")
+        done = subprocess.run([sys.executable, programs, "gamma-map"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(0, done.returncode, done.stderr)
+        self.assertIn("gamma(10.0) = 362880", done.stdout)
+        bad = subprocess.run([sys.executable, programs, "nope"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(2, bad.returncode)
+        self.assertIn("four-processes", bad.stderr)
+
     def test_smoke_run_writes_every_family_and_backend(self):
         iterations_out = os.path.join(self.tmp, "iterations.csv")
         done = self.run_program("--profile", "smoke", "--families", "scaling,creation,granularity",

@@ -8,6 +8,8 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +45,43 @@ final class JmhLauncher {
     private final List<String> extraJmhArgs;
     private final JvmSettings jvm;
     private final PrintStream console;
+    private final boolean ignoreLock;
+
+    /** JMH's lock file: a JMH run holds it while it measures. */
+    static final Path JMH_LOCK = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
+
+    /** Whether another JMH run holds {@link #JMH_LOCK} now. */
+    static boolean otherJmhRunning() {
+        if (!Files.exists(JMH_LOCK)) {
+            return false;
+        }
+        try (var channel = FileChannel.open(JMH_LOCK, StandardOpenOption.WRITE)) {
+            var lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     JmhLauncher(Path java, Path jar, Cpus cpus, Profile profile, List<String> extraJmhArgs, JvmSettings jvm,
             PrintStream console) {
+        this(java, jar, cpus, profile, extraJmhArgs, jvm, console, false);
+    }
+
+    /**
+     * @param ignoreLock run even while another JMH run holds JMH's lock file ({@code -Djmh.ignoreLock=true}): for
+     *                   lessons, which say so on the console ({@link #otherJmhRunning()}); a run waits for no one and
+     *                   fails instead
+     */
+    JmhLauncher(Path java, Path jar, Cpus cpus, Profile profile, List<String> extraJmhArgs, JvmSettings jvm,
+            PrintStream console, boolean ignoreLock) {
+        this.ignoreLock = ignoreLock;
         this.java = java;
         this.jar = jar;
         this.cpus = cpus;
@@ -147,6 +183,9 @@ final class JmhLauncher {
         List<String> cmd = new ArrayList<>(cpus.pinPrefix(inv.cores()));
         cmd.add(java.toString());
         cmd.add("-Djava.awt.headless=true");
+        if (ignoreLock) {
+            cmd.add("-Djmh.ignoreLock=true");
+        }
         cmd.add("-cp");
         cmd.add(jar.toString());
         cmd.add("org.openjdk.jmh.Main");

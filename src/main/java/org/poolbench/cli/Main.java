@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 @Command(name = "poolbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multiprocessing against multithreading on the JVM, measured with JMH.",
-        subcommands = {RunCommand.class, ChartsCommand.class, ReportCommand.class, CompareCommand.class, ReproduceCommand.class,
-                EnvCommand.class, MemberCommand.class, SoakCommand.class})
+        subcommands = {RunCommand.class, ChartsCommand.class, ReportCommand.class, CompareCommand.class,
+                ReproduceCommand.class, EnvCommand.class, MemberCommand.class, SoakCommand.class, LessonCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status for errors the user can fix. */

@@ -110,6 +110,11 @@ final class PythonBaseline {
                 || (Integer.parseInt(parts[0]) == 3 && Integer.parseInt(parts[1]) >= 9));
     }
 
+    /** The interpreter's version ("3.11"), or null if it does not answer. */
+    String version() {
+        return versionOf(python);
+    }
+
     /** The interpreter this baseline runs. */
     String interpreter() {
         return python;
@@ -237,6 +242,67 @@ final class PythonBaseline {
                     "--env-out", envCsv.toString(), "--iterations-out", runDir.resolve(ITERATIONS).toString()));
             console.println("[python] " + String.join(", ", chosen) + " on " + python + " ("
                     + String.join(",", workloads) + "), cores " + cores);
+            execute(cmd, log, noise);
+        }
+        Environment.read(envCsv).forEach(env::putIfAbsent);
+        return ResultsCsv.read(rowsCsv);
+    }
+
+    /**
+     * One lesson's CPython part ({@code --lesson NAME --profile lesson}, {@code ./run-bench.sh lesson NAME}) at
+     * {@code cores}, written into {@code dir} like a run's ({@code python-results.csv}, {@link #ITERATIONS},
+     * {@code python-environment.csv}, {@code python.log}); returns its rows and adds its environment keys to
+     * {@code env}. The io-bound lesson gets the io family's download server.
+     *
+     * @throws IOException if it fails or a check of its results fails
+     */
+    List<ResultRow> runLesson(String lesson, String runId, int cores, Path dir, Map<String, String> env)
+            throws IOException, InterruptedException {
+        Path rowsCsv = dir.resolve("python-results.csv");
+        Path envCsv = dir.resolve("python-environment.csv");
+        try (DownloadServer ioServer = DownloadServer.start(Duration.ofMillis(IO_LATENCY_MS), IO_FILE_BYTES)) {
+            List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--run-id", runId,
+                    "--profile", "lesson", "--lesson", lesson, "--cores", String.valueOf(cores),
+                    "--io-url-template", ioServer.url(0).replaceFirst("0$", "{i}"),
+                    "--io-latency-ms", String.valueOf(IO_LATENCY_MS), "--probe-stdio", "--out", rowsCsv.toString(),
+                    "--env-out", envCsv.toString(), "--iterations-out", dir.resolve(ITERATIONS).toString()));
+            execute(cmd, dir.resolve("python.log"), dir.resolve("noise.csv"));
+        }
+        Environment.read(envCsv).forEach(env::putIfAbsent);
+        return ResultsCsv.read(rowsCsv);
+    }
+
+    /**
+     * Runs {@code python/lesson_programs.py PROGRAM} (a program of the material without a claim) and returns what it
+     * printed, line by line.
+     *
+     * @throws IOException if it fails or runs longer than a minute
+     */
+    List<String> runProgram(String program) throws IOException, InterruptedException {
+        Path programs = script.resolveSibling("lesson_programs.py");
+        Process p = new ProcessBuilder(python, programs.toString(), program).redirectErrorStream(true).start();
+        Thread killer = new Thread(p::destroyForcibly);
+        Runtime.getRuntime().addShutdownHook(killer);
+        try {
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(programs + " " + program + " did not end within a minute");
+            }
+            List<String> lines = new String(out, StandardCharsets.UTF_8).lines().toList();
+            if (p.exitValue() != 0) {
+                throw new IOException(programs + " " + program + " failed (exit " + p.exitValue() + "): "
+                        + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
+            }
+            return lines;
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(killer);
+        }
+    }
+
+    /** Runs the program's command, answering its probe requests and echoing its lines; fails on a non-zero exit. */
+    private void execute(List<String> cmd, Path log, Path noise) throws IOException, InterruptedException {
+        {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             Thread killer = new Thread(p::destroy); // SIGTERM: the program ends its pools itself
             Runtime.getRuntime().addShutdownHook(killer);
@@ -267,7 +333,5 @@ final class PythonBaseline {
                         + String.join(" | ", tail));
             }
         }
-        Environment.read(envCsv).forEach(env::putIfAbsent);
-        return ResultsCsv.read(rowsCsv);
     }
 }
