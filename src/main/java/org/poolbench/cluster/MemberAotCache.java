@@ -24,7 +24,8 @@ import org.poolbench.jvm.ArchiveFiles;
  *
  * <p>As for CDS, only a class path of plain jars (such as {@code benchmarks.jar}) can be cached; elsewhere (e.g.
  * {@code target/classes} under Maven) members start without one. Making the cache takes two JVM runs (record, then
- * create; about 10 s), done once: the file lives in {@code java.io.tmpdir}, is written under a temporary name and
+ * create; about 10 s), done once: the file lives in a folder of {@code java.io.tmpdir} private to the user
+ * ({@code ArchiveFiles.folder}; where that cannot be had, members start without a cache), is written under a temporary name and
  * moved into place, so parallel JVMs never see half a cache, and its name hashes the java binary, the JVM version,
  * the member flags and each jar's path, size and time, so a rebuilt jar gets a new one. A failed attempt is not
  * retried in this JVM. A JVM that finds a cache unusable ignores it (a warning on the member's stderr) and starts
@@ -57,13 +58,15 @@ final class MemberAotCache {
             sha.update((java + "\n" + System.getProperty("java.vm.version") + "\n" + LocalCluster.FLAGS + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             ArchiveFiles.digestJars(sha, jars.get());
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"),
-                    "poolbench-aot-" + System.getProperty("user.name", "user"));
+            Optional<Path> folder = ArchiveFiles.folder("poolbench-aot");
+            if (folder.isEmpty()) {
+                return Optional.empty();
+            }
+            Path dir = folder.get();
             Path cache = dir.resolve("member-" + HexFormat.of().formatHex(sha.digest(), 0, 12) + ".aot");
             if (Files.isRegularFile(cache)) {
                 return Optional.of(cache);
             }
-            Files.createDirectories(dir);
             String stem = cache.getFileName() + "." + ProcessHandle.current().pid();
             conf = dir.resolve(stem + ".conf");
             tmp = dir.resolve(stem + ".tmp");

@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 
 /**
@@ -21,7 +23,29 @@ import java.util.jar.JarFile;
  */
 public final class ArchiveFiles {
 
+    private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
+
     private ArchiveFiles() {
+    }
+
+    /**
+     * The folder archives of kind {@code stem} live in: {@code <java.io.tmpdir>/<stem>-<user>}, private to this
+     * user ({@link PrivateFiles#privateFolder}: made {@code rwx------}, or checked to be ours, not a link and closed
+     * to others). The JVM trusts an archive's classes, so a folder someone else made or can write in would let them
+     * run code in every worker: then this is empty and stderr says once why the JVMs start without an archive.
+     */
+    public static Optional<Path> folder(String stem) {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), stem);
+        try {
+            dir = Path.of(System.getProperty("java.io.tmpdir"), stem + "-" + PrivateFiles.me().getName());
+            return Optional.of(PrivateFiles.privateFolder(dir));
+        } catch (IOException | UnsupportedOperationException e) {
+            if (WARNED.add(dir)) {
+                System.err.println("poolbench: JVMs start without a class archive, as its folder is not private: "
+                        + e.getMessage());
+            }
+            return Optional.empty();
+        }
     }
 
     /**

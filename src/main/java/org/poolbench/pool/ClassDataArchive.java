@@ -23,7 +23,8 @@ import org.poolbench.jvm.ArchiveFiles;
  *
  * <p>CDS archives only classes from jar files, so the archive is made only for a class path of plain jars (such as
  * {@code benchmarks.jar}); elsewhere workers start without one. A failed training run is not retried in this JVM.
- * The archive lives in {@code java.io.tmpdir}; it is written to a temporary name and moved into place, so parallel
+ * The archive lives in a folder of {@code java.io.tmpdir} private to the user ({@link ArchiveFiles#folder}; where
+ * that cannot be had, workers start without one, and stderr says why); it is written to a temporary name and moved into place, so parallel
  * pools and JVMs never see half an archive. If the JVM finds an archive stale, it ignores it and says so on stderr.
  */
 final class ClassDataArchive {
@@ -58,15 +59,17 @@ final class ClassDataArchive {
             where.update((java + "\n" + classPath).getBytes(StandardCharsets.UTF_8));
             what.update((System.getProperty("java.vm.version") + "\n").getBytes(StandardCharsets.UTF_8));
             ArchiveFiles.digestJars(what, jars.get());
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"),
-                    "poolbench-cds-" + System.getProperty("user.name", "user"));
+            Optional<Path> folder = ArchiveFiles.folder("poolbench-cds");
+            if (folder.isEmpty()) {
+                return Optional.empty();
+            }
+            Path dir = folder.get();
             String prefix = HexFormat.of().formatHex(where.digest(), 0, 8) + "-";
             Path archive = dir.resolve(prefix + HexFormat.of().formatHex(what.digest(), 0, 8)
                     + (AOT_CACHE ? ".aot" : ".jsa"));
             if (Files.isRegularFile(archive)) {
                 return Optional.of(archive);
             }
-            Files.createDirectories(dir);
             Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             List<String> cmd = new ArrayList<>(List.of(java));
             cmd.addAll(WorkerCommand.FLAGS);
