@@ -17,6 +17,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * One end of a duplex, message-oriented channel between two processes: CPython's
@@ -30,8 +31,10 @@ import java.nio.file.Path;
  */
 public final class Connection implements AutoCloseable {
 
-    /** The longest message accepted (1 GiB), so a corrupt length cannot allocate more. */
+    /** The longest message accepted (1 GiB); longer stated lengths are refused before anything is read. */
     public static final int MAX_MESSAGE = 1 << 30;
+    /** What a stated length alone may allocate; the rest is allocated as the bytes arrive. */
+    private static final int FIRST_CHUNK = 1 << 16;
 
     private final DataInputStream in;
     private final DataOutputStream out;
@@ -95,11 +98,25 @@ public final class Connection implements AutoCloseable {
     /**
      * The next message ({@code recv_bytes}), waiting for it.
      *
+     * <p>The buffer grows as the bytes arrive (from 64 KiB, doubling), so a peer that states a long length and
+     * sends nothing more costs 64 KiB, not the length.
+     *
      * @throws EOFException if the other end closed the connection (CPython raises {@code EOFError})
      */
     public byte[] recv() throws IOException {
-        byte[] m = new byte[readLength()];
-        in.readFully(m);
+        int length = readLength();
+        byte[] m = new byte[Math.min(length, FIRST_CHUNK)];
+        int have = 0;
+        while (have < length) {
+            if (have == m.length) {
+                m = Arrays.copyOf(m, (int) Math.min(length, 2L * m.length));
+            }
+            int n = in.read(m, have, m.length - have);
+            if (n < 0) {
+                throw new EOFException("connection closed after " + have + " of a " + length + "-byte message");
+            }
+            have += n;
+        }
         return m;
     }
 

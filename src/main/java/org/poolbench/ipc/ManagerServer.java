@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * The server process behind a {@link Manager}: CPython's {@code multiprocessing.managers.SyncManager} server. It
@@ -23,6 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Started by {@link Manager#start()} as {@code java -cp <class path> org.poolbench.ipc.ManagerServer}. It writes
  * its address as the first line on stdout, and exits when its stdin reaches end of file, which happens when the
  * starting process closes the manager or dies, however it dies; the socket file goes with it.
+ *
+ * <p>Its listener admits processes of the same user only ({@link Listener}). At most {@value #DEFAULT_MAX_CLIENTS}
+ * clients are served at once (the system property {@code poolbench.manager.maxClients} of the server JVM changes
+ * it); one more is closed at once, with a line on stderr. A value's stated length is checked against the bytes of its
+ * request before anything is allocated.
  */
 public final class ManagerServer {
 
@@ -41,6 +47,8 @@ public final class ManagerServer {
     static final byte INDEX_ERROR = 1;
     static final byte ERROR = 2;
 
+    static final int DEFAULT_MAX_CLIENTS = 1024;
+
     private final Map<String, List<byte[]>> lists = new ConcurrentHashMap<>();
     private final Map<String, Map<String, byte[]>> dicts = new ConcurrentHashMap<>();
 
@@ -49,6 +57,8 @@ public final class ManagerServer {
 
     public static void main(String[] args) throws IOException {
         ManagerServer server = new ManagerServer();
+        int maxClients = Integer.getInteger("poolbench.manager.maxClients", DEFAULT_MAX_CLIENTS);
+        Semaphore clients = new Semaphore(maxClients);
         InputStream stdin = System.in;
         try (Listener listener = Listener.open()) {
             System.out.println(listener.address());
@@ -58,7 +68,19 @@ public final class ManagerServer {
                 try {
                     while (true) {
                         Connection c = listener.accept();
-                        Thread.ofVirtual().name("manager-client").start(() -> server.serve(c));
+                        if (!clients.tryAcquire()) {
+                            System.err.println("manager: " + maxClients + " clients connected already; one more"
+                                    + " refused");
+                            c.close();
+                            continue;
+                        }
+                        Thread.ofVirtual().name("manager-client").start(() -> {
+                            try {
+                                server.serve(c);
+                            } finally {
+                                clients.release();
+                            }
+                        });
                     }
                 } catch (IOException e) {
                     // the listener was closed: shutting down
@@ -161,8 +183,14 @@ public final class ManagerServer {
         return out;
     }
 
+    /** A value from a request or an answer already in memory: a stated length beyond its bytes is refused. */
     static byte[] readValue(DataInputStream in) throws IOException {
-        byte[] v = new byte[in.readInt()];
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IllegalArgumentException("a value of " + length + " bytes stated where " + in.available()
+                    + " remain");
+        }
+        byte[] v = new byte[length];
         in.readFully(v);
         return v;
     }
