@@ -57,7 +57,8 @@ final class PoolCore {
         this.workers = b.workers;
         this.maxTasksPerChild = b.maxTasksPerChild;
         this.taskTimeout = b.taskTimeout;
-        String filterPattern = "maxdepth=200;" + String.join(";", b.allowed) + ";!*";
+        String filterPattern = "maxdepth=200;maxarray=" + b.maxArrayLength + ";maxrefs=" + b.maxReferences
+                + ";maxbytes=" + b.maxBytes + ";" + String.join(";", b.allowed) + ";!*";
         this.filter = WireSerialization.filter(filterPattern);
         WorkerCommand.Initializer init = b.initializer == null ? null
                 : new WorkerCommand.Initializer(FunctionCache.of(b.initializer, (byte) 1), b.initArg);

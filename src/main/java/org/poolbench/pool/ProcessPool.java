@@ -86,12 +86,21 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ProcessPool implements AutoCloseable {
 
     /**
-     * The classes a pool deserializes by default: the JDK's value packages, serialized lambdas, and this project.
-     * The class that defines a task's lambda (or the task's own class) is always allowed for that task. Anything
-     * else, such as a record of your own passed as an argument, must be allowed with {@link ProcessPoolBuilder#allowClasses}.
+     * The classes a pool deserializes by default: {@code java.lang}, {@code java.math} and {@code java.time}, serialized
+     * lambdas, the {@code java.util} collections by name (lists, sets, maps, the immutable and wrapped ones, their
+     * serial forms, {@code UUID}, {@code BitSet}), and this project. The class that defines a task's lambda (or the
+     * task's own class) is always allowed for that task. Anything else, such as a record of your own passed as an
+     * argument or a {@code java.util.concurrent} map, must be allowed with {@link ProcessPoolBuilder#allowClasses}.
      */
-    public static final String DEFAULT_ALLOWED_CLASSES =
-            "java.lang.*;java.lang.invoke.SerializedLambda;java.math.*;java.util.*;java.time.*;org.poolbench.**";
+    public static final String DEFAULT_ALLOWED_CLASSES = String.join(";",
+            "java.lang.*", "java.lang.invoke.SerializedLambda", "java.math.*", "java.time.*",
+            "java.util.ArrayList", "java.util.LinkedList", "java.util.ArrayDeque", "java.util.Arrays$ArrayList",
+            "java.util.HashMap", "java.util.LinkedHashMap", "java.util.TreeMap", "java.util.IdentityHashMap",
+            "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet", "java.util.EnumMap",
+            "java.util.EnumSet$SerializationProxy", "java.util.ImmutableCollections$*", "java.util.CollSer",
+            "java.util.Collections$*", "java.util.AbstractMap$SimpleEntry", "java.util.AbstractMap$SimpleImmutableEntry",
+            "java.util.Map$Entry", "java.util.UUID", "java.util.BitSet",
+            "org.poolbench.**");
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final long SPIN_NANOS = Long.getLong("poolbench.spinNanos", 200_000);

@@ -17,6 +17,16 @@ public final class ProcessPoolBuilder {
     Duration startTimeout = Duration.ofSeconds(60);
     List<String> jvmArgs = List.of();
     final List<String> allowed = new ArrayList<>(List.of(ProcessPool.DEFAULT_ALLOWED_CLASSES.split(";")));
+    long maxArrayLength = DEFAULT_MAX_ARRAY_LENGTH;
+    long maxReferences = DEFAULT_MAX_REFERENCES;
+    long maxBytes = DEFAULT_MAX_BYTES;
+
+    /** The default of {@link #deserializationLimits}' {@code maxArrayLength}: 2^27 elements (a {@code long[]} of 1 GiB). */
+    public static final long DEFAULT_MAX_ARRAY_LENGTH = 1L << 27;
+    /** The default of {@link #deserializationLimits}' {@code maxReferences}: 2^27 objects. */
+    public static final long DEFAULT_MAX_REFERENCES = 1L << 27;
+    /** The default of {@link #deserializationLimits}' {@code maxBytes}: 1 GiB of stream. */
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
     java.util.function.IntConsumer spawnHook;
     SerializableFunction<?, ?> initializer;
     Object initArg;
@@ -120,6 +130,28 @@ public final class ProcessPoolBuilder {
             }
             allowed.add(p.trim());
         }
+        return this;
+    }
+
+    /**
+     * Bounds what one value may become when it is deserialized, in the parent (from a worker) and in workers: the
+     * longest array or collection ({@code maxarray} of {@link ObjectInputFilter.Config#createFilter}; a collection's
+     * stated size counts), the number of objects ({@code maxrefs}) and the stream's length ({@code maxbytes}).
+     * Whatever they are set to, an array may not state more elements than four per byte its message carries, so a
+     * few bytes can never claim gigabytes. The defaults ({@value #DEFAULT_MAX_ARRAY_LENGTH},
+     * {@value #DEFAULT_MAX_REFERENCES}, {@value #DEFAULT_MAX_BYTES}) refuse no value a pool can send; a value over
+     * a limit fails its task with an error that names the limit.
+     *
+     * @throws IllegalArgumentException if a limit is not positive
+     */
+    public ProcessPoolBuilder deserializationLimits(long maxArrayLength, long maxReferences, long maxBytes) {
+        if (maxArrayLength < 1 || maxReferences < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("deserialization limits must be positive, got maxArrayLength="
+                    + maxArrayLength + ", maxReferences=" + maxReferences + ", maxBytes=" + maxBytes);
+        }
+        this.maxArrayLength = maxArrayLength;
+        this.maxReferences = maxReferences;
+        this.maxBytes = maxBytes;
         return this;
     }
 

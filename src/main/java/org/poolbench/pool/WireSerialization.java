@@ -25,9 +25,21 @@ final class WireSerialization {
         return bytes.toByteArray();
     }
 
+    /**
+     * Reads one object from {@code bytes} through {@code filter}; beyond the filter, no array may state more than
+     * four elements per byte of the message (every element takes at least a byte on the wire, and a map's table at
+     * most about 2.7 slots per entry), so a stated length alone cannot make this allocate gigabytes.
+     */
     static Object deserialize(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        long arrayBound = 4L * bytes.length + 1024;
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            in.setObjectInputFilter(filter);
+            in.setObjectInputFilter(info -> {
+                if (info.arrayLength() > arrayBound) {
+                    throw new RejectedClassException("an array of " + info.arrayLength() + " elements stated in a "
+                            + bytes.length + "-byte message: refused, it cannot be genuine");
+                }
+                return filter.checkInput(info);
+            });
             return in.readObject();
         } catch (InvalidClassException e) {
             if (e.getCause() instanceof RejectedClassException r) { // the JDK's message does not name the class
@@ -39,7 +51,7 @@ final class WireSerialization {
         }
     }
 
-    /** The pool's allow-list as a filter; a rejection names the class and how to allow it. */
+    /** The pool's allow-list and limits as a filter; a rejection names the class or the limit, and how to allow it. */
     static ObjectInputFilter filter(String pattern) {
         return filter(ObjectInputFilter.Config.createFilter(pattern), null);
     }
@@ -53,22 +65,61 @@ final class WireSerialization {
                 return ObjectInputFilter.Status.ALLOWED;
             }
             ObjectInputFilter.Status s = base.checkInput(info);
-            if (s == ObjectInputFilter.Status.REJECTED && info.serialClass() != null) {
-                Class<?> c = info.serialClass();
+            if (s != ObjectInputFilter.Status.REJECTED) {
+                return s;
+            }
+            if (type != null && base.checkInput(classOnly(type)) == ObjectInputFilter.Status.REJECTED) {
+                Class<?> c = type;
                 while (c.isArray()) {
                     c = c.getComponentType();
                 }
-                throw new RejectedClassException(c.getName());
+                throw RejectedClassException.notAllowed(c.getName());
             }
-            return s;
+            throw new RejectedClassException("a value over the pool's deserialization limits (here: array length "
+                    + info.arrayLength() + ", depth " + info.depth() + ", objects " + info.references() + ", bytes "
+                    + info.streamBytes() + "); raise them with ProcessPool.builder().deserializationLimits(...)");
         };
     }
 
-    /** Thrown from the filter so that the error names the class (the JDK's own message does not). */
+    /** What the filter is asked about {@code type} alone: no array length, depth, objects or bytes to exceed. */
+    private static ObjectInputFilter.FilterInfo classOnly(Class<?> type) {
+        return new ObjectInputFilter.FilterInfo() {
+            @Override
+            public Class<?> serialClass() {
+                return type;
+            }
+
+            @Override
+            public long arrayLength() {
+                return -1;
+            }
+
+            @Override
+            public long depth() {
+                return 1;
+            }
+
+            @Override
+            public long references() {
+                return 0;
+            }
+
+            @Override
+            public long streamBytes() {
+                return 0;
+            }
+        };
+    }
+
+    /** Thrown from the filter so that the error names the class or the limit (the JDK's own message does not). */
     static final class RejectedClassException extends IllegalStateException {
-        RejectedClassException(String className) {
-            super(className + " is not on the pool's deserialization allow-list; allow it with"
-                    + " ProcessPool.builder().allowClasses(\"" + packagePattern(className) + "\")");
+        RejectedClassException(String message) {
+            super(message);
+        }
+
+        static RejectedClassException notAllowed(String className) {
+            return new RejectedClassException(className + " is not on the pool's deserialization allow-list; allow"
+                    + " it with ProcessPool.builder().allowClasses(\"" + packagePattern(className) + "\")");
         }
 
         private static String packagePattern(String className) {

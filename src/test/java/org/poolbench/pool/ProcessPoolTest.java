@@ -241,6 +241,22 @@ class ProcessPoolTest {
     }
 
     @Test
+    void theParentRefusesAResultOverTheBuildersLimits() {
+        assertThrows(IllegalArgumentException.class, () -> ProcessPool.builder().deserializationLimits(0, 1, 1));
+        try (ProcessPool strict = ProcessPool.builder().workers(1).deserializationLimits(16, 1_000, 1 << 20).build()) {
+            TaskFailedException e = assertThrows(TaskFailedException.class, () -> strict.apply(n -> {
+                java.util.Map<Integer, Integer> m = new java.util.HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    m.put(i, i);
+                }
+                return m;
+            }, 100));
+            assertTrue(e.getMessage().contains("over the pool's deserialization limits"), e.getMessage());
+            assertEquals(Map.of(1, 1), strict.apply(n -> Map.of(n, n), 1));
+        }
+    }
+
+    @Test
     void aFiftyMegabyteResultArrives() {
         byte[] big = pool.apply(n -> {
             byte[] b = new byte[n];

@@ -130,6 +130,47 @@ class WireTest {
         assertInstanceOf(java.net.URI.class, assertDoesNotThrow(uri));
     }
 
+    @Test
+    void onlyTheNamedJavaUtilClassesAreAllowed() throws IOException {
+        String allowList = ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*";
+        byte[] queue = WireSerialization.serialize(new java.util.PriorityQueue<>(List.of(3, 1, 2)));
+        Exception e = assertThrows(IOException.class,
+                () -> WireSerialization.deserialize(queue, WireSerialization.filter(allowList)));
+        assertTrue(e.getMessage().contains("java.util.PriorityQueue is not on the pool's deserialization allow-list"),
+                e.getMessage());
+        java.util.Map<String, List<Integer>> map = new java.util.TreeMap<>(java.util.Map.of("a", List.of(1, 2)));
+        assertEquals(map, assertDoesNotThrow(WireSerialization.serialize(map)));
+    }
+
+    @Test
+    void anArrayLongerThanItsMessageCanCarryIsRefusedBeforeItIsAllocated() throws IOException {
+        byte[] bytes = WireSerialization.serialize(new long[4]);
+        int lengthAt = bytes.length - 4 * Long.BYTES - Integer.BYTES; // the stream ends: length, then the elements
+        assertEquals(4, java.nio.ByteBuffer.wrap(bytes).getInt(lengthAt));
+        java.nio.ByteBuffer.wrap(bytes).putInt(lengthAt, 100_000_000); // 800 MB stated in a message of ~70 bytes
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Exception e = assertThrows(IOException.class, () -> WireSerialization.deserialize(bytes,
+                WireSerialization.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*")));
+        assertTrue(e.getMessage().contains("cannot be genuine"), e.getMessage());
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 8 << 20, "refusing the array allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void aValueOverTheLimitsNamesThemNotItsClass() throws IOException {
+        java.util.Map<Integer, Integer> map = new java.util.HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            map.put(i, i);
+        }
+        byte[] bytes = WireSerialization.serialize(map);
+        Exception e = assertThrows(IOException.class, () -> WireSerialization.deserialize(bytes,
+                WireSerialization.filter("maxarray=16;" + ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*")));
+        assertTrue(e.getMessage().contains("over the pool's deserialization limits"), e.getMessage());
+        assertTrue(e.getMessage().contains("deserializationLimits"), e.getMessage());
+        assertEquals(map, assertDoesNotThrow(bytes));
+    }
+
     private static Object assertDoesNotThrow(byte[] bytes) {
         try {
             return WireSerialization.deserialize(bytes, WireSerialization.filter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";java.net.URI;!*"));
