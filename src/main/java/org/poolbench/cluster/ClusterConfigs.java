@@ -1,9 +1,12 @@
 package org.poolbench.cluster;
 
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,6 +17,12 @@ import java.util.logging.Logger;
  *
  * <p>A member binds only its own {@code host:port} (interfaces enabled with that one address, {@code bind.any} off,
  * no port auto-increment), so nothing listens anywhere else. Clients never listen.
+ *
+ * <p>Members and clients deserialize Java-serialized objects only from an allow-list ({@link #ALLOWED_PREFIXES},
+ * {@link #ALLOWED_CLASSES}, and what the system property {@value #ALLOW_PROPERTY} adds), with Hazelcast's own
+ * defaults off: a task, argument or result of any other class is refused before it is built, and the member logs
+ * the refusal. Hazelcast's open-source edition has no member authentication and no TLS, so this filter is what stands
+ * between a reachable port and running code; docs/CLUSTER.md says what it does not cover.
  */
 public final class ClusterConfigs {
 
@@ -25,6 +34,25 @@ public final class ClusterConfigs {
 
     /** The port a hand-started member uses unless told otherwise (Hazelcast's own default). */
     public static final int DEFAULT_PORT = 5701;
+
+    /** Packages (with their subpackages) whose classes members and clients deserialize. */
+    public static final List<String> ALLOWED_PREFIXES = List.of("org.poolbench.", "com.hazelcast.", "java.lang.",
+            "java.math.", "[");
+
+    /** Single classes outside those packages that members and clients deserialize: the collections tasks carry. */
+    public static final List<String> ALLOWED_CLASSES = List.of("java.util.ArrayList", "java.util.Arrays$ArrayList",
+            "java.util.LinkedList", "java.util.HashMap", "java.util.LinkedHashMap", "java.util.ImmutableCollections$ListN",
+            "java.util.ImmutableCollections$List12", "java.util.CollSer",
+            "java.util.Collections$UnmodifiableRandomAccessList", "java.util.Collections$UnmodifiableList",
+            "java.util.Collections$UnmodifiableCollection", "java.util.Collections$EmptyList",
+            "java.util.Collections$SingletonList");
+
+    /**
+     * A system property of comma-separated class names or package prefixes (ending in {@code .}) that members and
+     * clients deserialize beyond the defaults: the classes of your own tasks and values, when they are not in
+     * {@code org.poolbench}. {@link LocalCluster} passes it on to the members it starts.
+     */
+    public static final String ALLOW_PROPERTY = "poolbench.cluster.allow";
 
     // Held strongly: java.util.logging forgets the level of a logger nobody references.
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
@@ -88,7 +116,23 @@ public final class ClusterConfigs {
             joinConfig.getTcpIpConfig().setRequiredMember(requiredMember.toString());
         }
         config.getExecutorConfig(EXECUTOR).setPoolSize(poolSize).setStatisticsEnabled(false);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
         return config;
+    }
+
+    /** The allow-list as Hazelcast's filter: defaults off, {@link #ALLOWED_PREFIXES}, {@link #ALLOWED_CLASSES}, and the property's. */
+    static JavaSerializationFilterConfig serializationFilter() {
+        ClassFilter allowed = new ClassFilter().addPrefixes(ALLOWED_PREFIXES.toArray(String[]::new))
+                .addClasses(ALLOWED_CLASSES.toArray(String[]::new));
+        for (String extra : Arrays.stream(System.getProperty(ALLOW_PROPERTY, "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+            if (extra.endsWith(".")) {
+                allowed.addPrefixes(extra);
+            } else {
+                allowed.addClasses(extra);
+            }
+        }
+        return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
     }
 
     /**
@@ -107,6 +151,7 @@ public final class ClusterConfigs {
                 .setSmartRouting(true).setConnectionTimeout((int) Math.min(connectMillis, 5000));
         config.getConnectionStrategyConfig().getConnectionRetryConfig()
                 .setClusterConnectTimeoutMillis(connectMillis).setInitialBackoffMillis(100).setMaxBackoffMillis(500);
+        config.getSerializationConfig().setJavaSerializationFilterConfig(serializationFilter());
         return config;
     }
 }

@@ -37,7 +37,11 @@ import org.poolbench.jvm.JavaBinary;
  * <p>Lifetime: every member ends with this object. {@link #close()} closes the members' standard input (they
  * terminate on EOF) and kills any that has not exited within 5 s; a shutdown hook does the same on Ctrl-C or
  * {@code System.exit}, and a member whose parent is killed outright sees EOF and exits too. Each cluster has a name
- * of its own ({@code poolbench-<pid>-<n>}), so two clusters on one machine never merge.
+ * of its own ({@code poolbench-<pid>-<n>-<random>}), so two clusters on one machine never merge; members get it in
+ * their environment ({@value Member#CLUSTER_NAME_VARIABLE}), which only their user can read, not on the command line
+ * every user sees. The name is no password (Hazelcast's open-source edition authenticates nothing): what keeps other
+ * users' code out is the members' deserialization allow-list ({@link ClusterConfigs}), and docs/CLUSTER.md says what
+ * it does not cover.
  *
  * <p>Thread safety: the methods are synchronized; {@link #close()} is idempotent.
  */
@@ -73,7 +77,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private LocalCluster(int coresPerMember) {
-        this.name = "poolbench-" + ProcessHandle.current().pid() + "-" + CLUSTERS.incrementAndGet();
+        this.name = "poolbench-" + ProcessHandle.current().pid() + "-" + CLUSTERS.incrementAndGet() + "-"
+                + Long.toHexString(new java.security.SecureRandom().nextLong());
         this.coresPerMember = coresPerMember;
         this.cpus = allowedCpus();
         this.pin = onPath("taskset");
@@ -271,8 +276,12 @@ public final class LocalCluster implements AutoCloseable {
         cmd.add(JavaBinary.command());
         cmd.addAll(FLAGS);
         aotCache.ifPresent(c -> cmd.add("-XX:AOTCache=" + c));
+        String allow = System.getProperty(ClusterConfigs.ALLOW_PROPERTY);
+        if (allow != null) {
+            cmd.add("-D" + ClusterConfigs.ALLOW_PROPERTY + "=" + allow);
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Member.class.getName(),
-                "--cluster-name", name, "--bind", self.host(), "--port", String.valueOf(self.port()),
+                "--bind", self.host(), "--port", String.valueOf(self.port()),
                 "--join", String.join(",", join.stream().map(HostPort::toString).toList()),
                 "--pool-size", String.valueOf(coresPerMember), "--exit-on-eof"));
         if (required != null) {
@@ -280,7 +289,9 @@ public final class LocalCluster implements AutoCloseable {
         }
         try {
             Path log = Files.createTempFile("poolbench-member-", ".log");
-            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectError(log.toFile());
+            b.environment().put(Member.CLUSTER_NAME_VARIABLE, name);
+            Process p = b.start();
             Started m = new Started(p, self, log, cpuList);
             members.add(m);
             return m;
@@ -331,6 +342,11 @@ public final class LocalCluster implements AutoCloseable {
     /** True when member {@code index} (start order) runs pinned to CPUs of its own. */
     public synchronized boolean pinned(int index) {
         return members.get(index).cpuList != null;
+    }
+
+    /** What member {@code index} has written to its stderr so far (its log; deleted when the cluster closes). */
+    synchronized String log(int index) throws IOException {
+        return Files.readString(members.get(index).log);
     }
 
     private static String tail(Path log) {

@@ -10,6 +10,11 @@ import java.util.List;
  * One cluster member JVM: {@code java -cp benchmarks.jar org.poolbench.cluster.Member --bind HOST --port PORT
  * [--join HOST:PORT,...] [--required-member HOST:PORT] [--pool-size N] [--cluster-name NAME] [--exit-on-eof]}.
  *
+ * <p>The cluster name comes from {@code --cluster-name}, else the environment variable
+ * {@value #CLUSTER_NAME_VARIABLE} (what {@link LocalCluster} uses: another user's {@code ps} shows the command line,
+ * not the environment), else {@value ClusterConfigs#DEFAULT_CLUSTER_NAME}. It only keeps clusters apart; it is no
+ * password. The member deserializes only what {@link ClusterConfigs} allows.
+ *
  * <p>Starts a Hazelcast member on exactly {@code HOST:PORT} (see {@link ClusterConfigs#member}), with the executor
  * {@link ClusterConfigs#EXECUTOR} of {@code N} threads (default: this JVM's available processors), and prints one
  * line {@code READY HOST:PORT} on standard output once it has joined. With {@code --required-member} it joins only
@@ -21,6 +26,9 @@ import java.util.List;
  * <p>A bad argument prints one line naming it and exits with status 2.
  */
 public final class Member {
+
+    /** The environment variable a member takes its cluster name from when there is no {@code --cluster-name}. */
+    public static final String CLUSTER_NAME_VARIABLE = "POOLBENCH_CLUSTER_NAME";
 
     private Member() {
     }
@@ -82,7 +90,7 @@ public final class Member {
             String join = null;
             String required = null;
             int poolSize = Runtime.getRuntime().availableProcessors();
-            String name = ClusterConfigs.DEFAULT_CLUSTER_NAME;
+            String name = System.getenv().getOrDefault(CLUSTER_NAME_VARIABLE, ClusterConfigs.DEFAULT_CLUSTER_NAME);
             boolean exitOnEof = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];

@@ -45,6 +45,57 @@ class LocalClusterTest {
         return slowSquare(x);
     }
 
+    /** A task that carries a value of a class no poolbench task sends: a gadget chain's usual vehicle. */
+    static final class Smuggler implements java.util.concurrent.Callable<Integer>, java.io.Serializable {
+        private final java.util.PriorityQueue<Integer> cargo = new java.util.PriorityQueue<>(List.of(2, 1));
+
+        @Override
+        public Integer call() {
+            return cargo.size();
+        }
+    }
+
+    /** A task of poolbench's own classes only, which members run. */
+    static final class Honest implements java.util.concurrent.Callable<Integer>, java.io.Serializable {
+        @Override
+        public Integer call() {
+            return 42;
+        }
+    }
+
+    @Test
+    void aMemberRefusesATaskOutsideItsAllowListAndSaysSo() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(1, 1)) {
+            com.hazelcast.core.HazelcastInstance client = cluster.connectClient();
+            try {
+                var executor = client.getExecutorService(ClusterConfigs.EXECUTOR);
+                assertEquals(42, executor.submit(new Honest()).get(30, TimeUnit.SECONDS));
+                Exception e = assertThrows(Exception.class,
+                        () -> executor.submit(new Smuggler()).get(30, TimeUnit.SECONDS));
+                String chain = causes(e);
+                assertTrue(chain.contains("java.util.PriorityQueue"), chain);
+                String log = "";
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!log.contains("java.util.PriorityQueue") && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    log = cluster.log(0);
+                }
+                assertTrue(log.contains("java.util.PriorityQueue"), "the member's log does not name the refused class: "
+                        + log);
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    private static String causes(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c).append(" <- ");
+        }
+        return b.toString();
+    }
+
     @Test
     void membersRunAMapSurviveAKilledMemberListenOnlyOnTheirPortAndEndWithTheCluster(@TempDir Path started)
             throws Exception {
