@@ -99,7 +99,21 @@ public final class Affinity {
 
     private static void setMask(List<Integer> cpus, long pid) {
         String list = String.join(",", cpus.stream().map(String::valueOf).toList());
-        taskset(List.of("-a", "-p", "-c", list, String.valueOf(pid)));
+        List<String> args = List.of("-a", "-p", "-c", list, String.valueOf(pid));
+        // taskset -a lists the process's threads, then sets each: a thread that ends in between fails the call with
+        // "No such process" although every thread still alive may have its mask. Running it again covers them.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                taskset(args);
+                return;
+            } catch (IllegalStateException e) {
+                boolean threadEnded = e.getMessage() != null && e.getMessage().contains("No such process")
+                        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (!threadEnded || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Runs {@code taskset args}; a failure is an {@link IllegalStateException} naming the command and its output. */
