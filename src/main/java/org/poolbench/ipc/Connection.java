@@ -17,7 +17,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
+import org.poolbench.jvm.StatedLength;
 
 /**
  * One end of a duplex, message-oriented channel between two processes: CPython's
@@ -105,19 +105,8 @@ public final class Connection implements AutoCloseable {
      */
     public byte[] recv() throws IOException {
         int length = readLength();
-        byte[] m = new byte[Math.min(length, FIRST_CHUNK)];
-        int have = 0;
-        while (have < length) {
-            if (have == m.length) {
-                m = Arrays.copyOf(m, (int) Math.min(length, 2L * m.length));
-            }
-            int n = in.read(m, have, m.length - have);
-            if (n < 0) {
-                throw new EOFException("connection closed after " + have + " of a " + length + "-byte message");
-            }
-            have += n;
-        }
-        return m;
+        return StatedLength.read(in, length, FIRST_CHUNK,
+                have -> "connection closed after " + have + " of a " + length + "-byte message");
     }
 
     /** Reads the next message into {@code into} and returns its length ({@code recv_bytes_into}). */

@@ -1,12 +1,12 @@
 package org.poolbench.pool;
 
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.poolbench.jvm.StatedLength;
 
 /**
  * The wire protocol between a pool and its workers: its constants and its framing. What frame bodies hold is encoded
@@ -231,18 +231,8 @@ final class Wire {
         }
         int bodyLength = length - 1;
         // Allocate as bytes arrive rather than trusting the length: a corrupt length then fails with EOF, not OOM.
-        byte[] body = new byte[Math.min(bodyLength, 1 << 20)];
-        int got = 0;
-        while (got < bodyLength) {
-            if (got == body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(bodyLength, 2L * body.length));
-            }
-            int r = in.read(body, got, body.length - got);
-            if (r < 0) {
-                throw new EOFException("stream from " + from + " ended inside a frame of " + length + " bytes");
-            }
-            got += r;
-        }
+        byte[] body = StatedLength.read(in, bodyLength, 1 << 20,
+                got -> "stream from " + from + " ended inside a frame of " + length + " bytes");
         return new Frame(type, body, bodyLength);
     }
 
