@@ -245,10 +245,10 @@ public class ClusterBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public long firstTask(Pinned pinned, Fresh f) throws ExecutionException, InterruptedException {
         f.backend = ClusterBackend.local(f.members, 1);
-        if (f.backend.members() != f.members) {
-            throw new IllegalStateException(f.backend.members() + " members, wanted " + f.members);
+        if (f.backend.dispatcher().members() != f.members) {
+            throw new IllegalStateException(f.backend.dispatcher().members() + " members, wanted " + f.members);
         }
-        return checkedSquare(f.backend.call(new Square(7)), 7);
+        return checkedSquare(f.backend.dispatcher().call(new Square(7)), 7);
     }
 
     /** One warm single-core member (cluster) or one warm worker (process-pool). */
@@ -288,7 +288,8 @@ public class ClusterBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public long roundTrip(Pinned pinned, Warm w) throws ExecutionException, InterruptedException {
         long x = w.next++ & 0xffff;
-        long r = w.cluster != null ? w.cluster.call(new Square(x)) : w.pool.apply(ClusterBenchmark::square, x);
+        long r = w.cluster != null ? w.cluster.dispatcher().call(new Square(x))
+                : w.pool.apply(ClusterBenchmark::square, x);
         return checkedSquare(r, x);
     }
 

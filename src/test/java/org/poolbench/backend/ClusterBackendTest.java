@@ -9,10 +9,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +24,8 @@ import org.poolbench.workload.Workloads;
 
 /**
  * The cluster backend over two embedded members in this JVM (started once for the class) and a client: every
- * workload's answer, task failures, and a member that dies in the middle of a map.
+ * workload's answer at every chunk size, a task's failure as a {@link BackendException}, and the members used. How
+ * chunks are dispatched, and a member that dies mid-map: {@code cluster.ClusterDispatcherTest}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClusterBackendTest {
@@ -37,24 +35,17 @@ class ClusterBackendTest {
     private static HostPort first;
     private static HazelcastInstance client;
 
-    /** Runs of each input of {@link #slowSquare}: the embedded members share this JVM's statics. */
-    private static final AtomicIntegerArray RUNS = new AtomicIntegerArray(64);
-
     @BeforeAll
     static void startMembers() {
         ClusterConfigs.quietLogging();
-        // the killed member's warnings are expected here
+        // only errors in the test output: a failing task is part of the tests
         java.util.logging.Logger.getLogger("com.hazelcast").setLevel(java.util.logging.Level.SEVERE);
         first = HostPort.loopback(freePort());
         MEMBERS.add(Hazelcast.newHazelcastInstance(ClusterConfigs.member(NAME, first, List.of(first), 2)));
-        MEMBERS.add(startMember());
+        HostPort second = HostPort.loopback(freePort());
+        MEMBERS.add(Hazelcast.newHazelcastInstance(ClusterConfigs.member(NAME, second, List.of(first, second), 2)));
         client = com.hazelcast.client.HazelcastClient.newHazelcastClient(
                 ClusterConfigs.client(NAME, List.of(first), 10_000));
-    }
-
-    private static HazelcastInstance startMember() {
-        HostPort self = HostPort.loopback(freePort());
-        return Hazelcast.newHazelcastInstance(ClusterConfigs.member(NAME, self, List.of(first, self), 2));
     }
 
     @AfterAll
@@ -84,7 +75,7 @@ class ClusterBackendTest {
         try (DownloadServer server = Workloads.serverFor(name, 0, 1024)) {
             Workload<Object, Object> job = Workloads.create(name, tasks, server);
             ClusterBackend backend = ClusterBackend.over(client, 0);
-            assertEquals(2, backend.members());
+            assertEquals(2, backend.dispatcher().members());
             assertEquals(4, backend.workers(), "two members of two executor threads each");
             for (int chunksize : new int[] {Backend.AUTO_CHUNKSIZE, 1, 7}) {
                 if (name.equals("squares") && chunksize == 1) {
@@ -110,69 +101,10 @@ class ClusterBackendTest {
     @Test
     void usesOnlyTheMembersAskedFor() {
         ClusterBackend one = ClusterBackend.over(client, 1);
-        assertEquals(1, one.members());
+        assertEquals(1, one.dispatcher().members());
         assertEquals(2, one.workers());
         assertEquals(List.of(1L, 4L, 9L), one.map((Long x) -> x * x, List.of(1L, 2L, 3L), 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterBackend.over(client, 5));
         assertTrue(e.getMessage().contains("asked for 5 cluster members but the cluster has 2"), e.getMessage());
-    }
-
-    /** The thread-name prefix of the member that {@link #aMemberThatDiesMidMapReRunsOnlyItsChunks} kills. */
-    private static volatile String doomedThreads;
-    /** Counted down when a task starts on one of {@link #doomedThreads}: the member holds work. */
-    private static final CountDownLatch DOOMED_BUSY = new CountDownLatch(1);
-
-    static int slowSquare(int x) {
-        RUNS.incrementAndGet(x);
-        String doomed = doomedThreads;
-        if (doomed != null && Thread.currentThread().getName().startsWith(doomed)) {
-            DOOMED_BUSY.countDown();
-        }
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return x * x;
-    }
-
-    /** A third member dies while it holds chunks: only those chunks run again, elsewhere, and the answer is right. */
-    @Test
-    void aMemberThatDiesMidMapReRunsOnlyItsChunks() throws Exception {
-        HazelcastInstance doomed = startMember();
-        try {
-            ClusterBackend backend = ClusterBackend.over(client, 0);
-            assertEquals(3, backend.members());
-            int n = 48;
-            List<Integer> inputs = IntStream.range(0, n).boxed().toList();
-            java.util.concurrent.atomic.AtomicBoolean mapDone = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.concurrent.atomic.AtomicBoolean killedDuringMap = new java.util.concurrent.atomic.AtomicBoolean();
-            doomedThreads = "hz." + doomed.getName() + ".";
-            Thread killer = Thread.ofPlatform().start(() -> {
-                boolean busy;
-                try {
-                    busy = DOOMED_BUSY.await(30, TimeUnit.SECONDS); // the member has begun a chunk
-                } catch (InterruptedException e) {
-                    return;
-                }
-                killedDuringMap.set(busy && !mapDone.get());
-                doomed.getLifecycleService().terminate();
-            });
-            List<Integer> out = backend.map(ClusterBackendTest::slowSquare, inputs, 2);
-            mapDone.set(true);
-            killer.join();
-            assertTrue(killedDuringMap.get(), "the third member was not killed while it ran a chunk of the map");
-            assertEquals(inputs.stream().map(x -> x * x).toList(), out);
-            int extra = 0;
-            for (int i = 0; i < n; i++) {
-                assertTrue(RUNS.get(i) >= 1, "input " + i + " never ran");
-                extra += RUNS.get(i) - 1;
-            }
-            // the dead member held at most 2 chunks (its 2 executor threads) of 2 tasks each
-            assertTrue(extra <= 4, extra + " tasks ran twice; only the dead member's 4 at most may");
-        } finally {
-            doomedThreads = null;
-            doomed.getLifecycleService().terminate();
-        }
     }
 }

@@ -17,7 +17,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.poolbench.backend.ClusterBackend;
 
 /**
  * Member JVMs started by {@link LocalCluster}: they run a map, survive the loss of one of them, listen on nothing
@@ -100,11 +99,11 @@ class LocalClusterTest {
     void membersRunAMapSurviveAKilledMemberListenOnlyOnTheirPortAndEndWithTheCluster(@TempDir Path started)
             throws Exception {
         List<Long> pids;
-        try (ClusterBackend backend = ClusterBackend.local(2, 1)) {
-            LocalCluster cluster = backend.localCluster();
+        try (ClusterDispatcher dispatcher = ClusterDispatcher.local(2, 1)) {
+            LocalCluster cluster = dispatcher.localCluster();
             pids = cluster.pids();
             assertEquals(2, pids.size());
-            assertEquals(2, backend.workers(), "two members of one executor thread each");
+            assertEquals(2, dispatcher.threads(), "two members of one executor thread each");
             for (int i = 0; i < 2; i++) {
                 HostPort address = cluster.addresses().get(i);
                 assertEquals(Set.of("127.0.0.1:" + address.port()), listeningSockets(pids.get(i)),
@@ -112,7 +111,7 @@ class LocalClusterTest {
             }
             List<Integer> inputs = IntStream.range(0, 24).boxed().toList();
             List<Integer> squares = inputs.stream().map(x -> x * x).toList();
-            assertEquals(squares, backend.map(LocalClusterTest::slowSquare, inputs, 1));
+            assertEquals(squares, dispatcher.map(LocalClusterTest::slowSquare, inputs, 1));
 
             // member 1 is killed once it has begun a task of the second map (its marker file is there), so that it
             // dies holding work: 24 tasks of 150 ms on two threads take about 1.8 s
@@ -133,7 +132,7 @@ class LocalClusterTest {
             });
             String dir = started.toString();
             long start = System.nanoTime();
-            List<Integer> out = backend.map(x -> markedSlowSquare(dir, x), inputs, 1);
+            List<Integer> out = dispatcher.map(x -> markedSlowSquare(dir, x), inputs, 1);
             mapDone.set(true);
             killer.join();
             assertTrue(killedWithWork.get(), "member 1 was not killed while it ran a task of the map");
