@@ -9,6 +9,9 @@ import java.util.function.IntFunction;
 /** The backends by the names users see. */
 public final class Backends {
 
+    /** The name of the thread the {@code sequential} backend runs its jobs on (for pinning it; see bench/). */
+    public static final String SEQUENTIAL_THREAD = SequentialBackend.THREAD_NAME;
+
     /** Every backend, in the order charts and tables list them. */
     public enum Kind {
         SEQUENTIAL("sequential", false, w -> new SequentialBackend()),

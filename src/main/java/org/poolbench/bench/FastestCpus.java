@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToLongFunction;
+import org.poolbench.backend.Backends;
 
 /**
  * Which k CPUs a k-core iteration runs on, when k is fewer than the run has: the k fastest of the moment.
@@ -144,16 +145,20 @@ public final class FastestCpus {
     }
 
     /**
-     * For sequential code at every CPU ({@code k = n}): this JVM on every CPU, and the calling thread alone on the
-     * fastest one. A lone thread given every CPU runs wherever the scheduler leaves it, the slow vCPU as often as the
-     * fast; pinning it to the fastest, while the JVM's other threads (compiler, collector) keep every CPU, makes
-     * "sequential at n cores against 1 core" compare what the cores change, on the same speed of CPU. Returns the
-     * thread's CPU.
+     * For sequential code at every CPU ({@code k = n}): this JVM on every CPU; the calling thread, the sequential
+     * backend's thread and the JVM's {@code VM Thread} on the fastest one. A lone thread given every CPU runs wherever
+     * the scheduler leaves it, the slow vCPU as often as the fast. The VM Thread runs only stop-the-world work (the
+     * Serial collector's collections among it) while the program's one thread waits, so a second CPU cannot overlap
+     * it with the program: left free, it ran on the other vCPU and cost sequential squares, a collection every 45 ms,
+     * 7-15 % (docs/METHODOLOGY.md, "Sequential at one core against two"). The threads that can run beside the program
+     * (compilers, the JVM's other service threads) keep every CPU, so "sequential at n cores against 1 core" compares
+     * what the extra cores can change, on the same speed of CPU. Returns the CPU.
      */
     public int moveAllButPinThisThread() {
         int cpu = fastest(1).get(0);
         Affinity.restrictTree(cpus);
         Affinity.restrictThisThread(cpu);
+        Affinity.restrictThreadsNamed(WITH_THIS_THREAD, cpu);
         if (PIN_WITH_THIS_THREAD != null) {
             Affinity.restrictThreadsNamed(PIN_WITH_THIS_THREAD, cpu);
         }
@@ -165,6 +170,10 @@ public final class FastestCpus {
      * match beside the benchmark thread in {@link #moveAllButPinThisThread}, to see which of them cost sequential
      * code at full cores (docs/METHODOLOGY.md, "Sequential at one core against two").
      */
+    /** The threads pinned beside the benchmark thread at full cores: the sequential backend's and the VM Thread. */
+    static final java.util.regex.Pattern WITH_THIS_THREAD = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(Backends.SEQUENTIAL_THREAD) + "|VM Thread");
+
     private static final java.util.regex.Pattern PIN_WITH_THIS_THREAD =
             System.getProperty("poolbench.pinWithSequential", "").isEmpty() ? null
                     : java.util.regex.Pattern.compile(System.getProperty("poolbench.pinWithSequential"));

@@ -46,8 +46,9 @@ import org.poolbench.workload.Workloads;
  * <p>Sequential code is measured at every core count in one JVM ({@code alternateCores=1/2}): the JVM starts on all
  * of them and its CPU mask is switched between iterations, 1 core, 2 cores, 2 cores, 1 core, …, the 1-core
  * iterations on the fastest CPU of the moment like every k-core point's, and at full cores the JVM on every CPU with
- * the benchmark thread pinned to the fastest ({@link FastestCpus#moveAllButPinThisThread}): a lone thread left free
- * sits on the slow vCPU as often as on the fast one, and the check would measure where it sat, not the cores. Measured in JVMs of
+ * the job's thread and the stop-the-world VM Thread pinned to the fastest
+ * ({@link FastestCpus#moveAllButPinThisThread}): a lone thread left free sits on the slow vCPU as often as on the fast
+ * one, and the check would measure where it sat, not the cores. Measured in JVMs of
  * their own, the two points each got a block of 20 s, and on a machine whose speed moves in phases of seconds the
  * phase, not the cores, set their ratio (docs/METHODOLOGY.md, "Sequential at one core against two"). The JVM's
  * settings are fixed by flags (collector, heap, compiler threads), so nothing it sized at start differs from a JVM

@@ -55,6 +55,24 @@ class ThreadBackendsTest {
     }
 
     @Test
+    void sequentialRunsEveryJobOnItsOwnThreadAndCloseEndsIt() throws InterruptedException {
+        Thread[] seen = new Thread[1];
+        java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (Backend b = Backends.create("sequential", 1)) {
+            b.map(x -> {
+                names.add(Thread.currentThread().getName());
+                seen[0] = Thread.currentThread();
+                return x;
+            }, IntStream.range(0, 50).boxed().toList());
+            b.map(x -> names.add(Thread.currentThread().getName()), List.of(1, 2, 3));
+        }
+        // as a one-worker pool runs a job: on one thread of the backend's, the caller waiting
+        assertEquals(java.util.Set.of(Backends.SEQUENTIAL_THREAD), names);
+        seen[0].join(5_000);
+        assertTrue(!seen[0].isAlive(), "close ends the sequential backend's thread");
+    }
+
+    @Test
     void autoChunksizeFollowsCPython() {
         assertEquals(1, Backend.effectiveChunksize(3, 4, 0));
         assertEquals(63, Backend.effectiveChunksize(1000, 4, 0)); // ceil(1000 / 16)

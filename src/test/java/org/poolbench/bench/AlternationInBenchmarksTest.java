@@ -72,10 +72,35 @@ class AlternationInBenchmarksTest {
                     assertEquals(0, free, "1-core iteration " + i + ": every thread on the one CPU");
                 } else {
                     assertTrue(free > 0, "full-core iteration " + i + ": the JVM's other threads on every CPU");
+                    // the work's thread and the stop-the-world thread beside the benchmark thread, compilers free
+                    assertEquals(List.of(mine), masksOfThreadsNamed("sequential"), "iteration " + i);
+                    assertEquals(List.of(mine), masksOfThreadsNamed("VM Thread"), "iteration " + i);
+                    assertTrue(masksOfThreadsNamed("C2 CompilerThre").contains(start), "iteration " + i);
                 }
             }
         } finally {
             b.tearDown();
+        }
+    }
+
+    /** The CPU masks of this JVM's threads called {@code name} ({@code /proc/self/task/<tid>/comm}). */
+    private static List<List<Integer>> masksOfThreadsNamed(String name) {
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            List<List<Integer>> out = new ArrayList<>();
+            for (java.nio.file.Path t : tasks.toList()) {
+                try {
+                    if (java.nio.file.Files.readString(t.resolve("comm")).strip().equals(name)) {
+                        out.add(Affinity.parseList(java.nio.file.Files.readAllLines(t.resolve("status")).stream()
+                                .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow()
+                                .split(":", 2)[1].strip()));
+                    }
+                } catch (java.io.IOException e) {
+                    // a thread that ended meanwhile
+                }
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
