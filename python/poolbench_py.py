@@ -133,7 +133,8 @@ full    3     5 iterations × 2 s    10 iterations × 2 s
   live children under :data:`SETTLED_PAGES` new pages (minor faults, ``/proc/<pid>/stat``) or no fewer than
   :data:`STEADY_SHARE` of the round before, for at most :data:`WARMUP_CAP_S` seconds (:class:`Settling`). CPython's allocator keeps asking the kernel for fresh pages for
   dozens of jobs: a million squares took 185 ms with 10 000 faults in its first job and 43 ms with none from about
-  the 30th on, so a fixed half-second warm-up left a trend in the measured iterations.
+  the 30th on, so a fixed half-second warm-up left a trend in the measured iterations. Contenders that take turns
+  warm for at least :data:`TURNS_WARMUP_ROUNDS` rounds.
 * quick's scaling points take 16 iterations of 0.3 s (one job each, as its jobs take 0.1–1.8 s): twice the samples
   in about the same time, since an iteration always runs whole jobs.
 
@@ -239,6 +240,11 @@ PROFILES = {
     # the Java CLI's `lesson NAME`: one claim's few points within a minute, beside the JVM's (--lesson)
     "lesson": Profile("lesson", 1, 1, 0.3, 8, 0.3),
 }
+#: Warm-up rounds that contenders taking turns run at least (then until the pages settle, as every warm-up):
+#: with two, the first measured round of quick's factorial pools at 2 cores still ran 1.3-1.5x slower than the rest
+#: (thread pool 664 against 490-515 ms, Pool 420 against 267-287 ms), each point's widest outlier.
+TURNS_WARMUP_ROUNDS = {"quick": 3}
+
 #: The scaling family's measurement where it differs from the profile's (iterations, seconds): see the table above.
 SCALING_MEASUREMENT = {"quick": (16, 0.3)}
 
@@ -1199,9 +1205,9 @@ class Settling:
     round (the profile's rounds first); it says whether to run another. ``rounds`` and ``settled`` say how it
     ended."""
 
-    def __init__(self, profile, cap_s=None):
+    def __init__(self, profile, cap_s=None, minimum=None):
         self.cap_ns = int((WARMUP_CAP_S.get(profile.name, 0.0) if cap_s is None else cap_s) * 1e9)
-        self.minimum = profile.warmup_iterations
+        self.minimum = profile.warmup_iterations if minimum is None else max(minimum, profile.warmup_iterations)
         self.start = time.perf_counter_ns()
         self.pages = tree_pages()
         self.last = None  # the previous round's new pages
@@ -1419,7 +1425,7 @@ def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=Non
                 except CheckFailed as e:
                     raise CheckFailed("%s: %s" % (contenders[x].key, e)) from None
 
-            settling = Settling(profile)
+            settling = Settling(profile, minimum=TURNS_WARMUP_ROUNDS.get(profile.name))
             g = 0
             while True:  # warm-up rounds: the profile's, then until the tree's pages settle (Settling)
                 for _ in range(m):
