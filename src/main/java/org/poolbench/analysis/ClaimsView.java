@@ -222,8 +222,20 @@ public record ClaimsView(List<Claim> claims) implements View {
     }
 
     private static Claim threadsCannot(List<ResultRow> rows) {
-        return unlessAboveCeiling(rows, threadsCannotRaw(rows), List.of(atMostCores(rows, "factorial", "thread-pool")),
-                List.of(atMostCores(rows, "factorial", "py-thread-pool")));
+        Claim c = unlessAboveCeiling(rows, threadsCannotRaw(rows), List.of(atMostCores(rows, "factorial",
+                "thread-pool")), List.of(atMostCores(rows, "factorial", "py-thread-pool")));
+        return new Claim(c.claim(), c.jvmOutcome(), c.jvm() + doubt(rows, false, c.jvmOutcome()), c.pythonOutcome(),
+                c.python() + doubt(rows, true, c.pythonOutcome()));
+    }
+
+    /**
+     * A note for a verdict that rests on a speedup over sequential at 1 core, when the run's one-worker check of that
+     * side was not met ({@link RunChecks#baselineInDoubt}); empty otherwise.
+     */
+    private static String doubt(List<ResultRow> rows, boolean python, Outcome outcome) {
+        List<String> unmet = outcome == Outcome.NOT_MEASURED ? List.of() : RunChecks.baselineInDoubt(rows, python);
+        return unmet.isEmpty() ? "" : " (baseline check not met: " + String.join("; ", unmet)
+                + "; the speedup carries that doubt, see Measurement quality)";
     }
 
     private static Claim threadsCannotRaw(List<ResultRow> rows) {

@@ -248,6 +248,16 @@ public final class RunChecks {
     }
 
     /**
+     * The one-worker checks of one side (the JVM's, or CPython's with {@code python}) that were not met, as
+     * {@code "thread-pool (1 worker) / sequential, factorial at 1 core 0.882 ± 0.084"}: while one is, the side's
+     * speedups over sequential at 1 core carry that much doubt about their baseline. Empty when all were met.
+     */
+    public static List<String> baselineInDoubt(List<ResultRow> measured, boolean python) {
+        return oneWorker(measured).stream().filter(c -> !c.passed() && c.name().startsWith("py-") == python)
+                .map(c -> c.name() + " " + c.figure()).toList();
+    }
+
+    /**
      * The point keys of CPU-bound speedups whose lower error bar lies above the ceiling's upper one at their core
      * count: not results, since no backend can beat the machine.
      */

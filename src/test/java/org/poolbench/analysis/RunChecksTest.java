@@ -93,6 +93,24 @@ class RunChecksTest {
     }
 
     @Test
+    void aVerdictOnASpeedupOverASlowBaselineSaysSo() {
+        // sequential's 1-core point fell in a slow stretch (330 ms) that the one-worker pool (290) missed; the 2-core
+        // speedup (330 / 200 = 1.65x) stays below the ceiling, so only the one-worker check tells
+        List<ResultRow> rows = run(330, 333, 290, 200);
+        assertEquals(List.of("thread-pool (1 worker) / sequential, factorial at 1 core 0.879 ± 0.012"),
+                RunChecks.baselineInDoubt(rows, false));
+        assertTrue(RunChecks.baselineInDoubt(rows, true).isEmpty(), "CPython's side has no such rows");
+        ClaimsView.Claim threads = ClaimsView.of(rows).claims().stream()
+                .filter(c -> c.claim().startsWith("Threads cannot")).findFirst().orElseThrow();
+        assertEquals(ClaimsView.Outcome.NOT_HELD, threads.jvmOutcome(), threads.jvm());
+        assertTrue(threads.jvm().contains("baseline check not met: thread-pool (1 worker) / sequential"),
+                threads.jvm());
+        ClaimsView.Claim sound = ClaimsView.of(run(300, 303, 297, 170)).claims().stream()
+                .filter(c -> c.claim().startsWith("Threads cannot")).findFirst().orElseThrow();
+        assertFalse(sound.jvm().contains("baseline check"), sound.jvm());
+    }
+
+    @Test
     void withIterationsTheSequentialRatioIsPairedNeighbourByNeighbour() {
         List<ResultRow> rows = run(300, 300, 297, 170);
         ResultRow one = rows.get(2);
