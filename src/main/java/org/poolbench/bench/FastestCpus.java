@@ -144,6 +144,11 @@ public final class FastestCpus {
         return chosen;
     }
 
+    /** Moves this JVM, every thread of it and every process it started back to every CPU of the run. */
+    public void moveToAll() {
+        Affinity.restrictTree(cpus);
+    }
+
     /**
      * For sequential code at every CPU ({@code k = n}): this JVM on every CPU; the calling thread, the sequential
      * backend's thread and the JVM's {@code VM Thread} on the fastest one. A lone thread given every CPU runs wherever

@@ -82,8 +82,9 @@ public class ScalingBenchmark {
     public int cores;
 
     /**
-     * Core counts to switch between, iteration by iteration, separated by '/' (e.g. {@code 1/2}); empty keeps the mask
-     * the JVM started with. Sequential only; {@code cores} must be the largest count.
+     * Sequential's core counts to switch between, iteration by iteration, separated by '/' (e.g. {@code 1/2}); empty
+     * keeps the mask the JVM started with. {@code backend} must name sequential, and may name others, which take their
+     * turns at {@code cores} ({@link Alternation#turns}); {@code cores} must be the largest count.
      */
     @Param({""})
     public String alternateCores;
@@ -108,8 +109,10 @@ public class ScalingBenchmark {
     private Workload<Object, Object> job;
     private TakingTurns pools;
     private List<Object> last;
-    /** The core counts alternated, in order; empty when not alternating. */
+    /** Sequential's core counts alternated, in order; empty when not alternating them. */
     private List<Integer> counts = List.of();
+    /** The points taken in turn (a backend at a core count), in order. */
+    private List<Alternation.Turn> turns;
     private FastestCpus fastest;
 
     @Setup(Level.Trial)
@@ -120,12 +123,15 @@ public class ScalingBenchmark {
         if (!counts.isEmpty()) {
             int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
             int start = Affinity.current().size();
-            if (!"sequential".equals(backend) || most != start || most > fastest.size()) { // others take turns
-                throw new IllegalArgumentException(Alternation.CORES + "=" + alternateCores + " needs backend "
-                        + "sequential and a JVM started on " + most + " CPUs; got backend " + backend + " on "
-                        + start + " (the run has " + fastest.size() + ")");
+            if (!Alternation.backends(backend).contains(Alternation.SEQUENTIAL) || most != start || most != cores
+                    || most > fastest.size()) {
+                throw new IllegalArgumentException(Alternation.CORES + "=" + alternateCores + " needs a backend "
+                        + "list naming sequential, cores=" + most + " and a JVM started on " + most + " CPUs; got "
+                        + "backend " + backend + ", cores=" + cores + " on " + start + " (the run has "
+                        + fastest.size() + ")");
             }
         }
+        turns = Alternation.turns(backend, alternateCores, cores);
         server = Workloads.serverFor(workload, latencyMs, fileBytes);
         job = Workloads.create(workload, tasks, server);
         job.expected(); // computed now, not during the first measured job
@@ -146,16 +152,20 @@ public class ScalingBenchmark {
      */
     @Setup(Level.Iteration)
     public void takeTurn(IterationParams iteration) {
-        int index = pools.turn(iteration);
-        int k = !counts.isEmpty() ? counts.get(Alternation.index(index, counts.size())) : cores;
+        Alternation.Turn turn = turns.get(Alternation.index(pools.turn(iteration), turns.size()));
+        pools.use(turn.backend());
+        int k = turn.cores();
         if (k > 0 && k < fastest.size()) {
             List<Integer> chosen = fastest.moveTo(k);
-            System.out.println("poolbench: " + k + (k == 1 ? " core: cpu " : " cores: cpus ") + chosen + " (probe: "
-                    + fastest.lastProbe() + ")");
-        } else if (!counts.isEmpty()) { // sequential at every CPU: its thread on the fastest, the JVM's others free
+            System.out.println("poolbench: " + turn.backend() + ", " + k + (k == 1 ? " core: cpu " : " cores: cpus ")
+                    + chosen + " (probe: " + fastest.lastProbe() + ")");
+        } else if (!counts.isEmpty() && Alternation.SEQUENTIAL.equals(turn.backend())) {
+            // sequential at every CPU: its threads on the fastest, the JVM's others free
             int cpu = fastest.moveAllButPinThisThread();
-            System.out.println("poolbench: " + k + " cores, this thread on cpu " + cpu + " (probe: "
+            System.out.println("poolbench: sequential, " + k + " cores, its thread on cpu " + cpu + " (probe: "
                     + fastest.lastProbe() + ")");
+        } else if (!counts.isEmpty()) { // a backend at every CPU after sequential's turn: every thread and worker back
+            fastest.moveToAll();
         }
     }
 

@@ -56,6 +56,11 @@ final class TakingTurns implements AutoCloseable {
         return index;
     }
 
+    /** Makes {@code name} (one of {@link #names}) the current backend, for a benchmark that orders its own turns. */
+    void use(String name) {
+        current = get(name);
+    }
+
     /** Calls {@code action} with each backend's name and backend, in order (to warm them all). */
     void forEach(BiConsumer<String, Backend> action) {
         for (int i = 0; i < backends.size(); i++) {

@@ -76,16 +76,20 @@ record JmhInvocation(String family, String benchmark, int cores, Map<String, Lis
         return points() * alternated();
     }
 
-    /** How many points each result alternates between: 1, or the listed core counts or backends. */
+    /**
+     * How many points each result alternates between: 1, the listed core counts or backends, or both
+     * ({@link Alternation#turns}: sequential at each count, the other backends once).
+     */
     int alternated() {
-        int n = 1;
+        int counts = 0;
         for (String v : params.getOrDefault(Alternation.CORES, List.of())) {
-            n = Math.max(n, Alternation.cores(v).size());
+            counts = Math.max(counts, Alternation.cores(v).size());
         }
+        int backends = 1;
         for (String v : params.getOrDefault(Alternation.BACKEND, List.of())) {
-            n = Math.max(n, Alternation.backends(v).size());
+            backends = Math.max(backends, Alternation.backends(v).size());
         }
-        return n;
+        return counts == 0 ? backends : counts + backends - 1;
     }
 
     /** The JMH arguments that select this invocation's benchmark and parameters. */

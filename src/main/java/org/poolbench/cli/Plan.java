@@ -216,7 +216,13 @@ final class Plan {
         // together).
         // Better still, one JVM measures them all, switching its CPU mask between iterations, so that every phase of
         // the machine falls on every core count (ScalingBenchmark; their blocks of 20 s each used to set the ratio).
-        if (backends.contains("sequential")) {
+        // Best of all, sequential's turns share the JVM of the full-core points its 1-core time divides, so the
+        // headline speedups are ratios of neighbouring iterations too (a baseline in a JVM of its own once fell in a
+        // stretch 1.4x slower than the pools' minutes later); not in full, whose full-core points have three worker
+        // counts, each a JVM of its own.
+        List<Integer> beside = alternate && coreCounts.size() > 1 && backends.contains("sequential")
+                && !parallel.isEmpty() && workersOverride.isEmpty() && profile != Profile.FULL ? coreCounts : List.of();
+        if (backends.contains("sequential") && beside.isEmpty()) {
             for (String w : workloads) {
                 if (alternate && coreCounts.size() > 1) {
                     int before = invocations.size();
@@ -250,7 +256,7 @@ final class Plan {
                         }
                     }
                 }
-                scalingRun(profile, workloads, measured, workers, k, k == top);
+                scalingRun(profile, workloads, measured, workers, k, k == top, k == top ? beside : List.of());
                 if (perTask && profile == Profile.QUICK && k != top && workersOverride.isEmpty()) {
                     // a JVM per chunk: seconds per job; its speedup is taken against sequential at 1 core anyway
                     for (String w : workloads) {
@@ -270,7 +276,7 @@ final class Plan {
                 // quick: oversubscribe only the three kinds of worker (platform thread, virtual thread, process), on
                 // the CPU-bound and the waiting workload (squares, bound by memory and pipes, took 0.83-0.99 x the
                 // time with twice the workers in quick runs; full measures it)
-                scalingRun(profile, workloads, parallel, List.of(k), k, k == top);
+                scalingRun(profile, workloads, parallel, List.of(k), k, k == top, beside);
                 scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), List.of(k), k,
                         k == top);
                 List<String> oversubscribed = only(parallel, "thread-pool", "virtual-threads", "process-pool");
@@ -295,12 +301,21 @@ final class Plan {
      */
     private void scalingRun(Profile profile, List<String> workloads, List<String> backends, List<Integer> workers,
             int k, boolean precise) {
+        scalingRun(profile, workloads, backends, workers, k, precise, List.of());
+    }
+
+    /**
+     * As above; with {@code sequentialAt} (core counts), sequential joins the backends' JVM and takes its turns at
+     * each of those counts ({@code alternateCores}, {@code Alternation.turns}).
+     */
+    private void scalingRun(Profile profile, List<String> workloads, List<String> backends, List<Integer> workers,
+            int k, boolean precise, List<Integer> sequentialAt) {
         if (backends.isEmpty() || workloads.isEmpty()) {
             return;
         }
-        if (workloads.size() > 1 && backends.size() > 1) {
+        if (workloads.size() > 1 && (backends.size() > 1 || !sequentialAt.isEmpty())) {
             for (String w : workloads) {
-                scalingRun(profile, List.of(w), backends, workers, k, precise);
+                scalingRun(profile, List.of(w), backends, workers, k, precise, sequentialAt);
             }
             return;
         }
@@ -327,7 +342,20 @@ final class Plan {
                     : k == 1 && workloads.equals(List.of("factorial")) ? ONE_CORE_ITERATIONS : INNER_ITERATIONS);
         }
         // the backends compared take turns in one JVM, so that no phase of the machine falls on one of them alone
-        invocations.add(alternating(profile, inv));
+        if (sequentialAt.isEmpty()) {
+            invocations.add(alternating(profile, inv));
+            return;
+        }
+        List<String> all = new ArrayList<>(List.of("sequential"));
+        all.addAll(backends);
+        Map<String, List<String>> params = new LinkedHashMap<>(inv.params());
+        params.put("backend", List.of(String.join(Alternation.SEPARATOR, all)));
+        params.put(Alternation.CORES, List.of(String.join(Alternation.SEPARATOR,
+                sequentialAt.stream().map(String::valueOf).toList())));
+        int points = sequentialAt.size() + backends.size();
+        invocations.add(new JmhInvocation(inv.family(), inv.benchmark(), inv.cores(), params, inv.methods(),
+                inv.opSeconds(), profile.warmupIterations(inv) * points, profile.measuredIterations(inv) * points,
+                inv.iterationMillis()));
     }
 
     /** Quick's measured iterations for scaling's full-core and sequential points (factorial, squares). */

@@ -18,8 +18,10 @@ import java.util.List;
  *   <li>{@code backend} itself may list backends ({@code sequential/thread-pool/process-pool}); the benchmark keeps
  *   them all running and uses one per iteration.</li>
  * </ul>
- * Iterations visit the values forward, then backward (A B B A A B …, or A B C C B A …), so a steady drift falls on
- * every value alike.
+ * Both may be set at once: sequential then takes its turns at each listed count and the other backends at the
+ * JVM's {@code cores} ({@link #turns}), so that sequential's 1-core baseline and the full-core points it divides share
+ * one stretch of time. Iterations visit the points forward, then backward (A B B A A B …, or A B C C B A …), so a
+ * steady drift falls on every point alike.
  */
 public final class Alternation {
 
@@ -57,6 +59,38 @@ public final class Alternation {
         }
         return counts;
     }
+
+    /** One point of an alternating JVM: a backend at a core count. */
+    public record Turn(String backend, int cores) {
+    }
+
+    /**
+     * The points a JVM takes turns between, in the order {@link #index} numbers them: with {@value #CORES} set,
+     * {@code sequential} at each of its counts first, then every other backend of {@code backendParam} at
+     * {@code cores}; without it, each backend at {@code cores}.
+     *
+     * @throws IllegalArgumentException naming the values, when {@value #CORES} is set and {@code backendParam} does
+     *                                  not name {@code sequential}, or when a list is malformed
+     */
+    public static List<Turn> turns(String backendParam, String coresParam, int cores) {
+        List<String> names = backends(backendParam);
+        List<Integer> counts = cores(coresParam);
+        List<Turn> out = new ArrayList<>();
+        if (counts.isEmpty()) {
+            names.forEach(b -> out.add(new Turn(b, cores)));
+            return out;
+        }
+        if (!names.contains(SEQUENTIAL)) {
+            throw new IllegalArgumentException(CORES + " '" + coresParam + "' switches sequential's cores, but "
+                    + BACKEND + " '" + backendParam + "' has no sequential; valid: a backend list naming sequential");
+        }
+        counts.forEach(k -> out.add(new Turn(SEQUENTIAL, k)));
+        names.stream().filter(b -> !b.equals(SEQUENTIAL)).forEach(b -> out.add(new Turn(b, cores)));
+        return out;
+    }
+
+    /** The backend whose core counts {@value #CORES} switches. */
+    public static final String SEQUENTIAL = "sequential";
 
     /** The backends of a {@code backend} value: one, or several separated by {@value #SEPARATOR}. */
     public static List<String> backends(String value) {

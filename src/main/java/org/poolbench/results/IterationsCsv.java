@@ -117,7 +117,7 @@ public final class IterationsCsv {
                 throw new IOException(jmhJson + ": result #" + (i + 1) + " is not a JSON object");
             }
             JmhJson.Split split = JmhJson.alternation(jmhJson, results.get(i).getAsJsonObject());
-            alternated.add(split == null ? 1 : split.values().size());
+            alternated.add(split == null ? 1 : split.turns().size());
             expected += alternated.get(i);
         }
         if (expected != points.size()) {

@@ -95,10 +95,10 @@ public final class JmhJson {
     }
 
     /**
-     * What a result's JVM alternated between ({@link Alternation}): core counts or backends, as the values of that
-     * column; null for a result that measured one point.
+     * What a result's JVM alternated between ({@link Alternation#turns}): its points in turn order, and the note each
+     * split row gets; null for a result that measured one point.
      */
-    record Split(String column, List<String> values) {
+    record Split(List<Alternation.Turn> turns, String note) {
     }
 
     static Split alternation(Path file, JsonObject result) throws IOException {
@@ -107,23 +107,33 @@ public final class JmhJson {
             return null;
         }
         JsonObject p = params.getAsJsonObject();
+        String cores = p.has(Alternation.CORES) ? p.get(Alternation.CORES).getAsString() : "";
+        String backend = p.has(Alternation.BACKEND) ? p.get(Alternation.BACKEND).getAsString() : "";
+        boolean coresAlternate = !cores.isBlank();
+        boolean backendsAlternate = backend.contains(Alternation.SEPARATOR);
+        if (!coresAlternate && !backendsAlternate) {
+            return null;
+        }
         try {
-            if (p.has(Alternation.CORES) && !p.get(Alternation.CORES).getAsString().isBlank()) {
-                return new Split("cores", Alternation.cores(p.get(Alternation.CORES).getAsString()).stream()
-                        .map(String::valueOf).toList());
-            }
-            if (p.has(Alternation.BACKEND) && p.get(Alternation.BACKEND).getAsString().contains(Alternation.SEPARATOR)) {
-                return new Split("backend", Alternation.backends(p.get(Alternation.BACKEND).getAsString()));
-            }
+            int k = p.has("cores") ? Integer.parseInt(p.get("cores").getAsString().strip()) : 0;
+            List<Alternation.Turn> turns = Alternation.turns(backend, cores, k);
+            String note = coresAlternate && backendsAlternate
+                    ? "one JVM for sequential at cores " + cores + " and backend " + backend
+                    + " at " + k + ", taking turns between iterations"
+                    : coresAlternate ? "one JVM for cores " + cores + ", its CPU mask switched between iterations"
+                    : "one JVM for backend " + backend + ", taking turns between iterations";
+            return new Split(turns, note);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + result.get("benchmark").getAsString() + ": " + e.getMessage(), e);
         }
-        return null;
     }
 
-    /** One row per alternated value, each scored from the iterations that ran with it. */
+    /**
+     * One row per alternated point, each scored from the iterations that ran with it. Sequential's rows say 1 worker
+     * whatever the JVM's {@code workers}, which its turns do not use.
+     */
     private static List<ResultRow> split(ResultRow mixed, Split split, JsonObject metric) {
-        List<String> on = split.values();
+        List<Alternation.Turn> on = split.turns();
         List<List<Double>> values = new ArrayList<>();
         on.forEach(k -> values.add(new ArrayList<>()));
         Alternation.forEachIteration(metric.get("rawData"), on.size(), (fork, point, number, v) -> {
@@ -132,19 +142,15 @@ public final class JmhJson {
             }
         });
         List<ResultRow> rows = new ArrayList<>();
-        String note = "one JVM for " + split.column() + " " + String.join(Alternation.SEPARATOR, on)
-                + (split.column().equals("cores") ? ", its CPU mask switched between iterations"
-                : ", taking turns between iterations");
         for (int c = 0; c < on.size(); c++) {
             double[] v = values.get(c).stream().mapToDouble(Double::doubleValue).toArray();
-            ResultRow.Builder b = mixed.toBuilder().note(note);
-            if (split.column().equals("cores")) {
-                b.cores(Integer.valueOf(on.get(c)));
-            } else {
-                b.backend(on.get(c));
+            Alternation.Turn t = on.get(c);
+            ResultRow.Builder b = mixed.toBuilder().note(split.note()).backend(t.backend()).cores(t.cores());
+            if (Alternation.SEQUENTIAL.equals(t.backend()) && on.size() > 1) {
+                b.workers(1);
             }
             if (v.length == 0) {
-                b.score(null).scoreError(null).status(ResultRow.SKIPPED).note(note + "; no iteration reported");
+                b.score(null).scoreError(null).status(ResultRow.SKIPPED).note(split.note() + "; no iteration reported");
             } else {
                 b.score(new Mean().evaluate(v)).scoreError(halfWidth999(v)).status(ResultRow.OK);
             }

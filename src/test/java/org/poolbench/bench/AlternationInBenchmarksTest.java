@@ -156,6 +156,46 @@ class AlternationInBenchmarksTest {
     }
 
     @Test
+    void sequentialTakesItsTurnsBesideTheFullCorePointsAndTheirWorkersGetEveryCpuBack() {
+        List<Integer> start = Affinity.current();
+        assumeTrue(start.size() >= 2, "needs two CPUs");
+        ScalingBenchmark b = new ScalingBenchmark();
+        b.workload = "squares";
+        b.backend = "sequential/process-pool";
+        b.workers = start.size();
+        b.cores = start.size();
+        b.tasks = 1_000;
+        b.alternateCores = "1/" + start.size();
+        List<String> seen = new ArrayList<>();
+        try {
+            b.setUp();
+            List<Long> workers = ProcessHandle.current().descendants().map(ProcessHandle::pid).toList();
+            assertTrue(!workers.isEmpty(), "the pool started its worker JVMs");
+            for (int i = 0; i < 6; i++) { // turns: sequential@1, sequential@n, process-pool@n, then backward
+                b.takeTurn(iteration(IterationType.MEASUREMENT));
+                int jvm = Affinity.ofThisThread().size();
+                int worker = Affinity.of(workers.get(0)).size();
+                seen.add(jvm + "/" + worker);
+                if (i == 2 || i == 3) {
+                    assertEquals(start, Affinity.ofThisThread(), "turn " + i + ": the pool's turn on every CPU");
+                    for (long pid : workers) {
+                        assertEquals(start, Affinity.of(pid), "turn " + i + ": worker " + pid);
+                    }
+                }
+                assertEquals(1_000, b.job().size());
+                b.verify();
+            }
+        } finally {
+            b.tearDown();
+        }
+        int n = start.size();
+        assertEquals(List.of("1/1", "1/" + n, n + "/" + n, n + "/" + n, "1/" + n, "1/1"), seen,
+                "this thread's CPUs / a worker's: sequential at 1 core moves the whole tree; at n its threads are "
+                        + "pinned while the workers keep n; the pool's turns have every CPU");
+        assertEquals(start, Affinity.ofThisThread(), "the JVM ends on the CPUs it started with");
+    }
+
+    @Test
     void theFastestCpusAreTheQuickestByTheProbeInAlternatingOrder() {
         java.util.Map<Integer, Long> nanos = java.util.Map.of(4, 30L, 5, 10L, 6, 20L);
         List<Integer> probed = new ArrayList<>();
@@ -186,7 +226,7 @@ class AlternationInBenchmarksTest {
         b.tasks = 1_000;
         b.alternateCores = "1/" + start.size();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setUp);
-        assertTrue(e.getMessage().contains("needs backend sequential"), e.getMessage());
+        assertTrue(e.getMessage().contains("needs a backend list naming sequential"), e.getMessage());
         b.tearDown();
     }
 

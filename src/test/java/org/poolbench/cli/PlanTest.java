@@ -17,21 +17,23 @@ class PlanTest {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
                 List.of(1, 2, 4), List.of());
         List<JmhInvocation> inv = plan.invocations;
-        // sequential in one JVM started on 4 cores that alternates 1, 2, 4; then parallel at each; process-per-task
-        // (quick: at full cores only) and oversubscribed at 4
-        assertEquals(6, inv.size());
-        assertEquals(List.of("sequential"), inv.get(0).params().get("backend"));
-        assertEquals(4, inv.get(0).cores());
-        assertEquals(List.of("1/2/4"), inv.get(0).params().get(Alternation.CORES));
-        assertEquals(3 * Plan.PRECISE_ITERATIONS, Profile.QUICK.measuredIterations(inv.get(0)),
-                "each core count gets the iterations of a point of its own");
-        assertEquals(List.of("1"), inv.get(1).params().get("workers"));
-        assertEquals(List.of("2"), inv.get(2).params().get("workers"));
+        // parallel at 1 and 2 cores; at 4 (the top) sequential in the full-core points' JVM, started on 4 cores,
+        // taking its turns at 1, 2 and 4 cores; process-per-task (quick: at full cores only) and oversubscribed at 4
+        assertEquals(5, inv.size());
+        assertEquals(List.of("1"), inv.get(0).params().get("workers"));
+        assertEquals(List.of("2"), inv.get(1).params().get("workers"));
+        assertEquals(List.of("sequential/thread-pool/fork-join/virtual-threads/thread-per-task/process-pool"),
+                inv.get(2).params().get("backend"));
+        assertEquals(4, inv.get(2).cores());
+        assertEquals(List.of("4"), inv.get(2).params().get("workers"));
+        assertEquals(List.of("1/2/4"), inv.get(2).params().get(Alternation.CORES));
+        assertEquals(8, inv.get(2).alternated(), "sequential at three core counts, five backends at 4");
+        assertEquals(8 * Plan.PRECISE_ITERATIONS, Profile.QUICK.measuredIterations(inv.get(2)),
+                "each point gets the iterations of a point of its own");
         assertEquals(List.of("4"), inv.get(3).params().get("workers"));
-        assertEquals(List.of("4"), inv.get(4).params().get("workers"));
-        assertEquals(List.of("process-per-task"), inv.get(4).params().get("backend"));
-        assertEquals(List.of("8"), inv.get(5).params().get("workers"));
-        assertEquals(List.of("thread-pool/virtual-threads/process-pool"), inv.get(5).params().get("backend"),
+        assertEquals(List.of("process-per-task"), inv.get(3).params().get("backend"));
+        assertEquals(List.of("8"), inv.get(4).params().get("workers"));
+        assertEquals(List.of("thread-pool/virtual-threads/process-pool"), inv.get(4).params().get("backend"),
                 "the backends compared take turns in one JVM");
         assertEquals(List.of(1, 2), plan.skipped.stream().filter(r -> r.backend().equals("process-per-task"))
                 .map(ResultRow::cores).toList(), "quick records process-per-task below full cores as skipped");
@@ -228,9 +230,9 @@ class PlanTest {
             assertEquals(perTask ? Workloads.NAMES : List.of(i.params().get("workload").get(0)),
                     i.params().get("workload"), i.toString());
         }
-        // per workload: sequential (1 and 2 cores in one JVM); parallel at 1 core, at 2; process-per-task;
-        // oversubscribed (factorial and download only)
-        assertEquals(3 + 3 + (3 + 1 + 2), plan.invocations.size());
+        // per workload: parallel at 1 core; sequential at 1 and 2 cores with parallel at 2, in one JVM;
+        // process-per-task; oversubscribed (factorial and download only)
+        assertEquals(3 + 3 + 1 + 2, plan.invocations.size());
         for (JmhInvocation i : plan.invocations) {
             if (i.cores() == 1 && !i.params().get("backend").equals(List.of("sequential"))) {
                 assertEquals(List.of("thread-pool/thread-per-task/process-pool"), i.params().get("backend"),
@@ -243,9 +245,15 @@ class PlanTest {
         assertEquals(6 + 3, plan.skipped.stream().filter(r -> r.family().equals("scaling")
                 && (r.cores() == 1 || r.workers() == 4) && !r.backend().equals("process-per-task")).count(),
                 "fork-join and virtual-threads at 1 core for 3 workloads, squares oversubscribed on 3 backends");
-        for (int w = 0; w < 3; w++) { // each workload's sequential points at 1 and 2 cores, in one JVM
-            JmhInvocation sequential = plan.invocations.get(w);
+        // each workload's sequential points at 1 and 2 cores, in one JVM with the full-core points they divide
+        List<JmhInvocation> together = plan.invocations.stream()
+                .filter(i -> i.params().containsKey(Alternation.CORES)).toList();
+        assertEquals(3, together.size());
+        for (int w = 0; w < 3; w++) {
+            JmhInvocation sequential = together.get(w);
             assertEquals(List.of("1/2"), sequential.params().get(Alternation.CORES));
+            assertEquals(List.of("sequential/thread-pool/fork-join/virtual-threads/thread-per-task/process-pool"),
+                    sequential.params().get("backend"));
             assertEquals(2, sequential.cores());
             assertEquals(List.of(Workloads.NAMES.get(w)), sequential.params().get("workload"));
         }
@@ -273,7 +281,8 @@ class PlanTest {
                 && i.params().get("workers").equals(List.of("2"))
                 && i.params().get("backend").get(0).contains("process-pool")).findFirst().orElseThrow();
         assertEquals(10.0, JmhLauncher.setUpWarmUpSeconds(factorial), 1e-9, "only the process pool warms for 10 s");
-        JmhInvocation sequential = plan.invocations.get(0);
+        JmhInvocation sequential = Plan.build(Profile.FULL, List.of("scaling"), List.of("squares"),
+                List.of("sequential"), 2, List.of(1, 2), List.of()).invocations.get(0);
         assertEquals(List.of("sequential"), sequential.params().get("backend"));
         assertEquals(0.0, JmhLauncher.setUpWarmUpSeconds(sequential), 1e-9);
         assertTrue(JmhLauncher.estimateSeconds(Profile.QUICK, size)

@@ -106,6 +106,32 @@ class IterationsCsvTest {
     }
 
     @Test
+    void sequentialTakingTurnsWithTheFullCorePointsIsSplitIntoItsCoresAndTheirBackends() throws Exception {
+        // points in turn order: sequential@1, sequential@2, thread-pool@2, process-pool@2; rounds forward, backward
+        String json = """
+                [{"benchmark": "org.poolbench.bench.ScalingBenchmark.job", "mode": "avgt",
+                  "params": {"workload": "factorial", "backend": "sequential/thread-pool/process-pool",
+                             "alternateCores": "1/2", "cores": "2", "workers": "2"},
+                  "primaryMetric": {"score": 0, "scoreError": 0, "scoreUnit": "ms/op",
+                    "rawData": [[300, 301, 160, 170, 171, 161, 302, 303]]}}]
+                """;
+        Path file = dir.resolve("together.json");
+        Files.writeString(file, json);
+        List<ResultRow> points = JmhJson.convert(file, "r1", AUX_COUNTERS);
+        assertEquals(List.of("sequential@1x1", "sequential@2x1", "thread-pool@2x2", "process-pool@2x2"),
+                points.stream().map(r -> r.backend() + "@" + r.cores() + "x" + r.workers()).toList());
+        assertEquals(List.of(301.5, 301.5, 160.5, 170.5), points.stream().map(ResultRow::score).toList());
+        assertTrue(points.get(2).note().contains("one JVM for sequential at cores 1/2 and backend"),
+                points.get(2).note());
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(file, points);
+        Map<List<Object>, double[]> byPoint = IterationsCsv.valuesByPoint(rows, IterationsCsv.PRIMARY);
+        assertEquals(List.of(300.0, 303.0), java.util.Arrays.stream(byPoint.get(points.get(0).pointKey())).boxed()
+                .toList());
+        assertEquals(List.of(170.0, 171.0), java.util.Arrays.stream(byPoint.get(points.get(3).pointKey())).boxed()
+                .toList());
+    }
+
+    @Test
     void labelsComeFromTheRowsAsCompleted() throws Exception {
         Path json = twoForks();
         ResultRow completed = JmhJson.convert(json, "r1", AUX_COUNTERS).get(0);
