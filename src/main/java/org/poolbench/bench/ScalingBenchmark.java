@@ -43,8 +43,10 @@ import org.poolbench.workload.Workloads;
  * the known answer after the invocation, outside the timed region, so a wrong backend fails the run instead of
  * looking fast.
  *
- * <p>Sequential code is measured at every core count in one JVM ({@code alternateCores=1/2}): the JVM starts on all
- * of them and its CPU mask is switched between iterations, 1 core, 2 cores, 2 cores, 1 core, …, the 1-core
+ * <p>Sequential code is measured at every core count in one JVM ({@code alternateCores=1/2}), which in quick and
+ * smoke also holds the full-core points that sequential's 1-core time divides ({@code backend=sequential/thread-pool/…},
+ * {@link Alternation#turns}): the JVM starts on all CPUs and its CPU mask is switched for each of sequential's
+ * iterations, 1 core, 2 cores, then the other backends at 2 cores, then backward, the 1-core
  * iterations on the fastest CPU of the moment like every k-core point's, and at full cores the JVM on every CPU with
  * the job's thread and the stop-the-world VM Thread pinned to the fastest
  * ({@link FastestCpus#moveAllButPinThisThread}): a lone thread left free sits on the slow vCPU as often as on the fast
