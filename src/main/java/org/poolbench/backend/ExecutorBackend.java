@@ -25,10 +25,15 @@ final class ExecutorBackend extends ChunkedBackend {
 
     @Override
     public void close() {
+        shutdown(name(), executor);
+    }
+
+    /** Stops {@code executor}'s threads, interrupting running tasks, and waits up to 10 s for them to end. */
+    static void shutdown(String name, ExecutorService executor) {
         executor.shutdownNow();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(name() + ": threads still running 10 s after shutdown");
+                throw new IllegalStateException(name + ": threads still running 10 s after shutdown");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

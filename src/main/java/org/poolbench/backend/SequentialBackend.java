@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.poolbench.pool.SerializableFunction;
 
 /**
@@ -62,13 +61,6 @@ final class SequentialBackend implements Backend {
 
     @Override
     public void close() {
-        runner.shutdownNow();
-        try {
-            if (!runner.awaitTermination(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("sequential: its thread still runs 10 s after shutdown");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorBackend.shutdown(name(), runner);
     }
 }

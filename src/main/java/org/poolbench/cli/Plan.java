@@ -348,14 +348,9 @@ final class Plan {
         }
         List<String> all = new ArrayList<>(List.of("sequential"));
         all.addAll(backends);
-        Map<String, List<String>> params = new LinkedHashMap<>(inv.params());
-        params.put("backend", List.of(String.join(Alternation.SEPARATOR, all)));
-        params.put(Alternation.CORES, List.of(String.join(Alternation.SEPARATOR,
-                sequentialAt.stream().map(String::valueOf).toList())));
-        int points = sequentialAt.size() + backends.size();
-        invocations.add(new JmhInvocation(inv.family(), inv.benchmark(), inv.cores(), params, inv.methods(),
-                inv.opSeconds(), profile.warmupIterations(inv) * points, profile.measuredIterations(inv) * points,
-                inv.iterationMillis()));
+        invocations.add(alternating(profile, inv, Map.of("backend", String.join(Alternation.SEPARATOR, all),
+                Alternation.CORES, String.join(Alternation.SEPARATOR, sequentialAt.stream().map(String::valueOf)
+                        .toList())), sequentialAt.size() + backends.size()));
     }
 
     /** Quick's measured iterations for scaling's full-core and sequential points (factorial, squares). */
@@ -457,10 +452,15 @@ final class Plan {
      * their number: each value gets the iterations a point of its own would have had.
      */
     private static JmhInvocation alternating(Profile profile, JmhInvocation inv, String param, List<String> values) {
+        return alternating(profile, inv, Map.of(param, String.join(Alternation.SEPARATOR, values)), values.size());
+    }
+
+    /** {@code inv} with {@code set} params replaced, and its warm-up and measured iterations times {@code points}. */
+    private static JmhInvocation alternating(Profile profile, JmhInvocation inv, Map<String, String> set, int points) {
         Map<String, List<String>> params = new LinkedHashMap<>(inv.params());
-        params.put(param, List.of(String.join(Alternation.SEPARATOR, values)));
+        set.forEach((k, v) -> params.put(k, List.of(v)));
         return new JmhInvocation(inv.family(), inv.benchmark(), inv.cores(), params, inv.methods(), inv.opSeconds(),
-                profile.warmupIterations(inv) * values.size(), profile.measuredIterations(inv) * values.size(),
+                profile.warmupIterations(inv) * points, profile.measuredIterations(inv) * points,
                 inv.iterationMillis());
     }
 
