@@ -247,6 +247,15 @@ TURNS_WARMUP_ROUNDS = {"quick": 3}
 
 #: The scaling family's measurement where it differs from the profile's (iterations, seconds): see the table above.
 SCALING_MEASUREMENT = {"quick": (16, 0.3)}
+#: ... and the iterations at the most cores, per workload, where a profile gives more. factorial's and squares' jobs
+#: vary by 11-22 % from iteration to iteration there (both CPUs busy, the machine's slow stretches last seconds), as
+#: the JVM's do (14-15 %, which its 45 iterations bring within 10 %); 16 iterations left their intervals at 12-21 %.
+#: download's vary by 1-3 % and keep 16.
+SCALING_TOP_ITERATIONS = {"quick": {"factorial": 40, "squares": 40}}
+#: py-sequential's paired measurement (iterations, seconds per core count) where it differs from the profile's:
+#: squares' job pairs take about 0.12 s, and its iterations drift with the machine as the pools' do (8 of 0.5 s
+#: left its interval at 27-37 %); factorial's pair is one per iteration and varies by 2-6 % over 16.
+SEQUENTIAL_ITERATIONS = {"quick": {"squares": (40, 0.3)}}
 
 #: Warm-up is over once a round costs the process tree fewer new pages than this (1 MiB of 4 KiB pages), or at least
 #: STEADY_SHARE of the round before (no longer falling: big factorials map and unmap their buffers in every job)...
@@ -1653,16 +1662,19 @@ class Runner:
             with self.part("scaling", "CPython scaling %s, %d cores, %s" % (
                     workload, k, ", ".join(c.key for c in contenders)), k):
                 results = self.turns(contenders, k, "scaling %s cores=%d workers=%d" % (workload, k, workers),
-                                     profile=self.scaling_profile())
+                                     profile=self.scaling_profile(workload, k == top))
                 for spec, m in zip(measured, results):
                     common, params = describe(*spec)
                     self.row("scaling", "job", "ms/op", **common, measurement=m, params=params)
 
-    def scaling_profile(self):
-        """The run's profile with the scaling family's measurement (:data:`SCALING_MEASUREMENT`), if it has one."""
+    def scaling_profile(self, workload=None, top=False):
+        """The run's profile with the scaling family's measurement (:data:`SCALING_MEASUREMENT`), if it has one; with
+        ``top``, the iterations of :data:`SCALING_TOP_ITERATIONS` for ``workload`` where it gives more."""
         if self.profile.name not in SCALING_MEASUREMENT:
             return self.profile
         iterations, seconds = SCALING_MEASUREMENT[self.profile.name]
+        if top:
+            iterations = max(iterations, SCALING_TOP_ITERATIONS.get(self.profile.name, {}).get(workload, 0))
         return dataclasses.replace(self.profile, iterations=iterations, iteration_seconds=seconds)
 
     def pin_sequential(self, k):
@@ -1685,7 +1697,7 @@ class Runner:
         anything by the CPUs it may use, so this measures what an interpreter pinned to k from the start would. An
         iteration runs whole jobs (every core count's slices, each job's answer checked) until ``len(cores)`` times
         the profile's iteration time has passed. factorial, one job pair per iteration, gets twice the profile's
-        iterations per core count; squares fits about four job pairs into each and needs no more."""
+        iterations per core count; :data:`SEQUENTIAL_ITERATIONS` overrides both where a profile names a workload."""
         p = self.profile
         warmup_s = p.warmup_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
         measure_s = p.iteration_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
@@ -1696,6 +1708,9 @@ class Runner:
             op = lambda job=job, backend=backend: backend.map(job.func, job.inputs)
             parts = slices(job.inputs, SEQUENTIAL_SLICES)
             n = p.iterations * (2 if workload == "factorial" and p.name != "smoke" else 1)
+            seconds = measure_s
+            if workload in SEQUENTIAL_ITERATIONS.get(p.name, {}) and self.args.iteration_seconds is None:
+                n, seconds = SEQUENTIAL_ITERATIONS[p.name][workload]
             scores = {k: [] for k in cores}
             samples = {k: [] for k in cores}
             ops = dict.fromkeys(cores, 0)
@@ -1720,7 +1735,7 @@ class Runner:
                     for _ in range(n):
                         spent = dict.fromkeys(cores, 0)
                         jobs = 0
-                        deadline = clock() + int(measure_s * len(cores) * 1e9)
+                        deadline = clock() + int(seconds * len(cores) * 1e9)
                         while True:
                             answers = {k: [] for k in cores}
                             for part in parts:
@@ -2289,7 +2304,10 @@ def environment(args, allowed, start):
         ("python_warmup", "%d x %g s" % (profile.warmup_iterations, profile.warmup_seconds)),
         ("python_measurement", "%d x %g s%s" % (profile.iterations, profile.iteration_seconds, "".join(
             "; scaling %d x %g s" % SCALING_MEASUREMENT[profile.name] for _ in [0]
-            if profile.name in SCALING_MEASUREMENT))),
+            if profile.name in SCALING_MEASUREMENT) + "".join(
+            "; scaling at the most cores, %s %d iterations" % (w, n)
+            for w, n in SCALING_TOP_ITERATIONS.get(profile.name, {}).items()) + "".join(
+            "; py-sequential %s %d x %g s" % (w, n, t) for w, (n, t) in SEQUENTIAL_ITERATIONS.get(profile.name, {}).items()))),
         ("python_warmup_rule", "then rounds until one costs the process tree under %d new pages or at least %g of the "
          "round before, at most %g s" % (SETTLED_PAGES, STEADY_SHARE, WARMUP_CAP_S.get(profile.name, 0.0))),
         ("python_iteration_seconds_override", "" if args.iteration_seconds is None else "%g" % args.iteration_seconds),

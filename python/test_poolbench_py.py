@@ -667,6 +667,19 @@ class UnitTest(unittest.TestCase):
             self.assertEqual({1}, pb.Sequential(1, None).cpus_seen())
         self.assertEqual(before, os.sched_getaffinity(0))
 
+    def test_quick_scaling_gives_the_short_jobs_more_iterations_at_the_most_cores_only(self):
+        args = type("Args", (), dict(run_id="t", profile="quick", workloads=["factorial"], iteration_seconds=None,
+                                     tiny=True, download_url_template=None, workers_per_core=1))()
+        runner = pb.Runner(args, os.sched_getaffinity(0))
+        below = runner.scaling_profile("factorial", False)
+        self.assertEqual((16, 0.3), (below.iterations, below.iteration_seconds))
+        self.assertEqual(40, runner.scaling_profile("factorial", True).iterations)
+        self.assertEqual(40, runner.scaling_profile("squares", True).iterations)
+        self.assertEqual(16, runner.scaling_profile("download", True).iterations)
+        args.profile = "full"
+        full = pb.Runner(args, os.sched_getaffinity(0))
+        self.assertEqual(pb.PROFILES["full"], full.scaling_profile("factorial", True))
+
     def test_slices_cut_the_inputs_into_near_equal_consecutive_runs(self):
         self.assertEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]], pb.slices(list(range(10)), 3))
         self.assertEqual([[0], [1]], pb.slices([0, 1], 12))
