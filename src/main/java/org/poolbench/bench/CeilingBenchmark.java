@@ -1,6 +1,7 @@
 package org.poolbench.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+import org.poolbench.results.Alternation;
 
 /**
  * The machine's own ceiling: how much faster does pure arithmetic get on k cores, with nothing a backend could add?
@@ -38,8 +42,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Every job's checksum (the xor of the chains' final values) is compared with one computed in the set-up, so a
  * loop the JIT removed or a chain that was skipped fails the run.
  *
+ * <p>run-bench.sh runs 1 and k threads taking turns in one JVM ({@code alternateWorkers=1/2}), so that a slow stretch
+ * of the machine falls on both alike instead of on whichever ran in it.
+ *
  * <p>Run only this: {@code java -cp target/benchmarks.jar org.openjdk.jmh.Main CeilingBenchmark -p workers=1,2};
- * pinned: {@code taskset -c 0,1 java ... CeilingBenchmark -p workers=1,2 -p cores=2}.
+ * pinned and taking turns: {@code taskset -c 0,1 java ... CeilingBenchmark -p alternateWorkers=1/2 -p cores=2
+ * -wi 2 -i 30}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,6 +68,17 @@ public class CeilingBenchmark {
     @Param({"0"})
     public int cores;
 
+    /**
+     * Thread counts to take turns between, iteration by iteration ({@code 1/2}; {@link Alternation}), instead of
+     * {@code workers}: the ratio of the two then divides neighbouring iterations, not two blocks of time.
+     */
+    @Param({""})
+    public String alternateWorkers;
+
+    private List<Integer> turns;
+    private int warmupIterations;
+    private int measuredIterations;
+    private int current;
     private ExecutorService threads;
     private FastestCpus fastest;
     private long expected;
@@ -72,27 +91,40 @@ public class CeilingBenchmark {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         }
+        turns = alternateWorkers == null || alternateWorkers.isBlank() ? List.of(workers)
+                : Alternation.workers(alternateWorkers);
+        current = turns.get(0);
         expected = 0;
         for (int c = 0; c < CHAINS; c++) {
             expected ^= chain(c);
         }
-        threads = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("poolbench-spin-", 0).daemon()
+        threads = Executors.newFixedThreadPool(Collections.max(turns), Thread.ofPlatform().name("poolbench-spin-", 0).daemon()
                 .factory());
     }
 
-    /** With fewer cores than the run has, the fastest of the moment ({@link FastestCpus}), as scaling's points. */
+    /**
+     * This iteration's thread count ({@link Alternation#index}: warm-up and measured iterations each counted from 0)
+     * and, with fewer cores than the run has, the fastest of the moment ({@link FastestCpus}), as scaling's points.
+     */
     @Setup(Level.Iteration)
-    public void choose() {
+    public void choose(IterationParams iteration) {
+        int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
+        current = turns.get(Alternation.index(index, turns.size()));
         if (cores > 0 && cores < fastest.size()) {
             fastest.moveTo(cores);
         }
     }
 
+    /** The threads this iteration spins on. */
+    int spinning() {
+        return current;
+    }
+
     @Benchmark
     public long spin() throws InterruptedException, ExecutionException {
         AtomicInteger next = new AtomicInteger();
-        List<Callable<Long>> spinners = new ArrayList<>(workers);
-        for (int t = 0; t < workers; t++) {
+        List<Callable<Long>> spinners = new ArrayList<>(current);
+        for (int t = 0; t < current; t++) {
             spinners.add(() -> {
                 long x = 0;
                 for (int c; (c = next.getAndIncrement()) < CHAINS; ) {

@@ -78,7 +78,7 @@ record JmhInvocation(String family, String benchmark, int cores, Map<String, Lis
 
     /**
      * How many points each result alternates between: 1, the listed core counts or backends, or both
-     * ({@link Alternation#turns}: sequential at each count, the other backends once).
+     * ({@link Alternation#turns}: sequential at each count, the other backends once), or the listed thread counts.
      */
     int alternated() {
         int counts = 0;
@@ -88,6 +88,9 @@ record JmhInvocation(String family, String benchmark, int cores, Map<String, Lis
         int backends = 1;
         for (String v : params.getOrDefault(Alternation.BACKEND, List.of())) {
             backends = Math.max(backends, Alternation.backends(v).size());
+        }
+        for (String v : params.getOrDefault(Alternation.WORKERS, List.of())) {
+            backends = Math.max(backends, Alternation.workers(v).size()); // alternates alone (JmhJson)
         }
         return counts == 0 ? backends : counts + backends - 1;
     }

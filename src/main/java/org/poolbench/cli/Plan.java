@@ -129,11 +129,15 @@ final class Plan {
             List<Integer> coreCounts, int top, List<Integer> workersOverride, boolean alternate) {
     }
 
-    /** The ceiling family: at each core count k, the spin loop on one thread and on k. */
+    /**
+     * The ceiling family: at each core count k, the spin loop on one thread and on k, taking turns in one JVM
+     * ({@code alternateWorkers=1/k}) so that their ratio divides neighbouring iterations.
+     */
     void ceiling(Request q) {
         for (int k : q.coreCounts()) {
-            invocations.add(new JmhInvocation("ceiling", "\\.CeilingBenchmark\\.", k,
-                    params("workers", k == 1 ? List.of(1) : List.of(1, k), "cores", List.of(k))));
+            JmhInvocation inv = new JmhInvocation("ceiling", "\\.CeilingBenchmark\\.", k,
+                    params("workers", List.of(k), "cores", List.of(k)));
+            invocations.add(k == 1 ? inv : alternating(q.profile(), inv, Alternation.WORKERS, List.of("1", "" + k)));
         }
     }
 

@@ -17,8 +17,10 @@ import java.util.List;
  *   <li>{@value #CORES} lists core counts ({@code 1/2}); the JVM switches its CPU mask. Empty: it keeps its mask.</li>
  *   <li>{@code backend} itself may list backends ({@code sequential/thread-pool/process-pool}); the benchmark keeps
  *   them all running and uses one per iteration.</li>
+ *   <li>{@value #WORKERS} lists thread counts ({@code 1/2}): the machine ceiling's spin loop on one thread and on k,
+ *   whose ratio is only as sound as the two share the machine's phases. It alternates alone.</li>
  * </ul>
- * Both may be set at once: sequential then takes its turns at each listed count and the other backends at the
+ * The first two may be set at once: sequential then takes its turns at each listed count and the other backends at the
  * JVM's {@code cores} ({@link #turns}), so that sequential's 1-core baseline and the full-core points it divides share
  * one stretch of time. Iterations visit the points forward, then backward (A B B A A B …, or A B C C B A …), so a
  * steady drift falls on every point alike.
@@ -30,6 +32,9 @@ public final class Alternation {
 
     /** The JMH parameter whose value may list backends, separated by {@link #SEPARATOR}. */
     public static final String BACKEND = "backend";
+
+    /** The JMH parameter that lists thread counts to switch between (the ceiling's 1 and k). */
+    public static final String WORKERS = "alternateWorkers";
 
     /** Separates the alternated values. */
     public static final String SEPARATOR = "/";
@@ -43,8 +48,21 @@ public final class Alternation {
      * @throws IllegalArgumentException naming the value, when a count is not a positive integer or appears twice
      */
     public static List<Integer> cores(String value) {
+        return counts(CORES, value, "core count");
+    }
+
+    /**
+     * The thread counts of a {@value #WORKERS} value, in order; empty for an empty value.
+     *
+     * @throws IllegalArgumentException naming the value, when a count is not a positive integer or appears twice
+     */
+    public static List<Integer> workers(String value) {
+        return counts(WORKERS, value, "thread count");
+    }
+
+    private static List<Integer> counts(String param, String value, String what) {
         List<Integer> counts = new ArrayList<>();
-        for (String part : values(CORES, value)) {
+        for (String part : values(param, value)) {
             int k;
             try {
                 k = Integer.parseInt(part);
@@ -52,16 +70,23 @@ public final class Alternation {
                 k = 0;
             }
             if (k <= 0) {
-                throw new IllegalArgumentException(CORES + " '" + value + "': '" + part
-                        + "' is not a positive core count; valid: counts separated by '/', e.g. 1/2");
+                throw new IllegalArgumentException(param + " '" + value + "': '" + part
+                        + "' is not a positive " + what + "; valid: counts separated by '/', e.g. 1/2");
             }
             counts.add(k);
         }
         return counts;
     }
 
-    /** One point of an alternating JVM: a backend at a core count. */
-    public record Turn(String backend, int cores) {
+    /**
+     * One point of an alternating JVM: a backend at a core count, with {@code workers} threads where the JVM takes
+     * turns between thread counts (0: the JVM's own {@code workers}).
+     */
+    public record Turn(String backend, int cores, int workers) {
+
+        Turn(String backend, int cores) {
+            this(backend, cores, 0);
+        }
     }
 
     /**
@@ -87,6 +112,21 @@ public final class Alternation {
         counts.forEach(k -> out.add(new Turn(SEQUENTIAL, k)));
         names.stream().filter(b -> !b.equals(SEQUENTIAL)).forEach(b -> out.add(new Turn(b, cores)));
         return out;
+    }
+
+    /**
+     * The points of a JVM that takes turns between the thread counts of {@code workersParam} ({@value #WORKERS}), in
+     * the order {@link #index} numbers them: {@code backend} at {@code cores} with each count.
+     *
+     * @throws IllegalArgumentException naming the value, when the list is malformed or has fewer than two counts
+     */
+    public static List<Turn> workerTurns(String backend, String workersParam, int cores) {
+        List<Integer> counts = workers(workersParam);
+        if (counts.size() < 2) {
+            throw new IllegalArgumentException(WORKERS + " '" + workersParam + "' names fewer than two thread counts; "
+                    + "valid: counts separated by '/', e.g. 1/2");
+        }
+        return counts.stream().map(w -> new Turn(backend, cores, w)).toList();
     }
 
     /** The backend whose core counts {@value #CORES} switches. */

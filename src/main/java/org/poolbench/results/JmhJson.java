@@ -109,13 +109,23 @@ public final class JmhJson {
         JsonObject p = params.getAsJsonObject();
         String cores = p.has(Alternation.CORES) ? p.get(Alternation.CORES).getAsString() : "";
         String backend = p.has(Alternation.BACKEND) ? p.get(Alternation.BACKEND).getAsString() : "";
+        String workers = p.has(Alternation.WORKERS) ? p.get(Alternation.WORKERS).getAsString() : "";
         boolean coresAlternate = !cores.isBlank();
         boolean backendsAlternate = backend.contains(Alternation.SEPARATOR);
-        if (!coresAlternate && !backendsAlternate) {
+        boolean workersAlternate = !workers.isBlank();
+        if (!coresAlternate && !backendsAlternate && !workersAlternate) {
             return null;
         }
         try {
             int k = p.has("cores") ? Integer.parseInt(p.get("cores").getAsString().strip()) : 0;
+            if (workersAlternate) {
+                if (coresAlternate || backendsAlternate) {
+                    throw new IllegalArgumentException(Alternation.WORKERS + " '" + workers + "' alternates alone, "
+                            + "but " + Alternation.CORES + " is '" + cores + "' and backend '" + backend + "'");
+                }
+                return new Split(Alternation.workerTurns(p.has(Alternation.BACKEND) ? backend : null, workers, k),
+                        "one JVM for workers " + workers + ", taking turns between iterations");
+            }
             List<Alternation.Turn> turns = Alternation.turns(backend, cores, k);
             String note = coresAlternate && backendsAlternate
                     ? "one JVM for sequential at cores " + cores + " and backend " + backend
@@ -145,9 +155,14 @@ public final class JmhJson {
         for (int c = 0; c < on.size(); c++) {
             double[] v = values.get(c).stream().mapToDouble(Double::doubleValue).toArray();
             Alternation.Turn t = on.get(c);
-            ResultRow.Builder b = mixed.toBuilder().note(split.note()).backend(t.backend()).cores(t.cores());
+            ResultRow.Builder b = mixed.toBuilder().note(split.note()).cores(t.cores());
+            if (t.backend() != null) {
+                b.backend(t.backend());
+            }
             if (Alternation.SEQUENTIAL.equals(t.backend()) && on.size() > 1) {
                 b.workers(1);
+            } else if (t.workers() > 0) {
+                b.workers(t.workers());
             }
             if (v.length == 0) {
                 b.score(null).scoreError(null).status(ResultRow.SKIPPED).note(split.note() + "; no iteration reported");
@@ -195,7 +210,8 @@ public final class JmhJson {
             }
         }
         Params p = new Params(file, name, params);
-        p.text(Alternation.CORES); // a way of measuring, not part of the point: the split rows say it in a note
+        p.text(Alternation.CORES); // ways of measuring, not part of the point: the split rows say them in a note
+        p.text(Alternation.WORKERS);
 
         Double score = finite(metric.get("score"));
         Double error = finite(metric.get("scoreError"));

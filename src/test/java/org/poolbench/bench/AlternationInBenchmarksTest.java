@@ -21,6 +21,28 @@ class AlternationInBenchmarksTest {
     }
 
     @Test
+    void theCeilingSpinsOnOneThreadAndOnTwoInTurn() throws Exception {
+        CeilingBenchmark b = new CeilingBenchmark();
+        b.workers = 2;
+        b.alternateWorkers = "1/2";
+        b.setUp();
+        try {
+            List<Integer> seen = new ArrayList<>();
+            b.choose(iteration(IterationType.WARMUP));
+            b.choose(iteration(IterationType.WARMUP));
+            for (int i = 0; i < 4; i++) {
+                b.choose(iteration(IterationType.MEASUREMENT));
+                seen.add(b.spinning());
+                b.spin();
+                b.verify(); // the same checksum on either thread count
+            }
+            assertEquals(List.of(1, 2, 2, 1), seen);
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
     void sequentialSwitchesItsCpuMaskIterationByIteration() {
         List<Integer> start = Affinity.current();
         assumeTrue(start.size() >= 2, "needs two CPUs");

@@ -84,13 +84,16 @@ class PlanTest {
         assertTrue(ceiling.stream().allMatch(i -> i.family().equals("ceiling")), ceiling.toString());
         assertEquals(List.of("1"), ceiling.get(0).params().get("workers"));
         assertEquals(1, ceiling.get(0).cores());
-        assertEquals(List.of("1", "2"), ceiling.get(1).params().get("workers"));
+        assertEquals(List.of("1/2"), ceiling.get(1).params().get("alternateWorkers"), "1 and 2 threads take turns");
         assertEquals(List.of("2"), ceiling.get(1).params().get("cores"));
+        assertEquals(2, ceiling.get(1).alternated());
+        assertEquals(2 * Profile.QUICK.measuredIterations(ceiling.get(0)), Profile.QUICK.measuredIterations(ceiling.get(1)),
+                "each thread count gets the iterations of a point of its own");
         assertEquals("scaling", plan.invocations.get(2).family(), "the ceiling comes before scaling");
 
         Plan smoke = Plan.build(Profile.SMOKE, List.of("ceiling"), Workloads.NAMES, Backends.names(), 2, List.of(2),
                 List.of());
-        assertEquals(List.of("1", "2"), smoke.invocations.get(0).params().get("workers"),
+        assertEquals(List.of("1/2"), smoke.invocations.get(0).params().get("alternateWorkers"),
                 "smoke measures one and k threads at its one core count");
     }
 

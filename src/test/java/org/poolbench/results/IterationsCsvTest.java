@@ -106,6 +106,31 @@ class IterationsCsvTest {
     }
 
     @Test
+    void theCeilingTakingTurnsIsSplitIntoOneRowPerThreadCount() throws Exception {
+        Path json = dir.resolve("ceiling.json");
+        Files.writeString(json, """
+                [ { "benchmark" : "org.poolbench.bench.CeilingBenchmark.spin", "mode" : "avgt",
+                    "params" : { "alternateWorkers" : "1/2", "cores" : "2", "workers" : "2" },
+                    "primaryMetric" : { "score" : 30.0, "scoreError" : 9.0, "scoreUnit" : "ms/op",
+                                        "rawData" : [ [ 40.0, 20.0, 21.0, 41.0, 42.0, 22.0 ] ] } } ]
+                """);
+        List<ResultRow> points = JmhJson.convert(json, "r1", AUX_COUNTERS);
+        assertEquals(List.of(1, 2), points.stream().map(ResultRow::workers).toList());
+        assertEquals(List.of(2, 2), points.stream().map(ResultRow::cores).toList());
+        assertEquals(41.0, points.get(0).score(), 1e-12);
+        assertEquals(21.0, points.get(1).score(), 1e-12);
+        assertEquals(null, points.get(0).params(), "the way of measuring is not part of the point");
+        List<IterationsCsv.Iteration> rows = IterationsCsv.fromJmhJson(json, points);
+        assertEquals(List.of(40.0, 41.0, 42.0), rows.stream().filter(r -> r.workers() == 1)
+                .map(IterationsCsv.Iteration::value).toList());
+
+        Files.writeString(json, Files.readString(json).replace("\"cores\" : \"2\"",
+                "\"cores\" : \"2\", \"alternateCores\" : \"1/2\", \"backend\" : \"sequential\""));
+        IOException e = assertThrows(IOException.class, () -> JmhJson.convert(json, "r1", AUX_COUNTERS));
+        assertTrue(e.getMessage().contains("alternates alone"), e.getMessage());
+    }
+
+    @Test
     void sequentialTakingTurnsWithTheFullCorePointsIsSplitIntoItsCoresAndTheirBackends() throws Exception {
         // points in turn order: sequential@1, sequential@2, thread-pool@2, process-pool@2; rounds forward, backward
         String json = """
