@@ -45,10 +45,47 @@ for be in ("sequential", "py-sequential"):
 pts = [r for r in ok if r["family"] == "scaling" and int(r["cores"]) == top and not r["backend"].startswith("py-")]
 good = [r for r in pts if r["score_error"] and float(r["score_error"]) / float(r["score"]) <= 0.10]
 print("scaling points at %d cores with relative error <= 10%%: %d of %d (%.0f%%; target >= 80%%)" % (top, len(good), len(pts), 100 * len(good) / max(1, len(pts))))
+try:
+    py = [r for r in csv.DictReader(open(run + "/python-results.csv"))
+          if r["status"] == "ok" and r["score"] and r["family"] == "scaling" and int(r["cores"]) == top]
+    good = [r for r in py if r["score_error"] and float(r["score_error"]) / float(r["score"]) <= 0.10]
+    print("CPython scaling points at %d cores with relative error <= 10%%: %d of %d (%.0f%%; target >= 80%%)"
+          % (top, len(good), len(py), 100 * len(good) / max(1, len(py))))
+    for r in py:
+        if r not in good:
+            print("  %.1f%%  %s %s chunksize=%s" % (100 * float(r["score_error"] or "nan") / float(r["score"]),
+                                                   r["backend"], r["workload"], r["chunksize"]))
+except FileNotFoundError:
+    pass
+seq1 = {r["workload"]: r for r in ok if r["family"] == "scaling" and r["backend"] == "sequential" and r["cores"] == "1"}
+print("one-worker pool over sequential at 1 core (target within 0.90..1.10):")
+for r in ok:
+    if r["family"] == "scaling" and r["cores"] == "1" and r["workers"] == "1" and r["backend"] in ("thread-pool", "process-pool") \
+            and r["workload"] in seq1:
+        s0, e0 = float(seq1[r["workload"]]["score"]), float(seq1[r["workload"]]["score_error"] or 0)
+        s1, e1 = float(r["score"]), float(r["score_error"] or 0)
+        q = s1 / s0
+        print("  %-13s %-10s %.3f ± %.3f" % (r["backend"], r["workload"], q, q * math.hypot(e0 / s0, e1 / s1)))
 c = {(int(r["cores"]), int(r["workers"])): float(r["score"]) for r in ok if r["family"] == "ceiling"}
+ce = {(int(r["cores"]), int(r["workers"])): float(r["score_error"] or 0) for r in ok if r["family"] == "ceiling"}
+one = min((k for k, w in c if w == 1), default=None)  # the report's numerator: one thread on the fewest cores
 for k in sorted({k for k, _ in c}):
-    if (k, k) in c and (1, 1) in c:
-        print("ceiling at %d cores: T(1 thread, 1 core)/T(%d threads) = %.2f; T(1 thread, %d cores)/T(%d threads) = %.2f" % (k, k, c[(1, 1)] / c[(k, k)], k, k, c.get((k, 1), float("nan")) / c[(k, k)]))
+    if one is not None and (k, k) in c and k > 1:
+        ceil = c[(one, 1)] / c[(k, k)]
+        err = ceil * math.hypot(ce[(one, 1)] / c[(one, 1)], ce[(k, k)] / c[(k, k)])
+        above = []
+        for r in ok:
+            if r["family"] == "scaling" and int(r["cores"]) == k and r["workers"] == str(k) and r["speedup"] \
+                    and r["workload"] in ("factorial", "squares") and r["workload"] in seq1 and not r["backend"].startswith("py-"):
+                s0, e0 = float(seq1[r["workload"]]["score"]), float(seq1[r["workload"]]["score_error"] or 0)
+                sp = float(r["speedup"])
+                sp_err = sp * math.hypot(e0 / s0, float(r["score_error"] or 0) / float(r["score"]))
+                if sp - sp_err > ceil + err:
+                    above.append("%s %s %.2f" % (r["backend"], r["workload"], sp))
+        best = max((float(r["speedup"]) for r in ok if r["family"] == "scaling" and int(r["cores"]) == k
+                    and r["speedup"] and r["workload"] in ("factorial", "squares") and not r["backend"].startswith("py-")), default=float("nan"))
+        print("ceiling at %d cores: %.2f ± %.2f; highest CPU-bound speedup %.2f; above the ceiling "
+              "beyond both errors: %s" % (k, ceil, err, best, ", ".join(above) or "none"))
 by = {}
 for r in it:
     if r["metric"] == "primary" and r["fork"] == "1":

@@ -1,7 +1,6 @@
 package org.poolbench.bench;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -43,11 +42,13 @@ import org.poolbench.results.Alternation;
  * loop the JIT removed or a chain that was skipped fails the run.
  *
  * <p>run-bench.sh runs 1 and k threads taking turns in one JVM ({@code alternateWorkers=1/2}), so that a slow stretch
- * of the machine falls on both alike instead of on whichever ran in it.
+ * of the machine falls on both alike instead of on whichever ran in it; at the run's most cores the one thread takes
+ * its turns on the fastest single CPU ({@code alternateCores=1/2}), as sequential's 1-core baseline takes its turns
+ * beside the full-core points, so the ceiling's 1-core time and the speedups' share one stretch of time.
  *
  * <p>Run only this: {@code java -cp target/benchmarks.jar org.openjdk.jmh.Main CeilingBenchmark -p workers=1,2};
- * pinned and taking turns: {@code taskset -c 0,1 java ... CeilingBenchmark -p alternateWorkers=1/2 -p cores=2
- * -wi 2 -i 30}.
+ * pinned and taking turns: {@code taskset -c 0,1 java ... CeilingBenchmark -p alternateWorkers=1/2
+ * -p alternateCores=1/2 -p workers=2 -p cores=2 -wi 2 -i 30}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -75,7 +76,14 @@ public class CeilingBenchmark {
     @Param({""})
     public String alternateWorkers;
 
-    private List<Integer> turns;
+    /**
+     * With {@link #alternateWorkers}, the core count of each of its turns ({@code 1/2}: one thread on the fastest CPU,
+     * two on both); empty: every turn on {@code cores}.
+     */
+    @Param({""})
+    public String alternateCores;
+
+    private List<Alternation.Turn> turns;
     private int warmupIterations;
     private int measuredIterations;
     private int current;
@@ -91,14 +99,14 @@ public class CeilingBenchmark {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         }
-        turns = alternateWorkers == null || alternateWorkers.isBlank() ? List.of(workers)
-                : Alternation.workers(alternateWorkers);
-        current = turns.get(0);
+        turns = alternateWorkers == null || alternateWorkers.isBlank() ? List.of(new Alternation.Turn(null, cores, workers))
+                : Alternation.workerTurns(null, alternateWorkers, alternateCores == null ? "" : alternateCores, cores);
+        current = turns.get(0).workers();
         expected = 0;
         for (int c = 0; c < CHAINS; c++) {
             expected ^= chain(c);
         }
-        threads = Executors.newFixedThreadPool(Collections.max(turns), Thread.ofPlatform().name("poolbench-spin-", 0).daemon()
+        threads = Executors.newFixedThreadPool(turns.stream().mapToInt(Alternation.Turn::workers).max().orElseThrow(), Thread.ofPlatform().name("poolbench-spin-", 0).daemon()
                 .factory());
     }
 
@@ -109,9 +117,12 @@ public class CeilingBenchmark {
     @Setup(Level.Iteration)
     public void choose(IterationParams iteration) {
         int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
-        current = turns.get(Alternation.index(index, turns.size()));
-        if (cores > 0 && cores < fastest.size()) {
-            fastest.moveTo(cores);
+        Alternation.Turn turn = turns.get(Alternation.index(index, turns.size()));
+        current = turn.workers();
+        if (turn.cores() > 0 && turn.cores() < fastest.size()) {
+            fastest.moveTo(turn.cores());
+        } else if (turns.size() > 1 && turn.cores() > 0) { // after a turn on fewer cores: every thread back
+            fastest.moveToAll();
         }
     }
 

@@ -89,10 +89,11 @@ record JmhInvocation(String family, String benchmark, int cores, Map<String, Lis
         for (String v : params.getOrDefault(Alternation.BACKEND, List.of())) {
             backends = Math.max(backends, Alternation.backends(v).size());
         }
+        int threads = 0;
         for (String v : params.getOrDefault(Alternation.WORKERS, List.of())) {
-            backends = Math.max(backends, Alternation.workers(v).size()); // alternates alone (JmhJson)
+            threads = Math.max(threads, Alternation.workers(v).size()); // paired with any core counts (workerTurns)
         }
-        return counts == 0 ? backends : counts + backends - 1;
+        return threads > 0 ? threads : counts == 0 ? backends : counts + backends - 1;
     }
 
     /** The JMH arguments that select this invocation's benchmark and parameters. */

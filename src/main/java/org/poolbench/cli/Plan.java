@@ -131,13 +131,25 @@ final class Plan {
 
     /**
      * The ceiling family: at each core count k, the spin loop on one thread and on k, taking turns in one JVM
-     * ({@code alternateWorkers=1/k}) so that their ratio divides neighbouring iterations.
+     * ({@code alternateWorkers=1/k}) so that their ratio divides neighbouring iterations. When the run has 1 core and
+     * more, the JVM of the most cores runs the one thread's turns on the fastest single CPU ({@code alternateCores=1/k}),
+     * as sequential's 1-core turns run beside the full-core points, and no JVM of its own measures 1 core.
      */
     void ceiling(Request q) {
+        int top = q.top();
+        boolean oneBesideTop = top > 1 && q.coreCounts().contains(1) && q.coreCounts().contains(top);
         for (int k : q.coreCounts()) {
             JmhInvocation inv = new JmhInvocation("ceiling", "\\.CeilingBenchmark\\.", k,
                     params("workers", List.of(k), "cores", List.of(k)));
-            invocations.add(k == 1 ? inv : alternating(q.profile(), inv, Alternation.WORKERS, List.of("1", "" + k)));
+            String threads = "1" + Alternation.SEPARATOR + k;
+            if (k == 1 && oneBesideTop) {
+                continue; // its turns run in the JVM of the most cores
+            } else if (k == top && oneBesideTop) {
+                invocations.add(alternating(q.profile(), inv, Map.of(Alternation.WORKERS, threads, Alternation.CORES,
+                        threads), 2));
+            } else {
+                invocations.add(k == 1 ? inv : alternating(q.profile(), inv, Alternation.WORKERS, List.of("1", "" + k)));
+            }
         }
     }
 

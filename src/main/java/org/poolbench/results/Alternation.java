@@ -18,7 +18,8 @@ import java.util.List;
  *   <li>{@code backend} itself may list backends ({@code sequential/thread-pool/process-pool}); the benchmark keeps
  *   them all running and uses one per iteration.</li>
  *   <li>{@value #WORKERS} lists thread counts ({@code 1/2}): the machine ceiling's spin loop on one thread and on k,
- *   whose ratio is only as sound as the two share the machine's phases. It alternates alone.</li>
+ *   whose ratio is only as sound as the two share the machine's phases. With {@value #CORES} beside it, the i-th
+ *   thread count runs on the i-th core count ({@link #workerTurns}); never with several backends.</li>
  * </ul>
  * The first two may be set at once: sequential then takes its turns at each listed count and the other backends at the
  * JVM's {@code cores} ({@link #turns}), so that sequential's 1-core baseline and the full-core points it divides share
@@ -116,17 +117,25 @@ public final class Alternation {
 
     /**
      * The points of a JVM that takes turns between the thread counts of {@code workersParam} ({@value #WORKERS}), in
-     * the order {@link #index} numbers them: {@code backend} at {@code cores} with each count.
+     * the order {@link #index} numbers them: {@code backend} with each count, at {@code cores}, or, where
+     * {@code coresParam} ({@value #CORES}) lists as many core counts, the i-th count of threads on the i-th of cores
+     * (the ceiling's {@code 1/2} threads on {@code 1/2} cores: one thread on the fastest CPU, two on both).
      *
-     * @throws IllegalArgumentException naming the value, when the list is malformed or has fewer than two counts
+     * @throws IllegalArgumentException naming the values, when a list is malformed, names fewer than two thread
+     *                                  counts, or the two lists differ in length
      */
-    public static List<Turn> workerTurns(String backend, String workersParam, int cores) {
+    public static List<Turn> workerTurns(String backend, String workersParam, String coresParam, int cores) {
         List<Integer> counts = workers(workersParam);
-        if (counts.size() < 2) {
-            throw new IllegalArgumentException(WORKERS + " '" + workersParam + "' names fewer than two thread counts; "
-                    + "valid: counts separated by '/', e.g. 1/2");
+        List<Integer> on = cores(coresParam);
+        if (counts.size() < 2 || !(on.isEmpty() || on.size() == counts.size())) {
+            throw new IllegalArgumentException(WORKERS + " '" + workersParam + "' with " + CORES + " '" + coresParam
+                    + "'; valid: two or more thread counts separated by '/', e.g. 1/2, and as many core counts or none");
         }
-        return counts.stream().map(w -> new Turn(backend, cores, w)).toList();
+        List<Turn> out = new ArrayList<>();
+        for (int i = 0; i < counts.size(); i++) {
+            out.add(new Turn(backend, on.isEmpty() ? cores : on.get(i), counts.get(i)));
+        }
+        return out;
     }
 
     /** The backend whose core counts {@value #CORES} switches. */

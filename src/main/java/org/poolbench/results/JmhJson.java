@@ -119,12 +119,13 @@ public final class JmhJson {
         try {
             int k = p.has("cores") ? Integer.parseInt(p.get("cores").getAsString().strip()) : 0;
             if (workersAlternate) {
-                if (coresAlternate || backendsAlternate) {
-                    throw new IllegalArgumentException(Alternation.WORKERS + " '" + workers + "' alternates alone, "
-                            + "but " + Alternation.CORES + " is '" + cores + "' and backend '" + backend + "'");
+                if (backendsAlternate) {
+                    throw new IllegalArgumentException(Alternation.WORKERS + " '" + workers + "' never alternates "
+                            + "with several backends, but backend is '" + backend + "'");
                 }
-                return new Split(Alternation.workerTurns(p.has(Alternation.BACKEND) ? backend : null, workers, k),
-                        "one JVM for workers " + workers + ", taking turns between iterations");
+                return new Split(Alternation.workerTurns(p.has(Alternation.BACKEND) ? backend : null, workers, cores,
+                        k), "one JVM for workers " + workers + (coresAlternate ? " on cores " + cores : "")
+                        + ", taking turns between iterations");
             }
             List<Alternation.Turn> turns = Alternation.turns(backend, cores, k);
             String note = coresAlternate && backendsAlternate

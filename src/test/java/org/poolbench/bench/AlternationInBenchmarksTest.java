@@ -43,6 +43,31 @@ class AlternationInBenchmarksTest {
     }
 
     @Test
+    void theCeilingsOneThreadTakesItsTurnsOnOneCpu() throws Exception {
+        List<Integer> start = Affinity.current();
+        assumeTrue(start.size() >= 2, "needs two CPUs");
+        CeilingBenchmark b = new CeilingBenchmark();
+        b.workers = start.size();
+        b.cores = start.size();
+        b.alternateWorkers = "1/" + start.size();
+        b.alternateCores = "1/" + start.size();
+        b.setUp();
+        try {
+            List<Integer> cpus = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                b.choose(iteration(IterationType.MEASUREMENT));
+                cpus.add(Affinity.current().size());
+                b.spin();
+                b.verify();
+            }
+            assertEquals(List.of(1, start.size(), start.size(), 1), cpus);
+        } finally {
+            b.tearDown();
+            Affinity.restrict(start);
+        }
+    }
+
+    @Test
     void sequentialSwitchesItsCpuMaskIterationByIteration() {
         List<Integer> start = Affinity.current();
         assumeTrue(start.size() >= 2, "needs two CPUs");

@@ -80,16 +80,22 @@ class PlanTest {
     void theCeilingRunsFirstAtEveryCoreCountWithOneAndKThreads() {
         Plan plan = Plan.build(Profile.QUICK, Plan.FAMILIES, Workloads.NAMES, Backends.names(), 2, List.of(1, 2),
                 List.of());
-        List<JmhInvocation> ceiling = plan.invocations.subList(0, 2);
-        assertTrue(ceiling.stream().allMatch(i -> i.family().equals("ceiling")), ceiling.toString());
-        assertEquals(List.of("1"), ceiling.get(0).params().get("workers"));
-        assertEquals(1, ceiling.get(0).cores());
-        assertEquals(List.of("1/2"), ceiling.get(1).params().get("alternateWorkers"), "1 and 2 threads take turns");
-        assertEquals(List.of("2"), ceiling.get(1).params().get("cores"));
-        assertEquals(2, ceiling.get(1).alternated());
-        assertEquals(2 * Profile.QUICK.measuredIterations(ceiling.get(0)), Profile.QUICK.measuredIterations(ceiling.get(1)),
-                "each thread count gets the iterations of a point of its own");
-        assertEquals("scaling", plan.invocations.get(2).family(), "the ceiling comes before scaling");
+        JmhInvocation ceiling = plan.invocations.get(0);
+        assertEquals("ceiling", ceiling.family());
+        assertEquals(List.of("1/2"), ceiling.params().get("alternateWorkers"), "1 and 2 threads take turns");
+        assertEquals(List.of("1/2"), ceiling.params().get("alternateCores"), "the one thread on one core");
+        assertEquals(List.of("2"), ceiling.params().get("cores"));
+        assertEquals(2, ceiling.alternated());
+        assertEquals(2 * Profile.QUICK.iterations, Profile.QUICK.measuredIterations(ceiling),
+                "each turn gets the iterations of a point of its own");
+        assertEquals("scaling", plan.invocations.get(1).family(), "the ceiling comes before scaling, 1 core in its JVM");
+
+        Plan wide = Plan.build(Profile.QUICK, List.of("ceiling"), Workloads.NAMES, Backends.names(), 4,
+                List.of(1, 2, 4), List.of());
+        assertEquals(List.of(2, 4), wide.invocations.stream().map(JmhInvocation::cores).toList());
+        assertEquals(List.of("1/2"), wide.invocations.get(0).params().get("alternateWorkers"));
+        assertEquals(null, wide.invocations.get(0).params().get("alternateCores"), "2 cores: both turns on 2");
+        assertEquals(List.of("1/4"), wide.invocations.get(1).params().get("alternateCores"));
 
         Plan smoke = Plan.build(Profile.SMOKE, List.of("ceiling"), Workloads.NAMES, Backends.names(), 2, List.of(2),
                 List.of());

@@ -124,10 +124,16 @@ class IterationsCsvTest {
         assertEquals(List.of(40.0, 41.0, 42.0), rows.stream().filter(r -> r.workers() == 1)
                 .map(IterationsCsv.Iteration::value).toList());
 
-        Files.writeString(json, Files.readString(json).replace("\"cores\" : \"2\"",
-                "\"cores\" : \"2\", \"alternateCores\" : \"1/2\", \"backend\" : \"sequential\""));
+        String plain = Files.readString(json);
+        Files.writeString(json, plain.replace("\"cores\" : \"2\"", "\"cores\" : \"2\", \"alternateCores\" : \"1/2\""));
+        List<ResultRow> paired = JmhJson.convert(json, "r1", AUX_COUNTERS);
+        assertEquals(List.of(1, 2), paired.stream().map(ResultRow::cores).toList(), "one thread on one core");
+        assertEquals(List.of(1, 2), paired.stream().map(ResultRow::workers).toList());
+        assertTrue(paired.get(0).note().contains("on cores 1/2"), paired.get(0).note());
+
+        Files.writeString(json, plain.replace("\"cores\" : \"2\"", "\"cores\" : \"2\", \"backend\" : \"a/b\""));
         IOException e = assertThrows(IOException.class, () -> JmhJson.convert(json, "r1", AUX_COUNTERS));
-        assertTrue(e.getMessage().contains("alternates alone"), e.getMessage());
+        assertTrue(e.getMessage().contains("never alternates with several backends"), e.getMessage());
     }
 
     @Test
