@@ -249,9 +249,10 @@ TURNS_WARMUP_ROUNDS = {"quick": 3}
 SCALING_MEASUREMENT = {"quick": (16, 0.3)}
 #: ... and the iterations at the most cores, per workload, where a profile gives more. factorial's and squares' jobs
 #: vary by 11-22 % from iteration to iteration there (both CPUs busy, the machine's slow stretches last seconds), as
-#: the JVM's do (14-15 %, which its 45 iterations bring within 10 %); 16 iterations left their intervals at 12-21 %.
-#: download's vary by 1-3 % and keep 16.
-SCALING_TOP_ITERATIONS = {"quick": {"factorial": 40, "squares": 40}}
+#: the JVM's do (14-15 %, which its 45 iterations bring within 10 %); 16 iterations left their intervals at 12-21 %,
+#: 40 left 7 of a run's factorial points at 10.5-12.4 % (the 99.9 % half-width is about 0.56 x the spread at 40
+#: iterations, 0.45 x at 60). download's vary by 1-3 % and keep 16.
+SCALING_TOP_ITERATIONS = {"quick": {"factorial": 60, "squares": 40}}
 #: py-sequential's paired measurement (iterations, seconds per core count) where it differs from the profile's:
 #: squares' job pairs take about 0.12 s, and its iterations drift with the machine as the pools' do (8 of 0.5 s
 #: left its interval at 27-37 %); factorial's pair is one per iteration and varies by 2-6 % over 16.

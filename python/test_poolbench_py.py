@@ -673,7 +673,7 @@ class UnitTest(unittest.TestCase):
         runner = pb.Runner(args, os.sched_getaffinity(0))
         below = runner.scaling_profile("factorial", False)
         self.assertEqual((16, 0.3), (below.iterations, below.iteration_seconds))
-        self.assertEqual(40, runner.scaling_profile("factorial", True).iterations)
+        self.assertEqual(60, runner.scaling_profile("factorial", True).iterations)
         self.assertEqual(40, runner.scaling_profile("squares", True).iterations)
         self.assertEqual(16, runner.scaling_profile("download", True).iterations)
         args.profile = "full"

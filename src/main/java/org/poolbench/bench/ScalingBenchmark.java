@@ -50,7 +50,10 @@ import org.poolbench.workload.Workloads;
  * iterations on the fastest CPU of the moment like every k-core point's, and at full cores the JVM on every CPU with
  * the job's thread and the stop-the-world VM Thread pinned to the fastest
  * ({@link FastestCpus#moveAllButPinThisThread}): a lone thread left free sits on the slow vCPU as often as on the fast
- * one, and the check would measure where it sat, not the cores. Measured in JVMs of
+ * one, and the check would measure where it sat, not the cores. The one-worker pools at 1 core and quick's pools of 2k
+ * workers join them as entries with their own cores and workers ({@code thread-pool@1:1},
+ * {@code process-pool@2:4}, {@link Alternation#entry}): a 1-core entry's turn moves the JVM and its workers to the
+ * fastest CPU, like sequential's. Measured in JVMs of
  * their own, the two points each got a block of 20 s, and on a machine whose speed moves in phases of seconds the
  * phase, not the cores, set their ratio (docs/METHODOLOGY.md, "Sequential at one core against two"). The JVM's
  * settings are fixed by flags (collector, heap, compiler threads), so nothing it sized at start differs from a JVM
@@ -86,7 +89,8 @@ public class ScalingBenchmark {
     /**
      * Sequential's core counts to switch between, iteration by iteration, separated by '/' (e.g. {@code 1/2}); empty
      * keeps the mask the JVM started with. {@code backend} must name sequential, and may name others, which take their
-     * turns at {@code cores} ({@link Alternation#turns}); {@code cores} must be the largest count.
+     * turns at {@code cores} or at their own ({@code thread-pool@1:1}; {@link Alternation#turns}); {@code cores} must
+     * be the largest count.
      */
     @Param({""})
     public String alternateCores;
@@ -116,24 +120,27 @@ public class ScalingBenchmark {
     /** The points taken in turn (a backend at a core count), in order. */
     private List<Alternation.Turn> turns;
     private FastestCpus fastest;
+    /** Whether turns switch the CPU mask: some run on fewer cores than {@link #cores}. */
+    private boolean moves;
 
     @Setup(Level.Trial)
     public void setUp() {
         Cores.check(cores);
         fastest = FastestCpus.ofRun();
         counts = Alternation.cores(alternateCores);
-        if (!counts.isEmpty()) {
-            int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        turns = Alternation.turns(backend, alternateCores, cores);
+        moves = !counts.isEmpty() || turns.stream().anyMatch(t -> t.cores() != cores);
+        if (moves) {
+            int most = turns.stream().mapToInt(Alternation.Turn::cores).max().orElseThrow();
             int start = Affinity.current().size();
-            if (!Alternation.backends(backend).contains(Alternation.SEQUENTIAL) || most != start || most != cores
-                    || most > fastest.size()) {
-                throw new IllegalArgumentException(Alternation.CORES + "=" + alternateCores + " needs a backend "
-                        + "list naming sequential, cores=" + most + " and a JVM started on " + most + " CPUs; got "
-                        + "backend " + backend + ", cores=" + cores + " on " + start + " (the run has "
-                        + fastest.size() + ")");
+            if ((!counts.isEmpty() && !Alternation.backends(backend).contains(Alternation.SEQUENTIAL))
+                    || most != start || most != cores || most > fastest.size()) {
+                throw new IllegalArgumentException(Alternation.CORES + "=" + alternateCores + " and backend "
+                        + backend + " take turns on several core counts: they need sequential in the list where "
+                        + Alternation.CORES + " is set, cores=" + most + " and a JVM started on " + most
+                        + " CPUs; got cores=" + cores + " on " + start + " (the run has " + fastest.size() + ")");
             }
         }
-        turns = Alternation.turns(backend, alternateCores, cores);
         server = Workloads.serverFor(workload, latencyMs, fileBytes);
         job = Workloads.create(workload, tasks, server);
         job.expected(); // computed now, not during the first measured job
@@ -143,7 +150,7 @@ public class ScalingBenchmark {
         // Big factorials warm for longer: each worker C2-compiles BigInteger's multiplications itself (WarmUp); in
         // quick runs a pool of 4 workers on 2 cores was still getting faster after 3 s (694, 590,
         // 373, 270 ms per job over its first measured iterations).
-        pools.forEach((name, pool) -> WarmUp.run(name, WARM_JOBS, "factorial".equals(workload)
+        pools.forEach((name, pool) -> WarmUp.run(Alternation.backendOf(name), WARM_JOBS, "factorial".equals(workload)
                 ? WarmUp.PROCESS_FACTORIAL_NANOS : WarmUp.PROCESS_NANOS,
                 () -> job.verify(pool.map(job.task(), job.inputs(), chunksize))));
     }
@@ -155,18 +162,19 @@ public class ScalingBenchmark {
     @Setup(Level.Iteration)
     public void takeTurn(IterationParams iteration) {
         Alternation.Turn turn = turns.get(Alternation.index(pools.turn(iteration), turns.size()));
-        pools.use(turn.backend());
+        pools.use(turn);
         int k = turn.cores();
-        if (k > 0 && k < fastest.size()) {
+        String what = turn.backend() + (turn.workers() > 0 ? " with " + turn.workers() + " workers" : "");
+        if (k > 0 && k < fastest.size()) { // the JVM and its worker JVMs on the k fastest CPUs of the moment
             List<Integer> chosen = fastest.moveTo(k);
-            System.out.println("poolbench: " + turn.backend() + ", " + k + (k == 1 ? " core: cpu " : " cores: cpus ")
+            System.out.println("poolbench: " + what + ", " + k + (k == 1 ? " core: cpu " : " cores: cpus ")
                     + chosen + " (probe: " + fastest.lastProbe() + ")");
         } else if (!counts.isEmpty() && Alternation.SEQUENTIAL.equals(turn.backend())) {
             // sequential at every CPU: its threads on the fastest, the JVM's others free
             int cpu = fastest.moveAllButPinThisThread();
             System.out.println("poolbench: sequential, " + k + " cores, its thread on cpu " + cpu + " (probe: "
                     + fastest.lastProbe() + ")");
-        } else if (!counts.isEmpty()) { // a backend at every CPU after sequential's turn: every thread and worker back
+        } else if (moves) { // a backend at every CPU after a turn on fewer: every thread and worker back
             fastest.moveToAll();
         }
     }
@@ -186,9 +194,8 @@ public class ScalingBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (!counts.isEmpty()) {
-            int most = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-            Affinity.restrict(fastest.fastest(most));
+        if (moves) {
+            Affinity.restrict(fastest.fastest(cores));
         }
         if (pools != null) {
             pools.close();

@@ -12,22 +12,31 @@ import org.poolbench.results.Alternation;
 /**
  * The backends of a benchmark whose {@code backend} parameter lists several ({@code sequential/thread-pool}): all
  * started in the set-up, one used per iteration, in the order {@link Alternation#index} gives (which results.csv
- * relies on to split the iterations back into points). With one backend, it is simply that backend.
+ * relies on to split the iterations back into points). With one backend, it is simply that backend. An entry with
+ * its own workers ({@code thread-pool@1:1}, {@link Alternation#entry}) is started with those.
  */
 final class TakingTurns implements AutoCloseable {
 
+    /** The entries of the backend list, as given. */
     final List<String> names;
+    /** What each entry stands for; cores and workers 0 where it takes the JVM's. */
+    private final List<Alternation.Turn> entries = new ArrayList<>();
     private final List<Backend> backends = new ArrayList<>();
     private Backend current;
     private int warmupIterations;
     private int measuredIterations;
 
-    /** Starts every backend of {@code backendParam} with {@code workers}; closes those started if one fails. */
+    /**
+     * Starts every backend of {@code backendParam} with {@code workers}, or with an entry's own; closes those started
+     * if one fails.
+     */
     TakingTurns(String backendParam, int workers) {
         names = Alternation.backends(backendParam);
         try {
             for (String name : names) {
-                backends.add(Backends.create(name, workers));
+                Alternation.Turn entry = Alternation.turn(name, 0);
+                entries.add(entry);
+                backends.add(Backends.create(entry.backend(), entry.workers() > 0 ? entry.workers() : workers));
             }
         } catch (RuntimeException e) {
             close();
@@ -56,9 +65,23 @@ final class TakingTurns implements AutoCloseable {
         return index;
     }
 
-    /** Makes {@code name} (one of {@link #names}) the current backend, for a benchmark that orders its own turns. */
-    void use(String name) {
-        current = get(name);
+    /**
+     * Makes the entry that {@code turn} stands for the current backend, for a benchmark that orders its own turns:
+     * the entry with the turn's own cores and workers, or the plain entry of its backend when it has none.
+     *
+     * @throws IllegalArgumentException when no entry matches
+     */
+    void use(Alternation.Turn turn) {
+        for (int i = 0; i < entries.size(); i++) {
+            Alternation.Turn e = entries.get(i);
+            boolean own = e.workers() > 0;
+            if (e.backend().equals(turn.backend()) && (own
+                    ? e.cores() == turn.cores() && e.workers() == turn.workers() : turn.workers() == 0)) {
+                current = backends.get(i);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no backend entry for " + turn + " among " + names);
     }
 
     /** Calls {@code action} with each backend's name and backend, in order (to warm them all). */

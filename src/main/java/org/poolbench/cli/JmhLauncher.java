@@ -114,7 +114,7 @@ final class JmhLauncher {
         for (String w : workloads) {
             for (String b : backends) {
                 for (String one : Alternation.backends(b)) { // alternating backends all warm in one trial
-                    sum += perCombination * WarmUp.setUpSeconds(inv.family(), w, one);
+                    sum += perCombination * WarmUp.setUpSeconds(inv.family(), w, Alternation.backendOf(one));
                 }
             }
         }

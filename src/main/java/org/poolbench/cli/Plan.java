@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.poolbench.results.Alternation;
 import org.poolbench.results.ResultRow;
 
@@ -238,6 +239,25 @@ final class Plan {
         // counts, each a JVM of its own.
         List<Integer> beside = alternate && coreCounts.size() > 1 && backends.contains("sequential")
                 && !parallel.isEmpty() && workersOverride.isEmpty() && profile != Profile.FULL ? coreCounts : List.of();
+        // And every other point divided by sequential's 1-core time, or checked against it, takes its turns there
+        // too: the one-worker pools at 1 core (the check "a one-worker pool against sequential at 1 core") and quick's
+        // pools of 2k workers on k cores. In JVMs of their own, a phase of the machine 1.2x faster than
+        // sequential's put a one-worker pool at 0.87 of sequential and 4 threads on 2 cores at 2.39x, above the
+        // machine's ceiling of 1.94x (docs/METHODOLOGY.md, "Sequential at one core against two").
+        boolean merged = !beside.isEmpty() && top > 1 && coreCounts.contains(1);
+        List<String> oneCore = profile == Profile.QUICK ? without(without(parallel, "fork-join"), "virtual-threads")
+                : parallel;
+        List<String> oversubscribed = only(parallel, "thread-pool", "virtual-threads", "process-pool");
+        Function<String, List<String>> ownTurns = w -> {
+            List<String> own = new ArrayList<>();
+            if (merged) {
+                oneCore.forEach(b -> own.add(Alternation.entry(b, 1, 1)));
+                if (profile == Profile.QUICK && !w.equals("squares")) {
+                    oversubscribed.forEach(b -> own.add(Alternation.entry(b, top, 2 * top)));
+                }
+            }
+            return own;
+        };
         if (backends.contains("sequential") && beside.isEmpty()) {
             for (String w : workloads) {
                 if (alternate && coreCounts.size() > 1) {
@@ -261,7 +281,7 @@ final class Plan {
                     // as thread-pool does, so thread-pool stands for fork-join and virtual-threads (their 1-core
                     // points were 0.86-1.06 x thread-pool's in quick runs); thread-per-task stays,
                     // as it still starts a thread per chunk. Keeps quick within 25 minutes.
-                    measured = without(without(parallel, "fork-join"), "virtual-threads");
+                    measured = oneCore;
                     for (String b : parallel) {
                         if (!measured.contains(b)) {
                             for (String w : workloads) {
@@ -272,7 +292,11 @@ final class Plan {
                         }
                     }
                 }
-                scalingRun(profile, workloads, measured, workers, k, k == top, k == top ? beside : List.of());
+                if (k == top) {
+                    scalingRun(profile, workloads, measured, workers, k, true, beside, ownTurns);
+                } else if (!(merged && k == 1)) { // merged: the 1-core points took their turns at the top
+                    scalingRun(profile, workloads, measured, workers, k, false);
+                }
                 if (perTask && profile == Profile.QUICK && k != top && workersOverride.isEmpty()) {
                     // a JVM per chunk: seconds per job; its speedup is taken against sequential at 1 core anyway
                     for (String w : workloads) {
@@ -292,11 +316,12 @@ final class Plan {
                 // quick: oversubscribe only the three kinds of worker (platform thread, virtual thread, process), on
                 // the CPU-bound and the waiting workload (squares, bound by memory and pipes, took 0.83-0.99 x the
                 // time with twice the workers in quick runs; full measures it)
-                scalingRun(profile, workloads, parallel, List.of(k), k, k == top, beside);
+                scalingRun(profile, workloads, parallel, List.of(k), k, true, beside, ownTurns);
                 scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), List.of(k), k,
-                        k == top);
-                List<String> oversubscribed = only(parallel, "thread-pool", "virtual-threads", "process-pool");
-                scalingRun(profile, without(workloads, "squares"), oversubscribed, List.of(2 * k), k, k == top);
+                        true);
+                if (!merged) { // merged: the 2k-worker points took their turns beside the k-worker ones
+                    scalingRun(profile, without(workloads, "squares"), oversubscribed, List.of(2 * k), k, true);
+                }
                 if (workloads.contains("squares")) {
                     for (String b : oversubscribed) {
                         skip("scaling", "job", "squares", b, k, 2 * k, "quick oversubscribes factorial and download "
@@ -317,27 +342,35 @@ final class Plan {
      */
     private void scalingRun(Profile profile, List<String> workloads, List<String> backends, List<Integer> workers,
             int k, boolean precise) {
-        scalingRun(profile, workloads, backends, workers, k, precise, List.of());
+        scalingRun(profile, workloads, backends, workers, k, precise, List.of(), w -> List.of());
     }
 
     /**
      * As above; with {@code sequentialAt} (core counts), sequential joins the backends' JVM and takes its turns at
-     * each of those counts ({@code alternateCores}, {@code Alternation.turns}).
+     * each of those counts ({@code alternateCores}, {@code Alternation.turns}), and so do the entries
+     * {@code ownTurns} gives for the workload, each a backend with its own cores and workers
+     * ({@code thread-pool@1:1}, {@code Alternation.entry}).
      */
     private void scalingRun(Profile profile, List<String> workloads, List<String> backends, List<Integer> workers,
-            int k, boolean precise, List<Integer> sequentialAt) {
+            int k, boolean precise, List<Integer> sequentialAt, Function<String, List<String>> ownTurns) {
         if (backends.isEmpty() || workloads.isEmpty()) {
             return;
         }
         if (workloads.size() > 1 && (backends.size() > 1 || !sequentialAt.isEmpty())) {
             for (String w : workloads) {
-                scalingRun(profile, List.of(w), backends, workers, k, precise, sequentialAt);
+                scalingRun(profile, List.of(w), backends, workers, k, precise, sequentialAt, ownTurns);
             }
             return;
         }
+        List<String> own = sequentialAt.isEmpty() ? List.of() : ownTurns.apply(workloads.get(0));
+        double opSeconds = meanJobSeconds(workloads, backends, workers, k) * backends.size();
+        for (String entry : own) {
+            Alternation.Turn t = Alternation.turn(entry, k);
+            opSeconds += meanJobSeconds(workloads, List.of(t.backend()), List.of(t.workers()), t.cores());
+        }
         JmhInvocation inv = new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
                 params("workload", workloads, "backend", backends, "workers", workers, "cores", List.of(k)))
-                .expecting(meanJobSeconds(workloads, backends, workers, k));
+                .expecting(opSeconds / (backends.size() + own.size()));
         if (backends.contains("process-per-task") || (workloads.equals(List.of("download")) && profile
                 != Profile.SMOKE)) {
             // process-per-task: seconds per job; download: a job of waits fills each iteration alone and its
@@ -364,9 +397,10 @@ final class Plan {
         }
         List<String> all = new ArrayList<>(List.of("sequential"));
         all.addAll(backends);
+        all.addAll(own);
         invocations.add(alternating(profile, inv, Map.of("backend", String.join(Alternation.SEPARATOR, all),
                 Alternation.CORES, String.join(Alternation.SEPARATOR, sequentialAt.stream().map(String::valueOf)
-                        .toList())), sequentialAt.size() + backends.size()));
+                        .toList())), sequentialAt.size() + backends.size() + own.size()));
     }
 
     /** Quick's measured iterations for scaling's full-core and sequential points (factorial, squares). */

@@ -16,7 +16,10 @@ import java.util.List;
  * <ul>
  *   <li>{@value #CORES} lists core counts ({@code 1/2}); the JVM switches its CPU mask. Empty: it keeps its mask.</li>
  *   <li>{@code backend} itself may list backends ({@code sequential/thread-pool/process-pool}); the benchmark keeps
- *   them all running and uses one per iteration.</li>
+ *   them all running and uses one per iteration. An entry may carry its own cores and workers
+ *   ({@code thread-pool@1:1}, {@link #entry}): that backend with that many workers, its turns on that many CPUs, so
+ *   that a one-worker pool at 1 core or 4 workers on 2 cores share the stretch of time of the baseline they are
+ *   divided by.</li>
  *   <li>{@value #WORKERS} lists thread counts ({@code 1/2}): the machine ceiling's spin loop on one thread and on k,
  *   whose ratio is only as sound as the two share the machine's phases. With {@value #CORES} beside it, the i-th
  *   thread count runs on the i-th core count ({@link #workerTurns}); never with several backends.</li>
@@ -39,6 +42,9 @@ public final class Alternation {
 
     /** Separates the alternated values. */
     public static final String SEPARATOR = "/";
+
+    /** Starts a backend entry's own {@code cores:workers} ({@link #entry}). */
+    public static final String AT = "@";
 
     private Alternation() {
     }
@@ -92,8 +98,8 @@ public final class Alternation {
 
     /**
      * The points a JVM takes turns between, in the order {@link #index} numbers them: with {@value #CORES} set,
-     * {@code sequential} at each of its counts first, then every other backend of {@code backendParam} at
-     * {@code cores}; without it, each backend at {@code cores}.
+     * {@code sequential} at each of its counts first, then every other entry of {@code backendParam} at
+     * {@code cores} or at its own ({@link #turn}); without it, each entry so.
      *
      * @throws IllegalArgumentException naming the values, when {@value #CORES} is set and {@code backendParam} does
      *                                  not name {@code sequential}, or when a list is malformed
@@ -103,7 +109,7 @@ public final class Alternation {
         List<Integer> counts = cores(coresParam);
         List<Turn> out = new ArrayList<>();
         if (counts.isEmpty()) {
-            names.forEach(b -> out.add(new Turn(b, cores)));
+            names.forEach(b -> out.add(turn(b, cores)));
             return out;
         }
         if (!names.contains(SEQUENTIAL)) {
@@ -111,8 +117,53 @@ public final class Alternation {
                     + BACKEND + " '" + backendParam + "' has no sequential; valid: a backend list naming sequential");
         }
         counts.forEach(k -> out.add(new Turn(SEQUENTIAL, k)));
-        names.stream().filter(b -> !b.equals(SEQUENTIAL)).forEach(b -> out.add(new Turn(b, cores)));
+        names.stream().filter(b -> !b.equals(SEQUENTIAL)).forEach(b -> out.add(turn(b, cores)));
         return out;
+    }
+
+    /**
+     * The entry of a backend list for {@code backend} with its own {@code workers} on {@code cores} CPUs:
+     * {@code thread-pool@1:1}.
+     */
+    public static String entry(String backend, int cores, int workers) {
+        return backend + AT + cores + ":" + workers;
+    }
+
+    /** The backend an entry names: {@code thread-pool} for {@code thread-pool@1:1} or {@code thread-pool}. */
+    public static String backendOf(String entry) {
+        int at = entry.indexOf(AT);
+        return at < 0 ? entry : entry.substring(0, at);
+    }
+
+    /**
+     * The point an entry of a backend list stands for: a plain name at the JVM's {@code cores} with its
+     * {@code workers}; {@code name@c:w} ({@link #entry}) with w workers on c CPUs.
+     *
+     * @throws IllegalArgumentException naming the entry, when c or w is not a positive integer, or c exceeds
+     *                                  {@code cores} (where that is known, above 0)
+     */
+    public static Turn turn(String entry, int cores) {
+        int at = entry.indexOf(AT);
+        if (at < 0) {
+            return new Turn(entry, cores);
+        }
+        String[] cw = entry.substring(at + 1).split(":", -1);
+        int c = cw.length == 2 ? positive(cw[0]) : 0;
+        int w = cw.length == 2 ? positive(cw[1]) : 0;
+        if (at == 0 || c <= 0 || w <= 0 || (cores > 0 && c > cores)) {
+            throw new IllegalArgumentException(BACKEND + " entry '" + entry + "': valid: a backend name, or "
+                    + "name@cores:workers with positive counts and cores at most the JVM's " + cores
+                    + ", e.g. thread-pool@1:1");
+        }
+        return new Turn(entry.substring(0, at), c, w);
+    }
+
+    private static int positive(String s) {
+        try {
+            return Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            return 0; // not a count: the caller names the entry
+        }
     }
 
     /**

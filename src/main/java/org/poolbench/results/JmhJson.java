@@ -130,7 +130,8 @@ public final class JmhJson {
             List<Alternation.Turn> turns = Alternation.turns(backend, cores, k);
             String note = coresAlternate && backendsAlternate
                     ? "one JVM for sequential at cores " + cores + " and backend " + backend
-                    + " at " + k + ", taking turns between iterations"
+                    + " at " + k + (backend.contains(Alternation.AT) ? " or an entry's own @cores:workers" : "")
+                    + ", taking turns between iterations"
                     : coresAlternate ? "one JVM for cores " + cores + ", its CPU mask switched between iterations"
                     : "one JVM for backend " + backend + ", taking turns between iterations";
             return new Split(turns, note);

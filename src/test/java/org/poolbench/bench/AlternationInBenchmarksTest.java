@@ -243,6 +243,62 @@ class AlternationInBenchmarksTest {
     }
 
     @Test
+    void aOneWorkerPoolTakesItsTurnsOnOneCpuBesideTheFullCorePoints() {
+        List<Integer> start = Affinity.current();
+        assumeTrue(start.size() >= 2, "needs two CPUs");
+        ScalingBenchmark b = new ScalingBenchmark();
+        b.workload = "squares";
+        b.backend = "sequential/process-pool/process-pool@1:1";
+        b.workers = start.size();
+        b.cores = start.size();
+        b.tasks = 1_000;
+        b.alternateCores = "1/" + start.size();
+        List<String> seen = new ArrayList<>();
+        List<Long> before = ProcessHandle.current().children().map(ProcessHandle::pid).toList();
+        List<Long> workers = List.of();
+        try {
+            b.setUp();
+            workers = ProcessHandle.current().children() // each pool also keeps a shell for its FIFOs
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                    .map(ProcessHandle::pid).filter(p -> !before.contains(p)).toList();
+            assertEquals(start.size() + 1, workers.size(), "a pool of n workers and a pool of one");
+            for (int i = 0; i < 8; i++) { // sequential@1, sequential@n, process-pool@n, process-pool@1:1, backward
+                b.takeTurn(iteration(IterationType.MEASUREMENT));
+                int jvm = Affinity.ofThisThread().size();
+                int worker = workers.stream().mapToInt(pid -> Affinity.of(pid).size()).max().orElseThrow();
+                seen.add(jvm + "/" + worker);
+                assertEquals(1_000, b.job().size());
+                b.verify();
+            }
+        } finally {
+            b.tearDown();
+        }
+        int n = start.size();
+        assertEquals(List.of("1/1", "1/" + n, n + "/" + n, "1/1", "1/1", n + "/" + n, "1/" + n, "1/1"), seen,
+                "this thread's CPUs / the most any worker has: the one-worker pool's turn moves the JVM and every "
+                        + "worker to one CPU, the full pool's turn gives them all back");
+        assertEquals(start, Affinity.ofThisThread(), "the JVM ends on the CPUs it started with");
+        for (long pid : workers) {
+            assertTrue(ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty(), "worker " + pid + " ended");
+        }
+    }
+
+    @Test
+    void anEntryOnMoreCoresThanTheJvmIsRejected() {
+        List<Integer> start = Affinity.current();
+        ScalingBenchmark b = new ScalingBenchmark();
+        b.workload = "squares";
+        b.backend = "sequential/thread-pool@" + (start.size() + 1) + ":1";
+        b.workers = 1;
+        b.cores = start.size();
+        b.tasks = 1_000;
+        b.alternateCores = "1/" + start.size();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setUp);
+        assertTrue(e.getMessage().contains("thread-pool@" + (start.size() + 1) + ":1"), e.getMessage());
+        b.tearDown();
+    }
+
+    @Test
     void theFastestCpusAreTheQuickestByTheProbeInAlternatingOrder() {
         java.util.Map<Integer, Long> nanos = java.util.Map.of(4, 30L, 5, 10L, 6, 20L);
         List<Integer> probed = new ArrayList<>();
@@ -273,7 +329,7 @@ class AlternationInBenchmarksTest {
         b.tasks = 1_000;
         b.alternateCores = "1/" + start.size();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setUp);
-        assertTrue(e.getMessage().contains("needs a backend list naming sequential"), e.getMessage());
+        assertTrue(e.getMessage().contains("has no sequential"), e.getMessage());
         b.tearDown();
     }
 

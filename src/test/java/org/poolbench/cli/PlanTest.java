@@ -17,24 +17,26 @@ class PlanTest {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
                 List.of(1, 2, 4), List.of());
         List<JmhInvocation> inv = plan.invocations;
-        // parallel at 1 and 2 cores; at 4 (the top) sequential in the full-core points' JVM, started on 4 cores,
-        // taking its turns at 1, 2 and 4 cores; process-per-task (quick: at full cores only) and oversubscribed at 4
-        assertEquals(5, inv.size());
-        assertEquals(List.of("1"), inv.get(0).params().get("workers"));
-        assertEquals(List.of("2"), inv.get(1).params().get("workers"));
-        assertEquals(List.of("sequential/thread-pool/fork-join/virtual-threads/thread-per-task/process-pool"),
-                inv.get(2).params().get("backend"));
-        assertEquals(4, inv.get(2).cores());
-        assertEquals(List.of("4"), inv.get(2).params().get("workers"));
-        assertEquals(List.of("1/2/4"), inv.get(2).params().get(Alternation.CORES));
-        assertEquals(8, inv.get(2).alternated(), "sequential at three core counts, five backends at 4");
-        assertEquals(8 * Plan.PRECISE_ITERATIONS, Profile.QUICK.measuredIterations(inv.get(2)),
+        // parallel at 2 cores; at 4 (the top) one JVM, started on 4 cores, for sequential taking its turns at 1, 2
+        // and 4 cores, the backends at 4, the one-worker pools at 1 and the oversubscribed pools at 4 (every point
+        // divided by sequential's 1-core time); process-per-task (quick: at full cores only)
+        assertEquals(3, inv.size());
+        assertEquals(List.of("2"), inv.get(0).params().get("workers"));
+        assertEquals(2, inv.get(0).cores());
+        assertEquals(List.of("sequential/thread-pool/fork-join/virtual-threads/thread-per-task/process-pool"
+                + "/thread-pool@1:1/thread-per-task@1:1/process-pool@1:1"
+                + "/thread-pool@4:8/virtual-threads@4:8/process-pool@4:8"), inv.get(1).params().get("backend"));
+        assertEquals(4, inv.get(1).cores());
+        assertEquals(List.of("4"), inv.get(1).params().get("workers"));
+        assertEquals(List.of("1/2/4"), inv.get(1).params().get(Alternation.CORES));
+        assertEquals(14, inv.get(1).alternated(), "sequential at three core counts, five backends at 4, three at 1 "
+                + "core, three oversubscribed");
+        assertEquals(14 * Plan.PRECISE_ITERATIONS, Profile.QUICK.measuredIterations(inv.get(1)),
                 "each point gets the iterations of a point of its own");
-        assertEquals(List.of("4"), inv.get(3).params().get("workers"));
-        assertEquals(List.of("process-per-task"), inv.get(3).params().get("backend"));
-        assertEquals(List.of("8"), inv.get(4).params().get("workers"));
-        assertEquals(List.of("thread-pool/virtual-threads/process-pool"), inv.get(4).params().get("backend"),
-                "the backends compared take turns in one JVM");
+        assertEquals(List.of("4"), inv.get(2).params().get("workers"));
+        assertEquals(List.of("process-per-task"), inv.get(2).params().get("backend"));
+        assertEquals(List.of("fork-join", "virtual-threads"), plan.skipped.stream().filter(r -> r.cores() == 1
+                && r.workers() == 1 && !r.backend().equals("process-per-task")).map(ResultRow::backend).toList(), "quick: thread-pool stands for them at 1 core");
         assertEquals(List.of(1, 2), plan.skipped.stream().filter(r -> r.backend().equals("process-per-task"))
                 .map(ResultRow::cores).toList(), "quick records process-per-task below full cores as skipped");
         assertEquals(7, Plan.build(Profile.FULL, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
@@ -239,18 +241,9 @@ class PlanTest {
             assertEquals(perTask ? Workloads.NAMES : List.of(i.params().get("workload").get(0)),
                     i.params().get("workload"), i.toString());
         }
-        // per workload: parallel at 1 core; sequential at 1 and 2 cores with parallel at 2, in one JVM;
-        // process-per-task; oversubscribed (factorial and download only)
-        assertEquals(3 + 3 + 1 + 2, plan.invocations.size());
-        for (JmhInvocation i : plan.invocations) {
-            if (i.cores() == 1 && !i.params().get("backend").equals(List.of("sequential"))) {
-                assertEquals(List.of("thread-pool/thread-per-task/process-pool"), i.params().get("backend"),
-                        "quick at 1 core: thread-pool stands for fork-join and virtual-threads");
-            }
-            if (i.params().get("workers").equals(List.of("4"))) {
-                assertTrue(!i.params().get("workload").equals(List.of("squares")), "squares is not oversubscribed");
-            }
-        }
+        // per workload: one JVM for sequential at 1 and 2 cores, parallel at 2, the one-worker pools at 1 and
+        // (factorial and download only) the oversubscribed pools at 2; process-per-task
+        assertEquals(3 + 1, plan.invocations.size());
         assertEquals(6 + 3, plan.skipped.stream().filter(r -> r.family().equals("scaling")
                 && (r.cores() == 1 || r.workers() == 4) && !r.backend().equals("process-per-task")).count(),
                 "fork-join and virtual-threads at 1 core for 3 workloads, squares oversubscribed on 3 backends");
@@ -261,8 +254,12 @@ class PlanTest {
         for (int w = 0; w < 3; w++) {
             JmhInvocation sequential = together.get(w);
             assertEquals(List.of("1/2"), sequential.params().get(Alternation.CORES));
-            assertEquals(List.of("sequential/thread-pool/fork-join/virtual-threads/thread-per-task/process-pool"),
-                    sequential.params().get("backend"));
+            String oversubscribed = Workloads.NAMES.get(w).equals("squares") ? ""
+                    : "/thread-pool@2:4/virtual-threads@2:4/process-pool@2:4";
+            assertEquals(List.of("sequential/thread-pool/fork-join/virtual-threads/thread-per-task/process-pool"
+                    + "/thread-pool@1:1/thread-per-task@1:1/process-pool@1:1" + oversubscribed),
+                    sequential.params().get("backend"), "quick at 1 core: thread-pool stands for fork-join and "
+                    + "virtual-threads; squares is not oversubscribed");
             assertEquals(2, sequential.cores());
             assertEquals(List.of(Workloads.NAMES.get(w)), sequential.params().get("workload"));
         }
@@ -289,7 +286,8 @@ class PlanTest {
                 && List.of("factorial").equals(i.params().get("workload"))
                 && i.params().get("workers").equals(List.of("2"))
                 && i.params().get("backend").get(0).contains("process-pool")).findFirst().orElseThrow();
-        assertEquals(10.0, JmhLauncher.setUpWarmUpSeconds(factorial), 1e-9, "only the process pool warms for 10 s");
+        assertEquals(30.0, JmhLauncher.setUpWarmUpSeconds(factorial), 1e-9,
+                "only the process pools warm for 10 s: at 2 cores, at 1 and oversubscribed");
         JmhInvocation sequential = Plan.build(Profile.FULL, List.of("scaling"), List.of("squares"),
                 List.of("sequential"), 2, List.of(1, 2), List.of()).invocations.get(0);
         assertEquals(List.of("sequential"), sequential.params().get("backend"));

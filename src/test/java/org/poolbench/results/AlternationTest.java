@@ -47,6 +47,26 @@ class AlternationTest {
     }
 
     @Test
+    void anEntryWithItsOwnCoresAndWorkersTakesItsTurnsThere() {
+        assertEquals("thread-pool@1:1", Alternation.entry("thread-pool", 1, 1));
+        assertEquals(new Alternation.Turn("thread-pool", 1, 1), Alternation.turn("thread-pool@1:1", 2));
+        assertEquals(new Alternation.Turn("thread-pool", 2, 0), Alternation.turn("thread-pool", 2));
+        assertEquals("process-pool", Alternation.backendOf("process-pool@2:4"));
+        assertEquals("process-pool", Alternation.backendOf("process-pool"));
+        assertEquals(List.of(new Alternation.Turn("sequential", 1, 0), new Alternation.Turn("sequential", 2, 0),
+                new Alternation.Turn("thread-pool", 2, 0), new Alternation.Turn("thread-pool", 1, 1),
+                new Alternation.Turn("process-pool", 2, 4)),
+                Alternation.turns("sequential/thread-pool/thread-pool@1:1/process-pool@2:4", "1/2", 2),
+                "sequential at its counts, then each entry at the JVM's cores or its own");
+        for (String bad : List.of("thread-pool@3:1", "thread-pool@0:1", "thread-pool@1:0", "thread-pool@1",
+                "thread-pool@x:1", "@1:1", "thread-pool@1:1:1")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Alternation.turns("sequential/" + bad, "1/2", 2));
+            assertTrue(e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("valid"), e.getMessage());
+        }
+    }
+
+    @Test
     void forEachIterationPlacesEachIterationInItsPointAndNumbersItThereWithNaNKeepingItsPlace() {
         // two forks of two alternated points: order A B B A A B; JMH wrote one iteration as "NaN"
         List<String> seen = new ArrayList<>();

@@ -163,6 +163,30 @@ class IterationsCsvTest {
     }
 
     @Test
+    void anEntryWithItsOwnCoresAndWorkersIsSplitIntoAPointOfItsOwn() throws Exception {
+        // points in turn order: sequential@1, sequential@2, thread-pool@2 with 2 workers, thread-pool@1:1
+        String json = """
+                [{"benchmark": "org.poolbench.bench.ScalingBenchmark.job", "mode": "avgt",
+                  "params": {"workload": "factorial", "backend": "sequential/thread-pool/thread-pool@1:1",
+                             "alternateCores": "1/2", "cores": "2", "workers": "2"},
+                  "primaryMetric": {"score": 0, "scoreError": 0, "scoreUnit": "ms/op",
+                    "rawData": [[300, 301, 160, 310, 311, 161, 302, 303]]}}]
+                """;
+        Path file = dir.resolve("own.json");
+        Files.writeString(file, json);
+        List<ResultRow> points = JmhJson.convert(file, "r1", AUX_COUNTERS);
+        assertEquals(List.of("sequential@1x1", "sequential@2x1", "thread-pool@2x2", "thread-pool@1x1"),
+                points.stream().map(r -> r.backend() + "@" + r.cores() + "x" + r.workers()).toList());
+        assertEquals(List.of(301.5, 301.5, 160.5, 310.5), points.stream().map(ResultRow::score).toList());
+        assertTrue(points.get(3).note().contains("own @cores:workers"), points.get(3).note());
+        Map<List<Object>, double[]> byPoint = IterationsCsv.valuesByPoint(IterationsCsv.fromJmhJson(file, points),
+                IterationsCsv.PRIMARY);
+        assertEquals(4, byPoint.size(), "the two thread-pool points keep their iterations apart");
+        assertEquals(List.of(310.0, 311.0), java.util.Arrays.stream(byPoint.get(points.get(3).pointKey())).boxed()
+                .toList());
+    }
+
+    @Test
     void labelsComeFromTheRowsAsCompleted() throws Exception {
         Path json = twoForks();
         ResultRow completed = JmhJson.convert(json, "r1", AUX_COUNTERS).get(0);
