@@ -164,7 +164,8 @@ public class ScalingBenchmark {
         Alternation.Turn turn = turns.get(Alternation.index(pools.turn(iteration), turns.size()));
         pools.use(turn);
         int k = turn.cores();
-        String what = turn.backend() + (turn.workers() > 0 ? " with " + turn.workers() + " workers" : "");
+        String what = turn.backend() + (turn.workers() == 0 ? ""
+                : " with " + turn.workers() + (turn.workers() == 1 ? " worker" : " workers"));
         if (k > 0 && k < fastest.size()) { // the JVM and its worker JVMs on the k fastest CPUs of the moment
             List<Integer> chosen = fastest.moveTo(k);
             System.out.println("poolbench: " + what + ", " + k + (k == 1 ? " core: cpu " : " cores: cpus ")
