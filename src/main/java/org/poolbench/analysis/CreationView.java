@@ -87,6 +87,6 @@ public record CreationView(List<Created> points, List<Series> series, String cap
         String method = r.param("start_method");
         return r.benchmark() + (method == null || method.equals("fork") ? "" : "[" + method + "]")
                 + (members != null ? " (" + members + " members)"
-                : r.workers() == null ? "" : " (" + r.workers() + " workers)");
+                : r.workers() == null ? "" : " (" + r.workers() + (r.workers() == 1 ? " worker)" : " workers)"));
     }
 }

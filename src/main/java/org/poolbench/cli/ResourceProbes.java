@@ -56,8 +56,8 @@ final class ResourceProbes {
         List<ResultRow> rows = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             List<String> probe = probes.get(i);
-            console.printf("[resource %d/%d] %s on %s, %s workers%n", i + 1, probes.size(), probe.get(0),
-                    probe.get(1), probe.get(2));
+            console.printf("[resource %d/%d] %s on %s, %s %s%n", i + 1, probes.size(), probe.get(0),
+                    probe.get(1), probe.get(2), probe.get(2).equals("1") ? "worker" : "workers");
             List<String> cmd = new ArrayList<>(List.of(java.toString()));
             cmd.addAll(jvm.benchmarkJvmArgs());
             cmd.addAll(List.of("-cp", jar.toString(), ResourceProbe.class.getName(), probe.get(0), probe.get(1),
