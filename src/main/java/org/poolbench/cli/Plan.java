@@ -37,7 +37,7 @@ final class Plan {
 
     /**
      * The families a profile runs when {@code --families} is not given ({@link Family#byDefault}). quick leaves out
-     * {@link #LESSONS} so that the run with every claim's figures stays within 25 minutes on 2 cores (CPython
+     * {@link #LESSONS} so that the run with every claim's figures stays under half an hour on 2 cores (CPython
      * included); {@code ./run-bench.sh quick --families sync,ipc} measures them at quick's precision. {@code cluster}
      * starts member JVMs for every point and runs only when named ({@code --families cluster}), in every profile.
      */
@@ -280,7 +280,7 @@ final class Plan {
                     // one core, one worker: a pool of one platform or virtual thread runs the tasks one after another,
                     // as thread-pool does, so thread-pool stands for fork-join and virtual-threads (their 1-core
                     // points were 0.86-1.06 x thread-pool's in quick runs); thread-per-task stays,
-                    // as it still starts a thread per chunk. Keeps quick within 25 minutes.
+                    // as it still starts a thread per chunk. Keeps quick under half an hour.
                     measured = oneCore;
                     for (String b : parallel) {
                         if (!measured.contains(b)) {
