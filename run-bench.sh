@@ -9,7 +9,7 @@
 #   ./run-bench.sh reproduce <results/RUN-ID> [--families LIST] [--workloads LIST] [--tolerance F] [--with RUN]
 #   ./run-bench.sh env
 #   ./run-bench.sh member [--bind HOST] [--port PORT] [--join HOST:PORT,...]   (one cluster member; docs/CLUSTER.md)
-#   ./run-bench.sh soak [--rounds N] [--seed S] [--out FILE]
+#   ./run-bench.sh soak [--rounds N] [--seed S] [--transport pipe|shared-memory] [--out FILE]
 #
 # Picks a JDK >= 21 by itself (JAVA_HOME if it is one, else the newest under /usr/lib/jvm), builds
 # target/benchmarks.jar when it is missing or older than the sources, and runs the CLI (org.poolbench.cli.Main).

@@ -24,6 +24,9 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the rounds' random choices, default ${DEFAULT-VALUE}.")
     String seed = "7";
 
+    @Option(names = "--transport", description = "How tasks reach the workers: pipe or shared-memory, default ${DEFAULT-VALUE}.")
+    String transport = "pipe";
+
     @Option(names = "--out", description = "CSV file to write the table to (its directory must exist).")
     Path out;
 
@@ -50,9 +53,15 @@ final class SoakCommand implements Callable<Integer> {
                 throw new UsageError("--out: '" + out + "' is not a file in an existing directory");
             }
         }
-        Map<Soak.Fault, Soak.Tally> tallies = Soak.run(n, s, System.out);
+        org.poolbench.pool.ProcessPool.Transport via;
+        try {
+            via = org.poolbench.pool.ProcessPool.Transport.of(transport.strip(), "--transport:");
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        Map<Soak.Fault, Soak.Tally> tallies = Soak.run(n, s, via, System.out);
         System.out.println();
-        System.out.println("soak: " + n + " rounds, seed " + s);
+        System.out.println("soak: " + n + " rounds, seed " + s + ", transport " + via.label());
         Soak.table(tallies).forEach(System.out::println);
         if (out != null) {
             Files.write(out, Soak.csv(tallies));

@@ -42,6 +42,12 @@ final class Channel {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
+    /** The same, under {@code parent} (the shared-memory transport's {@code /dev/shm}). */
+    static Path privateDirectory(Path parent) throws IOException {
+        return Files.createTempDirectory(parent, "poolbench-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
     /**
      * Makes FIFOs for one pool: a shell that runs {@code mkfifo} for each request, started once. The JDK cannot make
      * a FIFO, and an {@code mkfifo} process per worker was worse than its cost (~4 ms): under churn the JDK's reaper

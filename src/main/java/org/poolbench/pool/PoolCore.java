@@ -62,7 +62,8 @@ final class PoolCore {
         this.filter = WireSerialization.filter(filterPattern);
         WorkerCommand.Initializer init = b.initializer == null ? null
                 : new WorkerCommand.Initializer(FunctionCache.of(b.initializer, (byte) 1), b.initArg);
-        this.launcher = new WorkerCommand(b.jvmArgs, filterPattern, init, b.spawnHook);
+        this.launcher = new WorkerCommand(b.jvmArgs, filterPattern, init, b.spawnHook,
+                WorkerCommand.usable(b.transport));
         this.slots = new Worker[workers];
         this.watchdog = Thread.ofPlatform().daemon().name("poolbench-pool-watchdog").unstarted(() -> {
             OWNER.set(this);
@@ -388,6 +389,10 @@ final class PoolCore {
     /** The number of workers the pool keeps running. */
     int workers() {
         return workers;
+    }
+
+    ProcessPool.Transport transport() {
+        return launcher.transport();
     }
 
     /** The process ids of the current workers. */

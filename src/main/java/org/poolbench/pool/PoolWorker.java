@@ -8,6 +8,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -33,6 +34,8 @@ final class PoolWorker {
 
     /** The argument that runs {@link #train()} instead of serving a pool. */
     static final String TRAIN = "--train-class-data-archive";
+    /** The second argument when the pool uses shared memory: frames travel in the directory's rings ({@link Ring}). */
+    static final String SHM = "--shm";
 
     private PoolWorker() {
     }
@@ -131,15 +134,23 @@ final class PoolWorker {
         DataInputStream in;
         DataInputStream control = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 12));
         Progress progress;
-        if (args.length == 1) {
+        Ring results = null; // the shared-memory transport's ring for results, used once the handshake is done
+        OutputStream resultsFifo = null;
+        if (args.length == 1 || args.length == 2 && args[1].equals(SHM)) {
             // The pool's way: frames on two FIFOs in the directory we are given; fd 1 and fd 2 are the tasks' own
             // output. The parent holds the other ends open already, so these opens do not wait; it removes the
             // directory once we have answered.
             Path dir = Path.of(args[0]);
             progress = Progress.map(dir.resolve(Worker.PROGRESS));
-            in = new DataInputStream(new BufferedInputStream(
-                    new FileInputStream(dir.resolve(Worker.REQUESTS).toFile()), 1 << 16));
-            protocol = new BufferedOutputStream(new FileOutputStream(dir.resolve(Worker.RESULTS).toFile()), 1 << 16);
+            InputStream requestsFifo = new FileInputStream(dir.resolve(Worker.REQUESTS).toFile());
+            resultsFifo = new FileOutputStream(dir.resolve(Worker.RESULTS).toFile());
+            if (args.length == 2) { // shared memory: the FIFOs carry the handshake, then only wake-ups
+                in = new DataInputStream(Ring.open(dir.resolve(Worker.REQUESTS_RING)).input(requestsFifo));
+                results = Ring.open(dir.resolve(Worker.RESULTS_RING));
+            } else {
+                in = new DataInputStream(new BufferedInputStream(requestsFifo, 1 << 16));
+            }
+            protocol = new BufferedOutputStream(resultsFifo, 1 << 16);
         } else {
             // Frames on stdin/stdout (StartupFlagsProbe): System.out goes to stderr so a println cannot corrupt them.
             protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
@@ -189,6 +200,11 @@ final class PoolWorker {
         }
 
         watchParent(parent, err);
+        if (results != null) {
+            protocol.flush(); // the handshake is out; every frame from now on goes through the ring
+            ProcessHandle parentHandle = ProcessHandle.of(parent).orElse(null);
+            protocol = results.output(resultsFifo, () -> parentHandle != null && parentHandle.isAlive());
+        }
 
         // Mirrors the parent's per-worker LRU: same capacity, same sequence of puts and gets, so the same evictions.
         Map<Long, Object> functions = new LinkedHashMap<>(16, 0.75f, true) {

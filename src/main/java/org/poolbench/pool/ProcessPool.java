@@ -102,6 +102,44 @@ public final class ProcessPool implements AutoCloseable {
             "java.util.Map$Entry", "java.util.UUID", "java.util.BitSet",
             "org.poolbench.**");
 
+    /**
+     * How tasks and results travel between the pool and a worker ({@link ProcessPoolBuilder#transport}).
+     */
+    public enum Transport {
+        /** Two named pipes per worker, one each way: a system call per frame each way, and a wake-up. */
+        PIPE,
+        /**
+         * Two byte rings per worker in {@code /dev/shm}, one each way; a waiting side spins briefly, then sleeps on the
+         * worker's pipe, which then carries only wake-ups (so an idle pool burns no CPU) and still shows a dead
+         * process as EOF. Costs twice {@value Ring#DEFAULT_CAPACITY} bytes of memory per worker.
+         */
+        SHARED_MEMORY;
+
+        /** The name in {@code -Dpoolbench.pool.transport=}: {@code pipe} or {@code shared-memory}. */
+        public String label() {
+            return this == PIPE ? "pipe" : "shared-memory";
+        }
+
+        /** The builders' default: the system property {@code poolbench.pool.transport}, else {@link #PIPE}. */
+        static Transport byDefault() {
+            return of(System.getProperty("poolbench.pool.transport", "pipe"), "poolbench.pool.transport");
+        }
+
+        /**
+         * The transport whose {@link #label()} is {@code label}.
+         *
+         * @throws IllegalArgumentException naming {@code what}, the bad value and the valid ones
+         */
+        public static Transport of(String label, String what) {
+            for (Transport t : values()) {
+                if (t.label().equals(label)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException(what + " '" + label + "' is not one of pipe, shared-memory");
+        }
+    }
+
     private static final AtomicLong IDS = new AtomicLong();
     private static final long SPIN_NANOS = Long.getLong("poolbench.spinNanos", 200_000);
 
@@ -126,6 +164,14 @@ public final class ProcessPool implements AutoCloseable {
     /** The number of workers this pool keeps running. */
     public int workers() {
         return core.workers();
+    }
+
+    /**
+     * The transport this pool's workers use: the one asked for, or {@link Transport#PIPE} where shared memory was
+     * asked for but {@code /dev/shm} cannot hold it.
+     */
+    public Transport transport() {
+        return core.transport();
     }
 
     /** The process ids of the current workers (a recycled or replaced worker has a new one). */

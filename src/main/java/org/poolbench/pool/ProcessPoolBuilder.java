@@ -20,6 +20,7 @@ public final class ProcessPoolBuilder {
     long maxArrayLength = DEFAULT_MAX_ARRAY_LENGTH;
     long maxReferences = DEFAULT_MAX_REFERENCES;
     long maxBytes = DEFAULT_MAX_BYTES;
+    ProcessPool.Transport transport = ProcessPool.Transport.byDefault();
 
     /** The default of {@link #deserializationLimits}' {@code maxArrayLength}: 2^27 elements (a {@code long[]} of 1 GiB). */
     public static final long DEFAULT_MAX_ARRAY_LENGTH = 1L << 27;
@@ -152,6 +153,18 @@ public final class ProcessPoolBuilder {
         this.maxArrayLength = maxArrayLength;
         this.maxReferences = maxReferences;
         this.maxBytes = maxBytes;
+        return this;
+    }
+
+    /**
+     * How tasks and results travel between this JVM and each worker: {@link ProcessPool.Transport#PIPE} (the
+     * default, unless the system property {@code poolbench.pool.transport} says {@code shared-memory}) or
+     * {@link ProcessPool.Transport#SHARED_MEMORY}. Shared memory needs {@code /dev/shm}; where it is
+     * missing or not writable the pool uses pipes, and {@link ProcessPool#transport()} says which it got. Faults,
+     * timeouts and results behave the same on both.
+     */
+    public ProcessPoolBuilder transport(ProcessPool.Transport transport) {
+        this.transport = java.util.Objects.requireNonNull(transport, "transport");
         return this;
     }
 

@@ -30,6 +30,13 @@ final class Worker {
     static final String REQUESTS = "requests";
     static final String RESULTS = "results";
     static final String PROGRESS = "progress";
+    /** The shared-memory transport's rings: tasks to the worker, results from it (the FIFOs then ring doorbells). */
+    static final String REQUESTS_RING = "requests.ring";
+    static final String RESULTS_RING = "results.ring";
+
+    /** A worker's two rings when the pool uses shared memory. */
+    record Rings(Ring requests, Ring results) {
+    }
 
     /** Chunks sent ahead: one running, one waiting in the pipe. More only worsens load balance. */
     static final int WINDOW = 2;
@@ -55,6 +62,7 @@ final class Worker {
     /** The worker's private directory: its two FIFOs and its progress file, removed once it has connected. */
     private final Path dir;
     private final Channel.Ends ends;
+    private final Rings rings; // null: frames travel on the FIFOs themselves
     // set by the reader before ready completes (which publishes them)
     private DataInputStream in;
     private OutputStream out;
@@ -84,8 +92,9 @@ final class Worker {
     };
     private int chunksTaken;
 
-    Worker(PoolCore pool, int slot, Process process, Path dir, Channel.Ends ends, Progress progress) {
+    Worker(PoolCore pool, int slot, Process process, Path dir, Channel.Ends ends, Progress progress, Rings rings) {
         this.progress = progress;
+        this.rings = rings;
         this.pool = pool;
         this.slot = slot;
         this.process = process;
@@ -113,6 +122,8 @@ final class Worker {
             Files.deleteIfExists(dir.resolve(REQUESTS));
             Files.deleteIfExists(dir.resolve(RESULTS));
             Files.deleteIfExists(dir.resolve(PROGRESS));
+            Files.deleteIfExists(dir.resolve(REQUESTS_RING));
+            Files.deleteIfExists(dir.resolve(RESULTS_RING));
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             // already gone, or not ours to remove: nothing else can open them once the worker has
@@ -154,8 +165,12 @@ final class Worker {
         String failure = null;
         try {
             in = new DataInputStream(new BufferedInputStream(ends.results, 1 << 16));
-            out = new BufferedOutputStream(ends.requests, 1 << 16);
+            out = rings == null ? new BufferedOutputStream(ends.requests, 1 << 16)
+                    : rings.requests().output(ends.requests, process::isAlive);
             handshake(); // EOF if the worker dies before it: its exit releases the keepers
+            if (rings != null) { // the handshake came on the FIFO; from now on it only rings, and the worker writes
+                in = new DataInputStream(rings.results().input(ends.results)); // nothing else there before we sleep
+            }
             connected();
             ready.complete(null);
             pool.workerReady(this);

@@ -23,12 +23,31 @@ final class WorkerCommand {
     private final IntConsumer spawnHook; // tests only: may throw to simulate a failed spawn
     /** Makes each worker's FIFOs; ended with the pool. */
     private final Channel.FifoMaker fifos = new Channel.FifoMaker();
+    private final ProcessPool.Transport transport;
 
-    WorkerCommand(List<String> jvmArgs, String filterPattern, Initializer initializer, IntConsumer spawnHook) {
+    WorkerCommand(List<String> jvmArgs, String filterPattern, Initializer initializer, IntConsumer spawnHook,
+                  ProcessPool.Transport transport) {
         this.command = build(jvmArgs);
         this.filterPattern = filterPattern;
         this.initializer = initializer;
         this.spawnHook = spawnHook;
+        this.transport = transport;
+    }
+
+    /** Where the shared-memory transport keeps its rings (tmpfs: memory, never a disk). */
+    static final Path SHM = Path.of("/dev/shm");
+
+    /** {@code wanted}, unless it is shared memory and {@link #SHM} is not a directory we can write: then pipes. */
+    static ProcessPool.Transport usable(ProcessPool.Transport wanted) {
+        if (wanted == ProcessPool.Transport.SHARED_MEMORY
+                && !(java.nio.file.Files.isDirectory(SHM) && java.nio.file.Files.isWritable(SHM))) {
+            return ProcessPool.Transport.PIPE;
+        }
+        return wanted;
+    }
+
+    ProcessPool.Transport transport() {
+        return transport;
     }
 
     /** Starts a worker's process for {@code slot}; its threads are not started yet ({@link #start}). */
@@ -37,16 +56,25 @@ final class WorkerCommand {
             spawnHook.accept(slot);
         }
         // A private (0700) directory per worker, removed as soon as the worker has connected (or has died).
-        Path dir = Channel.privateDirectory();
+        boolean shm = transport == ProcessPool.Transport.SHARED_MEMORY;
+        Path dir = shm ? Channel.privateDirectory(SHM) : Channel.privateDirectory();
         Process p;
         Progress progress;
         Channel.Ends ends = null;
+        Worker.Rings rings = null;
         try {
             fifos.make(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
             progress = Progress.map(dir.resolve(Worker.PROGRESS));
+            if (shm) {
+                rings = new Worker.Rings(Ring.create(dir.resolve(Worker.REQUESTS_RING), Ring.DEFAULT_CAPACITY),
+                        Ring.create(dir.resolve(Worker.RESULTS_RING), Ring.DEFAULT_CAPACITY));
+            }
             ends = new Channel.Ends(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
             List<String> cmd = new ArrayList<>(command);
             cmd.add(dir.toString());
+            if (shm) {
+                cmd.add(PoolWorker.SHM);
+            }
             p = new ProcessBuilder(cmd).start();
         } catch (IOException | RuntimeException e) {
             if (ends != null) {
@@ -57,7 +85,7 @@ final class WorkerCommand {
             Worker.removeDirectory(dir);
             throw e;
         }
-        return new Worker(pool, slot, p, dir, ends, progress);
+        return new Worker(pool, slot, p, dir, ends, progress, rings);
     }
 
     /** Sends the worker its INIT and starts its threads; if that fails, kills its process and throws. */

@@ -234,12 +234,21 @@ class ProcessPoolFaultTest {
     }
 
     /** The workers' private directories (their FIFOs and progress files) under the temp directory now. */
-    private static Set<Path> privateDirectories() throws Exception {
-        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return new HashSet<>(files.filter(f -> f.getFileName().toString().matches("poolbench-\\d+"))
-                    .filter(f -> Files.exists(f.resolve(Worker.REQUESTS)) || Files.exists(f.resolve(Worker.PROGRESS)))
-                    .toList());
+    /** Workers' private directories in java.io.tmpdir (pipes) and /dev/shm (shared memory). */
+    static Set<Path> privateDirectories() throws Exception {
+        Set<Path> all = new HashSet<>();
+        for (Path parent : List.of(Path.of(System.getProperty("java.io.tmpdir")), WorkerCommand.SHM)) {
+            if (!Files.isDirectory(parent)) {
+                continue;
+            }
+            try (var files = Files.list(parent)) {
+                all.addAll(files.filter(f -> f.getFileName().toString().matches("poolbench-\\d+"))
+                        .filter(f -> Files.exists(f.resolve(Worker.REQUESTS)) || Files.exists(f.resolve(Worker.PROGRESS))
+                                || Files.exists(f.resolve(Worker.REQUESTS_RING)))
+                        .toList());
+            }
         }
+        return all;
     }
 
     @Test
@@ -321,7 +330,7 @@ class ProcessPoolFaultTest {
     void workersDieWithTheirParentEvenOnSigkill() throws Exception {
         String java = org.poolbench.jvm.JavaBinary.command();
         Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                OrphanParent.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                OrphanParent.class.getName(), ProcessPool.Transport.byDefault().name()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<Long> pids;
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {

@@ -73,7 +73,8 @@ public final class Soak {
     }
 
     /** Runs {@code rounds} rounds from {@code seed}, logging one line per round to {@code log}. */
-    public static Map<Fault, Tally> run(int rounds, long seed, PrintStream log) throws InterruptedException {
+    public static Map<Fault, Tally> run(int rounds, long seed, ProcessPool.Transport transport, PrintStream log)
+            throws InterruptedException {
         Map<Fault, Tally> tallies = new EnumMap<>(Fault.class);
         for (Fault f : Fault.values()) {
             tallies.put(f, new Tally());
@@ -88,7 +89,7 @@ public final class Soak {
             for (int r = 0; r < rounds; r++) {
                 Fault fault = Fault.values()[r % Fault.values().length];
                 Op op = Op.values()[(r / Fault.values().length) % Op.values().length];
-                Round round = new Round(fault, op, new Random(random.nextLong()), callers);
+                Round round = new Round(fault, op, new Random(random.nextLong()), callers, transport);
                 round.run();
                 Tally t = tallies.get(fault);
                 t.rounds++;
@@ -195,7 +196,10 @@ public final class Soak {
         long orphans;
         final List<String> seen = new ArrayList<>();
 
-        Round(Fault fault, Op op, Random random, ExecutorService callers) {
+        final ProcessPool.Transport transport;
+
+        Round(Fault fault, Op op, Random random, ExecutorService callers, ProcessPool.Transport transport) {
+            this.transport = transport;
             this.fault = fault;
             this.op = op;
             this.random = random;
@@ -221,7 +225,7 @@ public final class Soak {
 
         void run() throws InterruptedException {
             var b = ProcessPool.builder().workers(workers).maxTasksPerChild(maxTasksPerChild)
-                    .jvmArgs("-Xmx64m");
+                    .jvmArgs("-Xmx64m").transport(transport);
             if (timeout) {
                 b.taskTimeout(TIMEOUT);
             }

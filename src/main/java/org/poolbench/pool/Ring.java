@@ -1,0 +1,341 @@
+package org.poolbench.pool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A byte stream from one process to another through memory both map: the shared-memory transport's half of a
+ * worker's channel ({@link ProcessPoolBuilder#transport}). One writer thread at a time, one reader thread at a time
+ * (single producer, single consumer); frames are the same bytes the pipes carry, so {@link Wire} reads and writes
+ * them unchanged.
+ *
+ * <p>Layout of the file: a header of {@link #HEADER} bytes (the writer's published position {@code tail}, the reader's
+ * position {@code head}, each on its own cache line; the reader's {@code sleeping} flag; the writer's {@code closed}
+ * flag), then {@code capacity} bytes of data, a power of two. Positions only grow; a byte at position {@code p} lives
+ * at {@code p & (capacity - 1)}. Data is written with plain stores and published with a volatile store of
+ * {@code tail}; the reader reads {@code tail} before the data, so it never sees bytes before they are written.
+ *
+ * <p>A waiting reader spins for {@link #SPIN_NANOS}, then yields for {@link #YIELD_NANOS} (so that a thread it is
+ * about to wake, such as a caller waiting on a result, gets the CPU), then sleeps on the <em>doorbell</em>: the
+ * channel's FIFO in the same direction, which now carries only wake-up bytes. Before it sleeps it sets
+ * {@code sleeping} and looks at {@code tail} again; a writer publishes {@code tail} and then looks at
+ * {@code sleeping} (all four accesses volatile, so at least one side sees the other) and writes one byte to the
+ * doorbell if it is set. An idle pool therefore burns no CPU. The doorbell keeps what the pipes gave for free: when
+ * the writer's process ends, by exit or by {@code kill -9}, the kernel closes its end and the sleeping reader sees
+ * EOF, exactly as a reader of a pipe does.
+ *
+ * <p>A writer that finds the ring full publishes what it wrote, then backs off (spin, yield, then 50 µs naps) until
+ * the reader frees space; it gives up with an {@link IOException} if the reader's process is gone, and with an
+ * {@link InterruptedIOException} if its thread is interrupted.
+ */
+final class Ring {
+    /** Bytes before the data: three cache lines of positions and flags, padded. */
+    static final int HEADER = 256;
+    /** Data bytes per ring and direction; a frame of any size streams through. Memory per worker: twice this. */
+    static final int DEFAULT_CAPACITY = 1 << 20;
+    private static final int TAIL = 0;
+    private static final int HEAD = 64;
+    private static final int SLEEPING = 128;
+    private static final int CLOSED = 136;
+
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.spinMicros", 20));
+    static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.yieldMicros", 200));
+    private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    private final ByteBuffer shared;
+    private final int capacity;
+    private final int mask;
+
+    private Ring(ByteBuffer shared, int capacity) {
+        this.shared = shared;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+    }
+
+    /** Makes {@code file} a new empty ring of {@code capacity} data bytes (a power of two, at least 4 KiB). */
+    static Ring create(Path file, int capacity) throws IOException {
+        if (capacity < 4096 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("ring capacity " + capacity + " must be a power of two >= 4096");
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(HEADER + (long) capacity);
+            return new Ring(f.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, HEADER + (long) capacity), capacity);
+        }
+    }
+
+    /** Maps the ring another process made at {@code file}. */
+    static Ring open(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            long length = f.length();
+            long capacity = length - HEADER;
+            if (capacity < 4096 || capacity > (1 << 30) || Long.bitCount(capacity) != 1) {
+                throw new IOException("not a ring: " + file + " is " + length + " bytes long");
+            }
+            return new Ring(f.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length), (int) capacity);
+        }
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** The reading end: {@code doorbell} is the FIFO the writer rings (and whose EOF means the writer is gone). */
+    InputStream input(InputStream doorbell) {
+        return new Input(doorbell);
+    }
+
+    /**
+     * The writing end: {@code doorbell} is the FIFO the reader sleeps on; {@code readerAlive} is asked while the ring
+     * is full, so that a writer never waits for a dead reader.
+     */
+    OutputStream output(OutputStream doorbell, BooleanSupplier readerAlive) {
+        return new Output(doorbell, readerAlive);
+    }
+
+    private final class Input extends InputStream {
+        private final InputStream doorbell;
+        private final byte[] one = new byte[1];
+        private final byte[] drain = new byte[64];
+        private long head;
+        private long limit; // the last tail seen: bytes up to it can be read without another volatile load
+        private boolean ended;
+
+        Input(InputStream doorbell) {
+            this.doorbell = doorbell;
+            this.head = (long) LONGS.getVolatile(shared, HEAD);
+            this.limit = head;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (head < limit) {
+                byte b = shared.get(HEADER + (int) (head & mask));
+                advance(1);
+                return b & 0xff;
+            }
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (head == limit && !await()) {
+                return -1;
+            }
+            int n = (int) Math.min(len, limit - head);
+            int at = (int) (head & mask);
+            int first = Math.min(n, capacity - at);
+            shared.get(HEADER + at, b, off, first);
+            if (n > first) {
+                shared.get(HEADER, b, off + first, n - first);
+            }
+            advance(n);
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, (long) LONGS.getVolatile(shared, TAIL) - head);
+        }
+
+        private void advance(int n) {
+            head += n;
+            LONGS.setRelease(shared, HEAD, head);
+        }
+
+        /** Waits for bytes past {@code head}; false at the end of the stream (closed, or the writer is gone). */
+        private boolean await() throws IOException {
+            if (ended) {
+                return false;
+            }
+            long start = System.nanoTime();
+            for (int spins = 0; ; spins++) {
+                if (fresh()) {
+                    return true;
+                }
+                if (closed()) {
+                    return !(ended = !fresh());
+                }
+                if ((spins & 63) == 63) {
+                    long waited = System.nanoTime() - start;
+                    if (waited > SPIN_NANOS + YIELD_NANOS) {
+                        return sleep();
+                    }
+                    if (waited > SPIN_NANOS) {
+                        Thread.yield();
+                        continue;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        }
+
+        private boolean fresh() {
+            limit = (long) LONGS.getVolatile(shared, TAIL);
+            return limit != head;
+        }
+
+        private boolean closed() {
+            return (long) LONGS.getVolatile(shared, CLOSED) != 0;
+        }
+
+        private boolean sleep() throws IOException {
+            while (true) {
+                LONGS.setVolatile(shared, SLEEPING, 1L);
+                if (fresh() || closed()) {
+                    LONGS.setVolatile(shared, SLEEPING, 0L);
+                    return fresh() || !(ended = true);
+                }
+                int rung = doorbell.read();
+                for (int extra = doorbell.available(); extra > 0; extra = doorbell.available()) {
+                    doorbell.read(drain, 0, Math.min(extra, drain.length)); // rings we did not need: never let them pile up
+                }
+                LONGS.setVolatile(shared, SLEEPING, 0L);
+                if (fresh()) {
+                    return true;
+                }
+                if (rung < 0 || closed()) { // the writer closed, or its process ended: its end of the FIFO is closed
+                    ended = true;
+                    return false;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            ended = true;
+            doorbell.close();
+        }
+    }
+
+    private final class Output extends OutputStream {
+        private final OutputStream doorbell;
+        private final BooleanSupplier readerAlive;
+        private long tail; // written up to here; published at flush
+        private long freeUpTo; // the reader's head, as last seen, plus capacity
+        private boolean closed;
+
+        Output(OutputStream doorbell, BooleanSupplier readerAlive) {
+            this.doorbell = doorbell;
+            this.readerAlive = readerAlive;
+            this.tail = (long) LONGS.getVolatile(shared, TAIL);
+            this.freeUpTo = (long) LONGS.getVolatile(shared, HEAD) + capacity;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            ensureOpen();
+            if (tail == freeUpTo) {
+                awaitSpace();
+            }
+            shared.put(HEADER + (int) (tail & mask), (byte) b);
+            tail++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            ensureOpen();
+            while (len > 0) {
+                if (tail == freeUpTo) {
+                    awaitSpace();
+                }
+                int n = (int) Math.min(len, freeUpTo - tail);
+                int at = (int) (tail & mask);
+                int first = Math.min(n, capacity - at);
+                shared.put(HEADER + at, b, off, first);
+                if (n > first) {
+                    shared.put(HEADER, b, off + first, n - first);
+                }
+                tail += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        /** Publishes what was written and wakes the reader if it sleeps. */
+        @Override
+        public void flush() throws IOException {
+            ensureOpen();
+            publish();
+        }
+
+        private void publish() throws IOException {
+            LONGS.setVolatile(shared, TAIL, tail);
+            if ((long) LONGS.getVolatile(shared, SLEEPING) != 0) {
+                doorbell.write(1);
+            }
+        }
+
+        private void awaitSpace() throws IOException {
+            publish(); // the reader may be waiting for exactly these bytes
+            long start = System.nanoTime();
+            long lastCheck = start;
+            for (int spins = 0; ; spins++) {
+                freeUpTo = (long) LONGS.getVolatile(shared, HEAD) + capacity;
+                if (freeUpTo != tail) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (Thread.interrupted()) {
+                    throw new InterruptedIOException("interrupted while the ring was full");
+                }
+                if (now - lastCheck > TimeUnit.MILLISECONDS.toNanos(10)) {
+                    lastCheck = now;
+                    if (!readerAlive.getAsBoolean()) {
+                        throw new IOException("the reading process is gone (ring full)");
+                    }
+                }
+                long waited = now - start;
+                if (waited > SPIN_NANOS + YIELD_NANOS) {
+                    LockSupport.parkNanos(NAP_NANOS);
+                } else if (waited > SPIN_NANOS) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        private void ensureOpen() throws IOException {
+            if (closed) {
+                throw new IOException("the ring is closed");
+            }
+        }
+
+        /** Publishes, marks the stream ended (the reader sees EOF after the last byte), and closes the doorbell. */
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                LONGS.setVolatile(shared, TAIL, tail);
+                LONGS.setVolatile(shared, CLOSED, 1L);
+                if ((long) LONGS.getVolatile(shared, SLEEPING) != 0) {
+                    doorbell.write(1);
+                }
+            } finally {
+                doorbell.close();
+            }
+        }
+    }
+}
