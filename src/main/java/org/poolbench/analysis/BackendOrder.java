@@ -10,7 +10,7 @@ public final class BackendOrder {
 
     /** Every known backend, in the order legends and tables list them. */
     public static final List<String> NAMES = List.of("sequential", "thread-pool", "fork-join", "virtual-threads",
-            "thread-per-task", "process-pool", "process-per-task", "cluster", "py-sequential", "py-thread-pool",
+            "thread-per-task", "process-pool", "process-pool-shm", "process-per-task", "cluster", "py-sequential", "py-thread-pool",
             "py-process-pool", "py-process-pool[spawn]", "py-process-pool[forkserver]", "py-process-pool-executor",
             "py-process-per-task");
 

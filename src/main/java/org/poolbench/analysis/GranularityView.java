@@ -125,6 +125,13 @@ public record GranularityView(String workload, List<Series> series, double[] wor
         String note = cross != null ? "Vertical line: from this task size on, process-pool beats sequential."
                 : byBackend.containsKey("process-pool") ? "process-pool never stays faster than sequential in this range."
                 : "";
+        if (byBackend.containsKey("process-pool-shm")) { // the same pool over shared memory: where it pays
+            Crossover shm = crossover(byBackend.get("process-pool-shm"), sequential);
+            note += shm == null ? " process-pool-shm never stays faster than sequential in this range."
+                    : " process-pool-shm (shared memory) beats sequential from " + shm.taskSize() + "! on ("
+                    + Format.duration(shm.workPerTask()) + " of work per task"
+                    + (cross == null ? "" : "; over pipes from " + Format.duration(cross.workPerTask())) + ").";
+        }
         String chunkNote = chunkNote(drawn);
         String caption = Caption.of(env, drawn, drawn.get(0).tasks() + " tasks per job." + chunkNote + " " + note,
                 skipped);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntFunction;
+import org.poolbench.pool.ProcessPool;
 
 /** The backends by the names users see. */
 public final class Backends {
@@ -20,7 +21,9 @@ public final class Backends {
         FORK_JOIN("fork-join", false, w -> new ExecutorBackend("fork-join", w, new ForkJoinPool(w))),
         VIRTUAL_THREADS("virtual-threads", false, VirtualThreadBackend::new),
         THREAD_PER_TASK("thread-per-task", false, ThreadPerTaskBackend::new),
-        PROCESS_POOL("process-pool", true, ProcessPoolBackend::new),
+        PROCESS_POOL("process-pool", true, w -> new ProcessPoolBackend(w, ProcessPool.Transport.PIPE)),
+        /** The process pool over shared memory instead of pipes (measured by the granularity and transport families). */
+        PROCESS_POOL_SHM("process-pool-shm", true, w -> new ProcessPoolBackend(w, ProcessPool.Transport.SHARED_MEMORY)),
         PROCESS_PER_TASK("process-per-task", true, ProcessPerTaskBackend::new),
         /** Hazelcast members: one single-core member JVM per worker, or running members (see ClusterBackend). */
         CLUSTER("cluster", true, ClusterBackend::create);

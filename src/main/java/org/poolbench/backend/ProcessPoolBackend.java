@@ -6,18 +6,29 @@ import org.poolbench.pool.SerializableFunction;
 import org.poolbench.pool.TaskFailedException;
 import org.poolbench.pool.WorkerDiedException;
 
-/** {@code process-pool}: one long-lived {@link ProcessPool} of {@code workers} worker JVMs, chunks as asked. */
+/**
+ * {@code process-pool}: one long-lived {@link ProcessPool} of {@code workers} worker JVMs, chunks as asked, over
+ * pipes; {@code process-pool-shm}: the same over shared memory ({@link ProcessPool.Transport#SHARED_MEMORY}).
+ */
 final class ProcessPoolBackend implements Backend {
 
     private final ProcessPool pool;
+    private final String name;
 
-    ProcessPoolBackend(int workers) {
-        this.pool = ProcessPool.builder().workers(workers).jvmArgs(Backends.workerJvmArgs()).build();
+    ProcessPoolBackend(int workers, ProcessPool.Transport transport) {
+        this.pool = ProcessPool.builder().workers(workers).transport(transport).jvmArgs(Backends.workerJvmArgs())
+                .build();
+        if (pool.transport() != transport) {
+            pool.close();
+            throw new BackendException("process-pool-shm: no shared memory here (/dev/shm is missing or not"
+                    + " writable); the pool would have used pipes", null);
+        }
+        this.name = transport == ProcessPool.Transport.PIPE ? "process-pool" : "process-pool-shm";
     }
 
     @Override
     public String name() {
-        return "process-pool";
+        return name;
     }
 
     @Override

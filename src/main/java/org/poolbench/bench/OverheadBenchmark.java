@@ -141,9 +141,11 @@ public class OverheadBenchmark {
     }
 
     private static long echo(Warm w, boolean yielding) throws IOException {
-        DataOutputStream echoOut = w.echoOut;
-        DataInputStream echoIn = w.echoIn;
-        long x = w.next++;
+        return echo(w.echoOut, w.echoIn, w.next++, yielding);
+    }
+
+    /** One request-sized frame to a running PipeEcho and back, checked (also TransportBenchmark's floor). */
+    static long echo(DataOutputStream echoOut, DataInputStream echoIn, long x, boolean yielding) throws IOException {
         echoOut.writeInt(1 + 8 + 8 + 1 + 1 + 4 + 8); // type, chunk id, fn id, arity, list tag, count, the long
         echoOut.writeByte(3);
         echoOut.writeLong(x);
@@ -297,6 +299,11 @@ public class OverheadBenchmark {
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public int jvmStartup(Spawn s) throws IOException {
+        return spawn(s);
+    }
+
+    /** Starts {@code s.workers} PipeEcho JVMs at once and waits for each one's first frame (also TransportBenchmark's). */
+    static int spawn(Spawn s) throws IOException {
         for (int i = 0; i < s.n; i++) {
             s.echoes.add(new ProcessBuilder(s.echoCommand).redirectError(ProcessBuilder.Redirect.DISCARD).start());
         }

@@ -27,7 +27,7 @@ public final class WarmUp {
         if ("granularity".equals(family) && factorial) {
             return "sequential".equals(backend) ? 0 : PROCESS_FACTORIAL_NANOS / 1e9;
         }
-        if (!"process-pool".equals(backend)) {
+        if (!isPool(backend)) {
             return 0;
         }
         return "scaling".equals(family) && factorial ? PROCESS_FACTORIAL_NANOS / 1e9 : PROCESS_NANOS / 1e9;
@@ -42,14 +42,19 @@ public final class WarmUp {
      */
     static final long PROCESS_FACTORIAL_NANOS = Long.getLong("poolbench.warmFactorialMillis", 10_000) * 1_000_000;
 
-    /** Runs {@code job} {@code minRuns} times, and for a process-pool backend also until {@link #PROCESS_NANOS}. */
+    /** Runs {@code job} {@code minRuns} times, and for a process pool (either transport) also until {@link #PROCESS_NANOS}. */
     static int run(String backend, int minRuns, Runnable job) {
         return run(backend, minRuns, PROCESS_NANOS, job);
     }
 
-    /** Runs {@code job} {@code minRuns} times, and for a process-pool backend also for {@code processNanos}. */
+    /** Runs {@code job} {@code minRuns} times, and for a process pool (either transport) also for {@code processNanos}. */
     static int run(String backend, int minRuns, long processNanos, Runnable job) {
-        return runFor(minRuns, "process-pool".equals(backend) ? processNanos : 0, job);
+        return runFor(minRuns, isPool(backend) ? processNanos : 0, job);
+    }
+
+    /** True for the process pool over either transport ({@code process-pool}, {@code process-pool-shm}). */
+    static boolean isPool(String backend) {
+        return "process-pool".equals(backend) || "process-pool-shm".equals(backend);
     }
 
     /** Runs {@code job} at least {@code minRuns} times and for at least {@code minNanos}. */

@@ -38,6 +38,7 @@ public record BackendStyle(String backend, Color color, Marker marker, boolean d
             new BackendStyle("virtual-threads", GREEN, SeriesMarkers.TRIANGLE_UP, false),
             new BackendStyle("thread-per-task", ORANGE, SeriesMarkers.TRIANGLE_DOWN, false),
             new BackendStyle("process-pool", VERMILLION, SeriesMarkers.DIAMOND, false),
+            new BackendStyle("process-pool-shm", BROWN, SeriesMarkers.OVAL, false),
             new BackendStyle("process-per-task", PURPLE, SeriesMarkers.CROSS, false),
             new BackendStyle("cluster", BROWN, SeriesMarkers.RECTANGLE, false),
             new BackendStyle("py-sequential", GREY, SeriesMarkers.OVAL, true),

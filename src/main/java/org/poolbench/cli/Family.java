@@ -27,6 +27,7 @@ import org.poolbench.analysis.IpcView;
 import org.poolbench.analysis.ResourceView;
 import org.poolbench.analysis.ScalingView;
 import org.poolbench.analysis.SyncView;
+import org.poolbench.analysis.TransportView;
 import org.poolbench.analysis.Viewer;
 import org.poolbench.bench.JobFacts;
 import org.poolbench.charts.Charts;
@@ -39,6 +40,7 @@ import org.poolbench.charts.LessonCharts;
 import org.poolbench.charts.Renderer;
 import org.poolbench.charts.ResourceChart;
 import org.poolbench.charts.ScalingChart;
+import org.poolbench.charts.TransportChart;
 import org.poolbench.results.IterationsCsv.Iteration;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.Speedups;
@@ -76,6 +78,14 @@ public enum Family implements FamilyAnalysis {
 
     /** Round trips and start-up of the process pool; shown as a table (no viewer). */
     OVERHEAD("overhead", Plan::overhead, EVERY, UnaryOperator.identity(), null, List.of(), NONE, Set.of()),
+
+    /**
+     * The process pool over pipes against shared memory (and process-pool-shm in granularity's crossover). As the
+     * lesson families: smoke checks that it runs, full measures it, quick keeps to the headline families.
+     */
+    TRANSPORT("transport", Plan::transport, LESSON, UnaryOperator.identity(), TransportView::views,
+            List.of(Renderer.of(TransportView.class, TransportChart::figures)), NONE,
+            Set.of(Trait.AUX_COUNTERS)),
 
     /** Resource probes (not JMH): memory and threads per backend. */
     RESOURCE("resource", Plan::resource, EVERY, UnaryOperator.identity(), ResourceView::views,

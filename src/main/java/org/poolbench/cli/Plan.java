@@ -108,8 +108,12 @@ final class Plan {
         coreCounts = ascending(coreCounts);
         plan.topCores = topCores(coreCounts, cpus);
         int top = plan.topCores;
-        // the cluster backend is measured by its own family (ClusterPlan), which is given the backends as requested
-        Request q = new Request(profile, workloads, without(backends, "cluster"), backends, coreCounts, top,
+        // the cluster backend is measured by its own family (ClusterPlan), which is given the backends as requested;
+        // process-pool-shm only where the transport is what is measured: the transport family and, beside it,
+        // granularity's crossover
+        List<String> requested = families.contains("transport") ? backends : without(backends, "process-pool-shm");
+        Request q = new Request(profile, workloads, without(without(requested, "cluster"), "process-pool-shm"),
+                requested, coreCounts, top,
                 workersOverride, alternate);
         for (Family f : Family.values()) {
             if (families.contains(f.id())) {
@@ -170,7 +174,7 @@ final class Plan {
 
     /** The granularity family: the task size sweep (factorial) and the chunk size sweep (squares). */
     void granularity(Request q) {
-        granularity(q.profile(), q.workloads(), q.backends(), q.top(), q.workersOverride());
+        granularity(q.profile(), q.workloads(), without(q.requested(), "cluster"), q.top(), q.workersOverride());
     }
 
     /** The io family, when the download workload is asked for. */
@@ -200,6 +204,33 @@ final class Plan {
                     "\\.OverheadBenchmark\\.(mapSquares|jvmStartup|poolStartup|poolFirstResults)$", top,
                     params("workers", sizes), (1 + 4 * sizes.size() - 1) / sizes.size())); // mapSquares + 3 per size, rounded up
         }
+    }
+
+    /**
+     * The transport family, when a process pool is asked for: the pool over pipes against the pool over shared
+     * memory (TransportBenchmark), each figure with its floor in the same JVM (the pipe floor beside the round
+     * trips, one JVM's start beside the first results). The crossover is the granularity family's, whose factorial
+     * sizes then include process-pool-shm.
+     */
+    void transport(Request q) {
+        if (!q.requested().contains("process-pool") && !q.requested().contains("process-pool-shm")) {
+            return;
+        }
+        int top = q.top();
+        List<String> both = List.of("pipe", "shared-memory");
+        boolean smoke = q.profile() == Profile.SMOKE;
+        invocations.add(new JmhInvocation("transport", smoke
+                ? "\\.TransportBenchmark\\.(pipeFloor|roundTrip)$"
+                : "\\.TransportBenchmark\\.(pipeFloor|roundTrip|mapSquares|factorial)$",
+                top, params("transport", both), smoke ? 2 : 4));
+        if (!smoke) {
+            invocations.add(new JmhInvocation("transport",
+                    "\\.TransportBenchmark\\.(firstResults|jvmStartup)$", top,
+                    params("transport", both, "workers", List.of(1)), 2).expecting(0.15));
+        }
+        // one measured iteration: JMH sums @AuxCounters events over the iterations, and idleCpu is a share of one
+        invocations.add(new JmhInvocation("transport", "\\.TransportBenchmark\\.idle$", top,
+                params("transport", both, "idleMillis", List.of(smoke ? 1_000 : 10_000))).withIterations(1, 1));
     }
 
     /**
@@ -453,14 +484,16 @@ final class Plan {
     private void granularity(Profile profile, List<String> workloads, List<String> backends, int top,
             List<Integer> workersOverride) {
         List<Integer> workers = workersOverride.isEmpty() ? List.of(top) : workersOverride;
-        List<String> chosen = only(backends, "sequential", "thread-pool", "process-pool");
+        List<String> chosen = only(backends, "sequential", "thread-pool", "process-pool", "process-pool-shm");
         if (workloads.contains("factorial") && !chosen.isEmpty()) {
             // quick: the sizes around the crossovers (each size's parallel backends warm for 10 s, see
-            // GranularityBenchmark); 100!, 10000! and 30000!, where pools are far behind and far ahead, only in full;
-            // smoke one size, a check that the family runs
+            // GranularityBenchmark); 10000! and 30000!, where pools are far ahead, only in full; 100!, where pools
+            // over pipes are far behind, in quick only beside the pool over shared memory, whose crossover lies
+            // lower; smoke one size, a check that the family runs
             List<Integer> sizes = switch (profile) {
                 case SMOKE -> List.of(3_000);
-                case QUICK -> List.of(300, 1_000, 2_000, 3_000);
+                case QUICK -> chosen.contains("process-pool-shm") ? List.of(100, 300, 1_000, 2_000, 3_000)
+                        : List.of(300, 1_000, 2_000, 3_000);
                 case FULL -> List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
             };
             // one invocation per size, its backends taking turns iteration by iteration in one JVM

@@ -196,7 +196,7 @@ final class PythonBaseline {
 
     /** Rough seconds the program takes for {@code families}, for the estimate. */
     static double estimateSeconds(Profile profile, List<String> families) {
-        boolean lessons = families.stream().anyMatch(Plan.LESSONS::contains);
+        boolean lessons = families.stream().anyMatch(f -> Family.of(f).python() && Plan.LESSONS.contains(f));
         boolean others = families.stream().anyMatch(f -> Family.of(f).python() && !Plan.LESSONS.contains(f));
         return switch (profile) {
             case SMOKE -> 40;

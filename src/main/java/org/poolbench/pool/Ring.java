@@ -50,7 +50,7 @@ final class Ring {
     private static final int SLEEPING = 128;
     private static final int CLOSED = 136;
 
-    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.spinMicros", 20));
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.spinMicros", 0));
     static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.yieldMicros", 200));
     private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
@@ -166,24 +166,23 @@ final class Ring {
                 return false;
             }
             long start = System.nanoTime();
-            for (int spins = 0; ; spins++) {
+            while (true) {
                 if (fresh()) {
                     return true;
                 }
                 if (closed()) {
-                    return !(ended = !fresh());
+                    ended = !fresh();
+                    return !ended;
                 }
-                if ((spins & 63) == 63) {
-                    long waited = System.nanoTime() - start;
-                    if (waited > SPIN_NANOS + YIELD_NANOS) {
-                        return sleep();
-                    }
-                    if (waited > SPIN_NANOS) {
-                        Thread.yield();
-                        continue;
-                    }
+                long waited = System.nanoTime() - start;
+                if (waited > SPIN_NANOS + YIELD_NANOS) {
+                    return sleep();
                 }
-                Thread.onSpinWait();
+                if (waited > SPIN_NANOS) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
             }
         }
 

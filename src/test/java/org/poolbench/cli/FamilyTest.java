@@ -37,12 +37,12 @@ class FamilyTest {
 
     @Test
     void namesUsersSeeAreTheRegistrysInRunOrder() {
-        assertEquals(List.of("ceiling", "scaling", "creation", "granularity", "io", "overhead", "resource", "sync",
-                "ipc", "cluster"), Family.names());
+        assertEquals(List.of("ceiling", "scaling", "creation", "granularity", "io", "overhead", "transport", "resource",
+                "sync", "ipc", "cluster"), Family.names());
         assertEquals(Family.names(), Plan.FAMILIES);
         assertEquals(Set.of("scaling", "granularity"), Family.with(Family.Trait.SPEEDUPS));
-        assertEquals(Set.of("sync"), Family.with(Family.Trait.AUX_COUNTERS));
-        assertEquals(List.of("sync", "ipc"), Plan.LESSONS);
+        assertEquals(Set.of("sync", "transport"), Family.with(Family.Trait.AUX_COUNTERS));
+        assertEquals(List.of("transport", "sync", "ipc"), Plan.LESSONS);
         for (Family f : Family.values()) {
             assertEquals(f, Family.of(f.id()));
         }
@@ -135,7 +135,7 @@ class FamilyTest {
         UsageError e = assertThrows(UsageError.class, () -> RunCommand.choose("--families", "scaling,latency",
                 Plan.FAMILIES));
         assertEquals("--families: unknown value 'latency'; valid: ceiling, scaling, creation, granularity, io, "
-                + "overhead, resource, sync, ipc, cluster", e.getMessage());
+                + "overhead, transport, resource, sync, ipc, cluster", e.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Family.of("latency"));
         assertTrue(unknown.getMessage().contains("'latency'"), unknown.getMessage());
     }
@@ -248,6 +248,18 @@ class FamilyTest {
                     }
                 }
                 rows.add(row("cluster", "cluster").benchmark("roundTrip").cores(2).score(300.0).unit("us/op").build());
+            }
+            case TRANSPORT -> {
+                for (String t : List.of("pipe", "shared-memory")) {
+                    boolean shm = t.equals("shared-memory");
+                    rows.add(row("transport", "").benchmark("roundTrip").cores(2).score(shm ? 2.0 : 7.0)
+                            .unit("us/op").params("transport=" + t).build());
+                    rows.add(row("transport", "").benchmark("factorial").cores(2).score(shm ? 101.0 : 100.0)
+                            .unit("ms/op").params("transport=" + t).build());
+                    rows.add(row("transport", "").benchmark("idle:idleCpu").mode("ss").cores(2).score(shm ? 0.3 : 0.1)
+                            .unit("#").params("idleMillis=10000;transport=" + t).build());
+                }
+                rows.add(row("transport", "").benchmark("pipeFloor").cores(2).score(8.0).unit("us/op").build());
             }
             default -> fail("no sample rows for family " + f.id() + ": add them to FamilyTest.sample");
         }

@@ -233,6 +233,33 @@ class PlanTest {
     }
 
     @Test
+    void theTransportFamilyPutsTheSharedMemoryPoolBesideThePipesOneAndNowhereElse() {
+        Plan plan = Plan.build(Profile.QUICK, List.of("granularity", "transport"), Workloads.NAMES, Backends.names(), 2,
+                List.of(1, 2), List.of());
+        List<JmhInvocation> sizes = plan.invocations.stream().filter(i -> i.benchmark().endsWith("factorial$")
+                && i.family().equals("granularity")).toList();
+        assertEquals(List.of("100", "300", "1000", "2000", "3000"),
+                sizes.stream().map(i -> String.join(",", i.params().get("taskSize"))).toList(),
+                "100! too, where the crossover over shared memory may lie");
+        assertEquals(List.of("sequential/thread-pool/process-pool/process-pool-shm"), sizes.get(0).params().get("backend"));
+        assertEquals(30.0, JmhLauncher.setUpWarmUpSeconds(sizes.get(0)), 1e-9, "both pools warm like the thread pool");
+        List<JmhInvocation> transport = plan.invocations.stream().filter(i -> i.family().equals("transport")).toList();
+        assertEquals(3, transport.size());
+        assertTrue(transport.stream().allMatch(i -> i.params().get("transport").equals(List.of("pipe", "shared-memory"))));
+        assertEquals(List.of("1"), transport.get(1).params().get("workers"), "jvmStartup: one bare JVM");
+        assertEquals(List.of("10000"), transport.get(2).params().get("idleMillis"));
+        // without the transport family the shared-memory pool is measured nowhere, even with every backend asked for
+        Plan without = Plan.build(Profile.FULL, List.of("scaling", "granularity", "creation", "io"), Workloads.NAMES,
+                Backends.names(), 2, List.of(1, 2), List.of());
+        assertTrue(without.invocations.stream().noneMatch(i -> i.params().values().stream()
+                .anyMatch(v -> String.join(",", v).contains("process-pool-shm"))));
+        assertEquals(2, Plan.build(Profile.SMOKE, List.of("transport"), Workloads.NAMES, Backends.names(), 2,
+                List.of(2), List.of()).invocations.size(), "smoke: the round trips and the idle pool");
+        assertEquals(0, Plan.build(Profile.QUICK, List.of("transport"), Workloads.NAMES, List.of("thread-pool"), 2,
+                List.of(2), List.of()).invocations.size(), "no process pool asked for, nothing to compare");
+    }
+
+    @Test
     void scalingMeasuresEachWorkloadsBackendsBackToBack() {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 2,
                 List.of(1, 2), List.of());

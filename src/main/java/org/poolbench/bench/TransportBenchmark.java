@@ -1,0 +1,282 @@
+package org.poolbench.bench;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.poolbench.backend.Backends;
+import org.poolbench.pool.ProcessPool;
+import org.poolbench.workload.Factorial;
+
+/*
+ * The process pool over pipes against the same pool over shared memory (ProcessPool.Transport), one figure each:
+ * does "tiny tasks do not pay for a process pool" hold once the transport is memory?
+ *
+ * roundTrip: one tiny task (square a long) through apply, back to back, in µs. Over pipes each way costs a write, a
+ * read and a wake-up; over shared memory the waiting side finds the bytes in the ring while it yields.
+ * mapSquares: map(square) over 10^6 boxed longs at CPython's auto chunksize, items per second.
+ * factorial: the scaling family's factorial job (12 tasks of 50000!..70000!) at full cores, in ms: a waiting side
+ * that spins must not take the CPU from the work, so this should not move.
+ * firstResults: a pool of as many workers as cores built and its first results back (map of one square per worker),
+ * in ms: the transport's set-up (two rings per worker) must not show. Its floor, jvmStartup (run with workers=1), is
+ * one bare JVM's spawn-to-first-frame, and pipeFloor is the round trip's floor: OverheadBenchmark's, measured here
+ * beside them.
+ * idle: a pool of as many workers as cores, left alone for idleMillis; the secondary metric `idleCpu` is the CPU the
+ * workers and this JVM used meanwhile, in per cent of one core (a transport that spins while idle shows here).
+ *
+ * Every op checks what it computed (a broken transport cannot look fast).
+ *
+ * Run only this:
+ *   mvn -B -q package -DskipTests
+ *   java -jar target/benchmarks.jar TransportBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s
+ */
+public class TransportBenchmark {
+
+    private static final int MAP_ITEMS = 1_000_000;
+
+    private static long square(long x) {
+        return x * x;
+    }
+
+    static ProcessPool pool(String transport, int workers) {
+        ProcessPool.Transport t = ProcessPool.Transport.of(transport, "transport");
+        ProcessPool pool = ProcessPool.builder().workers(workers).transport(t).jvmArgs(Backends.workerJvmArgs()).build();
+        if (pool.transport() != t) {
+            pool.close();
+            throw new IllegalStateException("asked for " + t.label() + ", got " + pool.transport().label());
+        }
+        return pool;
+    }
+
+    /** A running pool of one worker per core over {@code transport}. */
+    @State(Scope.Benchmark)
+    public static class Warm {
+        @Param({"pipe", "shared-memory"})
+        public String transport;
+
+        ProcessPool pool;
+        List<Long> inputs;
+        long expectedSum;
+        long next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            pool = pool(transport, Runtime.getRuntime().availableProcessors());
+            inputs = LongStream.range(0, MAP_ITEMS).boxed().toList();
+            expectedSum = LongStream.range(0, MAP_ITEMS).map(x -> x * x).sum();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            pool.close();
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public long roundTrip(Warm w) {
+        long x = w.next++ & 0xffff;
+        long r = w.pool.apply(TransportBenchmark::square, x);
+        if (r != x * x) {
+            throw new IllegalStateException("apply(square, " + x + ") returned " + r);
+        }
+        return r;
+    }
+
+    /** A running PipeEcho: the floor of a round trip over pipes, measured beside the pool's (OverheadBenchmark). */
+    @State(Scope.Benchmark)
+    public static class Echo {
+        Process echo;
+        DataOutputStream out;
+        DataInputStream in;
+        long next;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            echo = new ProcessBuilder(OverheadBenchmark.echoCommand()).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            out = new DataOutputStream(new BufferedOutputStream(echo.getOutputStream()));
+            in = new DataInputStream(new BufferedInputStream(echo.getInputStream()));
+            if (in.readInt() != 1 || in.readByte() != 0) {
+                throw new IllegalStateException("PipeEcho did not start");
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            out.close();
+            if (!echo.waitFor(10, TimeUnit.SECONDS)) {
+                echo.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** OverheadBenchmark.pipeFloor: one request-sized frame to a second JVM and back, in a blocking read. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public long pipeFloor(Echo e) throws IOException {
+        return OverheadBenchmark.echo(e.out, e.in, e.next++, false);
+    }
+
+    /** OverheadBenchmark.jvmStartup: {@code workers} bare JVMs (run with workers=1) from spawn to their first frame. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public int jvmStartup(OverheadBenchmark.Spawn s) throws IOException {
+        return OverheadBenchmark.spawn(s);
+    }
+
+    /** mapSquares' own warm-up: the encoders and each worker's loop compile while the map runs (OverheadBenchmark). */
+    @State(Scope.Benchmark)
+    public static class WarmMap {
+        @Setup(Level.Trial)
+        public void setUp(Warm w) {
+            WarmUp.runFor(1, WarmUp.PROCESS_NANOS, () -> checkedSum(w, w.pool.map(TransportBenchmark::square, w.inputs)));
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(MAP_ITEMS)
+    public long mapSquares(Warm w, WarmMap warmed) {
+        return checkedSum(w, w.pool.map(TransportBenchmark::square, w.inputs));
+    }
+
+    private static long checkedSum(Warm w, List<Long> out) {
+        long sum = 0;
+        for (Long v : out) {
+            sum += v;
+        }
+        if (out.size() != MAP_ITEMS || sum != w.expectedSum) {
+            throw new IllegalStateException("map(square) returned a wrong result: " + out.size() + " items");
+        }
+        return sum;
+    }
+
+    /** The scaling family's factorial job, run through the pool until BigInteger's multiplications are compiled. */
+    @State(Scope.Benchmark)
+    public static class FactorialJob {
+        final Factorial job = new Factorial(Factorial.DEFAULT_SIZES, Factorial.DEFAULT_TASKS);
+
+        @Setup(Level.Trial)
+        public void setUp(Warm w) {
+            job.expected();
+            WarmUp.runFor(1, WarmUp.PROCESS_FACTORIAL_NANOS, () -> job.verify(w.pool.map(job.task(), job.inputs(), 1)));
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public int factorial(Warm w, FactorialJob f) {
+        List<Factorial.Digest> out = w.pool.map(f.job.task(), f.job.inputs(), 1);
+        f.job.verify(out);
+        return out.size();
+    }
+
+    /** A pool to build per invocation, closed after it outside the measured time. */
+    @State(Scope.Thread)
+    public static class Startup {
+        @Param({"pipe", "shared-memory"})
+        public String transport;
+
+        ProcessPool pool;
+
+        @TearDown(Level.Invocation)
+        public void end() {
+            if (pool != null) {
+                pool.close();
+                pool = null;
+            }
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long firstResults(Startup s) {
+        int n = Runtime.getRuntime().availableProcessors();
+        s.pool = pool(s.transport, n);
+        List<Long> xs = LongStream.range(1, n + 1).boxed().toList();
+        List<Long> out = s.pool.map(TransportBenchmark::square, xs, 1);
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (out.get(i) != xs.get(i) * xs.get(i)) {
+                throw new IllegalStateException("map(square) returned " + out + " for " + xs);
+            }
+            sum += out.get(i);
+        }
+        return sum;
+    }
+
+    /** The CPU an idle pool used during one invocation of {@link #idle}, in per cent of one core. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class IdleCpu {
+        /** Per cent of one core; JMH sums events over an iteration, and each iteration is one invocation. */
+        public double idleCpu;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            idleCpu = 0;
+        }
+    }
+
+    /** How long {@link #idle} leaves the pool alone. */
+    @State(Scope.Benchmark)
+    public static class Idle {
+        @Param({"10000"})
+        public int idleMillis;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long idle(Warm w, Idle idle, IdleCpu cpu) throws InterruptedException {
+        if (w.pool.apply(TransportBenchmark::square, 3L) != 9L) { // the pool answers; from here on it has nothing to do
+            throw new IllegalStateException("apply(square, 3) was wrong");
+        }
+        Thread.sleep(1); // past the waiting sides' yield phase
+        long before = cpuNanos(w.pool);
+        long start = System.nanoTime();
+        Thread.sleep(idle.idleMillis);
+        long wall = System.nanoTime() - start;
+        long used = cpuNanos(w.pool) - before;
+        cpu.idleCpu = 100.0 * used / wall;
+        if (w.pool.apply(TransportBenchmark::square, 4L) != 16L) { // and it still answers after its nap
+            throw new IllegalStateException("apply(square, 4) after idling was wrong");
+        }
+        return used;
+    }
+
+    /** CPU time of the workers and of this JVM (JMH's threads are idle meanwhile: an upper bound on the pool's). */
+    private static long cpuNanos(ProcessPool pool) {
+        long sum = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        for (long pid : pool.workerPids()) {
+            sum += ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration())
+                    .orElseThrow(() -> new IllegalStateException("no CPU time for worker " + pid)).toNanos();
+        }
+        return sum;
+    }
+}
