@@ -61,6 +61,7 @@ public record TransportView(List<String> labels, Series ratios, String lesson, T
         if (pipeMap.isPresent() && shmMap.isPresent()) {
             double r = shmMap.get().score() / pipeMap.get().score();
             lines.add(line("map of 10^6 squares (throughput)", pipeMap, shmMap, Format.times(r), "≥ 1×", r >= 1));
+            lesson.add("map moves " + Format.times(r) + " the items per second");
             ratio(labels, points, "map (time per item)", 1 / r, pipeMap.get(), shmMap.get());
         }
         Optional<ResultRow> pipeFact = find(rows, "factorial", "pipe");
@@ -71,6 +72,7 @@ public record TransportView(List<String> labels, Series ratios, String lesson, T
             double noise = Units.relativeError(pipeFact.get()) + Units.relativeError(shmFact.get());
             lines.add(line("factorial at full cores (speedup, shm / pipe)", pipeFact, shmFact, Format.times(r),
                     "≥ 0.95×", r >= 0.95 || r >= 1 - noise));
+            lesson.add("factorial at full cores keeps " + Format.times(r) + " of its speedup over pipes");
             ratio(labels, points, "factorial (time)", 1 / r, pipeFact.get(), shmFact.get());
         }
         Optional<ResultRow> jvm = rows.stream().filter(x -> "jvmStartup".equals(x.benchmark())).findFirst();

@@ -1,6 +1,7 @@
 package org.poolbench.charts;
 
 import java.util.List;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.XYStyler;
@@ -32,10 +33,12 @@ public final class TransportChart {
         XYStyler st = c.getStyler();
         st.setXAxisMin(0.5).setXAxisMax(n + 0.5).setYAxisMin(0.0).setYAxisMax(Math.max(1.2, hi * 1.1));
         st.setyAxisTickLabelsFormattingFunction(Format::number);
-        st.setxAxisTickLabelsFormattingFunction(x -> {
-            long i = Math.round(x);
-            return Math.abs(x - i) < 1e-9 && i >= 1 && i <= n ? v.labels().get((int) i - 1) : "";
-        });
+        // one labelled point per figure: XChart places an axis' ticks where it likes, so the names are annotations
+        st.setXAxisTicksVisible(false);
+        double top = Math.max(1.2, hi * 1.1);
+        for (int i = 0; i < n; i++) {
+            c.addAnnotation(new AnnotationText(v.labels().get(i), i + 1, top * 0.04, false));
+        }
         String caption = v.lesson() + " Error bars: both points' 99.9 % intervals, combined.";
         return new Figure(TransportView.FIGURE, c, caption.strip());
     }

@@ -54,6 +54,16 @@ final class PoolWorker {
         try (Channel.FifoMaker fifos = new Channel.FifoMaker()) {
             fifos.make(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
             Progress progress = Progress.map(dir.resolve(Worker.PROGRESS));
+            // the shared-memory transport's classes and access modes too: a ring written and read through
+            Ring ring = Ring.create(dir.resolve(Worker.REQUESTS_RING), 4096);
+            OutputStream ringOut = ring.output(OutputStream.nullOutputStream(), () -> true);
+            DataInputStream ringIn = new DataInputStream(Ring.open(dir.resolve(Worker.REQUESTS_RING))
+                    .input(InputStream.nullInputStream()));
+            Wire.Buf probe = Wire.Buf.frame(Wire.INIT, 16);
+            probe.putInt(Wire.PROTOCOL);
+            probe.writeFrameTo(ringOut);
+            ringOut.flush();
+            Wire.readFrame(ringIn, "training");
             Channel.Ends parent = new Channel.Ends(dir.resolve(Worker.REQUESTS), dir.resolve(Worker.RESULTS));
             DataInputStream control = new DataInputStream(new BufferedInputStream(
                     new FileInputStream(dir.resolve(Worker.REQUESTS).toFile()), 1 << 16));
@@ -151,6 +161,9 @@ final class PoolWorker {
                 in = new DataInputStream(new BufferedInputStream(requestsFifo, 1 << 16));
             }
             protocol = new BufferedOutputStream(resultsFifo, 1 << 16);
+            // Everything is open or mapped: the names can go now, so that even a parent killed before our handshake
+            // leaves nothing behind in /tmp or /dev/shm (the parent removes them too, once we have answered).
+            Worker.removeDirectory(dir);
         } else {
             // Frames on stdin/stdout (StartupFlagsProbe): System.out goes to stderr so a println cannot corrupt them.
             protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
