@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
     List<String> positional = new ArrayList<>();
 
     @Option(names = "--families", paramLabel = "LIST",
-            description = "Families to run (default: all; quick leaves out sync and ipc, which it runs when named).")
+            description = "Families to run (default: all but cluster; quick leaves out transport, sync and ipc, which it runs when named).")
     String families;
 
     @Option(names = "--workloads", paramLabel = "LIST", description = "factorial, squares, download (default: all).")
