@@ -26,10 +26,12 @@ import java.util.function.BooleanSupplier;
  * at {@code p & (capacity - 1)}. Data is written with plain stores and published with a volatile store of
  * {@code tail}; the reader reads {@code tail} before the data, so it never sees bytes before they are written.
  *
- * <p>A waiting reader spins for {@link #SPIN_NANOS} (default 0), then yields for {@link #YIELD_NANOS} (200 µs), then
+ * <p>A waiting reader spins for {@link #SPIN_NANOS} (default 0), then yields for {@link #YIELD_NANOS} (20 µs), then
  * sleeps on the <em>doorbell</em>. Yielding rather than spinning: in the parent the reader shares a processor with
  * the thread that waits for its result, and a spinning reader kept that thread off it for the whole spin
- * ({@code apply} 26.7 µs with a 20 µs spin, 2.4 µs yielding, on 2 vCPUs; docs/POOL.md). The doorbell is the
+ * ({@code apply} 26.7 µs with a 20 µs spin, 2.4 µs yielding, on 2 vCPUs). Briefly: a result comes within a few µs
+ * of its request or not soon, and a parent whose readers yielded for 200 µs spent 60 µs of CPU per 57 µs task on
+ * them, CPU the workers needed (12 µs with 20; docs/POOL.md, "Transports"). The doorbell is the
  * channel's FIFO in the same direction, which now carries only wake-up bytes. Before it sleeps it sets
  * {@code sleeping} and looks at {@code tail} again; a writer publishes {@code tail} and then looks at
  * {@code sleeping} (all four accesses volatile, so at least one side sees the other) and writes one byte to the
@@ -52,7 +54,7 @@ final class Ring {
     private static final int CLOSED = 136;
 
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.spinMicros", 0));
-    static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.yieldMicros", 200));
+    static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.yieldMicros", 20));
     private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
