@@ -173,9 +173,8 @@ final class Ring {
                 if (fresh()) {
                     return true;
                 }
-                if (closed()) {
-                    ended = !fresh();
-                    return !ended;
+                if (closed()) { // the writer's last bytes may have come with its close
+                    return fresh() || end();
                 }
                 long waited = System.nanoTime() - start;
                 if (waited > SPIN_NANOS + YIELD_NANOS) {
@@ -187,6 +186,12 @@ final class Ring {
                     Thread.onSpinWait();
                 }
             }
+        }
+
+        /** Marks the end of the stream; false, for {@code return fresh() || end()}. */
+        private boolean end() {
+            ended = true;
+            return false;
         }
 
         private boolean fresh() {
@@ -203,7 +208,7 @@ final class Ring {
                 LONGS.setVolatile(shared, SLEEPING, 1L);
                 if (fresh() || closed()) {
                     LONGS.setVolatile(shared, SLEEPING, 0L);
-                    return fresh() || !(ended = true);
+                    return fresh() || end();
                 }
                 int rung = doorbell.read();
                 for (int extra = doorbell.available(); extra > 0; extra = doorbell.available()) {
@@ -214,8 +219,7 @@ final class Ring {
                     return true;
                 }
                 if (rung < 0 || closed()) { // the writer closed, or its process ended: its end of the FIFO is closed
-                    ended = true;
-                    return false;
+                    return end();
                 }
             }
         }
