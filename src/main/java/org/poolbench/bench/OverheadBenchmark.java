@@ -193,11 +193,16 @@ public class OverheadBenchmark {
     }
 
     private static long checkedSum(Warm w, List<Long> out) {
+        return checkedSum(out, MAP_ITEMS, w.expectedSum);
+    }
+
+    /** The sum of {@code out}, map(square)'s result; throws unless it has {@code items} items summing to {@code expected}. */
+    static long checkedSum(List<Long> out, int items, long expected) {
         long sum = 0;
         for (Long v : out) {
             sum += v;
         }
-        if (out.size() != MAP_ITEMS || sum != w.expectedSum) {
+        if (out.size() != items || sum != expected) {
             throw new IllegalStateException("map(square) returned a wrong result: " + out.size() + " items");
         }
         return sum;
@@ -278,8 +283,13 @@ public class OverheadBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public long poolFirstResults(Startup s) {
         s.pool = ProcessPool.builder().workers(s.n).jvmArgs(Backends.workerJvmArgs()).build();
-        List<Long> xs = LongStream.range(1, s.n + 1).boxed().toList();
-        List<Long> out = s.pool.map(OverheadBenchmark::square, xs, 1);
+        return firstResults(s.pool, s.n);
+    }
+
+    /** map(square) over 1..n with chunksize 1 (a task per worker), checked: a new pool's first results. */
+    static long firstResults(ProcessPool pool, int n) {
+        List<Long> xs = LongStream.range(1, n + 1).boxed().toList();
+        List<Long> out = pool.map(OverheadBenchmark::square, xs, 1);
         long sum = 0;
         for (int i = 0; i < xs.size(); i++) {
             if (out.get(i) != xs.get(i) * xs.get(i)) {

@@ -163,14 +163,7 @@ public class TransportBenchmark {
     }
 
     private static long checkedSum(Warm w, List<Long> out) {
-        long sum = 0;
-        for (Long v : out) {
-            sum += v;
-        }
-        if (out.size() != MAP_ITEMS || sum != w.expectedSum) {
-            throw new IllegalStateException("map(square) returned a wrong result: " + out.size() + " items");
-        }
-        return sum;
+        return OverheadBenchmark.checkedSum(out, MAP_ITEMS, w.expectedSum);
     }
 
     /** The scaling family's factorial job, run through the pool until BigInteger's multiplications are compiled. */
@@ -217,16 +210,7 @@ public class TransportBenchmark {
     public long firstResults(Startup s) {
         int n = Runtime.getRuntime().availableProcessors();
         s.pool = pool(s.transport, n);
-        List<Long> xs = LongStream.range(1, n + 1).boxed().toList();
-        List<Long> out = s.pool.map(TransportBenchmark::square, xs, 1);
-        long sum = 0;
-        for (int i = 0; i < n; i++) {
-            if (out.get(i) != xs.get(i) * xs.get(i)) {
-                throw new IllegalStateException("map(square) returned " + out + " for " + xs);
-            }
-            sum += out.get(i);
-        }
-        return sum;
+        return OverheadBenchmark.firstResults(s.pool, n);
     }
 
     /** The CPU an idle pool used during one invocation of {@link #idle}, in per cent of one core. */

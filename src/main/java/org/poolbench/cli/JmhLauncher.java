@@ -103,6 +103,20 @@ final class JmhLauncher {
 
     /** The set-up warm-up of the invocation's trials ({@link WarmUp#setUpSeconds}), which JMH does not count. */
     static double setUpWarmUpSeconds(JmhInvocation inv) {
+        if ("transport".equals(inv.family())) { // TransportBenchmark: its pools warm per transport, not per backend
+            double s = 0;
+            if (inv.benchmark().contains("factorial")) {
+                s += WarmUp.setUpSeconds("scaling", "factorial", "process-pool");
+            }
+            if (inv.benchmark().contains("mapSquares")) {
+                s += WarmUp.setUpSeconds("overhead", "squares", "process-pool");
+            }
+            List<String> idle = inv.params().get("idleMillis"); // single shots JMH's iteration time does not bound
+            if (idle != null) {
+                s += (inv.warmupIterations() + inv.iterations()) * Double.parseDouble(idle.get(0)) / 1000;
+            }
+            return s * inv.params().getOrDefault("transport", List.of("pipe")).size();
+        }
         List<String> backends = inv.params().getOrDefault("backend", List.of());
         if (backends.isEmpty()) {
             return 0;

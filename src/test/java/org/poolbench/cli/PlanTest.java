@@ -248,6 +248,10 @@ class PlanTest {
         assertTrue(transport.stream().allMatch(i -> i.params().get("transport").equals(List.of("pipe", "shared-memory"))));
         assertEquals(List.of("1"), transport.get(1).params().get("workers"), "jvmStartup: one bare JVM");
         assertEquals(List.of("10000"), transport.get(2).params().get("idleMillis"));
+        assertEquals(2 * (10 + 3), JmhLauncher.setUpWarmUpSeconds(transport.get(0)), 1e-9,
+                "factorial warms 10 s and map 3 s, for each transport");
+        assertEquals(2 * 2 * 10, JmhLauncher.setUpWarmUpSeconds(transport.get(2)), 1e-9,
+                "an idle spell of 10 s in a warm-up and a measured iteration, for each transport");
         // without the transport family the shared-memory pool is measured nowhere, even with every backend asked for
         Plan without = Plan.build(Profile.FULL, List.of("scaling", "granularity", "creation", "io"), Workloads.NAMES,
                 Backends.names(), 2, List.of(1, 2), List.of());
