@@ -17,10 +17,12 @@ import org.poolbench.backend.Backends;
  *   used; it has no GC threads whose number could follow the CPU count.</li>
  *   <li>{@code -Xms = -Xmx} (1 GiB for a benchmark JVM, 256 MiB for a worker): a heap that never resizes, with a
  *   fixed young generation, so collections happen at the same points of the same job at every k.</li>
- *   <li>{@code -Xmn128m} in both: the same young generation wherever a task runs. Left to the heap's size (a third)
- *   it was 341 MB in the benchmark JVM and 85 MB in a worker, and on an allocation-heavy job the small one was
- *   faster: factorial through a one-worker pool took 319 ms against sequential's 394 ms at 1 core, in turns in one
- *   JVM; with equal young generations 381 against 364 (docs/METHODOLOGY.md).</li>
+ *   <li>{@code -Xmn64m} in both: the same young generation wherever a task runs, and one small enough that the
+ *   allocation-heavy factorial job runs at the same speed in it whether one thread or several share it. On this VM
+ *   the job's speed fell with the young generation per allocating thread above about 64 MB (sequential at 1 core:
+ *   273 ms at 64 MB, 304 ms at 128 MB, 328 ms at 341 MB, the default of a 1 GiB heap), so a 341 MB parent against
+ *   85 MB workers made a one-worker pool 1.23× faster than sequential, and a shared 128 MB one made two threads
+ *   1.97× faster (docs/METHODOLOGY.md).</li>
  *   <li>{@code -XX:CICompilerCount=2}: one C1 and one C2 thread, what ergonomics gives 1 or 2 CPUs, at every k.</li>
  * </ul>
  * The processor count itself is not faked ({@code -XX:ActiveProcessorCount}): the benchmarks check {@code cores}
@@ -34,11 +36,11 @@ final class JvmSettings {
 
     /** Options of every benchmark JVM (JMH fork) and resource probe. */
     static final List<String> BENCHMARK = List.of(
-            "-XX:+UseSerialGC", "-Xms1g", "-Xmx1g", "-Xmn128m", "-XX:CICompilerCount=2");
+            "-XX:+UseSerialGC", "-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:CICompilerCount=2");
 
     /** Options of every worker JVM, after the pool's own start-up flags. */
     static final List<String> WORKER = List.of(
-            "-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-Xmn128m", "-XX:CICompilerCount=2");
+            "-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-Xmn64m", "-XX:CICompilerCount=2");
 
     private final boolean defaults;
     private final List<String> workerExtra;

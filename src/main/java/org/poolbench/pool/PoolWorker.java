@@ -24,7 +24,8 @@ import java.util.function.Function;
  *
  * <p>Started with one argument, the private directory of its pool's two FIFOs ({@link Channel}): all frames but
  * {@code INIT} (which the parent writes to stdin before the JVM has even booted) travel on those, so a task's
- * output on file descriptors 1 and 2 is just output. Without the argument (a probe), frames travel on stdin and
+ * output on file descriptors 1 and 2 is just output. With {@link #SHM} as a second argument, frames after the
+ * handshake travel in the directory's two rings ({@link Ring}) and the FIFOs only wake the side that sleeps. Without the argument (a probe), frames travel on stdin and
  * stdout. The worker halts at EOF on its frame stream, and a watcher thread halts it if the parent process ends
  * while a task runs: a worker never outlives its parent.
  */

@@ -15,10 +15,10 @@ class JvmSettingsTest {
     @Test
     void fixedSettingsFixCollectorHeapAndCompilerThreadsButNotTheProcessorCount() {
         List<String> args = JvmSettings.of(false, List.of()).benchmarkJvmArgs();
-        assertTrue(args.containsAll(List.of("-XX:+UseSerialGC", "-Xms1g", "-Xmx1g", "-Xmn128m", "-XX:CICompilerCount=2")),
+        assertTrue(args.containsAll(List.of("-XX:+UseSerialGC", "-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:CICompilerCount=2")),
                 args.toString());
         assertTrue(args.stream().noneMatch(a -> a.contains("ActiveProcessorCount")), "the cores are not faked");
-        assertTrue(args.contains("-Dpoolbench.workerJvmArgs=-XX:+UseSerialGC,-Xms256m,-Xmx256m,-Xmn128m,-XX:CICompilerCount=2"),
+        assertTrue(args.contains("-Dpoolbench.workerJvmArgs=-XX:+UseSerialGC,-Xms256m,-Xmx256m,-Xmn64m,-XX:CICompilerCount=2"),
                 args.toString());
         for (List<String> list : List.of(JvmSettings.BENCHMARK, JvmSettings.WORKER)) {
             String xms = list.stream().filter(a -> a.startsWith("-Xms")).findFirst().orElseThrow().substring(4);
@@ -49,7 +49,7 @@ class JvmSettingsTest {
         Map<String, String> env = new LinkedHashMap<>();
         s.record(env);
         assertEquals("off", env.get("jvm_defaults"));
-        assertEquals("-XX:+UseSerialGC -Xms1g -Xmx1g -Xmn128m -XX:CICompilerCount=2", env.get("jvm_settings"));
+        assertEquals("-XX:+UseSerialGC -Xms1g -Xmx1g -Xmn64m -XX:CICompilerCount=2", env.get("jvm_settings"));
         assertTrue(env.get("worker_jvm_settings").endsWith("-XX:TieredStopAtLevel=1"), env.toString());
         assertFalse(JvmSettings.of(true, List.of("-jvmArgsAppend", "-Xint")).workerJvmArgs().isEmpty());
     }
