@@ -113,8 +113,12 @@ public class OverheadBenchmark {
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public long roundTrip(Warm w) {
-        long x = w.next++ & 0xffff;
-        long r = w.pool.apply(OverheadBenchmark::square, x);
+        return checkedApply(w.pool, w.next++ & 0xffff);
+    }
+
+    /** {@code apply(square, x)}, checked (also TransportBenchmark's round trip). */
+    static long checkedApply(ProcessPool pool, long x) {
+        long r = pool.apply(OverheadBenchmark::square, x);
         if (r != x * x) {
             throw new IllegalStateException("apply(square, " + x + ") returned " + r);
         }

@@ -93,12 +93,7 @@ public class TransportBenchmark {
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public long roundTrip(Warm w) {
-        long x = w.next++ & 0xffff;
-        long r = w.pool.apply(TransportBenchmark::square, x);
-        if (r != x * x) {
-            throw new IllegalStateException("apply(square, " + x + ") returned " + r);
-        }
-        return r;
+        return OverheadBenchmark.checkedApply(w.pool, w.next++ & 0xffff);
     }
 
     /** A running PipeEcho: the floor of a round trip over pipes, measured beside the pool's (OverheadBenchmark). */
