@@ -45,8 +45,10 @@ final class ClusterPlan {
                 if (sequential && k == memberCounts.get(0)) {
                     b.add(0, "sequential");
                 }
-                plan.invocations.add(new JmhInvocation("cluster", CLASS + "scaling$", cores,
-                        params("workload", jobs, "backend", b, "workers", List.of(k), "cores", List.of(cores))));
+                for (String job : jobs) { // a JVM per workload, with its own settings (JvmSettings)
+                    plan.invocations.add(new JmhInvocation("cluster", CLASS + "scaling$", cores, params("workload",
+                            List.of(job), "backend", b, "workers", List.of(k), "cores", List.of(cores))));
+                }
             }
             if (profile == Profile.SMOKE) {
                 skip(plan, "scaling", null, top, "smoke: no sequential baseline, so no speedup; quick and full have it");

@@ -207,7 +207,7 @@ final class JmhLauncher {
         cmd.addAll(profile.jmhArgs(inv));
         // the forks' options, stated rather than inherited from this JVM: the same at every core count
         List<String> forkArgs = new ArrayList<>(List.of("-Djava.awt.headless=true"));
-        forkArgs.addAll(jvm.benchmarkJvmArgs());
+        forkArgs.addAll(jvm.benchmarkJvmArgs(inv.params().getOrDefault("workload", List.of())));
         forkArgs.add("-D" + FastestCpus.PROPERTY + "=" + cpus.list()); // the CPUs a k-core fork chooses from
         cmd.addAll(List.of("-jvmArgs", String.join(" ", forkArgs)));
         cmd.addAll(List.of("-rf", "json", "-rff", part.toString()));

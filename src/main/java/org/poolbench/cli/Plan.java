@@ -387,7 +387,7 @@ final class Plan {
         if (backends.isEmpty() || workloads.isEmpty()) {
             return;
         }
-        if (workloads.size() > 1 && (backends.size() > 1 || !sequentialAt.isEmpty())) {
+        if (workloads.size() > 1) { // a JVM per workload: each gets its own settings (JvmSettings.YOUNG_BY_WORKLOAD)
             for (String w : workloads) {
                 scalingRun(profile, List.of(w), backends, workers, k, precise, sequentialAt, ownTurns);
             }

@@ -59,7 +59,7 @@ final class ResourceProbes {
             console.printf("[resource %d/%d] %s on %s, %s %s%n", i + 1, probes.size(), probe.get(0),
                     probe.get(1), probe.get(2), probe.get(2).equals("1") ? "worker" : "workers");
             List<String> cmd = new ArrayList<>(List.of(java.toString()));
-            cmd.addAll(jvm.benchmarkJvmArgs());
+            cmd.addAll(jvm.benchmarkJvmArgs(List.of(probe.get(0))));
             cmd.addAll(List.of("-cp", jar.toString(), ResourceProbe.class.getName(), probe.get(0), probe.get(1),
                     probe.get(2), String.valueOf(JOBS)));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

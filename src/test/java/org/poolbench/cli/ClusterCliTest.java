@@ -87,12 +87,14 @@ class ClusterCliTest {
                 List.of());
         List<JmhInvocation> cluster = plan.invocations.stream().filter(i -> i.family().equals("cluster")).toList();
         List<JmhInvocation> scaling = cluster.stream().filter(i -> i.benchmark().endsWith("scaling$")).toList();
-        assertEquals(2, scaling.size());
+        assertEquals(4, scaling.size(), "1 and 2 members, a JVM per workload");
         assertEquals(List.of("sequential", "process-pool", "cluster"), scaling.get(0).params().get("backend"));
         assertEquals(List.of("1"), scaling.get(0).params().get("workers"));
         assertEquals(1, scaling.get(0).cores());
-        assertEquals(List.of("2"), scaling.get(1).params().get("workers"));
-        assertEquals(List.of("factorial", "squares"), scaling.get(1).params().get("workload"));
+        assertEquals(List.of("factorial"), scaling.get(0).params().get("workload"));
+        assertEquals(List.of("squares"), scaling.get(1).params().get("workload"));
+        assertEquals(List.of("2"), scaling.get(3).params().get("workers"));
+        assertEquals(List.of("squares"), scaling.get(3).params().get("workload"));
         for (String method : List.of("roundTrip", "memberUp", "memberJoin", "firstTask", "tinyTasks")) {
             assertTrue(cluster.stream().anyMatch(i -> i.benchmark().endsWith(method + "$")), method);
         }

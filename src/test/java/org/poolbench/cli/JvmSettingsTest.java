@@ -31,6 +31,19 @@ class JvmSettingsTest {
     }
 
     @Test
+    void squaresAloneGetsItsOwnYoungGenerationAndNothingElseChanges() {
+        JvmSettings s = JvmSettings.of(false, List.of());
+        List<String> squares = s.benchmarkJvmArgs(List.of("squares"));
+        assertTrue(squares.contains("-Xmn341m") && !squares.contains("-Xmn64m"), squares.toString());
+        assertEquals(s.benchmarkJvmArgs().size(), squares.size());
+        assertEquals(s.benchmarkJvmArgs(), s.benchmarkJvmArgs(List.of("factorial")));
+        assertEquals(s.benchmarkJvmArgs(), s.benchmarkJvmArgs(List.of("factorial", "squares")),
+                "a JVM of several workloads keeps the fixed settings");
+        assertTrue(squares.get(squares.size() - 1).contains("-Xmn64m"), "its workers keep 64 MB: " + squares);
+        assertEquals(List.of(), JvmSettings.of(true, List.of()).benchmarkJvmArgs(List.of("squares")));
+    }
+
+    @Test
     void jvmDefaultsLeaveEverythingToErgonomics() {
         JvmSettings defaults = JvmSettings.of(true, List.of());
         assertEquals(List.of(), defaults.benchmarkJvmArgs());
@@ -49,7 +62,8 @@ class JvmSettingsTest {
         Map<String, String> env = new LinkedHashMap<>();
         s.record(env);
         assertEquals("off", env.get("jvm_defaults"));
-        assertEquals("-XX:+UseSerialGC -Xms1g -Xmx1g -Xmn64m -XX:CICompilerCount=2", env.get("jvm_settings"));
+        assertEquals("-XX:+UseSerialGC -Xms1g -Xmx1g -Xmn64m -XX:CICompilerCount=2; squares: -Xmn341m",
+                env.get("jvm_settings"));
         assertTrue(env.get("worker_jvm_settings").endsWith("-XX:TieredStopAtLevel=1"), env.toString());
         assertFalse(JvmSettings.of(true, List.of("-jvmArgsAppend", "-Xint")).workerJvmArgs().isEmpty());
     }

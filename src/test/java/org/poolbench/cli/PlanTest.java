@@ -133,8 +133,10 @@ class PlanTest {
                         Profile.QUICK.iterationMillis(inv));
             }
         }
-        assertEquals(1, plan.invocations.stream().filter(i -> i.params().get("backend").contains("process-per-task"))
-                .count(), "quick: at full cores only");
+        List<JmhInvocation> perTask = plan.invocations.stream()
+                .filter(i -> i.params().get("backend").contains("process-per-task")).toList();
+        assertEquals(Workloads.NAMES.size(), perTask.size(), "a JVM per workload");
+        assertTrue(perTask.stream().allMatch(i -> i.cores() == 2), "quick: at full cores only");
     }
 
     @Test
@@ -268,13 +270,11 @@ class PlanTest {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 2,
                 List.of(1, 2), List.of());
         for (JmhInvocation i : plan.invocations) {
-            boolean perTask = i.params().get("backend").equals(List.of("process-per-task"));
-            assertEquals(perTask ? Workloads.NAMES : List.of(i.params().get("workload").get(0)),
-                    i.params().get("workload"), i.toString());
+            assertEquals(1, i.params().get("workload").size(), "a JVM per workload, for its settings: " + i);
         }
         // per workload: one JVM for sequential at 1 and 2 cores, parallel at 2, the one-worker pools at 1 and
-        // (factorial and download only) the oversubscribed pools at 2; process-per-task
-        assertEquals(3 + 1, plan.invocations.size());
+        // (factorial and download only) the oversubscribed pools at 2; and one for process-per-task
+        assertEquals(3 + 3, plan.invocations.size());
         assertEquals(6 + 3, plan.skipped.stream().filter(r -> r.family().equals("scaling")
                 && (r.cores() == 1 || r.workers() == 4) && !r.backend().equals("process-per-task")).count(),
                 "fork-join and virtual-threads at 1 core for 3 workloads, squares oversubscribed on 3 backends");
