@@ -5,8 +5,9 @@
 
 Prints: sequential (and py-sequential) time at the top core count over 1 core per workload (target 0.95..1.05), and
 beside it the same ratio from the pairs of iterations that ran next to each other (the points take turns, so
-iteration i at 1 core and iteration i at k cores are neighbours in time): their geometric mean with a 95 % t-interval,
-which a slow stretch of the machine moves less than it moves the two means; the
+iteration i at 1 core and iteration i at k cores are neighbours in time): their median with the sign test's 95 %
+interval (the figure RunChecks checks), which a slow stretch of the machine on one side of a few pairs does not move,
+and their geometric mean beside it; the
 share of JVM scaling points at the top core count whose relative error (score_error / score) is at most 10 % (target
 at least 80 %); the machine's ceiling from the ceiling family; and the points whose measured iterations drift (mean of
 the last third minus the first third, over the mean; see IterationsCsv.drift), i.e. whose warm-up was too short.
@@ -16,24 +17,25 @@ import csv, math, sys, statistics as st
 run = sys.argv[1]
 rows = list(csv.DictReader(open(run + "/results.csv")))
 it = list(csv.DictReader(open(run + "/iterations.csv")))
-T975 = {n: t for n, t in ((1, 12.71), (2, 4.30), (3, 3.18), (4, 2.78), (5, 2.57), (10, 2.23), (20, 2.09), (30, 2.04),
-                          (60, 2.00))}
 
 
 def paired(backend, workload, k):
-    """Geometric mean of the k-core / 1-core ratios of neighbouring iterations, and its 95 % interval."""
+    """Median of the k-core / 1-core ratios of neighbouring iterations, and its distribution-free 95 % interval."""
     v = {1: {}, k: {}}
     for r in it:
         if (r["family"], r["backend"], r["workload"], r["metric"]) == ("scaling", backend, workload, "primary") \
                 and int(r["cores"]) in v:
             v[int(r["cores"])][(r["fork"], int(r["iteration"]))] = float(r["value"])
-    logs = [math.log(v[k][i] / v[1][i]) for i in v[1] if i in v[k]]
-    if len(logs) < 3:
+    ratios = sorted(v[k][i] / v[1][i] for i in v[1] if i in v[k])
+    n = len(ratios)
+    if n < 6:
         return ""
-    half = T975[max(n for n in T975 if n <= len(logs) - 1)] * st.stdev(logs) / math.sqrt(len(logs))
-    m = st.fmean(logs)
-    return "  paired %.3f [%.3f, %.3f] over %d pairs" % (math.exp(m), math.exp(m - half), math.exp(m + half),
-                                                           len(logs))
+    # the sign test's interval [r(l), r(n+1-l)]: l the largest rank with P(B <= l - 1) <= 2.5 %, B ~ Bin(n, 1/2)
+    l = 1
+    while sum(math.comb(n, j) for j in range(l + 1)) / 2 ** n <= 0.025:
+        l += 1
+    return "  paired: median %.3f [%.3f, %.3f] of %d pairs (geometric mean %.3f)" % (
+        st.median(ratios), ratios[l - 1], ratios[n - l], n, math.exp(st.fmean(math.log(x) for x in ratios)))
 ok = [r for r in rows if r["status"] == "ok" and r["score"]]
 top = max(int(r["cores"]) for r in ok if r["family"] == "scaling")
 print("sequential k-core / 1-core time (target within 0.95..1.05):")
