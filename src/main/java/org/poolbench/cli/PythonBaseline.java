@@ -200,10 +200,11 @@ final class PythonBaseline {
         boolean others = families.stream().anyMatch(f -> Family.of(f).python() && !Plan.LESSONS.contains(f));
         return switch (profile) {
             case SMOKE -> 40;
-            // others: the per-slice sequential pairs and the scaling points (~220 s), creation by fork, spawn and
-            // forkserver (~35 s), granularity (~40 s), io at concurrency 4 to 256 (~35 s) and the machine probe
-            // around each of ~16 parts (~10 s)
-            case QUICK -> (others ? 340 : 0) + (lessons ? 360 : 0);
+            // others, as the reference run 20261206-182238 spent them: the per-slice sequential pairs (64 s), the
+            // 1-core points (59 s), the 2-core points (373 s: factorial's seven pools take 60 turns each), creation by
+            // fork, spawn and forkserver (49 s), granularity (75 s), io at concurrency 4 to 256 (45 s) and the machine
+            // probe around each of 16 parts (10 s)
+            case QUICK -> (others ? 675 : 0) + (lessons ? 360 : 0);
             case FULL -> (others ? 4400 : 0) + (lessons ? 2000 : 0);
         };
     }
