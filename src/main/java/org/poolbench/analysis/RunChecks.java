@@ -149,8 +149,8 @@ public final class RunChecks {
                     ratio = paired[0];
                     lo = paired[1];
                     hi = paired[2];
-                    figure = String.format("%.3f [%.3f, %.3f], median of %d pairs of neighbouring iterations", paired[0],
-                            paired[1], paired[2], (int) paired[3]);
+                    figure = String.format("%.3f [%.3f, %.3f], median of %d pairs of neighbouring iterations",
+                            paired[0], paired[1], paired[2], (int) paired[3]);
                 } else {
                     ratio = top.score() / one.score();
                     double err = ratio * Math.hypot(Units.relativeError(top), Units.relativeError(one));

@@ -78,7 +78,7 @@ public final class Listener implements AutoCloseable {
             try {
                 peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
             } catch (IOException | UnsupportedOperationException e) {
-                peer = null;
+                peer = null; // a peer whose user cannot be read is refused below, as another user's is
             }
             if (peer != null && peer.user().equals(me)) {
                 return Connection.of(ch);

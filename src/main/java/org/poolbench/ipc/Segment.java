@@ -233,7 +233,7 @@ final class Segment implements AutoCloseable {
                 return null;
             }
         } catch (IOException | UnsupportedOperationException e) {
-            return null;
+            return null; // gone, or its owner cannot be read: never removed as ours
         }
         Matcher folder = SOCKET_FOLDER.matcher(f.getFileName().toString());
         if (a != null && a.isDirectory() || folder.matches()) {

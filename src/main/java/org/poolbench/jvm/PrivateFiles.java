@@ -91,7 +91,7 @@ public final class PrivateFiles {
             PosixFileAttributes a = attributes(p);
             return a != null && a.isRegularFile() && a.owner().equals(me());
         } catch (IOException | UnsupportedOperationException e) {
-            return false;
+            return false; // gone, unreadable, or no POSIX owner to check: not ours, so never trusted
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.poolbench.cli.Family;
 import org.poolbench.results.IterationsCsv.Iteration;
@@ -116,13 +117,8 @@ class RunChecksTest {
         List<ResultRow> rows = run(300, 300, 297, 170);
         ResultRow one = rows.get(2);
         ResultRow two = rows.get(3);
-        List<Iteration> its = new ArrayList<>();
         // a machine whose speed swings by 2x between pairs, while each pair's 2-core time is 3 % under its 1-core
-        for (int i = 1; i <= 10; i++) {
-            double phase = i % 2 == 0 ? 1 : 2;
-            its.add(iteration(one, i, 300 * phase));
-            its.add(iteration(two, i, 291 * phase));
-        }
+        List<Iteration> its = pairs(one, two, 10, i -> 300 * (i % 2 == 0 ? 1 : 2), i -> 291 * (i % 2 == 0 ? 1 : 2));
         double[] p = RunChecks.paired(its, one, two);
         assertEquals(0.97, p[0], 1e-9);
         assertEquals(10, (int) p[3]);
@@ -138,14 +134,10 @@ class RunChecksTest {
         List<ResultRow> rows = run(300, 300, 297, 170);
         ResultRow one = rows.get(2);
         ResultRow two = rows.get(3);
-        List<Iteration> its = new ArrayList<>();
         // 45 pairs alike within ±2 %; 9 of the 1-core iterations ran 1.5x slow (the partner run's factorial at 1 core
         // had 9 of 45 above 1.2x its median): their mean ratio reads 0.93, the pairs' median stays near 1
-        for (int i = 1; i <= 45; i++) {
-            double jitter = 1 + 0.02 * Math.sin(i);
-            its.add(iteration(one, i, 300 * (i % 5 == 0 ? 1.5 : 1)));
-            its.add(iteration(two, i, 300 * jitter));
-        }
+        List<Iteration> its = pairs(one, two, 45, i -> 300 * (i % 5 == 0 ? 1.5 : 1),
+                i -> 300 * (1 + 0.02 * Math.sin(i)));
         double[] p = RunChecks.paired(its, one, two);
         assertEquals(45, (int) p[3]);
         assertTrue(p[0] > 0.99 && p[0] < 1.02, "median " + p[0]);
@@ -165,6 +157,17 @@ class RunChecksTest {
         // missed check, not noise
         List<RunChecks.Check> oneWorker = RunChecks.oneWorker(run(380, 318, 287, 162));
         assertEquals(RunChecks.Result.MISSED, oneWorker.get(0).result(), oneWorker.toString());
+    }
+
+    /** Iterations 1..n of both points, taking turns: {@code one} then {@code two}, at the given times. */
+    private static List<Iteration> pairs(ResultRow one, ResultRow two, int n, IntToDoubleFunction oneMs,
+            IntToDoubleFunction twoMs) {
+        List<Iteration> its = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            its.add(iteration(one, i, oneMs.applyAsDouble(i)));
+            its.add(iteration(two, i, twoMs.applyAsDouble(i)));
+        }
+        return its;
     }
 
     static Iteration iteration(ResultRow r, int number, double value) {
