@@ -54,6 +54,10 @@ public final class GranularityChart {
         XYStyler st = c.getStyler();
         st.setXAxisLogarithmic(true).setYAxisLogarithmic(true);
         st.setYAxisMin(Plot.decadeBelow(lo)).setYAxisMax(Plot.decadeAbove(hi * 4));
+        if (ends[0] >= ends[1]) { // one task size (smoke): XChart would give the axis no width, and the point, the
+            // crossover line and its label would land in different places
+            st.setXAxisMin(ends[0] / 3).setXAxisMax(ends[0] * 3);
+        }
         st.setxAxisTickLabelsFormattingFunction(Format::duration);
         st.setyAxisTickLabelsFormattingFunction(Format::duration);
         return new Figure(GranularityView.FIGURE, c, v.caption());
