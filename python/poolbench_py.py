@@ -141,6 +141,11 @@ full    3     5 iterations × 2 s    10 iterations × 2 s
 * An iteration runs ops back to back until its time is up, and always at least one op (an op longer than the
   iteration is one op per iteration, as in JMH). Each op is timed on its own with ``time.perf_counter_ns``; the
   result check between ops is not timed (JMH's ``@TearDown(Level.Invocation)``).
+* Each op's result is let go of before the next op starts, but for one item in :data:`RESIDENT_STRIDE`, kept until
+  the next job's check (:class:`Resident`): the memory a job used stays mapped, as a long-running program's does.
+* After each measured iteration that takes turns, :func:`machine_reading` times ``PROBE_N!`` on each of the
+  iteration's CPUs (untimed) and the slowest goes to iterations.csv as metric ``machine.factorial``: ``compare``
+  allows a point to move as far as these readings did between two runs.
 * Iteration score = mean op time of that iteration (its timed nanoseconds / its ops). Warm-up iterations are
   discarded.
 * score = mean of the measurement iterations' scores; with forks, the iterations of all forks are pooled, as JMH
@@ -1156,9 +1161,39 @@ def summarize(iteration_scores):
     return mean, t_quantile_9995(n - 1) * statistics.stdev(iteration_scores) / math.sqrt(n)
 
 
+#: Of a job's results, one in this many stays alive until the next job's results replace it (:class:`Resident`).
+RESIDENT_STRIDE = 1024
+
+
+class Resident:
+    """Keeps the memory of the last job's results mapped between jobs, as a long-running program's heap (and the
+    JVM's) stays mapped.
+
+    CPython's small-object allocator takes memory from the kernel in 1 MiB arenas and unmaps an arena as soon as
+    nothing in it is alive. A squares job's million results fill about 32 of them; when nothing else lives there the
+    next job faults them in again: on the reference machine about 7 200 page faults a job, 124 ms where the work
+    itself takes 40 (12.6 us a fault). Whether that happens would depend on which of the harness's own small objects
+    (records, probe readings) happened to land in those arenas, so the figure drifted over a part's first dozen
+    iterations and differed between core counts. :meth:`keep`, called after a job's check (untimed), holds one result
+    in :data:`RESIDENT_STRIDE` of each list it is given and lets go of the previous job's: every arena the job used
+    stays mapped and the next job fills the same ones, whatever else the harness allocates."""
+
+    def __init__(self):
+        self.kept = ()
+
+    def keep(self, *results):
+        self.kept = tuple(r[::RESIDENT_STRIDE] for r in results if isinstance(r, list))
+
+
+#: The interpreter's one :class:`Resident`: every point's jobs run in the same heap, so one set of kept results serves
+#: all of them (a part's contenders run the same workload).
+RESIDENT = Resident()
+
+
 def run_iteration(op, check, seconds):
     """Runs ``op`` back to back until ``seconds`` have passed (at least once), checking each result untimed; returns
-    ``(mean op time in ns, ops)``."""
+    ``(mean op time in ns, ops)``. Each result is let go of before the next op starts (all but what
+    :data:`RESIDENT` keeps), so a job never runs beside its predecessor's results."""
     clock = time.perf_counter_ns
     deadline = clock() + int(seconds * 1e9)
     timed = ops = 0
@@ -1168,6 +1203,8 @@ def run_iteration(op, check, seconds):
         timed += clock() - start
         ops += 1
         check(result)
+        RESIDENT.keep(result)
+        del result
         if clock() >= deadline:
             return timed / ops, ops
 
@@ -1182,6 +1219,8 @@ class Measurement:
     samples: list = field(default_factory=list)
     # how the warm-up ended (Settling.describe), where it was measured
     warmup: str = ""
+    # (fork, ms) of machine_reading() after each measured iteration, where taken
+    machine: list = field(default_factory=list)
 
 
 def measure(trial, check, profile, iteration_seconds=None):
@@ -1281,6 +1320,35 @@ def alternation_index(iteration, n):
 PROBE_N = 12_000
 #: A probe's ranking is reused for this long before the CPUs are probed again (slices are ~0.1 s, iterations 0.2 s+).
 PROBE_MAX_AGE_S = 0.5
+
+
+#: iterations.csv's metric for :func:`machine_reading`, one row per measured iteration beside the primary one.
+MACHINE_METRIC = "machine.factorial"
+#: A machine reading probes at most this many of the iteration's CPUs (in turn), so that it stays ~20 ms on any machine.
+MACHINE_CPUS = 4
+_machine_turn = 0
+
+
+def machine_reading(cpus=None):
+    """How fast the iteration's CPUs (``cpus``, default this thread's) do big-number work at this moment: the time the
+    slowest of them takes for ``PROBE_N!`` (:func:`probe_cpu` on each, at most :data:`MACHINE_CPUS` of them, in turn),
+    ms. This thread's CPU mask is restored afterwards. Taken after every measured iteration that takes turns, untimed.
+
+    Why: the machine runs in phases of seconds to minutes in which one vCPU computes the same factorial 1.5-1.8x as
+    slowly as the others (its thread charged that much more user time), while the launcher's spin and copy readings
+    around a part do not move; a pool's job on all CPUs then takes up to that much longer, as it waits for the worker
+    on the slow one. Two runs differ by the phases their parts fell into; these readings let ``compare`` tell that from
+    a change of the code (MachineDrift.probeRatios). One reading on whichever CPU the thread runs misses half of them."""
+    global _machine_turn
+    mask = os.sched_getaffinity(0)
+    order = sorted(mask if cpus is None else cpus)
+    if len(order) > MACHINE_CPUS:
+        order = [order[(_machine_turn + i) % len(order)] for i in range(MACHINE_CPUS)]
+        _machine_turn += MACHINE_CPUS
+    try:
+        return 1e3 * max(probe_cpu(c) for c in order)
+    finally:
+        os.sched_setaffinity(0, mask)
 
 
 def probe_cpu(cpu):
@@ -1413,6 +1481,7 @@ def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=Non
     m = len(contenders)
     scores = [[] for _ in contenders]
     samples = [[] for _ in contenders]
+    machine = [[] for _ in contenders]
     ops = [0] * m
     warmups = []
     for fork in range(1, profile.forks + 1):
@@ -1449,12 +1518,13 @@ def take_turns(contenders, profile, cores, cpus, iteration_seconds=None, log=Non
                 score, n = one(x, "measure", measure_s)
                 scores[x].append(score)
                 samples[x].append((fork, score))
+                machine[x].append((fork, machine_reading()))
                 ops[x] += n
         apply_mask(frozenset(cpus.order))
     out = []
     for x in range(m):
         mean, error = summarize(scores[x])
-        out.append(Measurement(mean, error, len(scores[x]), ops[x], samples[x], "; ".join(warmups)))
+        out.append(Measurement(mean, error, len(scores[x]), ops[x], samples[x], "; ".join(warmups), machine[x]))
     return out
 
 
@@ -1522,7 +1592,6 @@ class Runner:
         self.jobs = {}
         self.probe = probe or Probe(False)
         self.invocation = None  # noise.csv's row of the part under way, if probed
-        self.masks = []  # (key, fork, own iteration, phase, mask) of every iteration and sequential slice
         self.interpreter = interpreter_note()
 
     @contextlib.contextmanager
@@ -1551,11 +1620,14 @@ class Runner:
         }
         self.rows.append(row)
         if measurement:
-            number = {}
-            for fork, ns in measurement.samples:
-                number[fork] = number.get(fork, 0) + 1
-                self.iterations.append([row[c] for c in ITERATION_COLUMNS[:11]] + [
-                    "avgt", unit, "primary", fork, number[fork], plain(ns / scale), plain(self.invocation)])
+            for metric, metric_unit, values, divisor in (("primary", unit, measurement.samples, scale),
+                                                         (MACHINE_METRIC, "ms", measurement.machine, 1)):
+                number = {}
+                for fork, value in values:
+                    number[fork] = number.get(fork, 0) + 1
+                    self.iterations.append([row[c] for c in ITERATION_COLUMNS[:11]] + [
+                        "avgt", metric_unit, metric, fork, number[fork], plain(value / divisor),
+                        plain(self.invocation)])
         what = " ".join(str(v) for v in (family, benchmark, workload, backend) if v)
         where = " ".join("%s=%s" % (k, v) for k, v in (("cores", cores), ("workers", workers),
                                                       ("task_size", task_size), ("chunksize", chunksize),
@@ -1576,12 +1648,11 @@ class Runner:
             raise CheckFailed("%s: %s" % (label, e)) from None
 
     def turns(self, contenders, cores, label, setup=None, profile=None):
-        """:func:`take_turns` for one group (with ``profile``, default the run's), its iterations' masks kept in
-        ``self.masks``."""
+        """:func:`take_turns` for one group (with ``profile``, default the run's)."""
         self.point += len(contenders)
         try:
             return take_turns(contenders, profile or self.profile, cores, self.cpus, self.args.iteration_seconds,
-                              self.masks, setup)
+                              None, setup)
         except CheckFailed as e:
             raise CheckFailed("%s: %s" % (label, e)) from None
 
@@ -1706,7 +1777,6 @@ class Runner:
         for workload in self.args.workloads:
             job = self.job(workload)
             backend = Sequential(1, None)
-            op = lambda job=job, backend=backend: backend.map(job.func, job.inputs)
             parts = slices(job.inputs, SEQUENTIAL_SLICES)
             n = p.iterations * (2 if workload == "factorial" and p.name != "smoke" else 1)
             seconds = measure_s
@@ -1714,59 +1784,60 @@ class Runner:
                 n, seconds = SEQUENTIAL_ITERATIONS[p.name][workload]
             scores = {k: [] for k in cores}
             samples = {k: [] for k in cores}
+            machine = []
             ops = dict.fromkeys(cores, 0)
             turn = 0  # counts slices, so that the order flips from one slice to the next, across jobs too
+
+            def paired(seconds):
+                """One iteration: whole jobs, slice by slice, until ``seconds`` per core count have passed; returns
+                each core count's timed ns and the jobs run."""
+                nonlocal turn
+                spent = dict.fromkeys(cores, 0)
+                jobs = 0
+                deadline = clock() + int(seconds * len(cores) * 1e9)
+                while True:
+                    answers = {k: [] for k in cores}
+                    for part in parts:
+                        for k in (cores if turn % 2 == 0 else list(reversed(cores))):
+                            self.pin_sequential(k)
+                            start = clock()
+                            answer = backend.map(job.func, part)
+                            spent[k] += clock() - start
+                            answers[k].extend(answer)
+                        turn += 1
+                    jobs += 1
+                    for k in cores:
+                        self.checked(workload, k, job.check, answers[k])
+                    RESIDENT.keep(*answers.values())
+                    del answers, answer
+                    if clock() >= deadline:
+                        return spent, jobs
+
             with self.part("scaling", "CPython scaling %s, py-sequential paired at cores %s"
                            % (workload, "/".join(map(str, cores))), max(cores)):
                 for fork in range(1, p.forks + 1):
                     gc.collect()
                     settling = Settling(p)
-                    i = 0
-                    while True:
-                        for k in cores:
-                            mask = self.pin_sequential(k)
-                            self.masks.append(("py-sequential cores=%d %s" % (k, workload), fork, i, "warmup",
-                                               tuple(sorted(mask))))
-                            self.checked(workload, k, run_iteration, op, job.check, warmup_s)
-                        i += 1
-                        if not settling.more():
-                            break
+                    paired(warmup_s)  # the warm-up runs the slices it warms for, as the measurement does
+                    while settling.more():
+                        paired(warmup_s)
                     warmed = settling.describe()
-                    sliced = dict.fromkeys(cores, 0)
                     for _ in range(n):
-                        spent = dict.fromkeys(cores, 0)
-                        jobs = 0
-                        deadline = clock() + int(seconds * len(cores) * 1e9)
-                        while True:
-                            answers = {k: [] for k in cores}
-                            for part in parts:
-                                for k in (cores if turn % 2 == 0 else list(reversed(cores))):
-                                    mask = self.pin_sequential(k)
-                                    self.masks.append(("py-sequential cores=%d %s" % (k, workload), fork,
-                                                       sliced[k], "slice", tuple(sorted(mask))))
-                                    sliced[k] += 1
-                                    start = clock()
-                                    answer = backend.map(job.func, part)
-                                    spent[k] += clock() - start
-                                    answers[k].extend(answer)
-                                turn += 1
-                            jobs += 1
-                            for k in cores:
-                                self.checked(workload, k, job.check, answers[k])
-                            if clock() >= deadline:
-                                break
+                        spent, jobs = paired(seconds)
                         for k in cores:
                             score = spent[k] / jobs
                             scores[k].append(score)
                             samples[k].append((fork, score))
                             ops[k] += jobs
+                        machine.append((fork, machine_reading(self.cpus.order)))  # one per pair, for both
                 apply_mask(self.cpus.order, [])
                 for k in cores:
                     mean, error = summarize(scores[k])
                     self.point += 1
                     self.row("scaling", "job", "ms/op", workload=workload, backend=Sequential.name, cores=k,
                              workers=1, tasks=job.tasks,
-                             measurement=Measurement(mean, error, len(scores[k]), ops[k], samples[k], warmed),
+                             measurement=Measurement(mean, error, len(scores[k]), ops[k], samples[k], warmed,
+                                                     machine),
                              params=self.params(job.params, "api=" + Sequential.api))
 
     @staticmethod

@@ -243,11 +243,11 @@ class ProgramTest(unittest.TestCase):
             its = [dict(zip(pb.ITERATION_COLUMNS, r)) for r in reader]
         key = ("family", "benchmark", "workload", "backend", "cores", "workers", "task_size", "chunksize", "tasks",
                "params")
-        by_point = {}
+        by_point, machine = {}, {}
         for i in its:
-            self.assertEqual(("test-run", "avgt", "primary", "1", ""),
-                             (i["run_id"], i["mode"], i["metric"], i["fork"], i["invocation"]), i)
-            by_point.setdefault(tuple(i[k] for k in key), []).append(i)
+            self.assertIn(i["metric"], ("primary", pb.MACHINE_METRIC))
+            self.assertEqual(("test-run", "avgt", "1", ""), (i["run_id"], i["mode"], i["fork"], i["invocation"]), i)
+            (by_point if i["metric"] == "primary" else machine).setdefault(tuple(i[k] for k in key), []).append(i)
         self.assertEqual({tuple(r[k] for k in key) for r in rows}, set(by_point), "one set of iterations per row")
         for r in rows:
             mine = by_point[tuple(r[k] for k in key)]
@@ -255,6 +255,12 @@ class ProgramTest(unittest.TestCase):
             self.assertTrue(all(i["unit"] == r["unit"] for i in mine))
             self.assertAlmostEqual(float(r["score"]), statistics.fmean(float(i["value"]) for i in mine),
                                    delta=1e-9 * float(r["score"]))
+        # a machine reading after each iteration of every point that takes turns, and of py-sequential's pairs
+        scaling = {tuple(r[k] for k in key) for r in rows if r["family"] == "scaling"}
+        self.assertTrue(scaling and scaling <= set(machine), sorted(scaling - set(machine)))
+        for point, readings in machine.items():
+            self.assertEqual(["1", "2"], [i["iteration"] for i in readings], point)
+            self.assertTrue(all(i["unit"] == "ms" and 0 < float(i["value"]) < 1000 for i in readings), readings)
 
     def test_io_rows_pit_threads_against_processes_at_the_jvms_concurrency_levels(self):
         done = self.run_program("--profile", "smoke", "--families", "io", "--workloads", "download",
@@ -413,6 +419,50 @@ class UnitTest(unittest.TestCase):
             job.check(job.expected[:3])
         with self.assertRaisesRegex(pb.CheckFailed, "got none"):
             job.check(None)
+
+    def test_a_machine_reading_probes_every_cpu_it_is_given_and_leaves_the_threads_mask_as_it_was(self):
+        allowed = sorted(os.sched_getaffinity(0))
+        probed = []
+        real = pb.probe_cpu
+        pb.probe_cpu = lambda cpu: probed.append(cpu) or 0.001 * (1 + cpu)
+        try:
+            os.sched_setaffinity(0, {allowed[0]})
+            reading = pb.machine_reading(allowed)
+            self.assertEqual(min(len(allowed), pb.MACHINE_CPUS), len(set(probed)))
+            self.assertTrue(set(probed) <= set(allowed))
+            self.assertAlmostEqual(1 + max(probed), reading, msg="the slowest CPU's time, ms")
+            self.assertEqual({allowed[0]}, os.sched_getaffinity(0))
+        finally:
+            pb.probe_cpu = real
+            os.sched_setaffinity(0, set(allowed))
+        self.assertGreater(pb.machine_reading([allowed[0]]), 0)
+        self.assertEqual(set(allowed), os.sched_getaffinity(0))
+
+    def test_a_job_runs_after_its_predecessors_results_are_gone_but_for_the_ones_kept_resident(self):
+        import weakref
+
+        class Item:
+            pass
+
+        n = 3 * pb.RESIDENT_STRIDE + 1
+        made = []  # weak references to every op's results, per op
+        seen = []  # per op after the first: how many of the previous op's results were still alive when it started
+
+        def op():
+            if made:
+                seen.append(sum(1 for r in made[-1] if r() is not None))
+            items = [Item() for _ in range(n)]
+            made.append([weakref.ref(x) for x in items])
+            return items
+
+        pb.run_iteration(op, lambda result: None, 0.05)
+        self.assertGreaterEqual(len(made), 2)
+        # only every RESIDENT_STRIDE-th result (0, S, 2S, 3S) outlives its check
+        self.assertEqual([4] * (len(made) - 1), seen)
+        kept = [i for i, r in enumerate(made[-1]) if r() is not None]
+        self.assertEqual([0, pb.RESIDENT_STRIDE, 2 * pb.RESIDENT_STRIDE, 3 * pb.RESIDENT_STRIDE], kept)
+        pb.RESIDENT.keep(None)  # not a list: lets go of them all
+        self.assertEqual(0, sum(1 for r in made[-1] if r() is not None))
 
     def test_a_backend_returning_a_wrong_result_fails_the_measurement_and_is_terminated(self):
         job = pb.squares_job(100)
@@ -703,14 +753,19 @@ class UnitTest(unittest.TestCase):
         runner = pb.Runner(args, os.sched_getaffinity(0))
         runner.jobs["factorial"] = pb.Job("factorial", task, inputs, [x + 1 for x in inputs])
         runner.sequential_paired([1, 2])
-        # warm-up: one whole job at 1 CPU, then one at 2; then the measured jobs, slice by slice
+        # the warm-up (one job pair in smoke), then the measured jobs: all slice by slice, the order flipping
+        # from one slice to the next across jobs
         warm = 2 * len(inputs)
-        self.assertEqual([1] * 24 + [2] * 24, [c for _, c in seen[:warm]])
         measured = seen[warm:]
         self.assertEqual(pb.PROFILES["smoke"].iterations * 2 * len(inputs), len(measured))
         parts = pb.slices(inputs, pb.SEQUENTIAL_SLICES)
         i = 0
-        for turn, part in enumerate(parts * pb.PROFILES["smoke"].iterations):
+        for turn, part in enumerate(parts * (1 + pb.PROFILES["smoke"].iterations)):
+            for cores in ((1, 2) if turn % 2 == 0 else (2, 1)):
+                self.assertEqual([(x, cores) for x in part], seen[i:i + len(part)])
+                i += len(part)
+        i = 0
+        for turn, part in enumerate(parts * pb.PROFILES["smoke"].iterations, start=len(parts)):
             for cores in ((1, 2) if turn % 2 == 0 else (2, 1)):
                 self.assertEqual([(x, cores) for x in part], measured[i:i + len(part)])
                 i += len(part)
@@ -718,7 +773,7 @@ class UnitTest(unittest.TestCase):
         order = sorted(os.sched_getaffinity(0))
         measured_masks = masks[warm:]
         i = 0
-        for turn, part in enumerate(parts * pb.PROFILES["smoke"].iterations):
+        for turn, part in enumerate(parts * pb.PROFILES["smoke"].iterations, start=len(parts)):
             for cores in ((1, 2) if turn % 2 == 0 else (2, 1)):
                 slice_masks = {frozenset(m) for m in measured_masks[i:i + len(part)]}
                 self.assertEqual(1, len(slice_masks), "one mask per slice")

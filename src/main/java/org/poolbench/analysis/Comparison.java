@@ -32,8 +32,11 @@ import org.poolbench.results.Speedups;
  * </ul>
  * The machine's move: where both runs recorded which invocation measured a point and the machine probe's copy
  * readings around it, {@code c} is B's copy time over A's there ({@link MachineDrift#copyRatios}). A point bound by
- * memory may move as far as the copy did, one bound by its core not at all, so any ratio between 1 and {@code c} is
- * the machine's doing: faster needs {@code high < min(1, c)·(1 − t)}, slower {@code low > max(1, c)·(1 + t)}. The
+ * memory may move as far as the copy did, one bound by its core not at all. Where both runs took a machine reading
+ * after each of the point's iterations (the CPython program's {@code machine.factorial}: the slowest of the
+ * iteration's CPUs computing a fixed factorial), {@code c} is B's mean reading over A's instead
+ * ({@link MachineDrift#probeRatios}): it sees the phases in which one vCPU runs slow, which a copy before and after a
+ * part of minutes does not. Any ratio between 1 and {@code c} is the machine's doing: faster needs {@code high < min(1, c)·(1 − t)}, slower {@code low > max(1, c)·(1 + t)}. The
  * allowance only widens in the direction the machine moved; a point that moved against it is judged as before.
  * Without raw iterations it falls back to the two 99.9 % intervals of results.csv ({@code method = intervals}): the
  * ratio interval is their extreme ratios, and it is a change only when the intervals do not overlap and the ratio is
@@ -70,7 +73,7 @@ public record Comparison(String labelA, String labelB, double threshold, String 
         long moved = changes.stream().filter(Change::withinMachineMove).count();
         if (moved > 0) {
             s += String.format(Locale.ROOT, " %d of the no-change points moved beyond the threshold, but no further"
-                    + " than the machine's memory speed did around them (copy_ratio in compare.csv).", moved);
+                    + " than the machine did around them (copy_ratio, probe_ratio in compare.csv).", moved);
         }
         if (count(Verdict.UNKNOWN) > 0) {
             s += String.format(Locale.ROOT, " %d points have no error estimate (fewer than 3 iterations): no verdict;"
@@ -133,12 +136,14 @@ public record Comparison(String labelA, String labelB, double threshold, String 
      * @param pMannWhitney Mann–Whitney U two-sided p-value, NaN without raw iterations
      * @param method {@code bootstrap} or {@code intervals}
      * @param copyRatio B's machine-probe copy time over A's around this point's invocations, NaN if not recorded
+     * @param probeRatio B's mean machine reading over A's after this point's iterations, NaN if not recorded; where
+     *                   recorded, it is the machine's move instead of {@code copyRatio}
      * @param verdict the verdict
      * @param note   why a verdict is what it is, where that is not obvious
      */
     public record Change(ResultRow a, ResultRow b, double ratio, double low, double high, double pWelch,
-                         double pMannWhitney, int nA, int nB, String method, double copyRatio, Verdict verdict,
-                         String note) {
+                         double pMannWhitney, int nA, int nB, String method, double copyRatio, double probeRatio,
+                         Verdict verdict, String note) {
 
         /** Whether the point moved beyond the noise threshold, but no further than the machine did around it. */
         public boolean withinMachineMove() {
@@ -191,6 +196,19 @@ public record Comparison(String labelA, String labelB, double threshold, String 
     public static Comparison of(String labelA, List<ResultRow> a, Function<ResultRow, double[]> samplesA,
                                 String labelB, List<ResultRow> b, Function<ResultRow, double[]> samplesB,
                                 double threshold, String thresholdBasis, Map<List<Object>, Double> copyRatios) {
+        return of(labelA, a, samplesA, labelB, b, samplesB, threshold, thresholdBasis, copyRatios, null);
+    }
+
+    /**
+     * As above, with each point's machine readings as well.
+     *
+     * @param probeRatios B's mean machine reading over A's per point ({@link MachineDrift#probeRatios}); {@code null}
+     *                    or a missing point means not known
+     */
+    public static Comparison of(String labelA, List<ResultRow> a, Function<ResultRow, double[]> samplesA,
+                                String labelB, List<ResultRow> b, Function<ResultRow, double[]> samplesB,
+                                double threshold, String thresholdBasis, Map<List<Object>, Double> copyRatios,
+                                Map<List<Object>, Double> probeRatios) {
         Map<List<Object>, ResultRow> byKey = new LinkedHashMap<>();
         a.stream().filter(ResultRow::measured).forEach(r -> byKey.putIfAbsent(r.pointKey(), r));
         List<Change> out = new ArrayList<>();
@@ -204,8 +222,10 @@ public record Comparison(String labelA, String labelB, double threshold, String 
             double[] sa = samplesA == null ? null : samplesA.apply(ra);
             double[] sb = samplesB == null ? null : samplesB.apply(rb);
             Double copy = copyRatios == null ? null : copyRatios.get(rb.pointKey());
+            Double probe = probeRatios == null ? null : probeRatios.get(rb.pointKey());
             out.add(sa != null && sb != null && sa.length >= 3 && sb.length >= 3
-                    ? bootstrap(ra, rb, sa, sb, threshold, copy == null ? Double.NaN : copy)
+                    ? bootstrap(ra, rb, sa, sb, threshold, copy == null ? Double.NaN : copy,
+                            probe == null ? Double.NaN : probe)
                     : intervals(ra, rb, threshold));
         }
         long onlyA = a.stream().filter(ResultRow::measured).map(ResultRow::pointKey).filter(k -> !seen.contains(k))
@@ -227,6 +247,12 @@ public record Comparison(String labelA, String labelB, double threshold, String 
 
     /** As above, allowing the point its invocation's copy ratio {@code copy} (NaN: none). */
     static Change bootstrap(ResultRow a, ResultRow b, double[] sa, double[] sb, double threshold, double copy) {
+        return bootstrap(a, b, sa, sb, threshold, copy, Double.NaN);
+    }
+
+    /** As above; the point's machine-reading ratio {@code probe}, where finite, is its allowance instead of the copy's. */
+    static Change bootstrap(ResultRow a, ResultRow b, double[] sa, double[] sb, double threshold, double copy,
+                            double probe) {
         boolean thrpt = Speedups.higherIsBetter(a.mode());
         double[] ta = thrpt ? sb : sa; // in time form the ratio is B/A; for throughput that is A's score over B's
         double[] tb = thrpt ? sa : sb;
@@ -242,7 +268,8 @@ public record Comparison(String labelA, String labelB, double threshold, String 
         double pWelch = variance(sa) == 0 && variance(sb) == 0 ? (mean(sa) == mean(sb) ? 1 : 0)
                 : new TTest().tTest(sa, sb);
         double pMw = new MannWhitneyUTest().mannWhitneyUTest(sa, sb);
-        double c = Double.isFinite(copy) && copy > 0 ? copy : 1;
+        boolean probed = Double.isFinite(probe) && probe > 0;
+        double c = probed ? probe : Double.isFinite(copy) && copy > 0 ? copy : 1;
         Verdict v = Verdict.NO_CHANGE;
         String note = "";
         if (pWelch < ALPHA && (high < 1 || low > 1)) {
@@ -251,13 +278,15 @@ public record Comparison(String labelA, String labelB, double threshold, String 
             } else if (low > Math.max(1, c) * (1 + threshold)) {
                 v = Verdict.SLOWER;
             } else if (high < 1 - threshold || low > 1 + threshold) {
-                note = String.format(Locale.ROOT, "%s: memory copies took %.2f× as long in B around it", MACHINE_MOVE,
-                        c);
+                note = String.format(Locale.ROOT, probed
+                        ? "%s: the slowest CPU's machine reading took %.2f× as long in B after its iterations"
+                        : "%s: memory copies took %.2f× as long in B around it", MACHINE_MOVE, c);
             } else {
                 note = "significant, within the noise threshold";
             }
         }
-        return new Change(a, b, ratio, low, high, pWelch, pMw, sa.length, sb.length, "bootstrap", copy, v, note);
+        return new Change(a, b, ratio, low, high, pWelch, pMw, sa.length, sb.length, "bootstrap", copy, probe, v,
+                note);
     }
 
     static Change intervals(ResultRow a, ResultRow b, double threshold) {
@@ -278,7 +307,7 @@ public record Comparison(String labelA, String labelB, double threshold, String 
         } else {
             v = ratio < 1 ? Verdict.FASTER : Verdict.SLOWER;
         }
-        return new Change(a, b, ratio, low, high, Double.NaN, Double.NaN, 0, 0, "intervals", Double.NaN, v,
+        return new Change(a, b, ratio, low, high, Double.NaN, Double.NaN, 0, 0, "intervals", Double.NaN, Double.NaN, v,
                 v == Verdict.UNKNOWN ? "fewer than 3 iterations" : "");
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,9 @@ import org.poolbench.results.NoiseCsv;
  * @param readings how many readings there were
  */
 public record MachineDrift(Measure measure, double low, double high, int readings) {
+
+    /** iterations.csv's metric of a machine reading taken after each iteration (the CPython program's). */
+    public static final String PROBE_METRIC = "machine.factorial";
 
     /** Fewer readings than this give no drift: a spread of three numbers says little. */
     public static final int MIN_READINGS = 6;
@@ -125,6 +129,29 @@ public record MachineDrift(Measure measure, double low, double high, int reading
             Double b = copyB.get(invB);
             if (a != null && b != null && a > 0 && b > 0) {
                 out.put(point, b / a);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * B's mean machine reading over A's per point: the readings a run took after each of the point's iterations
+     * (metric {@link #PROBE_METRIC}, the CPython program's: the slowest of the iteration's CPUs computing a fixed
+     * factorial), keyed by {@link IterationsCsv.Iteration#pointKey()}. Points without readings in either run are
+     * absent; runs made before the readings give an empty map.
+     */
+    public static Map<List<Object>, Double> probeRatios(List<IterationsCsv.Iteration> iterationsA,
+                                                        List<IterationsCsv.Iteration> iterationsB) {
+        Map<List<Object>, double[]> a = IterationsCsv.valuesByPoint(iterationsA, PROBE_METRIC);
+        Map<List<Object>, Double> out = new LinkedHashMap<>();
+        IterationsCsv.valuesByPoint(iterationsB, PROBE_METRIC).forEach((point, b) -> {
+            double[] readingsA = a.get(point);
+            if (readingsA != null && readingsA.length > 0 && b.length > 0) {
+                double meanA = Arrays.stream(readingsA).average().orElseThrow();
+                double meanB = Arrays.stream(b).average().orElseThrow();
+                if (meanA > 0 && meanB > 0) {
+                    out.put(point, meanB / meanA);
+                }
             }
         });
         return out;

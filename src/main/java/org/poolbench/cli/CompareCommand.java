@@ -63,7 +63,8 @@ final class CompareCommand implements Callable<Integer> {
         List<IterationsCsv.Iteration> itB = iterationRows(b);
         Comparison c = Comparison.of(label(rowsA, a), rowsA, samples(itA), label(rowsB, b), rowsB, samples(itB),
                 t.getKey(), t.getValue(), itA == null || itB == null ? null
-                        : MachineDrift.copyRatios(itA, sibling(a, "noise.csv"), itB, sibling(b, "noise.csv")));
+                        : MachineDrift.copyRatios(itA, sibling(a, "noise.csv"), itB, sibling(b, "noise.csv")),
+                itA == null || itB == null ? null : MachineDrift.probeRatios(itA, itB));
         Path dir = out != null ? out : ChartsCommand.freshDir(chartsDir, "compare-" + name(a) + "-vs-" + name(b));
         CompareReport.write(c, dir);
         Charts.draw(c, dir);

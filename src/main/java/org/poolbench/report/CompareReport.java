@@ -20,7 +20,8 @@ public final class CompareReport {
     public static final List<String> COLUMNS = List.of("family", "benchmark", "workload", "backend", "cores",
             "workers", "task_size", "chunksize", "tasks", "params", "mode", "unit", "score_a", "score_error_a",
             "score_b", "score_error_b", "n_a", "n_b", "time_ratio_b_over_a", "ratio_low", "ratio_high", "p_welch",
-            "p_mann_whitney", "method", "noise_threshold", "copy_ratio", "verdict", "note");
+            "p_mann_whitney", "method", "noise_threshold", "copy_ratio", "probe_ratio", "verdict",
+            "note");
 
     private CompareReport() {
     }
@@ -40,7 +41,8 @@ public final class CompareReport {
                         cell(b.params()), cell(b.mode()), cell(b.unit()), cell(a.score()), cell(a.scoreError()),
                         cell(b.score()), cell(b.scoreError()), ch.nA() == 0 ? "" : ch.nA(), ch.nB() == 0 ? "" : ch.nB(),
                         ch.ratio(), ch.low(), finite(ch.high()), finite(ch.pWelch()), finite(ch.pMannWhitney()),
-                        ch.method(), c.threshold(), finite(ch.copyRatio()), ch.verdict().toString(), ch.note());
+                        ch.method(), c.threshold(), finite(ch.copyRatio()), finite(ch.probeRatio()),
+                        ch.verdict().toString(), ch.note());
             }
         }
         Path md = dir.resolve("compare.md");

@@ -72,6 +72,28 @@ class ComparisonTest {
     }
 
     @Test
+    void aPointsOwnMachineReadingsAreItsAllowanceInsteadOfTheCopyAroundIt() {
+        ResultRow a = row("avgt", 100, 2.0);
+        double[] sa = sample(100, 0.02, 15, 1);
+        double[] slowerBy30 = sample(130, 0.02, 15, 5);
+        assertEquals(Verdict.SLOWER, Comparison.bootstrap(a, a, sa, slowerBy30, 0.05, 1.0).verdict(),
+                "the copy around the part did not move");
+        Change excused = Comparison.bootstrap(a, a, sa, slowerBy30, 0.05, 1.0, 1.3);
+        assertEquals(Verdict.NO_CHANGE, excused.verdict(), "its slowest CPU took 1.3× as long after its iterations");
+        assertTrue(excused.withinMachineMove() && excused.note().contains("machine reading took 1.30×"),
+                excused.note());
+        assertEquals(1.3, excused.probeRatio(), 0);
+        assertEquals(Verdict.SLOWER, Comparison.bootstrap(a, a, sa, slowerBy30, 0.05, 1.3, 1.0).verdict(),
+                "readings that did not move outweigh a copy that did");
+        assertEquals(Verdict.SLOWER, Comparison.bootstrap(a, a, sa, sample(160, 0.02, 15, 6), 0.05, 1.0, 1.3)
+                .verdict(), "1.6× is beyond the machine's 1.3 × 1.05");
+
+        Comparison c = Comparison.of("A", List.of(a), r -> sa, "B", List.of(a), r -> slowerBy30, 0.05, "",
+                java.util.Map.of(), java.util.Map.of(a.pointKey(), 1.3));
+        assertEquals(Verdict.NO_CHANGE, c.changes().get(0).verdict());
+    }
+
+    @Test
     void bootstrapFindsARealSlowdownAndNothingInTheSameDistribution() {
         // A/A: twenty draws of the same noisy distribution, never called a change
         int changes = 0;

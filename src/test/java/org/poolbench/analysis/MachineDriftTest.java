@@ -76,6 +76,22 @@ class MachineDriftTest {
         assertEquals(Map.of(), MachineDrift.copyRatios(itA, dir.resolve("absent.csv"), itB, b));
     }
 
+    @Test
+    void probeRatiosAreBsMeanReadingOverAsPerPointFromTheMachineMetricOnly() {
+        List<IterationsCsv.Iteration> itA = List.of(reading("f", 2.0), reading("f", 3.0), it("f", 1), reading("s", 4.0));
+        List<IterationsCsv.Iteration> itB = List.of(reading("f", 3.0), reading("f", 4.5), it("f", 1), it("s", 1),
+                reading("g", 1.0));
+        assertEquals(Map.of(it("f", 1).pointKey(), 3.75 / 2.5), MachineDrift.probeRatios(itA, itB),
+                "f: 3.75 ms over 2.5 ms (its primary rows, 5.0, do not count); s has no reading in B, g none in A");
+        assertEquals(Map.of(), MachineDrift.probeRatios(List.of(it("f", 1)), List.of(it("f", 1))),
+                "runs made before the readings");
+    }
+
+    private static IterationsCsv.Iteration reading(String workload, double ms) {
+        return new IterationsCsv.Iteration("r", "scaling", "job", workload, "sequential", 1, 1, null, null, 12, null,
+                "avgt", "ms", MachineDrift.PROBE_METRIC, 1, 1, ms, null);
+    }
+
     private static IterationsCsv.Iteration it(String workload, Integer invocation) {
         return new IterationsCsv.Iteration("r", "scaling", "job", workload, "sequential", 1, 1, null, null, 12, null,
                 "avgt", "ms/op", IterationsCsv.PRIMARY, 1, 1, 5.0, invocation);

@@ -37,7 +37,7 @@ class CompareReportTest {
         List<String> csv = Files.readAllLines(dir.resolve("compare.csv"));
         assertEquals(4, csv.size());
         assertEquals(String.join(",", CompareReport.COLUMNS), csv.get(0));
-        assertTrue(csv.get(2).contains(",intervals,0.05,,slower,"), csv.get(2));
+        assertTrue(csv.get(2).contains(",intervals,0.05,,,slower,"), csv.get(2));
         String md = Files.readString(dir.resolve("compare.md"));
         assertTrue(md.startsWith("# Run B against run A\n") && md.contains("1 faster, 1 slower"), md);
         for (String ext : List.of("png", "svg", "pdf")) {
