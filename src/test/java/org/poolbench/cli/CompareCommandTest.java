@@ -17,6 +17,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.poolbench.analysis.MachineDrift;
 import org.poolbench.results.IterationsCsv;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.ResultsCsv;
@@ -116,6 +117,44 @@ class CompareCommandTest {
 
         copyReadings(b, 13); // the machine was slower in B: it cannot explain B being faster
         Path again = dir.resolve("cmp-again");
+        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", again.toString()));
+        assertEquals("faster", compareRow(again).get("verdict"));
+    }
+
+    /** Adds a machine reading of {@code ms} after every primary iteration of {@code run}, as the CPython program does. */
+    private static void machineReadings(Path run, double ms) throws Exception {
+        Path file = run.resolve("iterations.csv");
+        List<IterationsCsv.Iteration> with = new ArrayList<>();
+        for (IterationsCsv.Iteration i : IterationsCsv.read(file)) {
+            with.add(i);
+            if (IterationsCsv.PRIMARY.equals(i.metric())) {
+                with.add(new IterationsCsv.Iteration(i.runId(), i.family(), i.benchmark(), i.workload(), i.backend(),
+                        i.cores(), i.workers(), i.taskSize(), i.chunksize(), i.tasks(), i.params(), i.mode(), "ms",
+                        MachineDrift.PROBE_METRIC, i.fork(), i.iteration(), ms, i.invocation()));
+            }
+        }
+        IterationsCsv.write(file, with);
+    }
+
+    @Test
+    void aPointsOwnMachineReadingsOutweighTheCopyAroundItsPart() throws Exception {
+        // B is 20 % faster; the copy around the part did not move, but the point's own readings took 0.7× as long
+        Path a = run("A", 100);
+        Path b = run("B", 80);
+        copyReadings(a, 10);
+        copyReadings(b, 10);
+        machineReadings(a, 4.0);
+        machineReadings(b, 2.8);
+        Path outDir = dir.resolve("cmp-probe");
+        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", outDir.toString()));
+        Map<String, String> row = compareRow(outDir);
+        assertEquals(1.0, Double.parseDouble(row.get("copy_ratio")), 1e-9);
+        assertEquals(0.7, Double.parseDouble(row.get("probe_ratio")), 1e-9);
+        assertEquals("no change", row.get("verdict"));
+        assertTrue(row.get("note").contains("machine reading took 0.70×"), row.get("note"));
+
+        machineReadings(b, 5.6); // B's readings now average (2.8 + 5.6) / 2 = 4.2: slower, so no excuse
+        Path again = dir.resolve("cmp-probe-again");
         assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", again.toString()));
         assertEquals("faster", compareRow(again).get("verdict"));
     }
