@@ -86,14 +86,20 @@ class CompareCommandTest {
         assertEquals("slower", compareRow(fixed).get("verdict"), "the reader's threshold wins");
     }
 
+    /** An iteration of {@code i}'s point, fork and number with its own unit, metric, value and invocation. */
+    private static IterationsCsv.Iteration like(IterationsCsv.Iteration i, String unit, String metric, double value,
+                                                Integer invocation) {
+        return new IterationsCsv.Iteration(i.runId(), i.family(), i.benchmark(), i.workload(), i.backend(), i.cores(),
+                i.workers(), i.taskSize(), i.chunksize(), i.tasks(), i.params(), i.mode(), unit, metric, i.fork(),
+                i.iteration(), value, invocation);
+    }
+
     /** Tags every iteration of {@code run} with invocation 1 and writes noise.csv with copy readings {@code copyMs}. */
     private static void copyReadings(Path run, double copyMs) throws Exception {
         Path file = run.resolve("iterations.csv");
         List<IterationsCsv.Iteration> tagged = new ArrayList<>();
         for (IterationsCsv.Iteration i : IterationsCsv.read(file)) {
-            tagged.add(new IterationsCsv.Iteration(i.runId(), i.family(), i.benchmark(), i.workload(), i.backend(),
-                    i.cores(), i.workers(), i.taskSize(), i.chunksize(), i.tasks(), i.params(), i.mode(), i.unit(),
-                    i.metric(), i.fork(), i.iteration(), i.value(), 1));
+            tagged.add(like(i, i.unit(), i.metric(), i.value(), 1));
         }
         IterationsCsv.write(file, tagged);
         Files.writeString(run.resolve("noise.csv"), "invocation,family,benchmarks,params,cores,start_time,end_time,"
@@ -128,9 +134,7 @@ class CompareCommandTest {
         for (IterationsCsv.Iteration i : IterationsCsv.read(file)) {
             with.add(i);
             if (IterationsCsv.PRIMARY.equals(i.metric())) {
-                with.add(new IterationsCsv.Iteration(i.runId(), i.family(), i.benchmark(), i.workload(), i.backend(),
-                        i.cores(), i.workers(), i.taskSize(), i.chunksize(), i.tasks(), i.params(), i.mode(), "ms",
-                        MachineDrift.PROBE_METRIC, i.fork(), i.iteration(), ms, i.invocation()));
+                with.add(like(i, "ms", MachineDrift.PROBE_METRIC, ms, i.invocation()));
             }
         }
         IterationsCsv.write(file, with);
