@@ -36,7 +36,8 @@ import org.poolbench.results.Speedups;
  * after each of the point's iterations (the CPython program's {@code machine.factorial}: the slowest of the
  * iteration's CPUs computing a fixed factorial), {@code c} is B's mean reading over A's instead
  * ({@link MachineDrift#probeRatios}): it sees the phases in which one vCPU runs slow, which a copy before and after a
- * part of minutes does not. Any ratio between 1 and {@code c} is the machine's doing: faster needs {@code high < min(1, c)·(1 − t)}, slower {@code low > max(1, c)·(1 + t)}. The
+ * part of minutes does not. Any ratio between 1 and {@code c} is the machine's doing: faster needs
+ * {@code high < min(1, c)·(1 − t)}, slower {@code low > max(1, c)·(1 + t)}. The
  * allowance only widens in the direction the machine moved; a point that moved against it is judged as before.
  * Without raw iterations it falls back to the two 99.9 % intervals of results.csv ({@code method = intervals}): the
  * ratio interval is their extreme ratios, and it is a change only when the intervals do not overlap and the ratio is
@@ -307,7 +308,8 @@ public record Comparison(String labelA, String labelB, double threshold, String 
         } else {
             v = ratio < 1 ? Verdict.FASTER : Verdict.SLOWER;
         }
-        return new Change(a, b, ratio, low, high, Double.NaN, Double.NaN, 0, 0, "intervals", Double.NaN, Double.NaN, v,
+        return new Change(a, b, ratio, low, high, Double.NaN, Double.NaN, 0, 0, "intervals", Double.NaN, Double.NaN,
+                v,
                 v == Verdict.UNKNOWN ? "fewer than 3 iterations" : "");
     }
 
