@@ -13,7 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -75,7 +78,15 @@ class IpcTest {
         if (!older.isEmpty()) {
             System.err.println("child processes started before this test class still run: " + older);
         }
-        assertEquals(List.of(), left(earlier), "child processes left");
+        List<String> left = left(earlier);
+        if (!left.isEmpty()) { // who is starting processes now: a late launch from another class shows up here
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                if (Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("java.lang.Process"))) {
+                    System.err.println("thread " + t.getName() + " in a process call: " + Arrays.toString(stack));
+                }
+            });
+        }
+        assertEquals(List.of(), left, "child processes left");
     }
 
     private static List<String> left(Set<Long> earlier) {
@@ -96,7 +107,9 @@ class IpcTest {
             stat = "?";
             cmd = p.info().commandLine().orElse("?");
         }
-        return p.pid() + " (" + stat + ") " + (cmd.length() > 300 ? cmd.substring(0, 300) + "..." : cmd);
+        String age = p.info().startInstant().map(t -> Duration.between(t, Instant.now()).toMillis() + " ms old")
+                .orElse("age ?");
+        return p.pid() + " (" + stat + ", " + age + ") " + (cmd.length() > 300 ? cmd.substring(0, 300) + "..." : cmd);
     }
 
     /** k threads each add N to the counter of {@code a}; returns the final count. */
