@@ -57,8 +57,9 @@ py-process-per-task         a ``Process`` per chunk, at most w alive          0 
 
 The pools without a method in their name use ``fork`` explicitly (the names of runs made before the other methods,
 which still compare). py-sequential is measured at every k in one interpreter that switches its own CPU mask between
-slices of each job (``Runner.sequential_paired``; the s-th 1-core slice on C[s mod n]), so that its k-core / 1-core
-ratio compares work done in the same second.
+slices of each job (``Runner.sequential_paired``; each 1-core slice on the fastest CPU of the moment), so that its
+k-core / 1-core ratio compares work done in the same second; the 1-core pools take their turns in the same slices, so
+that a one-worker pool over sequential at 1 core does too.
 
 ``chunksize`` is "tasks per unit of scheduling" as in ARCHITECTURE.md: 0 means ``Pool.map``'s own rule,
 ``ceil(n / (4 × workers))``; ``ThreadPoolExecutor.map`` makes one future per input (it ignores chunksize), hence 1.
@@ -1704,21 +1705,37 @@ class Runner:
                 measured.append((backend_class, chunksize, method))
         return measured, skipped
 
-    def scaling(self, k, top):
-        """The scaling points of every pool at ``k`` cores, taking turns per workload (py-sequential:
-        :meth:`sequential_paired`)."""
+    def scaling_fields(self, spec, k, workload, job):
+        """The row fields and params of the scaling point ``spec`` (backend class, chunksize, start method) at ``k``
+        cores."""
+        backend_class, chunksize, method = spec
+        name = method_name(backend_class.name, method) if backend_class is not ThreadPool else ThreadPool.name
+        common = dict(workload=workload, backend=name, cores=k, workers=k * self.args.workers_per_core,
+                      chunksize=chunksize, tasks=job.tasks)
+        params = self.params(job.params, "api=" + backend_class.api,
+                             "start_method=" + method if "process" in backend_class.name else "")
+        return common, params
+
+    def scaling_beside(self, cores):
+        """workload -> the 1-core pools that take their turns inside the sequential pairs (:meth:`sequential_paired`):
+        every one measured at 1 core, when 1 is among ``cores``."""
+        if 1 not in cores:
+            return {}
+        top = max(cores)
+        return {w: self.scaling_contenders(1, top, w, self.job(w))[0] for w in self.args.workloads}
+
+    def scaling(self, k, top, beside=False):
+        """The scaling points of every pool at ``k`` cores, taking turns per workload (py-sequential, and with
+        ``beside`` the 1-core pools: :meth:`sequential_paired`, which measured them; only the skipped rows here)."""
         workers = k * self.args.workers_per_core
         for workload in self.args.workloads:
             job = self.job(workload)
             measured, skipped = self.scaling_contenders(k, top, workload, job)
+            if beside:
+                measured = []
 
-            def describe(backend_class, chunksize, method):
-                name = method_name(backend_class.name, method) if backend_class is not ThreadPool else ThreadPool.name
-                common = dict(workload=workload, backend=name, cores=k, workers=workers, chunksize=chunksize,
-                              tasks=job.tasks)
-                params = self.params(job.params, "api=" + backend_class.api,
-                                     "start_method=" + method if "process" in backend_class.name else "")
-                return common, params
+            def describe(*spec):
+                return self.scaling_fields(spec, k, workload, job)
 
             for spec, note in skipped:
                 common, params = describe(*spec)
@@ -1758,95 +1775,139 @@ class Runner:
         apply_mask(mask, [])  # checks the mask took
         return mask
 
-    def sequential_paired(self, cores):
+    def sequential_paired(self, cores, beside=None):
         """py-sequential at every core count in one interpreter whose CPU mask is switched between *slices* of the job
         (SEQUENTIAL_SLICES of them: one factorial task, a twelfth of the squares, two or three downloads), in ABBA order
-        from slice to slice (1, 2, 2, 1, 1, 2, ...). A core count's job time is the sum of its slices' times, so both
-        core counts run the same job within the same second, and a phase of the machine (METHODOLOGY.md, "Blocking")
-        that lasts longer than a slice falls on both alike. A k-core slice (k below the run's n CPUs) runs on the k
-        CPUs a probe found fastest just before it (:meth:`pin_sequential`; the vCPUs of this kind of machine run at
-        different speeds in phases); the warm-up likewise. CPython does not size
+        from slice to slice (1, 2, 2, 1, 1, 2, ...). A core count's job time is the sum of
+        its slices' times, so both core counts run the same job within the same second, and a phase of the machine
+        (METHODOLOGY.md, "Blocking") that lasts longer than a slice falls on both alike. A k-core slice (k below the
+        run's n CPUs) runs on the k CPUs a probe found fastest just before it (:meth:`pin_sequential`; the vCPUs of
+        this kind of machine run at different speeds in phases); the warm-up likewise. CPython does not size
         anything by the CPUs it may use, so this measures what an interpreter pinned to k from the start would. An
-        iteration runs whole jobs (every core count's slices, each job's answer checked) until ``len(cores)`` times
-        the profile's iteration time has passed. factorial, one job pair per iteration, gets twice the profile's
-        iterations per core count; :data:`SEQUENTIAL_ITERATIONS` overrides both where a profile names a workload."""
+        iteration runs rounds of whole jobs (each job's answer checked) until the profile's iteration time has passed
+        per core count and pool. factorial, one job pair per iteration, gets twice the profile's iterations per
+        core count; :data:`SEQUENTIAL_ITERATIONS` overrides both where a profile names a workload.
+
+        ``beside`` (workload -> the (backend class, chunksize, start method) of :meth:`scaling_contenders` at 1 core)
+        adds the 1-core pools: each opened once per fork on the fastest CPU, each runs one whole job per round, in
+        turn with the pairs' job, on the fastest CPU of the moment with its threads and worker processes. Their speed
+        over sequential at 1 core is the run's check of its baseline, so they share its seconds, as the JVM's
+        one-worker pools share its sequential's JVM (``thread-pool@1:1``)."""
         p = self.profile
         warmup_s = p.warmup_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
         measure_s = p.iteration_seconds if self.args.iteration_seconds is None else self.args.iteration_seconds
         clock = time.perf_counter_ns
         for workload in self.args.workloads:
             job = self.job(workload)
-            backend = Sequential(1, None)
+            sequential = Sequential(1, None)
+            pools = list((beside or {}).get(workload, []))
+            # an entry: ("seq", k) or ("pool", index into pools)
+            entries = [("seq", k) for k in cores] + [("pool", i) for i in range(len(pools))]
             parts = slices(job.inputs, SEQUENTIAL_SLICES)
             n = p.iterations * (2 if workload == "factorial" and p.name != "smoke" else 1)
             seconds = measure_s
             if workload in SEQUENTIAL_ITERATIONS.get(p.name, {}) and self.args.iteration_seconds is None:
                 n, seconds = SEQUENTIAL_ITERATIONS[p.name][workload]
-            scores = {k: [] for k in cores}
-            samples = {k: [] for k in cores}
+            scores = {e: [] for e in entries}
+            samples = {e: [] for e in entries}
             machine = []
-            ops = dict.fromkeys(cores, 0)
-            turn = 0  # counts slices, so that the order flips from one slice to the next, across jobs too
+            ops = dict.fromkeys(entries, 0)
+            turn = 0  # counts slices, so that the pairs' order flips from one slice to the next, across jobs too
+            rounds = 0  # counts rounds, so that the pairs' place among the pools turns from one round to the next
 
-            def paired(seconds):
-                """One iteration: whole jobs, slice by slice, until ``seconds`` per core count have passed; returns
-                each core count's timed ns and the jobs run."""
-                nonlocal turn
-                spent = dict.fromkeys(cores, 0)
+            def paired(seconds, opened_pools):
+                """One iteration: rounds until ``seconds`` per entry have passed; returns each entry's timed ns and the
+                rounds run. In a round the pairs run one job slice by slice, and each pool runs one whole job (its
+                own op, as in :func:`take_turns`), the pairs' place turning from round to round (pairs, A, B, then
+                B, A, pairs, ...)."""
+                nonlocal turn, rounds
+                spent = dict.fromkeys(entries, 0)
                 jobs = 0
-                deadline = clock() + int(seconds * len(cores) * 1e9)
+                deadline = clock() + int(seconds * len(entries) * 1e9)
+                m = 1 + len(pools)
                 while True:
-                    answers = {k: [] for k in cores}
-                    for part in parts:
-                        for k in (cores if turn % 2 == 0 else list(reversed(cores))):
-                            self.pin_sequential(k)
+                    answers = {e: [] for e in entries}
+                    for g in range(m):
+                        x = alternation_index(rounds * m + g, m)
+                        if x == 0:  # the sequential pairs, slice by slice
+                            for part in parts:
+                                for k in (cores if turn % 2 == 0 else list(reversed(cores))):
+                                    self.pin_sequential(k)
+                                    start = clock()
+                                    answer = sequential.map(job.func, part)
+                                    spent[("seq", k)] += clock() - start
+                                    answers[("seq", k)].extend(answer)
+                                turn += 1
+                        else:
+                            apply_mask(self.cpus.fastest(1))  # the pool's threads and worker processes with it
                             start = clock()
-                            answer = backend.map(job.func, part)
-                            spent[k] += clock() - start
-                            answers[k].extend(answer)
-                        turn += 1
+                            answer = opened_pools[x - 1].map(job.func, job.inputs)
+                            spent[("pool", x - 1)] += clock() - start
+                            answers[("pool", x - 1)] = answer
+                    rounds += 1
                     jobs += 1
-                    for k in cores:
-                        self.checked(workload, k, job.check, answers[k])
+                    for e in entries:
+                        self.checked(workload, self.entry_name(e, pools), job.check, answers[e])
                     RESIDENT.keep(*answers.values())
                     del answers, answer
                     if clock() >= deadline:
                         return spent, jobs
 
-            with self.part("scaling", "CPython scaling %s, py-sequential paired at cores %s"
-                           % (workload, "/".join(map(str, cores))), max(cores)):
-                for fork in range(1, p.forks + 1):
-                    gc.collect()
-                    settling = Settling(p)
-                    paired(warmup_s)  # the warm-up runs the slices it warms for, as the measurement does
-                    while settling.more():
-                        paired(warmup_s)
-                    warmed = settling.describe()
-                    for _ in range(n):
-                        spent, jobs = paired(seconds)
-                        for k in cores:
-                            score = spent[k] / jobs
-                            scores[k].append(score)
-                            samples[k].append((fork, score))
-                            ops[k] += jobs
-                        machine.append((fork, machine_reading(self.cpus.order)))  # one per pair, for both
-                apply_mask(self.cpus.order, [])
-                for k in cores:
-                    mean, error = summarize(scores[k])
+            beside_text = "" if not pools else ", with %s at 1 core" % ", ".join(
+                "%s chunksize=%s" % (self.scaling_fields(spec, 1, workload, job)[0]["backend"], spec[1])
+                for spec in pools)
+            with self.part("scaling", "CPython scaling %s, py-sequential paired at cores %s%s"
+                           % (workload, "/".join(map(str, cores)), beside_text), max(cores)):
+                try:
+                    for fork in range(1, p.forks + 1):
+                        gc.collect()
+                        with contextlib.ExitStack() as stack:
+                            self.pin_sequential(1)  # the pools start on the fastest CPU, checked by opened()
+                            workers = self.args.workers_per_core
+                            opened_pools = [stack.enter_context(opened(spec[0], workers, spec[1], 1, spec[2]))
+                                            for spec in pools]
+                            settling = Settling(p)
+                            paired(warmup_s, opened_pools)  # warm-up: the slices it warms for, as measuring runs
+                            while settling.more():
+                                paired(warmup_s, opened_pools)
+                            warmed = settling.describe()
+                            for _ in range(n):
+                                spent, jobs = paired(seconds, opened_pools)
+                                for e in entries:
+                                    score = spent[e] / jobs
+                                    scores[e].append(score)
+                                    samples[e].append((fork, score))
+                                    ops[e] += jobs
+                                machine.append((fork, machine_reading(self.cpus.order)))  # one per round, for all
+                finally:  # every CPU back, also after a failed check
+                    apply_mask(self.cpus.order, [])
+                for e in entries:
+                    mean, error = summarize(scores[e])
+                    measurement = Measurement(mean, error, len(scores[e]), ops[e], samples[e], warmed, machine)
                     self.point += 1
-                    self.row("scaling", "job", "ms/op", workload=workload, backend=Sequential.name, cores=k,
-                             workers=1, tasks=job.tasks,
-                             measurement=Measurement(mean, error, len(scores[k]), ops[k], samples[k], warmed,
-                                                     machine),
-                             params=self.params(job.params, "api=" + Sequential.api))
+                    if e[0] == "seq":
+                        self.row("scaling", "job", "ms/op", workload=workload, backend=Sequential.name, cores=e[1],
+                                 workers=1, tasks=job.tasks, measurement=measurement,
+                                 params=self.params(job.params, "api=" + Sequential.api))
+                    else:
+                        common, params = self.scaling_fields(pools[e[1]], 1, workload, job)
+                        self.row("scaling", "job", "ms/op", **common, measurement=measurement, params=params)
 
     @staticmethod
-    def checked(workload, k, fn, *args):
-        """``fn(*args)``, a failed check naming the py-sequential point it failed in."""
+    def entry_name(entry, pools):
+        """How a failed check names an entry of :meth:`sequential_paired`."""
+        if entry[0] == "seq":
+            return "%s cores=%d" % (Sequential.name, entry[1])
+        spec = pools[entry[1]]
+        return "%s chunksize=%s cores=1" % (spec[0].name, spec[1])
+
+    @staticmethod
+    def checked(workload, name, fn, *args):
+        """``fn(*args)``, a failed check naming the point (``name``: backend and cores) it failed in."""
         try:
             return fn(*args)
         except CheckFailed as e:
-            raise CheckFailed("scaling %s py-sequential cores=%d: %s" % (workload, k, e)) from None
+            raise CheckFailed("scaling %s %s: %s" % (workload, name, e)) from None
 
     def creation(self, top, methods=None, pools=True):
         """Creation points at the most cores, taking turns: a thread; a process and pools of 1 and ``top`` workers
@@ -2202,10 +2263,12 @@ class Runner:
         if "scaling" in self.args.families:
             # sequential at every core count first, measured together (sequential_paired): the k-core / 1-core
             # check compares slices taken side by side, not blocks apart on a machine whose speed drifts
-            self.sequential_paired(cores)
+            # with it, the 1-core pools: their speed over sequential at 1 core checks the baseline itself
+            beside = self.scaling_beside(cores)
+            self.sequential_paired(cores, beside)
             for k in cores:
                 with pinned(k, self.allowed):
-                    self.scaling(k, top)
+                    self.scaling(k, top, beside=k == 1 and bool(beside))
         if "creation" in self.args.families:
             with pinned(top, self.allowed):
                 self.creation(top)

@@ -786,6 +786,56 @@ class UnitTest(unittest.TestCase):
         self.assertTrue(all(float(r["score"]) > 0 for r in rows))
 
 
+    @unittest.skipIf(CPUS < 2, "needs two CPUs")
+    def test_the_one_core_pools_take_their_turns_with_the_sequential_pairs(self):
+        seen = []  # (input, who ran it, CPUs its thread may use)
+
+        def task(x):
+            who = "main" if threading.current_thread() is threading.main_thread() else "pool"
+            seen.append((x, who, len(os.sched_getaffinity(0))))
+            return x + 1
+
+        inputs = list(range(24))
+        args = type("Args", (), dict(run_id="t", profile="smoke", workloads=["factorial"], iteration_seconds=0.0,
+                                     tiny=True, download_url_template=None, workers_per_core=1))()
+        runner = pb.Runner(args, os.sched_getaffinity(0))
+        runner.jobs["factorial"] = pb.Job("factorial", task, inputs, [x + 1 for x in inputs])
+        runner.sequential_paired([1, 2], {"factorial": [(pb.ThreadPool, 1, "fork")]})
+        # each round: the pairs' job slice by slice (1, 2, then 2, 1, ... across rounds too) and the one-worker pool's
+        # whole job on one CPU, the pairs first in even rounds and last in odd ones, warm-up and measurement alike
+        parts = pb.slices(inputs, pb.SEQUENTIAL_SLICES)
+        expected = []
+        turn = 0
+        for r in range(1 + pb.PROFILES["smoke"].iterations):
+            pairs = []
+            for part in parts:
+                for cores in ((1, 2) if turn % 2 == 0 else (2, 1)):
+                    pairs += [(x, "main", cores) for x in part]
+                turn += 1
+            pool = [(x, "pool", 1) for x in inputs]
+            expected += pairs + pool if r % 2 == 0 else pool + pairs
+        self.assertEqual(expected, seen)
+        rows = {(r["backend"], r["cores"]): r for r in runner.rows}
+        self.assertEqual({("py-sequential", "1"), ("py-sequential", "2"), ("py-thread-pool", "1")}, set(rows))
+        pool = rows[("py-thread-pool", "1")]
+        self.assertEqual(("1", "1", "ok"), (pool["workers"], pool["chunksize"], pool["status"]))
+        self.assertIn("api=concurrent.futures.ThreadPoolExecutor.map", pool["params"])
+        self.assertTrue(all(float(r["score"]) > 0 for r in rows.values()))
+        # the pool's iterations carry the machine readings of the rounds they ran in, as sequential's do
+        readings = [r for r in runner.iterations if r[4] == "py-thread-pool" and r[13] == pb.MACHINE_METRIC]
+        self.assertEqual(pb.PROFILES["smoke"].iterations, len(readings))
+
+    def test_a_wrong_answer_from_a_one_core_pool_in_the_pairs_names_the_pool(self):
+        args = type("Args", (), dict(run_id="t", profile="smoke", workloads=["factorial"], iteration_seconds=0.0,
+                                     tiny=True, download_url_template=None, workers_per_core=1))()
+        runner = pb.Runner(args, os.sched_getaffinity(0))
+        in_pool = lambda x: x + (2 if threading.current_thread() is not threading.main_thread() else 1)
+        runner.jobs["factorial"] = pb.Job("factorial", in_pool, [1, 2, 3], [2, 3, 4])
+        with self.assertRaises(pb.CheckFailed) as caught:
+            runner.sequential_paired(sorted({1, CPUS}), {"factorial": [(pb.ThreadPool, 1, "fork")]})
+        self.assertIn("py-thread-pool chunksize=1 cores=1", str(caught.exception))
+
+
 def _masks_of_worker(_):
     """A pool task: this worker's CPU mask."""
     return tuple(sorted(os.sched_getaffinity(0)))
