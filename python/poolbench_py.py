@@ -58,8 +58,8 @@ py-process-per-task         a ``Process`` per chunk, at most w alive          0 
 The pools without a method in their name use ``fork`` explicitly (the names of runs made before the other methods,
 which still compare). py-sequential is measured at every k in one interpreter that switches its own CPU mask between
 slices of each job (``Runner.sequential_paired``; each 1-core slice on the fastest CPU of the moment), so that its
-k-core / 1-core ratio compares work done in the same second; the 1-core pools take their turns in the same slices, so
-that a one-worker pool over sequential at 1 core does too.
+k-core / 1-core ratio compares work done in the same second; factorial's 1-core pools take their turns with the pairs,
+so that a one-worker pool over sequential at 1 core does too.
 
 ``chunksize`` is "tasks per unit of scheduling" as in ARCHITECTURE.md: 0 means ``Pool.map``'s own rule,
 ``ceil(n / (4 × workers))``; ``ThreadPoolExecutor.map`` makes one future per input (it ignores chunksize), hence 1.
@@ -201,6 +201,9 @@ SQUARES_COUNT = 1_000_000
 DOWNLOAD_FILES = 32
 # py-sequential's paired core counts take turns per slice of a job (Runner.sequential_paired): one factorial task each
 SEQUENTIAL_SLICES = 12
+# ... and the 1-core pools of these workloads take their turns with them: a one-worker pool over sequential at 1 core is
+# the run's check of its baseline (RunChecks.oneWorker, on factorial)
+BASELINE_CHECK_WORKLOADS = ("factorial",)
 
 GRANULARITY_TASKS = {100: 16_384, 300: 8_192, 1_000: 2_048, 3_000: 256, 10_000: 32, 30_000: 8}
 GRANULARITY_SMOKE_SIZES = [100, 3_000, 30_000]
@@ -1717,21 +1720,24 @@ class Runner:
         return common, params
 
     def scaling_beside(self, cores):
-        """workload -> the 1-core pools that take their turns inside the sequential pairs (:meth:`sequential_paired`):
-        every one measured at 1 core, when 1 is among ``cores``."""
+        """workload -> the 1-core pools that take their turns with the sequential pairs (:meth:`sequential_paired`),
+        when 1 is among ``cores``: factorial's, whose speed over sequential at 1 core is the run's check of its
+        baseline. squares' pool stays apart: beside it, a million results unpickled in the interpreter every round
+        moved py-sequential squares' 2-core / 1-core ratio from 1.02 to 1.05 in a quick run."""
         if 1 not in cores:
             return {}
         top = max(cores)
-        return {w: self.scaling_contenders(1, top, w, self.job(w))[0] for w in self.args.workloads}
+        return {w: self.scaling_contenders(1, top, w, self.job(w))[0] for w in self.args.workloads
+                if w in BASELINE_CHECK_WORKLOADS}
 
-    def scaling(self, k, top, beside=False):
-        """The scaling points of every pool at ``k`` cores, taking turns per workload (py-sequential, and with
-        ``beside`` the 1-core pools: :meth:`sequential_paired`, which measured them; only the skipped rows here)."""
+    def scaling(self, k, top, beside=()):
+        """The scaling points of every pool at ``k`` cores, taking turns per workload (py-sequential, and the
+        workloads in ``beside``, whose pools :meth:`sequential_paired` measured: only their skipped rows here)."""
         workers = k * self.args.workers_per_core
         for workload in self.args.workloads:
             job = self.job(workload)
             measured, skipped = self.scaling_contenders(k, top, workload, job)
-            if beside:
+            if workload in beside:
                 measured = []
 
             def describe(*spec):
@@ -2268,7 +2274,7 @@ class Runner:
             self.sequential_paired(cores, beside)
             for k in cores:
                 with pinned(k, self.allowed):
-                    self.scaling(k, top, beside=k == 1 and bool(beside))
+                    self.scaling(k, top, beside=beside if k == 1 else ())
         if "creation" in self.args.families:
             with pinned(top, self.allowed):
                 self.creation(top)

@@ -825,6 +825,16 @@ class UnitTest(unittest.TestCase):
         readings = [r for r in runner.iterations if r[4] == "py-thread-pool" and r[13] == pb.MACHINE_METRIC]
         self.assertEqual(pb.PROFILES["smoke"].iterations, len(readings))
 
+    def test_only_factorials_one_core_pools_join_the_pairs_and_only_with_1_among_the_core_counts(self):
+        args = type("Args", (), dict(run_id="t", profile="quick", workloads=["factorial", "squares"],
+                                     iteration_seconds=0.0, tiny=True, download_url_template=None,
+                                     workers_per_core=1))()
+        runner = pb.Runner(args, os.sched_getaffinity(0))
+        beside = runner.scaling_beside([1, 2])
+        self.assertEqual({"factorial"}, set(beside))
+        self.assertEqual({"py-thread-pool", "py-process-pool"}, {spec[0].name for spec in beside["factorial"]})
+        self.assertEqual({}, runner.scaling_beside([2]))
+
     def test_a_wrong_answer_from_a_one_core_pool_in_the_pairs_names_the_pool(self):
         args = type("Args", (), dict(run_id="t", profile="smoke", workloads=["factorial"], iteration_seconds=0.0,
                                      tiny=True, download_url_template=None, workers_per_core=1))()
