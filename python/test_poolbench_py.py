@@ -748,10 +748,7 @@ class UnitTest(unittest.TestCase):
             return x + 1
 
         inputs = list(range(24))
-        args = type("Args", (), dict(run_id="t", profile="smoke", workloads=["factorial"], iteration_seconds=0.0,
-                                     tiny=True, download_url_template=None, workers_per_core=1))()
-        runner = pb.Runner(args, os.sched_getaffinity(0))
-        runner.jobs["factorial"] = pb.Job("factorial", task, inputs, [x + 1 for x in inputs])
+        runner = _paired_runner(pb.Job("factorial", task, inputs, [x + 1 for x in inputs]))
         runner.sequential_paired([1, 2])
         # the warm-up (one job pair in smoke), then the measured jobs: all slice by slice, the order flipping
         # from one slice to the next across jobs
@@ -796,10 +793,7 @@ class UnitTest(unittest.TestCase):
             return x + 1
 
         inputs = list(range(24))
-        args = type("Args", (), dict(run_id="t", profile="smoke", workloads=["factorial"], iteration_seconds=0.0,
-                                     tiny=True, download_url_template=None, workers_per_core=1))()
-        runner = pb.Runner(args, os.sched_getaffinity(0))
-        runner.jobs["factorial"] = pb.Job("factorial", task, inputs, [x + 1 for x in inputs])
+        runner = _paired_runner(pb.Job("factorial", task, inputs, [x + 1 for x in inputs]))
         runner.sequential_paired([1, 2], {"factorial": [(pb.ThreadPool, 1, "fork")]})
         # each round: the pairs' job slice by slice (1, 2, then 2, 1, ... across rounds too) and the one-worker pool's
         # whole job on one CPU, the pairs first in even rounds and last in odd ones, warm-up and measurement alike
@@ -836,14 +830,20 @@ class UnitTest(unittest.TestCase):
         self.assertEqual({}, runner.scaling_beside([2]))
 
     def test_a_wrong_answer_from_a_one_core_pool_in_the_pairs_names_the_pool(self):
-        args = type("Args", (), dict(run_id="t", profile="smoke", workloads=["factorial"], iteration_seconds=0.0,
-                                     tiny=True, download_url_template=None, workers_per_core=1))()
-        runner = pb.Runner(args, os.sched_getaffinity(0))
         in_pool = lambda x: x + (2 if threading.current_thread() is not threading.main_thread() else 1)
-        runner.jobs["factorial"] = pb.Job("factorial", in_pool, [1, 2, 3], [2, 3, 4])
+        runner = _paired_runner(pb.Job("factorial", in_pool, [1, 2, 3], [2, 3, 4]))
         with self.assertRaises(pb.CheckFailed) as caught:
             runner.sequential_paired(sorted({1, CPUS}), {"factorial": [(pb.ThreadPool, 1, "fork")]})
         self.assertIn("py-thread-pool chunksize=1 cores=1", str(caught.exception))
+
+
+def _paired_runner(job):
+    """A smoke-profile runner whose factorial job is ``job``: for :meth:`Runner.sequential_paired` on a test task."""
+    args = type("Args", (), dict(run_id="t", profile="smoke", workloads=["factorial"], iteration_seconds=0.0,
+                                 tiny=True, download_url_template=None, workers_per_core=1))()
+    runner = pb.Runner(args, os.sched_getaffinity(0))
+    runner.jobs["factorial"] = job
+    return runner
 
 
 def _masks_of_worker(_):
