@@ -301,11 +301,39 @@ final class PythonBaseline {
         }
     }
 
+    /** How long the program gets to end its pools itself after SIGTERM before it and its children are killed. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * Ends {@code p} and every process under it: SIGTERM first (the program unwinds and terminates its pools), then,
+     * if it has not ended within {@code grace}, SIGKILL to it and to each descendant seen. Ctrl-C in a terminal also
+     * sends SIGINT to the program's pool workers, and CPython's {@code Pool.terminate} can then wait for ever on a
+     * queue lock a dying worker held: the program hung, an orphan, with six children (seen on a smoke run).
+     */
+    static void stop(Process p, Duration grace) {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        p.destroy();
+        try {
+            p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tree.addAll(p.descendants().toList()); // those it started meanwhile
+        p.destroyForcibly();
+        // a handle checks start time: never another process. The resource tracker is spared: it ends by itself once
+        // the others are gone, unlinking the semaphores they left in /dev/shm
+        tree.stream().filter(h -> !h.info().commandLine().orElse("").contains(RESOURCE_TRACKER))
+                .forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** The module multiprocessing's resource tracker runs (its command line: {@code -c 'from ... import main'}). */
+    static final String RESOURCE_TRACKER = "multiprocessing.resource_tracker";
+
     /** Runs the program's command, answering its probe requests and echoing its lines; fails on a non-zero exit. */
     private void execute(List<String> cmd, Path log, Path noise) throws IOException, InterruptedException {
         {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            Thread killer = new Thread(p::destroy); // SIGTERM: the program ends its pools itself
+            Thread killer = new Thread(() -> stop(p, STOP_GRACE)); // on Ctrl-C or kill: the whole tree ends
             Runtime.getRuntime().addShutdownHook(killer);
             List<String> tail = new ArrayList<>();
             Probes probes = new Probes(noise, p.getOutputStream());
