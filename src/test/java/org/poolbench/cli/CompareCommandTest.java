@@ -59,6 +59,13 @@ class CompareCommandTest {
         return run;
     }
 
+    /** Runs {@code compare a b} into {@code name} under the test's directory (exit 0 asserted); its one row. */
+    private Map<String, String> compared(Path a, Path b, String name) throws Exception {
+        Path outDir = dir.resolve(name);
+        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", outDir.toString()));
+        return compareRow(outDir);
+    }
+
     private Map<String, String> compareRow(Path outDir) throws Exception {
         try (CSVParser p = CSVParser.parse(outDir.resolve("compare.csv"), StandardCharsets.UTF_8,
                 CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build())) {
@@ -114,17 +121,13 @@ class CompareCommandTest {
         Path b = run("B", 80);
         copyReadings(a, 10);
         copyReadings(b, 7);
-        Path outDir = dir.resolve("cmp");
-        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", outDir.toString()));
-        Map<String, String> row = compareRow(outDir);
+        Map<String, String> row = compared(a, b, "cmp");
         assertEquals(0.7, Double.parseDouble(row.get("copy_ratio")), 1e-9);
         assertEquals("no change", row.get("verdict"));
         assertTrue(row.get("note").contains("machine's move"), row.get("note"));
 
         copyReadings(b, 13); // the machine was slower in B: it cannot explain B being faster
-        Path again = dir.resolve("cmp-again");
-        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", again.toString()));
-        assertEquals("faster", compareRow(again).get("verdict"));
+        assertEquals("faster", compared(a, b, "cmp-again").get("verdict"));
     }
 
     /** Adds a machine reading of {@code ms} after every primary iteration of {@code run}, as the CPython program does. */
@@ -149,18 +152,14 @@ class CompareCommandTest {
         copyReadings(b, 10);
         machineReadings(a, 4.0);
         machineReadings(b, 2.8);
-        Path outDir = dir.resolve("cmp-probe");
-        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", outDir.toString()));
-        Map<String, String> row = compareRow(outDir);
+        Map<String, String> row = compared(a, b, "cmp-probe");
         assertEquals(1.0, Double.parseDouble(row.get("copy_ratio")), 1e-9);
         assertEquals(0.7, Double.parseDouble(row.get("probe_ratio")), 1e-9);
         assertEquals("no change", row.get("verdict"));
         assertTrue(row.get("note").contains("machine reading took 0.70×"), row.get("note"));
 
         machineReadings(b, 5.6); // B's readings now average (2.8 + 5.6) / 2 = 4.2: slower, so no excuse
-        Path again = dir.resolve("cmp-probe-again");
-        assertEquals(0, Main.execute("compare", a.toString(), b.toString(), "--out", again.toString()));
-        assertEquals("faster", compareRow(again).get("verdict"));
+        assertEquals("faster", compared(a, b, "cmp-probe-again").get("verdict"));
     }
 
     @Test
