@@ -306,7 +306,8 @@ final class PythonBaseline {
 
     /**
      * Ends {@code p} and every process under it: SIGTERM first (the program unwinds and terminates its pools), then,
-     * if it has not ended within {@code grace}, SIGKILL to it and to each descendant seen. Ctrl-C in a terminal also
+     * after at most {@code grace}, SIGKILL to it if it still runs and to each descendant seen that still does, but
+     * multiprocessing's resource tracker. Ctrl-C in a terminal also
      * sends SIGINT to the program's pool workers, and CPython's {@code Pool.terminate} can then wait for ever on a
      * queue lock a dying worker held: the program hung, an orphan, with six children (seen on a smoke run).
      */
