@@ -5,17 +5,53 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.NativeLong;
+
 /**
- * This JVM's CPU mask: read from {@code /proc/self/status}, changed with {@code taskset -a -p} (every thread of the
- * process, JIT compiler threads included). Linux only; HotSpot re-reads the mask whenever
- * {@link Runtime#availableProcessors()} is called, which is how a change is checked.
+ * This JVM's CPU mask: read from {@code /proc/self/status}, changed with {@code sched_setaffinity(2)} on every
+ * thread of the process (JIT compiler threads included), as {@code taskset -a -p} would. Linux only; HotSpot re-reads
+ * the mask whenever {@link Runtime#availableProcessors()} is called, which is how a change is checked.
+ *
+ * <p>The system call goes through JNA: starting {@code taskset} from a JVM takes about 9 ms, and a scaling turn
+ * moves the JVM, each worker JVM and single threads, so that turns cost 50–120 ms of set-up each (a tenth of a
+ * quick run). Where JNA cannot load its native part, {@code taskset} does the same work.
  */
 public final class Affinity {
 
     private Affinity() {
+    }
+
+    /** The one function of the C library used here; {@code size_t} is an unsigned long on every Linux ABI. */
+    private interface LibC extends Library {
+        int sched_setaffinity(int tid, NativeLong size, byte[] mask) throws LastErrorException;
+    }
+
+    /** errno when the thread or process no longer exists. */
+    private static final int ESRCH = 3;
+
+    /** The C library, loaded on the first mask set (reading and parsing masks needs no native code). */
+    private static final class Loaded {
+        static final LibC LIBC = load();
+
+        private static LibC load() {
+            try {
+                return com.sun.jna.Native.load("c", LibC.class);
+            } catch (LinkageError e) {
+                return null; // no JNA native part for this platform: taskset below
+            }
+        }
+    }
+
+    /** True when masks are set by system call, false when by {@code taskset}. */
+    static boolean bySystemCall() {
+        return Loaded.LIBC != null;
     }
 
     /** The CPUs this process may run on, ascending. */
@@ -26,7 +62,7 @@ public final class Affinity {
     /**
      * Restricts every thread of this process to {@code cpus} and checks that the JVM now sees that many processors.
      *
-     * @throws IllegalStateException if taskset fails or the JVM still sees another processor count
+     * @throws IllegalStateException if the kernel refuses the mask or the JVM still sees another processor count
      */
     public static void restrict(List<Integer> cpus) {
         setMask(cpus, ProcessHandle.current().pid());
@@ -53,8 +89,8 @@ public final class Affinity {
     }
 
     /**
-     * Restricts only the calling thread to {@code cpu} ({@code taskset -p} on its thread id, from
-     * {@code /proc/thread-self}); the JVM's other threads keep their masks.
+     * Restricts only the calling thread to {@code cpu} (its thread id from {@code /proc/thread-self}); the JVM's other
+     * threads keep their masks.
      */
     public static void restrictThisThread(int cpu) {
         long tid;
@@ -64,7 +100,7 @@ public final class Affinity {
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot find this thread's id in /proc/thread-self", e);
         }
-        taskset(List.of("-p", "-c", String.valueOf(cpu), String.valueOf(tid)));
+        setThreadMask(List.of(cpu), tid);
     }
 
     /**
@@ -81,8 +117,8 @@ public final class Affinity {
                 } catch (IOException e) {
                     continue; // the thread ended meanwhile
                 }
-                if (names.matcher(comm).matches()) {
-                    taskset(List.of("-p", "-c", String.valueOf(cpu), task.getFileName().toString()));
+                if (names.matcher(comm).matches()
+                        && setThreadMask(List.of(cpu), Long.parseLong(task.getFileName().toString()))) {
                     moved++;
                 }
             }
@@ -98,8 +134,72 @@ public final class Affinity {
     }
 
     private static void setMask(List<Integer> cpus, long pid) {
-        String list = String.join(",", cpus.stream().map(String::valueOf).toList());
-        List<String> args = List.of("-a", "-p", "-c", list, String.valueOf(pid));
+        if (!bySystemCall()) {
+            tasksetAll(cpus, pid);
+            return;
+        }
+        // every thread listed, then the list read again until it shows none not yet moved: a thread started meanwhile
+        // by one not yet moved inherits the old mask
+        Set<Long> moved = new HashSet<>();
+        for (int round = 1; ; round++) {
+            List<Long> tids = threadsOf(pid);
+            if (moved.containsAll(tids)) {
+                return;
+            }
+            if (round > 10) {
+                throw new IllegalStateException("process " + pid + " keeps starting threads faster than its CPU mask "
+                        + "can be set");
+            }
+            for (long tid : tids) {
+                if (moved.add(tid)) {
+                    setThreadMask(cpus, tid);
+                }
+            }
+        }
+    }
+
+    /** The thread ids of process {@code pid}, from {@code /proc/<pid>/task}. */
+    private static List<Long> threadsOf(long pid) {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            return tasks.map(t -> Long.parseLong(t.getFileName().toString())).toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalStateException("cannot list the threads of process " + pid + " (No such process?)", e);
+        }
+    }
+
+    /**
+     * Sets thread {@code tid}'s mask to {@code cpus}; false if the thread has ended.
+     *
+     * @throws IllegalStateException if the kernel refuses the mask (no such CPU online, not permitted)
+     */
+    private static boolean setThreadMask(List<Integer> cpus, long tid) {
+        LibC libc = Loaded.LIBC;
+        if (libc == null) {
+            taskset(List.of("-p", "-c", list(cpus), String.valueOf(tid)));
+            return true;
+        }
+        byte[] mask = new byte[Math.max(128, cpus.stream().mapToInt(c -> c / 8 + 1).max().orElse(0) + 7 & ~7)];
+        for (int cpu : cpus) {
+            mask[cpu / 8] |= (byte) (1 << (cpu % 8));
+        }
+        try {
+            libc.sched_setaffinity((int) tid, new NativeLong(mask.length), mask);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ESRCH) {
+                return false;
+            }
+            throw new IllegalStateException("sched_setaffinity(" + tid + ", cpus " + list(cpus) + ") failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String list(List<Integer> cpus) {
+        return String.join(",", cpus.stream().map(String::valueOf).toList());
+    }
+
+    private static void tasksetAll(List<Integer> cpus, long pid) {
+        List<String> args = List.of("-a", "-p", "-c", list(cpus), String.valueOf(pid));
         // taskset -a lists the process's threads, then sets each: a thread that ends in between fails the call with
         // "No such process" although every thread still alive may have its mask. Running it again covers them.
         for (int attempt = 1; ; attempt++) {

@@ -206,7 +206,9 @@ final class JmhLauncher {
         cmd.addAll(inv.jmhArgs());
         cmd.addAll(profile.jmhArgs(inv));
         // the forks' options, stated rather than inherited from this JVM: the same at every core count
-        List<String> forkArgs = new ArrayList<>(List.of("-Djava.awt.headless=true"));
+        // native access: bench.Affinity sets CPU masks by system call through JNA (JDK 24+ warns without it)
+        List<String> forkArgs = new ArrayList<>(List.of("-Djava.awt.headless=true",
+                "--enable-native-access=ALL-UNNAMED"));
         forkArgs.addAll(jvm.benchmarkJvmArgs(inv.params().getOrDefault("workload", List.of())));
         forkArgs.add("-D" + FastestCpus.PROPERTY + "=" + cpus.list()); // the CPUs a k-core fork chooses from
         cmd.addAll(List.of("-jvmArgs", String.join(" ", forkArgs)));
