@@ -262,6 +262,9 @@ SCALING_MEASUREMENT = {"quick": (16, 0.3)}
 #: 40 left 7 of a run's factorial points at 10.5-12.4 % (the 99.9 % half-width is about 0.56 x the spread at 40
 #: iterations, 0.45 x at 60). download's vary by 1-3 % and keep 16.
 SCALING_TOP_ITERATIONS = {"quick": {"factorial": 60, "squares": 40}}
+#: ... and the workloads whose points at the most cores run one job per iteration: factorial's jobs there take
+#: 0.3-0.6 s, and with 0.3 s iterations the pools' ran two jobs in 36 of 60 iterations, a quarter of the part's time.
+SCALING_TOP_ONE_JOB = {"quick": ("factorial",)}
 #: py-sequential's paired measurement (iterations, seconds per core count) where it differs from the profile's:
 #: squares' job pairs take about 0.12 s, and its iterations drift with the machine as the pools' do (8 of 0.5 s
 #: left its interval at 27-37 %); factorial's pair is one per iteration and varies by 2-6 % over 16.
@@ -1691,13 +1694,23 @@ class Runner:
             plan.append((ProcessPerTask, 0, "fork"))
         measured, skipped = [], []
         workers = k * self.args.workers_per_core
+        quick = self.profile.name == "quick"
         for backend_class, chunksize, method in plan:
-            if (self.profile.name == "quick" and k == 1 < top and workers == 1
+            if (quick and k == 1 < top and workers == 1
                     and (backend_class, chunksize) in ((ProcessPool, 1), (ProcessPoolExec, 1))):
                 skipped.append(((backend_class, chunksize, method),
                                 "quick measures this from 2 cores: at 1 core one worker runs every task in turn "
                                 "whatever the chunk size or API, and py-process-pool with its own chunk size stands "
                                 "for it; full measures every core count"))
+            elif quick and k == 1 < top and workload not in BASELINE_CHECK_WORKLOADS:
+                skipped.append(((backend_class, chunksize, method),
+                                "quick measures one worker at 1 core only where the run checks it (factorial, "
+                                "beside py-sequential); full measures every core count"))
+            elif quick and k > 1 and (backend_class, chunksize) == (ProcessPool, 1):
+                skipped.append(((backend_class, chunksize, method),
+                                "quick measures Pool.map with its own chunk size; py-process-pool-executor stands "
+                                "for chunksize=1, and the granularity family measures the per-task cost; full "
+                                "measures it"))
             elif workload == "squares" and chunksize == 1 and job.tasks > SQUARES_SKIP_ABOVE:
                 skipped.append(((backend_class, chunksize, method),
                                 "one message per number: %d of them take 20 s to minutes per job, and a point "
@@ -1770,6 +1783,8 @@ class Runner:
         iterations, seconds = SCALING_MEASUREMENT[self.profile.name]
         if top:
             iterations = max(iterations, SCALING_TOP_ITERATIONS.get(self.profile.name, {}).get(workload, 0))
+            if workload in SCALING_TOP_ONE_JOB.get(self.profile.name, ()):
+                seconds = 0.0  # run_iteration ends after its first job
         return dataclasses.replace(self.profile, iterations=iterations, iteration_seconds=seconds)
 
     def pin_sequential(self, k):
@@ -2037,8 +2052,8 @@ class Runner:
                                                    "worker JVMs" % (IO_PROCESS_CAP, IO_PROCESS_CAP)))
                 elif c == 1 and self.profile.name == "quick":
                     skipped.append((backend_class, "quick starts CPython's io at concurrency 4: one download at a "
-                                                   "time is files x latency on every backend (the JVM's thread-pool "
-                                                   "point shows it); full measures it"))
+                                                   "time is files x latency on every backend (scaling's "
+                                                   "py-sequential download shows it); full measures it"))
                 else:
                     plan.append(backend_class)
             common = dict(workload="download", cores=top, workers=c, tasks=job.tasks)
@@ -2446,7 +2461,8 @@ def environment(args, allowed, start):
         ("python_measurement", "%d x %g s%s" % (profile.iterations, profile.iteration_seconds, "".join(
             "; scaling %d x %g s" % SCALING_MEASUREMENT[profile.name] for _ in [0]
             if profile.name in SCALING_MEASUREMENT) + "".join(
-            "; scaling at the most cores, %s %d iterations" % (w, n)
+            "; scaling at the most cores, %s %d iterations%s" % (
+                w, n, " of one job" if w in SCALING_TOP_ONE_JOB.get(profile.name, ()) else "")
             for w, n in SCALING_TOP_ITERATIONS.get(profile.name, {}).items()) + "".join(
             "; py-sequential %s %d x %g s" % (w, n, t) for w, (n, t) in SEQUENTIAL_ITERATIONS.get(profile.name, {}).items()))),
         ("python_warmup_rule", "then rounds until one costs the process tree under %d new pages or at least %g of the "

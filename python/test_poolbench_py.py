@@ -723,12 +723,47 @@ class UnitTest(unittest.TestCase):
         runner = pb.Runner(args, os.sched_getaffinity(0))
         below = runner.scaling_profile("factorial", False)
         self.assertEqual((16, 0.3), (below.iterations, below.iteration_seconds))
-        self.assertEqual(60, runner.scaling_profile("factorial", True).iterations)
-        self.assertEqual(40, runner.scaling_profile("squares", True).iterations)
+        top = runner.scaling_profile("factorial", True)
+        self.assertEqual((60, 0.0), (top.iterations, top.iteration_seconds), "factorial: one job per iteration")
+        self.assertEqual((40, 0.3), (runner.scaling_profile("squares", True).iterations,
+                                     runner.scaling_profile("squares", True).iteration_seconds))
         self.assertEqual(16, runner.scaling_profile("download", True).iterations)
         args.profile = "full"
         full = pb.Runner(args, os.sched_getaffinity(0))
         self.assertEqual(pb.PROFILES["full"], full.scaling_profile("factorial", True))
+
+    def test_an_iteration_of_zero_seconds_runs_exactly_one_job(self):
+        calls = []
+        score, ops = pb.run_iteration(lambda: calls.append(1) or len(calls), lambda r: None, 0.0)
+        self.assertEqual((1, 1), (ops, len(calls)))
+        self.assertGreater(score, 0)
+
+    def test_quick_measures_one_worker_at_1_core_only_for_the_check_and_pool_map_with_its_own_chunk_size(self):
+        args = type("Args", (), dict(run_id="t", profile="quick", workloads=["factorial", "squares", "download"],
+                                     iteration_seconds=None, tiny=True, download_url_template=None,
+                                     workers_per_core=1))()
+        runner = pb.Runner(args, os.sched_getaffinity(0))
+        job = type("Job", (), dict(tasks=1000))()
+
+        def names(specs):
+            return [(cls.name, chunksize, method) for cls, chunksize, method in specs]
+
+        measured, skipped = runner.scaling_contenders(1, 2, "factorial", job)
+        self.assertEqual([("py-thread-pool", 1, "fork"), ("py-process-pool", 0, "fork")], names(measured))
+        for workload in ("squares", "download"):
+            measured, skipped = runner.scaling_contenders(1, 2, workload, job)
+            self.assertEqual([], measured, workload)
+            self.assertTrue(any("only where the run checks it" in note for _, note in skipped), workload)
+        measured, skipped = runner.scaling_contenders(2, 2, "factorial", job)
+        self.assertNotIn(("py-process-pool", 1, "fork"), names(measured))
+        self.assertIn(("py-process-pool-executor", 1, "fork"), names(measured))
+        self.assertEqual([("py-process-pool", 1, "fork")], names(spec for spec, _ in skipped))
+        args.profile = "full"
+        full = pb.Runner(args, os.sched_getaffinity(0))
+        self.assertIn(("py-process-pool", 1, "fork"), names(full.scaling_contenders(2, 2, "factorial", job)[0]))
+        self.assertEqual([("py-thread-pool", 1, "fork"), ("py-process-pool", 0, "fork"), ("py-process-pool", 1, "fork"),
+                          ("py-process-pool-executor", 1, "fork")],
+                         names(full.scaling_contenders(1, 2, "download", job)[0]), "full: every pool at 1 core")
 
     def test_slices_cut_the_inputs_into_near_equal_consecutive_runs(self):
         self.assertEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]], pb.slices(list(range(10)), 3))

@@ -271,21 +271,15 @@ final class Plan {
         List<Integer> beside = alternate && coreCounts.size() > 1 && backends.contains("sequential")
                 && !parallel.isEmpty() && workersOverride.isEmpty() && profile != Profile.FULL ? coreCounts : List.of();
         // And every other point divided by sequential's 1-core time, or checked against it, takes its turns there
-        // too: the one-worker pools at 1 core (the check "a one-worker pool against sequential at 1 core") and quick's
-        // pools of 2k workers on k cores. In JVMs of their own, a phase of the machine 1.2x faster than
-        // sequential's put a one-worker pool at 0.87 of sequential and 4 threads on 2 cores at 2.39x, above the
-        // machine's ceiling of 1.94x (docs/METHODOLOGY.md, "Sequential at one core against two").
+        // too: the one-worker pools at 1 core (the check "a one-worker pool against sequential at 1 core"). In JVMs of
+        // their own, a phase of the machine 1.2x faster than sequential's put a one-worker pool at 0.87 of sequential
+        // and 4 threads on 2 cores at 2.39x, above the machine's ceiling of 1.94x (docs/METHODOLOGY.md, "Sequential
+        // at one core against two").
         boolean merged = !beside.isEmpty() && top > 1 && coreCounts.contains(1);
-        List<String> oneCore = profile == Profile.QUICK ? without(without(parallel, "fork-join"), "virtual-threads")
-                : parallel;
-        List<String> oversubscribed = only(parallel, "thread-pool", "virtual-threads", "process-pool");
         Function<String, List<String>> ownTurns = w -> {
             List<String> own = new ArrayList<>();
             if (merged) {
-                oneCore.forEach(b -> own.add(Alternation.entry(b, 1, 1)));
-                if (profile == Profile.QUICK && !w.equals("squares")) {
-                    oversubscribed.forEach(b -> own.add(Alternation.entry(b, top, 2 * top)));
-                }
+                oneCore(profile, w, parallel).forEach(b -> own.add(Alternation.entry(b, 1, 1)));
             }
             return own;
         };
@@ -306,27 +300,26 @@ final class Plan {
         for (int k : coreCounts) {
             if (!workersOverride.isEmpty() || k != top || profile == Profile.SMOKE) {
                 List<Integer> workers = workersOverride.isEmpty() ? List.of(k) : workersOverride;
-                List<String> measured = parallel;
-                if (profile == Profile.QUICK && k == 1 && k != top && workersOverride.isEmpty()) {
-                    // one core, one worker: a pool of one platform or virtual thread runs the tasks one after another,
-                    // as thread-pool does, so thread-pool stands for fork-join and virtual-threads (their 1-core
-                    // points were 0.86-1.06 x thread-pool's in quick runs); thread-per-task stays,
-                    // as it still starts a thread per chunk. Keeps quick under half an hour.
-                    measured = oneCore;
-                    for (String b : parallel) {
-                        if (!measured.contains(b)) {
-                            for (String w : workloads) {
-                                skip("scaling", "job", w, b, k, k, "quick measures " + b + " from 2 cores (at 1 core "
-                                        + "a pool of one thread runs its tasks one after another, as thread-pool "
-                                        + "does); full measures every core count");
+                boolean oneCore = profile == Profile.QUICK && k == 1 && k != top && workersOverride.isEmpty();
+                if (oneCore) {
+                    for (String w : workloads) {
+                        for (String b : parallel) {
+                            if (!oneCore(profile, w, parallel).contains(b)) {
+                                skip("scaling", "job", w, b, k, k, "quick measures one worker at 1 core only where "
+                                        + "the run checks it (factorial through thread-pool and process-pool "
+                                        + "against sequential); full measures every backend at every core count");
                             }
                         }
                     }
                 }
                 if (k == top) {
-                    scalingRun(profile, workloads, measured, workers, k, true, beside, ownTurns);
+                    scalingRun(profile, workloads, parallel, workers, k, true, beside, ownTurns);
+                } else if (oneCore && !merged) {
+                    for (String w : workloads) {
+                        scalingRun(profile, List.of(w), oneCore(profile, w, parallel), workers, k, false);
+                    }
                 } else if (!(merged && k == 1)) { // merged: the 1-core points took their turns at the top
-                    scalingRun(profile, workloads, measured, workers, k, false);
+                    scalingRun(profile, workloads, parallel, workers, k, false);
                 }
                 if (perTask && profile == Profile.QUICK && k != top && workersOverride.isEmpty()) {
                     // a JVM per chunk: seconds per job; its speedup is taken against sequential at 1 core anyway
@@ -344,24 +337,34 @@ final class Plan {
                 scalingRun(profile, workloads, parallel, workers, k, k == top);
                 scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), workers, k, k == top);
             } else {
-                // quick: oversubscribe only the three kinds of worker (platform thread, virtual thread, process), on
-                // the CPU-bound and the waiting workload (squares, bound by memory and pipes, took 0.83-0.99 x the
-                // time with twice the workers in quick runs; full measures it)
+                // quick: k workers on k cores; full oversubscribes (2k and 4k workers). With twice the workers,
+                // quick runs' factorial took 0.93-0.99 x the time and squares 0.83-0.99 x; download's half is what
+                // the io family's concurrency levels show
                 scalingRun(profile, workloads, parallel, List.of(k), k, true, beside, ownTurns);
                 scalingRun(profile, workloads, perTask ? List.of("process-per-task") : List.of(), List.of(k), k,
                         true);
-                if (!merged) { // merged: the 2k-worker points took their turns beside the k-worker ones
-                    scalingRun(profile, without(workloads, "squares"), oversubscribed, List.of(2 * k), k, true);
-                }
-                if (workloads.contains("squares")) {
-                    for (String b : oversubscribed) {
-                        skip("scaling", "job", "squares", b, k, 2 * k, "quick oversubscribes factorial and download "
-                                + "only (squares is bound by memory and pipes: twice the workers took 0.83-0.99 x "
-                                + "the time); full measures it");
+                for (String w : workloads) {
+                    for (String b : only(parallel, "thread-pool", "virtual-threads", "process-pool")) {
+                        skip("scaling", "job", w, b, k, 2 * k, "quick measures k workers on k cores; full "
+                                + "oversubscribes every backend (2k and 4k workers), and the io family measures "
+                                + "downloads at many concurrency levels");
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The backends measured with one worker at 1 core for {@code workload}: every parallel one, except in quick, which
+     * measures only those the run's check "a one-worker pool against sequential at 1 core" rests on (factorial through
+     * thread-pool and process-pool); a pool of one worker on one core runs its tasks one after another, so the other
+     * 1-core points add little that full does not measure.
+     */
+    static List<String> oneCore(Profile profile, String workload, List<String> parallel) {
+        if (profile != Profile.QUICK) {
+            return parallel;
+        }
+        return workload.equals("factorial") ? only(parallel, "thread-pool", "process-pool") : List.of();
     }
 
     /**
@@ -410,7 +413,11 @@ final class Plan {
         } else if (workloads.equals(List.of("squares"))) {
             // a job of a few ms whose one or two young collections per 0.2 s iteration take 0.4-40 ms each: longer
             // iterations average them (docs/METHODOLOGY.md, "Job sizing")
-            inv = inv.withIterationMillis(SHORT_JOB_ITERATION_MILLIS);
+            inv = inv.withIterationMillis(Math.max(SHORT_JOB_ITERATION_MILLIS, profile.iterationMillis));
+        } else if (profile == Profile.QUICK && workloads.equals(List.of("factorial"))) {
+            // jobs of 0.15-0.4 s: one per iteration, as the slowest backends' are anyway (a 0.2 s iteration gave
+            // the faster ones two jobs every other iteration: a tenth of the run's scaling time for the same count)
+            inv = inv.withIterationMillis(ONE_JOB_ITERATION_MILLIS);
         }
         if (profile == Profile.QUICK && inv.iterations() == 0) {
             // factorial and squares: on a machine whose speed moves by a fifth in phases of seconds, 15 iterations
@@ -449,6 +456,9 @@ final class Plan {
 
     /** Measured iteration length for the squares job in scaling (never below the profile's own). */
     static final int SHORT_JOB_ITERATION_MILLIS = 500;
+
+    /** Measured iteration length that ends every iteration after its first job (JMH runs at least one). */
+    static final int ONE_JOB_ITERATION_MILLIS = 1;
 
     /** {@code inv} with one warm-up iteration and {@link #SLOW_ITERATIONS} (at most the profile's) measured. */
     private static JmhInvocation slow(JmhInvocation inv, Profile profile) {
@@ -553,15 +563,13 @@ final class Plan {
         List<Integer> files = profile == Profile.SMOKE ? List.of(32) : List.of(128);
         int most = concurrency.get(concurrency.size() - 1);
         List<String> threads = only(backends, "thread-pool", "virtual-threads");
-        // quick: at concurrency 1 every backend downloads one file at a time (2.6 s per job), so one of them, the
-        // first named, stands for all; the others start at 4
-        List<String> measured = only(backends, "thread-pool", "virtual-threads", "process-pool");
-        String alone = profile == Profile.QUICK && !measured.isEmpty() ? measured.get(0) : null;
-        if (alone != null) {
-            ioRuns(profile, List.of(alone), List.of(1), top, files);
-            for (String b : measured.subList(1, measured.size())) {
-                skip("io", "download", "download", b, top, 1, "quick measures concurrency 1 with " + alone
-                        + " only: one download at a time is the same job on every backend; full measures each");
+        // quick starts at 4: one download at a time is files x latency on every backend (2.6 s a job), and the
+        // scaling family's sequential download is one at a time
+        if (profile == Profile.QUICK) {
+            for (String b : only(backends, "thread-pool", "virtual-threads", "process-pool")) {
+                skip("io", "download", "download", b, top, 1, "quick starts io at concurrency 4: one download at a "
+                        + "time is files x latency on every backend (scaling's sequential download shows it); full "
+                        + "measures it");
             }
             concurrency = concurrency.subList(1, concurrency.size());
         }

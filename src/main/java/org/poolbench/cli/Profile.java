@@ -79,9 +79,9 @@ enum Profile {
                 "-i", String.valueOf(measured), "-r", millis + "ms");
     }
 
-    /** The measured iteration's length for {@code inv}: its own if it asks for one, never shorter than the profile's. */
+    /** The measured iteration's length for {@code inv}: its own if it asks for one, else the profile's. */
     int iterationMillis(JmhInvocation inv) {
-        return Math.max(iterationMillis, inv.iterationMillis());
+        return inv.iterationMillis() > 0 ? inv.iterationMillis() : iterationMillis;
     }
 
     int warmupIterations(JmhInvocation inv) {

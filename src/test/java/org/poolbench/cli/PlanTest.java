@@ -13,30 +13,33 @@ import org.poolbench.workload.Workloads;
 class PlanTest {
 
     @Test
-    void scalingPinsEveryCoreCountWithAsManyWorkersAndOversubscribesAtTheTop() {
+    void scalingPinsEveryCoreCountWithAsManyWorkers() {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
                 List.of(1, 2, 4), List.of());
         List<JmhInvocation> inv = plan.invocations;
         // parallel at 2 cores; at 4 (the top) one JVM, started on 4 cores, for sequential taking its turns at 1, 2
-        // and 4 cores, the backends at 4, the one-worker pools at 1 and the oversubscribed pools at 4 (every point
-        // divided by sequential's 1-core time); process-per-task (quick: at full cores only)
+        // and 4 cores, the backends at 4 and the one-worker pools the 1-core check rests on (every point divided by
+        // sequential's 1-core time); process-per-task (quick: at full cores only)
         assertEquals(3, inv.size());
         assertEquals(List.of("2"), inv.get(0).params().get("workers"));
         assertEquals(2, inv.get(0).cores());
         assertEquals(List.of("sequential/thread-pool/fork-join/virtual-threads/thread-per-task/process-pool"
-                + "/thread-pool@1:1/thread-per-task@1:1/process-pool@1:1"
-                + "/thread-pool@4:8/virtual-threads@4:8/process-pool@4:8"), inv.get(1).params().get("backend"));
+                + "/thread-pool@1:1/process-pool@1:1"), inv.get(1).params().get("backend"));
         assertEquals(4, inv.get(1).cores());
         assertEquals(List.of("4"), inv.get(1).params().get("workers"));
         assertEquals(List.of("1/2/4"), inv.get(1).params().get(Alternation.CORES));
-        assertEquals(14, inv.get(1).alternated(), "sequential at three core counts, five backends at 4, three at 1 "
-                + "core, three oversubscribed");
-        assertEquals(14 * Plan.PRECISE_ITERATIONS, Profile.QUICK.measuredIterations(inv.get(1)),
+        assertEquals(10, inv.get(1).alternated(), "sequential at three core counts, five backends at 4, two at 1 "
+                + "core");
+        assertEquals(10 * Plan.PRECISE_ITERATIONS, Profile.QUICK.measuredIterations(inv.get(1)),
                 "each point gets the iterations of a point of its own");
         assertEquals(List.of("4"), inv.get(2).params().get("workers"));
         assertEquals(List.of("process-per-task"), inv.get(2).params().get("backend"));
-        assertEquals(List.of("fork-join", "virtual-threads"), plan.skipped.stream().filter(r -> r.cores() == 1
-                && r.workers() == 1 && !r.backend().equals("process-per-task")).map(ResultRow::backend).toList(), "quick: thread-pool stands for them at 1 core");
+        assertEquals(List.of("fork-join", "virtual-threads", "thread-per-task"), plan.skipped.stream()
+                .filter(r -> r.cores() == 1 && r.workers() == 1 && !r.backend().equals("process-per-task"))
+                .map(ResultRow::backend).toList(), "quick: at 1 core only the pools the check rests on");
+        assertEquals(List.of("thread-pool", "virtual-threads", "process-pool"), plan.skipped.stream()
+                .filter(r -> r.workers() != null && r.workers() == 8).map(ResultRow::backend).toList(),
+                "quick does not oversubscribe; full does");
         assertEquals(List.of(1, 2), plan.skipped.stream().filter(r -> r.backend().equals("process-per-task"))
                 .map(ResultRow::cores).toList(), "quick records process-per-task below full cores as skipped");
         assertEquals(7, Plan.build(Profile.FULL, List.of("scaling"), List.of("factorial"), Backends.names(), 4,
@@ -66,11 +69,11 @@ class PlanTest {
         assertTrue(plan.skipped.stream().anyMatch(r -> r.family().equals("io") && r.backend().equals("process-pool")
                 && r.workers() == 64), plan.skipped.toString());
         assertTrue(plan.skipped.stream().allMatch(r -> "skipped".equals(r.status()) && r.note() != null));
-        // quick: concurrency 1 once (thread-pool), recorded as left out for the others
-        assertEquals(List.of("virtual-threads", "process-pool"), plan.skipped.stream()
+        // quick: io from concurrency 4, concurrency 1 recorded as left out for every backend
+        assertEquals(List.of("thread-pool", "virtual-threads", "process-pool"), plan.skipped.stream()
                 .filter(r -> r.family().equals("io") && Integer.valueOf(1).equals(r.workers()))
                 .map(ResultRow::backend).toList());
-        assertEquals(1, plan.invocations.stream().filter(i -> i.family().equals("io"))
+        assertEquals(0, plan.invocations.stream().filter(i -> i.family().equals("io"))
                 .filter(i -> i.params().get("workers").contains("1")).count());
         assertTrue(plan.invocations.stream().filter(i -> i.family().equals("io"))
                 .filter(i -> i.params().get("backend").contains("process-pool"))
@@ -128,9 +131,10 @@ class PlanTest {
                 assertEquals(points * (precise ? Plan.PRECISE_ITERATIONS
                         : oneCore ? Plan.ONE_CORE_ITERATIONS : Plan.INNER_ITERATIONS),
                         Profile.QUICK.measuredIterations(inv), inv.describe());
-                assertEquals(inv.params().get("workload").equals(List.of("squares"))
-                        ? Plan.SHORT_JOB_ITERATION_MILLIS : Profile.QUICK.iterationMillis,
-                        Profile.QUICK.iterationMillis(inv));
+                String w = inv.params().get("workload").get(0);
+                assertEquals(w.equals("squares") ? Plan.SHORT_JOB_ITERATION_MILLIS
+                        : w.equals("factorial") ? Plan.ONE_JOB_ITERATION_MILLIS : Profile.QUICK.iterationMillis,
+                        Profile.QUICK.iterationMillis(inv), "one job per iteration for factorial: " + inv.describe());
             }
         }
         List<JmhInvocation> perTask = plan.invocations.stream()
@@ -272,12 +276,13 @@ class PlanTest {
         for (JmhInvocation i : plan.invocations) {
             assertEquals(1, i.params().get("workload").size(), "a JVM per workload, for its settings: " + i);
         }
-        // per workload: one JVM for sequential at 1 and 2 cores, parallel at 2, the one-worker pools at 1 and
-        // (factorial and download only) the oversubscribed pools at 2; and one for process-per-task
+        // per workload: one JVM for sequential at 1 and 2 cores, parallel at 2 and (factorial only) the one-worker
+        // pools at 1; and one for process-per-task
         assertEquals(3 + 3, plan.invocations.size());
-        assertEquals(6 + 3, plan.skipped.stream().filter(r -> r.family().equals("scaling")
+        assertEquals(3 + 5 + 5 + 3 * 3, plan.skipped.stream().filter(r -> r.family().equals("scaling")
                 && (r.cores() == 1 || r.workers() == 4) && !r.backend().equals("process-per-task")).count(),
-                "fork-join and virtual-threads at 1 core for 3 workloads, squares oversubscribed on 3 backends");
+                "at 1 core: factorial's other 3 backends, squares' and download's 5; every workload oversubscribed "
+                + "on 3 backends");
         // each workload's sequential points at 1 and 2 cores, in one JVM with the full-core points they divide
         List<JmhInvocation> together = plan.invocations.stream()
                 .filter(i -> i.params().containsKey(Alternation.CORES)).toList();
@@ -285,19 +290,17 @@ class PlanTest {
         for (int w = 0; w < 3; w++) {
             JmhInvocation sequential = together.get(w);
             assertEquals(List.of("1/2"), sequential.params().get(Alternation.CORES));
-            String oversubscribed = Workloads.NAMES.get(w).equals("squares") ? ""
-                    : "/thread-pool@2:4/virtual-threads@2:4/process-pool@2:4";
+            String oneCore = Workloads.NAMES.get(w).equals("factorial") ? "/thread-pool@1:1/process-pool@1:1" : "";
             assertEquals(List.of("sequential/thread-pool/fork-join/virtual-threads/thread-per-task/process-pool"
-                    + "/thread-pool@1:1/thread-per-task@1:1/process-pool@1:1" + oversubscribed),
-                    sequential.params().get("backend"), "quick at 1 core: thread-pool stands for fork-join and "
-                    + "virtual-threads; squares is not oversubscribed");
+                    + oneCore), sequential.params().get("backend"), "quick at 1 core: the one-worker pools of the "
+                    + "check, on factorial");
             assertEquals(2, sequential.cores());
             assertEquals(List.of(Workloads.NAMES.get(w)), sequential.params().get("workload"));
         }
     }
 
     @Test
-    void squaresAloneIsNotOversubscribedAndLeavesNoEmptyInvocation() {
+    void quickDoesNotOversubscribeAndLeavesNoEmptyInvocation() {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), List.of("squares"), Backends.names(), 2,
                 List.of(1, 2), List.of());
         for (JmhInvocation i : plan.invocations) {
@@ -317,8 +320,8 @@ class PlanTest {
                 && List.of("factorial").equals(i.params().get("workload"))
                 && i.params().get("workers").equals(List.of("2"))
                 && i.params().get("backend").get(0).contains("process-pool")).findFirst().orElseThrow();
-        assertEquals(30.0, JmhLauncher.setUpWarmUpSeconds(factorial), 1e-9,
-                "only the process pools warm for 10 s: at 2 cores, at 1 and oversubscribed");
+        assertEquals(20.0, JmhLauncher.setUpWarmUpSeconds(factorial), 1e-9,
+                "only the process pools warm for 10 s: at 2 cores and at 1");
         JmhInvocation sequential = Plan.build(Profile.FULL, List.of("scaling"), List.of("squares"),
                 List.of("sequential"), 2, List.of(1, 2), List.of()).invocations.get(0);
         assertEquals(List.of("sequential"), sequential.params().get("backend"));
