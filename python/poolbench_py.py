@@ -259,9 +259,10 @@ SCALING_MEASUREMENT = {"quick": (16, 0.3)}
 #: ... and the iterations at the most cores, per workload, where a profile gives more. factorial's and squares' jobs
 #: vary by 11-22 % from iteration to iteration there (both CPUs busy, the machine's slow stretches last seconds), as
 #: the JVM's do (14-15 %, which its 45 iterations bring within 10 %); 16 iterations left their intervals at 12-21 %,
-#: 40 left 7 of a run's factorial points at 10.5-12.4 % (the 99.9 % half-width is about 0.56 x the spread at 40
-#: iterations, 0.45 x at 60). download's vary by 1-3 % and keep 16.
-SCALING_TOP_ITERATIONS = {"quick": {"factorial": 60, "squares": 40}}
+#: 40 of 0.3 s (two jobs in some) left 7 of a run's factorial points at 10.5-12.4 %; 60 of one job each left them at
+#: 3.9-5.0 %, so 48 (the 99.9 % half-width is about 0.56 x the spread at 40 iterations, 0.50 x at 48, 0.45 x at 60).
+#: download's vary by 1-3 % and keep 16.
+SCALING_TOP_ITERATIONS = {"quick": {"factorial": 48, "squares": 40}}
 #: ... and the workloads whose points at the most cores run one job per iteration: factorial's jobs there take
 #: 0.3-0.6 s, and with 0.3 s iterations the pools' ran two jobs in 36 of 60 iterations, a quarter of the part's time.
 SCALING_TOP_ONE_JOB = {"quick": ("factorial",)}

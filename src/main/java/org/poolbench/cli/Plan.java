@@ -199,7 +199,9 @@ final class Plan {
             // speed moves in phases of seconds (METHODOLOGY.md, "Blocking").
             invocations.add(new JmhInvocation("overhead",
                     "\\.OverheadBenchmark\\.(pipeFloor|pipeFloorYielding|roundTrip)$", top, params(), 3));
-            List<Integer> sizes = top == 1 ? List.of(1) : List.of(1, top);
+            // quick: the pool of the run's size only (its first results against one JVM's start are what the
+            // report compares); full adds a pool of one worker
+            List<Integer> sizes = top == 1 || q.profile() == Profile.QUICK ? List.of(top) : List.of(1, top);
             invocations.add(new JmhInvocation("overhead",
                     "\\.OverheadBenchmark\\.(mapSquares|jvmStartup|poolStartup|poolFirstResults)$", top,
                     params("workers", sizes), (1 + 4 * sizes.size() - 1) / sizes.size())); // mapSquares + 3 per size, rounded up
@@ -455,7 +457,7 @@ final class Plan {
     static final int ONE_CORE_ITERATIONS = 30;
 
     /** Measured iteration length for the squares job in scaling (never below the profile's own). */
-    static final int SHORT_JOB_ITERATION_MILLIS = 500;
+    static final int SHORT_JOB_ITERATION_MILLIS = 400;
 
     /** Measured iteration length that ends every iteration after its first job (JMH runs at least one). */
     static final int ONE_JOB_ITERATION_MILLIS = 1;
