@@ -724,13 +724,34 @@ class UnitTest(unittest.TestCase):
         below = runner.scaling_profile("factorial", False)
         self.assertEqual((16, 0.3), (below.iterations, below.iteration_seconds))
         top = runner.scaling_profile("factorial", True)
-        self.assertEqual((48, 0.0), (top.iterations, top.iteration_seconds), "factorial: one job per iteration")
+        self.assertEqual((60, 0.0), (top.iterations, top.iteration_seconds), "factorial: one job per iteration")
         self.assertEqual((40, 0.3), (runner.scaling_profile("squares", True).iterations,
                                      runner.scaling_profile("squares", True).iteration_seconds))
         self.assertEqual(16, runner.scaling_profile("download", True).iterations)
         args.profile = "full"
         full = pb.Runner(args, os.sched_getaffinity(0))
         self.assertEqual(pb.PROFILES["full"], full.scaling_profile("factorial", True))
+
+    def test_a_k_core_slice_starts_on_the_fastest_cpu(self):
+        allowed = os.sched_getaffinity(0)
+        if len(allowed) < 2:
+            self.skipTest("needs two CPUs")
+        args = type("Args", (), dict(run_id="t", profile="quick", workloads=["squares"], iteration_seconds=None,
+                                     tiny=True, download_url_template=None, workers_per_core=1))()
+        runner = pb.Runner(args, allowed)
+        slowest_first = sorted(allowed)
+        runner.cpus = pb.Cpus(allowed, probe=lambda c: 1.0 if c == slowest_first[0] else 0.5)
+        masks = []
+        real = pb.apply_mask
+        pb.apply_mask = lambda mask, children=None: masks.append(set(mask)) or real(mask, children)
+        try:
+            runner.pin_sequential(len(allowed))
+            runner.pin_sequential(1)
+        finally:
+            pb.apply_mask = real
+            real(allowed, [])
+        fastest = {slowest_first[1]}
+        self.assertEqual([fastest, set(allowed), fastest], masks, "k cores: the fastest first, then every CPU")
 
     def test_an_iteration_of_zero_seconds_runs_exactly_one_job(self):
         calls = []

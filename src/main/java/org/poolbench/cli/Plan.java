@@ -457,7 +457,7 @@ final class Plan {
     static final int ONE_CORE_ITERATIONS = 30;
 
     /** Measured iteration length for the squares job in scaling (never below the profile's own). */
-    static final int SHORT_JOB_ITERATION_MILLIS = 400;
+    static final int SHORT_JOB_ITERATION_MILLIS = 500;
 
     /** Measured iteration length that ends every iteration after its first job (JMH runs at least one). */
     static final int ONE_JOB_ITERATION_MILLIS = 1;
