@@ -1798,7 +1798,8 @@ class Runner:
         if len(mask) > 1:
             # each slice starts on the fastest CPU, where the 1-core slices run, and may then go anywhere: a thread
             # whose mask only widens stays where the last move left it (after a machine reading, the last CPU
-            # probed), and squares' 2-core slices then ran 1.10-1.11x as long as its 1-core ones, four runs in four
+            # probed). squares' 2-core slices ran 1.11x as long as its 1-core ones with this too, in the runs of
+            # 2026-12-07 (1.00-1.02 in a fresh interpreter): the cause is open (METHODOLOGY.md)
             apply_mask(self.cpus.fastest(1), [])
         apply_mask(mask, [])  # checks the mask took
         return mask

@@ -18,7 +18,7 @@ import java.util.Locale;
  *   5 minutes.</li>
  *   <li>{@code quick} (the default): one fork, 1.5 s of warm-up and 15 iterations of 0.2 s, every claim's points
  *   (scaling's full-core and sequential points 45, its points in between 8: {@link Plan#PRECISE_ITERATIONS}; the
- *   points it leaves to full are listed as skipped); within 25 minutes on 2 cores, the CPython baseline
+ *   points it leaves to full are listed as skipped); about 26 minutes on 2 cores, the CPython baseline
  *   included.</li>
  *   <li>{@code full}: paper grade: 3 forks, 3 × 2 s of warm-up and 30 iterations of 0.5 s each; hours.</li>
  * </ul>
