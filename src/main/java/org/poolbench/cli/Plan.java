@@ -302,8 +302,8 @@ final class Plan {
         for (int k : coreCounts) {
             if (!workersOverride.isEmpty() || k != top || profile == Profile.SMOKE) {
                 List<Integer> workers = workersOverride.isEmpty() ? List.of(k) : workersOverride;
-                boolean oneCore = profile == Profile.QUICK && k == 1 && k != top && workersOverride.isEmpty();
-                if (oneCore) {
+                boolean quickOneCore = profile == Profile.QUICK && k == 1 && k != top && workersOverride.isEmpty();
+                if (quickOneCore) {
                     for (String w : workloads) {
                         for (String b : parallel) {
                             if (!oneCore(profile, w, parallel).contains(b)) {
@@ -316,7 +316,7 @@ final class Plan {
                 }
                 if (k == top) {
                     scalingRun(profile, workloads, parallel, workers, k, true, beside, ownTurns);
-                } else if (oneCore && !merged) {
+                } else if (quickOneCore && !merged) {
                     for (String w : workloads) {
                         scalingRun(profile, List.of(w), oneCore(profile, w, parallel), workers, k, false);
                     }
