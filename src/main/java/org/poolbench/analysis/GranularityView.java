@@ -133,8 +133,7 @@ public record GranularityView(String workload, List<Series> series, double[] wor
                     + (cross == null ? "" : "; over pipes from " + Format.duration(cross.workPerTask())) + ").";
         }
         String chunkNote = chunkNote(drawn);
-        String caption = Caption.of(env, drawn, drawn.get(0).tasks() + " tasks per job." + chunkNote + " " + note,
-                skipped);
+        String caption = Caption.of(env, drawn, tasksPerJob(drawn) + chunkNote + " " + note, skipped);
         return new GranularityView(workload, series, new double[] {work[0], work[work.length - 1]}, cores, cross,
                 caption, lessons.text, lessons.table);
     }
@@ -217,5 +216,16 @@ public record GranularityView(String workload, List<Series> series, double[] wor
         String text = lessons.isEmpty() ? "" : String.join("; ", lessons) + "." + chunkNote(sweep);
         return new Lessons(text, new Table(
                 List.of("workload", "backend", "task size", "work per task", "wall time per task", "speedup"), table));
+    }
+
+    /** "8192 tasks per job.", or where sizes have their own counts "8192 tasks per job at 300! to 256 at 3000! (…)". */
+    static String tasksPerJob(List<ResultRow> drawn) {
+        ResultRow first = drawn.stream().filter(r -> r.tasks() != null && r.taskSize() != null)
+                .min(Comparator.comparing(ResultRow::taskSize)).orElse(drawn.get(0));
+        ResultRow last = drawn.stream().filter(r -> r.tasks() != null && r.taskSize() != null)
+                .max(Comparator.comparing(ResultRow::taskSize)).orElse(drawn.get(0));
+        return Objects.equals(first.tasks(), last.tasks()) ? first.tasks() + " tasks per job."
+                : first.tasks() + " tasks per job at " + first.taskSize() + "! to " + last.tasks() + " at "
+                + last.taskSize() + "! (about the same work per job).";
     }
 }

@@ -1,5 +1,6 @@
 package org.poolbench.bench;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.IterationParams;
 import org.poolbench.backend.Backend;
+import org.poolbench.results.Alternation;
 import org.poolbench.workload.Factorial;
 import org.poolbench.workload.Squares;
 
@@ -33,10 +35,11 @@ import org.poolbench.workload.Squares;
  * <p>What to expect: thread-pool pays off from a few microseconds, process-pool from tens to hundreds; with chunking,
  * the process pool's per-item cost falls by orders of magnitude.
  *
- * <p>run-bench.sh measures a size's backends in one JVM, taking turns iteration by iteration
- * ({@code -p backend=sequential/thread-pool/process-pool}): the crossover compares them, and on a machine whose speed
- * moves in phases of seconds, blocks of their own put a phase between them (docs/METHODOLOGY.md, "Blocking").
- * results.csv gets one point per backend, split from the iterations.
+ * <p>run-bench.sh measures all sizes' backends in one JVM, taking turns iteration by iteration
+ * ({@code -p backend=sequential/thread-pool/process-pool -p taskSize=300/1000/2000/3000}: each backend at the first
+ * size, then at the next): the crossover compares them, and on a machine whose speed moves in phases of seconds,
+ * blocks of their own put a phase between them (docs/METHODOLOGY.md, "Blocking"); one JVM warms the pools once
+ * instead of once per size. results.csv gets one point per backend and size, split from the iterations.
  *
  * <p>Run only this: {@code java -cp target/benchmarks.jar org.openjdk.jmh.Main GranularityBenchmark -p workers=2}.
  */
@@ -70,6 +73,9 @@ public class GranularityBenchmark {
         /** The backend of the current iteration. */
         Backend pool;
         TakingTurns backends;
+        /** How many task sizes each backend takes turns at (set by {@link FactorialJob}), and the current one's index. */
+        int sizes = 1;
+        int size;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -78,10 +84,10 @@ public class GranularityBenchmark {
             pool = backends.current();
         }
 
-        /** Each backend in turn. */
+        /** Each backend in turn, at each task size in turn. */
         @Setup(Level.Iteration)
         public void turn(IterationParams iteration) {
-            backends.turn(iteration);
+            size = backends.turn(iteration, sizes) / backends.names.size();
             pool = backends.current();
         }
 
@@ -95,26 +101,45 @@ public class GranularityBenchmark {
 
     @State(Scope.Benchmark)
     public static class FactorialJob {
-        /** n in n!: the task size. */
+        /**
+         * n in n!: the task size, or several separated by '/' ({@code 300/1000/2000/3000}), which every backend then
+         * takes its turns at, size by size ({@link Alternation#TASK_SIZE}).
+         */
         @Param({"100", "300", "1000", "2000", "3000", "10000", "30000"})
-        public int taskSize;
+        public String taskSize;
 
+        /** One job per task size, in the order of {@link #taskSize}. */
+        List<Factorial> jobs;
+        /** The job of the current invocation. */
         Factorial job;
         List<Factorial.Digest> last;
 
         /**
-         * Builds the job and runs it through the pool for {@link WarmUp#PROCESS_FACTORIAL_NANOS}, threads as well as
-         * processes: BigInteger's Toom-Cook multiplication is compiled late wherever two tasks at once share two
-         * cores with the compiler (in a quick run that warmed only the process pool for 10 s, the
-         * thread pool's 1000!-10000! points got 15-50 % faster over their measured iterations). Sequential code
-         * has a core of its own for the compiler and was flat after one job.
+         * Builds the jobs and runs the largest through the pool for {@link WarmUp#PROCESS_FACTORIAL_NANOS}, threads as
+         * well as processes, then each other size a few times: BigInteger's Toom-Cook multiplication is compiled late
+         * wherever two tasks at once share two cores with the compiler (in a quick run that warmed only the process
+         * pool for 10 s, the thread pool's 1000!-10000! points got 15-50 % faster over their measured iterations).
+         * The largest size's product tree runs every multiplication the smaller ones do (schoolbook below 300!,
+         * Karatsuba from about 1000!, Toom-Cook from about 2000!), so its warm-up compiles theirs too. Sequential
+         * code has a core of its own for the compiler and was flat after one job.
          */
         @Setup(Level.Trial)
         public void setUp(Pool pool) {
-            job = new Factorial(List.of(taskSize), TASKS.getOrDefault(taskSize, 8));
-            job.expected();
-            pool.backends.forEach((name, backend) -> WarmUp.runFor(1, "sequential".equals(name) ? 0
-                    : WarmUp.PROCESS_FACTORIAL_NANOS, () -> job.verify(backend.map(job.task(), job.inputs(), 1))));
+            List<Integer> sizes = Alternation.taskSizes(taskSize);
+            jobs = sizes.stream().map(n -> new Factorial(List.of(n), TASKS.getOrDefault(n, 8))).toList();
+            jobs.forEach(Factorial::expected);
+            pool.sizes = jobs.size();
+            Factorial largest = jobs.get(sizes.indexOf(Collections.max(sizes)));
+            pool.backends.forEach((name, backend) -> {
+                WarmUp.runFor(1, "sequential".equals(name) ? 0 : WarmUp.PROCESS_FACTORIAL_NANOS,
+                        () -> largest.verify(backend.map(largest.task(), largest.inputs(), 1)));
+                for (Factorial other : jobs) {
+                    if (other != largest) {
+                        WarmUp.runFor(3, 0, () -> other.verify(backend.map(other.task(), other.inputs(), 1)));
+                    }
+                }
+            });
+            job = jobs.get(0);
         }
 
         @TearDown(Level.Invocation)
@@ -148,6 +173,7 @@ public class GranularityBenchmark {
 
     @Benchmark
     public List<Factorial.Digest> factorial(Pool pool, FactorialJob f) {
+        f.job = f.jobs.get(pool.size);
         f.last = pool.pool.map(f.job.task(), f.job.inputs(), 1);
         return f.last;
     }

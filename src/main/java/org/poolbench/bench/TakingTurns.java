@@ -66,6 +66,18 @@ final class TakingTurns implements AutoCloseable {
     }
 
     /**
+     * Moves to the next iteration's point where every backend takes its turn at each of {@code sizes} values (task
+     * sizes, {@link Alternation#withTaskSizes}) and returns the point: the backend is {@code point % backends},
+     * the value {@code point / backends}. With one value this is {@link #turn(IterationParams)}'s order.
+     */
+    int turn(IterationParams iteration, int sizes) {
+        int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
+        int point = Alternation.index(index, backends.size() * sizes);
+        current = backends.get(point % backends.size());
+        return point;
+    }
+
+    /**
      * Makes the entry that {@code turn} stands for the current backend, for a benchmark that orders its own turns:
      * the entry with the turn's own cores and workers, or the plain entry of its backend when it has none.
      *

@@ -78,7 +78,8 @@ record JmhInvocation(String family, String benchmark, int cores, Map<String, Lis
 
     /**
      * How many points each result alternates between: 1, the listed core counts or backends, or both
-     * ({@link Alternation#turns}: sequential at each count, the other backends once), or the listed thread counts.
+     * ({@link Alternation#turns}: sequential at each count, the other backends once), the listed thread counts, or
+     * the backends times the listed task sizes.
      */
     int alternated() {
         int counts = 0;
@@ -93,7 +94,11 @@ record JmhInvocation(String family, String benchmark, int cores, Map<String, Lis
         for (String v : params.getOrDefault(Alternation.WORKERS, List.of())) {
             threads = Math.max(threads, Alternation.workers(v).size()); // paired with any core counts (workerTurns)
         }
-        return threads > 0 ? threads : counts == 0 ? backends : counts + backends - 1;
+        int sizes = 1;
+        for (String v : params.getOrDefault(Alternation.TASK_SIZE, List.of())) {
+            sizes = Math.max(sizes, Alternation.taskSizes(v).size()); // every backend at each size
+        }
+        return threads > 0 ? threads : counts == 0 ? backends * sizes : counts + backends - 1;
     }
 
     /** The JMH arguments that select this invocation's benchmark and parameters. */

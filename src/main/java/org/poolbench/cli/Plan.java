@@ -407,7 +407,12 @@ final class Plan {
         JmhInvocation inv = new JmhInvocation("scaling", "\\.ScalingBenchmark\\.", k,
                 params("workload", workloads, "backend", backends, "workers", workers, "cores", List.of(k)))
                 .expecting(opSeconds / (backends.size() + own.size()));
-        if (backends.contains("process-per-task") || (workloads.equals(List.of("download")) && profile
+        if (backends.contains("process-per-task") && profile == Profile.QUICK
+                && !workloads.contains("download")) {
+            // a JVM per chunk, seconds per job, one job per iteration: with 8 iterations in one fork, Student's t of
+            // 5.4 made half-widths of 12-18 % of the mean (three quick runs), with the profile's 15, 4.1
+            inv = inv.withIterations(1, profile.iterations);
+        } else if (backends.contains("process-per-task") || (workloads.equals(List.of("download")) && profile
                 != Profile.SMOKE)) {
             // process-per-task: seconds per job; download: a job of waits fills each iteration alone and its
             // iterations agree within a few percent, so fewer of them are enough
@@ -508,14 +513,17 @@ final class Plan {
                         : List.of(300, 1_000, 2_000, 3_000);
                 case FULL -> List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
             };
-            // one invocation per size, its backends taking turns iteration by iteration in one JVM
-            // (GranularityBenchmark): the crossover compares them, and on a machine whose speed moves in phases of
-            // seconds (docs/METHODOLOGY.md, "Blocking") a block of time each would put a phase between them
-            for (int size : sizes) {
-                invocations.add(alternating(profile, new JmhInvocation("granularity",
-                        "\\.GranularityBenchmark\\.factorial$", top, params("backend", chosen, "workers", workers,
-                        "cores", List.of(top), "taskSize", List.of(size))).expecting(0.12))); // 20-300 ms per job
-            }
+            // one invocation for every size, its backends taking turns iteration by iteration in one JVM, size by
+            // size (GranularityBenchmark): the crossover compares them, and on a machine whose speed moves in phases
+            // of seconds (docs/METHODOLOGY.md, "Blocking") a block of time each would put a phase between them; one
+            // JVM also warms the pools once, not once per size
+            JmhInvocation inv = new JmhInvocation("granularity", "\\.GranularityBenchmark\\.factorial$", top,
+                    params("backend", chosen, "workers", workers, "cores", List.of(top), "taskSize", sizes))
+                    .expecting(0.12); // 20-300 ms per job
+            int points = chosen.size() * sizes.size();
+            invocations.add(points < 2 ? inv : alternating(profile, inv, Map.of("backend",
+                    String.join(Alternation.SEPARATOR, chosen), Alternation.TASK_SIZE,
+                    String.join(Alternation.SEPARATOR, sizes.stream().map(String::valueOf).toList())), points));
             if (backends.contains("process-per-task")) {
                 skip("granularity", "factorial", "factorial", "process-per-task", top, top,
                         "one JVM per task: the 16384 smallest tasks would take minutes per job; see METHODOLOGY.md");

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Points measured together: one JMH benchmark JVM that switches, iteration by iteration, between the points it stands
@@ -23,6 +24,9 @@ import java.util.List;
  *   <li>{@value #WORKERS} lists thread counts ({@code 1/2}): the machine ceiling's spin loop on one thread and on k,
  *   whose ratio is only as sound as the two share the machine's phases. With {@value #CORES} beside it, the i-th
  *   thread count runs on the i-th core count ({@link #workerTurns}); never with several backends.</li>
+ *   <li>{@value #TASK_SIZE} lists the granularity family's task sizes ({@code 300/1000/2000/3000}): every backend
+ *   of the list takes its turn at each size, size by size ({@link #withTaskSizes}), so that one JVM, warmed once,
+ *   measures the whole sweep. Never with {@value #CORES} or {@value #WORKERS}.</li>
  * </ul>
  * The first two may be set at once: sequential then takes its turns at each listed count and the other backends at the
  * JVM's {@code cores} ({@link #turns}), so that sequential's 1-core baseline and the full-core points it divides share
@@ -39,6 +43,9 @@ public final class Alternation {
 
     /** The JMH parameter that lists thread counts to switch between (the ceiling's 1 and k). */
     public static final String WORKERS = "alternateWorkers";
+
+    /** The JMH parameter that may list task sizes, separated by {@link #SEPARATOR}. */
+    public static final String TASK_SIZE = "taskSize";
 
     /** Separates the alternated values. */
     public static final String SEPARATOR = "/";
@@ -65,6 +72,33 @@ public final class Alternation {
      */
     public static List<Integer> workers(String value) {
         return counts(WORKERS, value, "thread count");
+    }
+
+    /**
+     * The task sizes of a {@value #TASK_SIZE} value, in order: one for a plain size, several for a '/'-list.
+     *
+     * @throws IllegalArgumentException naming the value, when a size is not a positive integer or appears twice
+     */
+    public static List<Integer> taskSizes(String value) {
+        List<Integer> sizes = counts(TASK_SIZE, value, "task size");
+        if (sizes.isEmpty()) {
+            throw new IllegalArgumentException(TASK_SIZE + " '" + value + "': valid: a positive task size, or several "
+                    + "separated by '/', e.g. 300/1000");
+        }
+        return sizes;
+    }
+
+    /**
+     * The points of a JVM whose backends take turns at each of {@code sizes} task sizes, in the order {@link #index}
+     * numbers them: the {@code turns} of the first size, then those of the next; point p is {@code turns}' entry
+     * {@code p % turns.size()} at size {@code p / turns.size()}.
+     */
+    public static <T> List<Map.Entry<T, Integer>> withTaskSizes(List<T> turns, List<Integer> sizes) {
+        List<Map.Entry<T, Integer>> out = new ArrayList<>();
+        for (int size : sizes) {
+            turns.forEach(t -> out.add(Map.entry(t, size)));
+        }
+        return out;
     }
 
     private static List<Integer> counts(String param, String value, String what) {

@@ -98,7 +98,11 @@ public final class JmhJson {
      * What a result's JVM alternated between ({@link Alternation#turns}): its points in turn order, and the note each
      * split row gets; null for a result that measured one point.
      */
-    record Split(List<Alternation.Turn> turns, String note) {
+    record Split(List<Alternation.Turn> turns, List<Integer> taskSizes, String note) {
+
+        Split(List<Alternation.Turn> turns, String note) {
+            this(turns, null, note);
+        }
     }
 
     static Split alternation(Path file, JsonObject result) throws IOException {
@@ -113,11 +117,28 @@ public final class JmhJson {
         boolean coresAlternate = !cores.isBlank();
         boolean backendsAlternate = backend.contains(Alternation.SEPARATOR);
         boolean workersAlternate = !workers.isBlank();
-        if (!coresAlternate && !backendsAlternate && !workersAlternate) {
+        String sizes = p.has(Alternation.TASK_SIZE) ? p.get(Alternation.TASK_SIZE).getAsString() : "";
+        boolean sizesAlternate = sizes.contains(Alternation.SEPARATOR);
+        if (!coresAlternate && !backendsAlternate && !workersAlternate && !sizesAlternate) {
             return null;
         }
         try {
             int k = p.has("cores") ? Integer.parseInt(p.get("cores").getAsString().strip()) : 0;
+            if (sizesAlternate) {
+                if (coresAlternate || workersAlternate) {
+                    throw new IllegalArgumentException(Alternation.TASK_SIZE + " '" + sizes + "' never alternates "
+                            + "with " + Alternation.CORES + " or " + Alternation.WORKERS);
+                }
+                List<Alternation.Turn> turns = new ArrayList<>();
+                List<Integer> each = new ArrayList<>();
+                Alternation.withTaskSizes(Alternation.turns(backend, "", k), Alternation.taskSizes(sizes))
+                        .forEach(e -> {
+                            turns.add(e.getKey());
+                            each.add(e.getValue());
+                        });
+                return new Split(turns, each, "one JVM for backend " + backend + " at task sizes " + sizes
+                        + ", taking turns between iterations");
+            }
             if (workersAlternate) {
                 if (backendsAlternate) {
                     throw new IllegalArgumentException(Alternation.WORKERS + " '" + workers + "' never alternates "
@@ -158,6 +179,9 @@ public final class JmhJson {
             double[] v = values.get(c).stream().mapToDouble(Double::doubleValue).toArray();
             Alternation.Turn t = on.get(c);
             ResultRow.Builder b = mixed.toBuilder().note(split.note()).cores(t.cores());
+            if (split.taskSizes() != null) {
+                b.taskSize(split.taskSizes().get(c).longValue());
+            }
             if (t.backend() != null) {
                 b.backend(t.backend());
             }
@@ -214,6 +238,10 @@ public final class JmhJson {
         Params p = new Params(file, name, params);
         p.text(Alternation.CORES); // ways of measuring, not part of the point: the split rows say them in a note
         p.text(Alternation.WORKERS);
+        String sizes = params.get(Alternation.TASK_SIZE);
+        if (sizes != null && sizes.contains(Alternation.SEPARATOR)) {
+            p.text(Alternation.TASK_SIZE); // the split rows get one size each
+        }
 
         Double score = finite(metric.get("score"));
         Double error = finite(metric.get("scoreError"));

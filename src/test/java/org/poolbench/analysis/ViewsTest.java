@@ -15,6 +15,21 @@ import org.poolbench.results.ResultRow;
 /** The views' numbers on small hand-made runs, where the right answer can be worked out by hand. */
 class ViewsTest {
 
+    @Test
+    void theGranularityCaptionGivesEachEndOfTheSweepsTaskCounts() {
+        List<ResultRow> rows = List.of(
+                ResultRow.builder().runId("r").family("granularity").benchmark("factorial").backend("sequential")
+                        .taskSize(1000L).tasks(2048).build(),
+                ResultRow.builder().runId("r").family("granularity").benchmark("factorial").backend("sequential")
+                        .taskSize(300L).tasks(8192).build(),
+                ResultRow.builder().runId("r").family("granularity").benchmark("factorial").backend("sequential")
+                        .taskSize(3000L).tasks(256).build());
+        assertEquals("8192 tasks per job at 300! to 256 at 3000! (about the same work per job).",
+                GranularityView.tasksPerJob(rows));
+        assertEquals("2048 tasks per job.", GranularityView.tasksPerJob(rows.subList(0, 1)));
+    }
+
+
     static final Map<String, String> ENV = Map.of("run_id", "R", "logical_cores", "2");
 
     static ResultRow.Builder row(String family, String backend) {

@@ -358,6 +358,53 @@ class AlternationInBenchmarksTest {
     }
 
     @Test
+    void granularityBackendsTakeTurnsAtEachTaskSizeSizeBySize() {
+        GranularityBenchmark.Pool pool = new GranularityBenchmark.Pool();
+        pool.backend = "sequential/fork-join";
+        pool.workers = 2;
+        pool.setUp();
+        pool.sizes = 2; // as FactorialJob sets it for taskSize=300/1000
+        List<String> used = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                pool.turn(iteration(IterationType.MEASUREMENT));
+                used.add((pool.pool == pool.backends.get("sequential") ? "sequential" : "fork-join") + "@"
+                        + List.of(300, 1000).get(pool.size));
+            }
+        } finally {
+            pool.tearDown();
+        }
+        assertEquals(List.of("sequential@300", "fork-join@300", "sequential@1000", "fork-join@1000",
+                "fork-join@1000", "sequential@1000", "fork-join@300", "sequential@300"), used,
+                "the order JmhJson splits the iterations by (Alternation.withTaskSizes)");
+    }
+
+    @Test
+    void eachIterationRunsAndChecksTheJobOfItsTaskSize() {
+        GranularityBenchmark.Pool pool = new GranularityBenchmark.Pool();
+        pool.backend = "sequential"; // no pool to warm for seconds
+        pool.workers = 1;
+        pool.setUp();
+        GranularityBenchmark.FactorialJob f = new GranularityBenchmark.FactorialJob();
+        f.taskSize = "300/1000";
+        List<Integer> tasks = new ArrayList<>();
+        try {
+            f.setUp(pool);
+            assertEquals(2, pool.sizes);
+            for (int i = 0; i < 4; i++) {
+                pool.turn(iteration(IterationType.MEASUREMENT));
+                tasks.add(new GranularityBenchmark().factorial(pool, f).size());
+                assertSame(f.jobs.get(pool.size), f.job);
+                f.verify();
+            }
+        } finally {
+            pool.tearDown();
+        }
+        assertEquals(List.of(GranularityBenchmark.TASKS.get(300), GranularityBenchmark.TASKS.get(1000),
+                GranularityBenchmark.TASKS.get(1000), GranularityBenchmark.TASKS.get(300)), tasks);
+    }
+
+    @Test
     void scalingBackendsTakeTurnsAndEveryJobIsChecked() {
         ScalingBenchmark b = new ScalingBenchmark();
         b.workload = "squares";

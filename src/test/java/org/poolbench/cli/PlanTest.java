@@ -109,16 +109,19 @@ class PlanTest {
     }
 
     @Test
-    void processPerTaskRunsApartWithFewerIterations() {
+    void processPerTaskRunsApartWithOneJobPerIteration() {
         Plan plan = Plan.build(Profile.QUICK, List.of("scaling"), Workloads.NAMES, Backends.names(), 2,
                 List.of(1, 2), List.of());
         for (JmhInvocation inv : plan.invocations) {
             List<String> backends = inv.params().get("backend");
             if (backends.contains("process-per-task")) {
                 assertEquals(List.of("process-per-task"), backends);
-                assertEquals(Plan.SLOW_ITERATIONS, Profile.QUICK.measuredIterations(inv));
+                // CPU work: the profile's 15, one job each (8 left half-widths of 12-18 %); downloads: 8
+                boolean download = inv.params().get("workload").equals(List.of("download"));
+                int n = download ? Plan.SLOW_ITERATIONS : Profile.QUICK.iterations;
+                assertEquals(n, Profile.QUICK.measuredIterations(inv), inv.describe());
                 assertEquals(1, Profile.QUICK.warmupIterations(inv));
-                assertTrue(Profile.QUICK.jmhArgs(inv).containsAll(List.of("-i", "8", "-wi", "1")));
+                assertTrue(Profile.QUICK.jmhArgs(inv).containsAll(List.of("-i", "" + n, "-wi", "1")));
             } else if (inv.params().get("workload").equals(List.of("download"))) {
                 int points = inv.alternated(); // sequential alternates 1 and 2 cores, the others backends
                 assertEquals(points * Plan.SLOW_ITERATIONS, Profile.QUICK.measuredIterations(inv), "a job of waits");
@@ -215,24 +218,30 @@ class PlanTest {
     }
 
     @Test
-    void granularityMeasuresEachTaskSizesBackendsBackToBack() {
+    void granularityMeasuresEveryTaskSizesBackendsBackToBackInOneJvm() {
         Plan plan = Plan.build(Profile.QUICK, List.of("granularity"), Workloads.NAMES, Backends.names(), 2,
                 List.of(1, 2), List.of());
         List<JmhInvocation> factorial = plan.invocations.stream()
                 .filter(i -> i.benchmark().endsWith("factorial$")).toList();
-        assertEquals(List.of("300", "1000", "2000", "3000"),
-                factorial.stream().map(i -> String.join(",", i.params().get("taskSize"))).toList());
-        assertEquals(7, Plan.build(Profile.FULL, List.of("granularity"), Workloads.NAMES, Backends.names(), 2,
-                List.of(1, 2), List.of()).invocations.stream().filter(i -> i.benchmark().endsWith("factorial$"))
-                .count(), "full: 100! to 30000!");
-        for (JmhInvocation i : factorial) {
-            // one JVM per size, its backends taking turns, each with the iterations of a point of its own
-            assertEquals(List.of("sequential/thread-pool/process-pool"), i.params().get("backend"));
-            assertEquals(3 * Profile.QUICK.iterations, Profile.QUICK.measuredIterations(i));
-            assertEquals(1, i.points());
-            assertEquals(3, i.reportedPoints());
-        }
-        JmhInvocation chunks = plan.invocations.stream().filter(i -> i.benchmark().endsWith("squaresChunks$"))
+        assertEquals(1, factorial.size(), "one JVM warms the pools once for every size");
+        JmhInvocation i = factorial.get(0);
+        assertEquals(List.of("300/1000/2000/3000"), i.params().get("taskSize"));
+        assertEquals(List.of("sequential/thread-pool/process-pool"), i.params().get("backend"));
+        // each backend at each size with the iterations of a point of its own
+        assertEquals(3 * 4 * Profile.QUICK.iterations, Profile.QUICK.measuredIterations(i));
+        assertEquals(1, i.points());
+        assertEquals(12, i.reportedPoints());
+        assertEquals(20.0, JmhLauncher.setUpWarmUpSeconds(i), 1e-9, "the two pools warm 10 s each, once");
+        JmhInvocation full = Plan.build(Profile.FULL, List.of("granularity"), Workloads.NAMES, Backends.names(), 2,
+                List.of(1, 2), List.of()).invocations.stream().filter(f -> f.benchmark().endsWith("factorial$"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("100/300/1000/2000/3000/10000/30000"), full.params().get("taskSize"), "full: 100! to 30000!");
+        JmhInvocation smoke = Plan.build(Profile.SMOKE, List.of("granularity"), Workloads.NAMES, Backends.names(), 2,
+                List.of(1, 2), List.of()).invocations.stream().filter(f -> f.benchmark().endsWith("factorial$"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("3000"), smoke.params().get("taskSize"));
+        assertEquals(3, smoke.reportedPoints());
+        JmhInvocation chunks = plan.invocations.stream().filter(c -> c.benchmark().endsWith("squaresChunks$"))
                 .findFirst().orElseThrow();
         assertEquals(List.of("thread-pool/process-pool"), chunks.params().get("backend"));
         assertEquals(10, chunks.reportedPoints(), "5 chunk sizes, 2 backends each");
@@ -244,7 +253,7 @@ class PlanTest {
                 List.of(1, 2), List.of());
         List<JmhInvocation> sizes = plan.invocations.stream().filter(i -> i.benchmark().endsWith("factorial$")
                 && i.family().equals("granularity")).toList();
-        assertEquals(List.of("100", "300", "1000", "2000", "3000"),
+        assertEquals(List.of("100/300/1000/2000/3000"),
                 sizes.stream().map(i -> String.join(",", i.params().get("taskSize"))).toList(),
                 "100! too, where the crossover over shared memory may lie");
         assertEquals(List.of("sequential/thread-pool/process-pool/process-pool-shm"), sizes.get(0).params().get("backend"));

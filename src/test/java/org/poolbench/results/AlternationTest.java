@@ -47,6 +47,19 @@ class AlternationTest {
     }
 
     @Test
+    void taskSizesAreListedOnceEachAndEveryBackendTakesItsTurnAtEach() {
+        assertEquals(List.of(300, 1000), Alternation.taskSizes("300/1000"));
+        assertEquals(List.of(3000), Alternation.taskSizes("3000"));
+        for (String bad : List.of("300/x", "300/300", "", "0")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Alternation.taskSizes(bad));
+            assertTrue(e.getMessage().startsWith("taskSize '" + bad + "'"), e.getMessage());
+        }
+        assertEquals(List.of("a@1", "b@1", "a@2", "b@2"), Alternation.withTaskSizes(List.of("a", "b"), List.of(1, 2))
+                .stream().map(e -> e.getKey() + "@" + e.getValue()).toList());
+    }
+
+    @Test
     void anEntryWithItsOwnCoresAndWorkersTakesItsTurnsThere() {
         assertEquals("thread-pool@1:1", Alternation.entry("thread-pool", 1, 1));
         assertEquals(new Alternation.Turn("thread-pool", 1, 1), Alternation.turn("thread-pool@1:1", 2));

@@ -187,6 +187,36 @@ class IterationsCsvTest {
     }
 
     @Test
+    void backendsTakingTurnsAtEachTaskSizeAreSplitIntoOnePointPerBackendAndSize() throws Exception {
+        // points in turn order: sequential@300, process-pool@300, sequential@1000, process-pool@1000; rounds of four
+        // forward, then backward
+        String json = """
+                [{"benchmark": "org.poolbench.bench.GranularityBenchmark.factorial", "mode": "avgt",
+                  "params": {"backend": "sequential/process-pool", "taskSize": "300/1000", "cores": "2",
+                             "workers": "2"},
+                  "primaryMetric": {"score": 0, "scoreError": 0, "scoreUnit": "us/op",
+                    "rawData": [[20, 150, 40, 30, 31, 41, 151, 21]]}}]
+                """;
+        Path file = dir.resolve("sizes.json");
+        Files.writeString(file, json);
+        List<ResultRow> points = JmhJson.convert(file, "r1", AUX_COUNTERS);
+        assertEquals(List.of("sequential@300x1", "process-pool@300x2", "sequential@1000x1", "process-pool@1000x2"),
+                points.stream().map(r -> r.backend() + "@" + r.taskSize() + "x" + r.workers()).toList());
+        assertEquals(List.of(20.5, 150.5, 40.5, 30.5), points.stream().map(ResultRow::score).toList());
+        assertTrue(points.stream().noneMatch(r -> r.params() != null && r.params().contains("taskSize")),
+                "the list of sizes is not left in params: " + points.get(0).params());
+        assertTrue(points.get(0).note().contains("task sizes 300/1000"), points.get(0).note());
+        Map<List<Object>, double[]> byPoint = IterationsCsv.valuesByPoint(IterationsCsv.fromJmhJson(file, points),
+                IterationsCsv.PRIMARY);
+        assertEquals(List.of(30.0, 31.0), java.util.Arrays.stream(byPoint.get(points.get(3).pointKey())).boxed()
+                .toList());
+
+        Files.writeString(file, json.replace("\"cores\": \"2\"", "\"cores\": \"2\", \"alternateCores\": \"1/2\""));
+        IOException e = assertThrows(IOException.class, () -> JmhJson.convert(file, "r1", AUX_COUNTERS));
+        assertTrue(e.getMessage().contains("taskSize '300/1000' never alternates"), e.getMessage());
+    }
+
+    @Test
     void labelsComeFromTheRowsAsCompleted() throws Exception {
         Path json = twoForks();
         ResultRow completed = JmhJson.convert(json, "r1", AUX_COUNTERS).get(0);
