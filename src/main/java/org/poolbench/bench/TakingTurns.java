@@ -60,9 +60,14 @@ final class TakingTurns implements AutoCloseable {
      * each counted from 0, so anything else that alternates per iteration can follow the same order.
      */
     int turn(IterationParams iteration) {
-        int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
+        int index = next(iteration);
         current = backends.get(Alternation.index(index, backends.size()));
         return index;
+    }
+
+    /** The iteration's index: warm-up and measured iterations each counted from 0. */
+    private int next(IterationParams iteration) {
+        return iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
     }
 
     /**
@@ -71,8 +76,7 @@ final class TakingTurns implements AutoCloseable {
      * the value {@code point / backends}. With one value this is {@link #turn(IterationParams)}'s order.
      */
     int turn(IterationParams iteration, int sizes) {
-        int index = iteration.getType() == IterationType.WARMUP ? warmupIterations++ : measuredIterations++;
-        int point = Alternation.index(index, backends.size() * sizes);
+        int point = Alternation.index(next(iteration), backends.size() * sizes);
         current = backends.get(point % backends.size());
         return point;
     }
