@@ -44,6 +44,8 @@ final class PoolCore {
     private final Condition idle = lock.newCondition();
     private final Condition terminated = lock.newCondition();
     private final Worker[] slots; // guarded by lock
+    /** Results that the thread waiting for them read from a worker's ring itself ({@link Worker#sendAndAwait}). */
+    final java.util.concurrent.atomic.LongAdder resultsReadByCallers = new java.util.concurrent.atomic.LongAdder();
     private State state = State.STARTING; // guarded by lock
     private int pending;                  // chunks submitted and not finished; guarded by lock
     private int startFailures;            // consecutive workers that died before their handshake
@@ -144,6 +146,16 @@ final class PoolCore {
     // ---- scheduling ---------------------------------------------------------------------------------------------
 
     void enqueue(List<Chunk> chunks, boolean allowDirect) {
+        enqueue(chunks, allowDirect, false);
+    }
+
+    /**
+     * Queues {@code chunks}; a single chunk with {@code allowDirect} goes straight to an idle worker from this
+     * thread. {@code callerWaits}: this thread waits for that chunk's result next, so it may read it from the
+     * worker's ring itself ({@link Worker#sendAndAwait}); the call then returns when it has the result or has left it
+     * to the worker's reader thread.
+     */
+    void enqueue(List<Chunk> chunks, boolean allowDirect, boolean callerWaits) {
         Worker direct = null;
         lock.lock();
         try {
@@ -158,7 +170,7 @@ final class PoolCore {
         } finally {
             lock.unlock();
         }
-        if (direct != null && !direct.sendDirect(chunks.get(0))) {
+        if (direct != null && !(callerWaits ? direct.sendAndAwait(chunks.get(0)) : direct.sendDirect(chunks.get(0)))) {
             requeue(chunks.get(0));
         }
     }

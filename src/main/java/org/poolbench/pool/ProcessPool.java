@@ -179,6 +179,11 @@ public final class ProcessPool implements AutoCloseable {
         return core.workerPids();
     }
 
+    /** How many {@code apply} results their caller read from shared memory itself, for tests and probes. */
+    long resultsReadByCallers() {
+        return core.resultsReadByCallers.sum();
+    }
+
     // ---- the API ------------------------------------------------------------------------------------------------
 
     /**
@@ -300,7 +305,7 @@ public final class ProcessPool implements AutoCloseable {
      */
     public <T, R> R apply(SerializableFunction<T, R> fn, T x) {
         checkNotPoolThread("apply");
-        CompletableFuture<R> f = applyAsync(fn, x);
+        CompletableFuture<R> f = submitOne(fn, x, true);
         try {
             awaitBriefly(f);
             return f.get();
@@ -333,6 +338,10 @@ public final class ProcessPool implements AutoCloseable {
      * this pool, an executor (the {@code ...Async} methods). Cancelling the future does not stop the task.
      */
     public <T, R> CompletableFuture<R> applyAsync(SerializableFunction<T, R> fn, T x) {
+        return submitOne(fn, x, false);
+    }
+
+    private <T, R> CompletableFuture<R> submitOne(SerializableFunction<T, R> fn, T x, boolean callerWaits) {
         CompletableFuture<R> future = new CompletableFuture<>();
         Chunk.Sink sink = new Chunk.Sink() {
             @Override
@@ -358,7 +367,7 @@ public final class ProcessPool implements AutoCloseable {
         Chunk.Fn f = FunctionCache.of(fn, (byte) 1);
         Wire.Buf payload = new Wire.Buf(32);
         encode(payload, Arrays.asList(x), 0, 1);
-        core.enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)), true);
+        core.enqueue(List.of(new Chunk(IDS.incrementAndGet(), f, 0, 0, 1, payload, sink, true)), true, callerWaits);
         return future;
     }
 

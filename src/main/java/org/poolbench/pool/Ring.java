@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -54,6 +55,12 @@ final class Ring {
     private static final int CLOSED = 136;
 
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.spinMicros", 0));
+    /**
+     * A worker waiting for its next task spins first: it has a processor of its own while it runs, a yield is a
+     * system call of about 1.3 µs on a virtual machine, and a caller's next {@code apply} comes within a few µs.
+     */
+    static final long WORKER_SPIN_NANOS =
+            TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.workerSpinMicros", 10));
     static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.yieldMicros", 20));
     private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
@@ -97,8 +104,24 @@ final class Ring {
     }
 
     /** The reading end: {@code doorbell} is the FIFO the writer rings (and whose EOF means the writer is gone). */
-    InputStream input(InputStream doorbell) {
-        return new Input(doorbell);
+    Input input(InputStream doorbell) {
+        return input(doorbell, SPIN_NANOS);
+    }
+
+    /** {@link #input(InputStream)} whose reader spins for {@code spinNanos} before it yields. */
+    Input input(InputStream doorbell, long spinNanos) {
+        return new Input(doorbell, null, null, spinNanos);
+    }
+
+    /**
+     * A reading end that other threads may read frames from while its own reader sleeps: the reader holds
+     * {@code baton} except while it sleeps on the doorbell between two frames, and whoever holds the baton owns the
+     * stream's position and the {@code sleeping} flag ({@link Input#frameReady}, {@link Input#watch}). While
+     * {@code wanted} says another thread waits for the baton, a reader between two frames goes to sleep at once
+     * instead of yielding first.
+     */
+    Input input(InputStream doorbell, Semaphore baton, BooleanSupplier wanted) {
+        return new Input(doorbell, baton, wanted, SPIN_NANOS);
     }
 
     /**
@@ -109,16 +132,23 @@ final class Ring {
         return new Output(doorbell, readerAlive);
     }
 
-    private final class Input extends InputStream {
+    final class Input extends InputStream {
         private final InputStream doorbell;
+        private final Semaphore baton; // null: one reader thread only
+        private final BooleanSupplier wanted;
+        private final long spinNanos;
         private final byte[] one = new byte[1];
         private final byte[] drain = new byte[64];
         private long head;
         private long limit; // the last tail seen: bytes up to it can be read without another volatile load
         private boolean ended;
+        private boolean betweenFrames; // set by awaitFrame: only there may the reader lend the baton while it sleeps
 
-        Input(InputStream doorbell) {
+        Input(InputStream doorbell, Semaphore baton, BooleanSupplier wanted, long spinNanos) {
             this.doorbell = doorbell;
+            this.baton = baton;
+            this.wanted = wanted;
+            this.spinNanos = spinNanos;
             this.head = (long) LONGS.getVolatile(shared, HEAD);
             this.limit = head;
         }
@@ -153,6 +183,55 @@ final class Ring {
             return n;
         }
 
+        /**
+         * Waits, as {@code read} does, until a frame's first byte is here or the stream ended (false). While it
+         * sleeps on the doorbell it lends the baton, so a thread waiting for a result may read the frame itself.
+         */
+        boolean awaitFrame() throws IOException {
+            betweenFrames = true;
+            try {
+                return head != limit || await();
+            } finally {
+                betweenFrames = false;
+            }
+        }
+
+        /**
+         * True if a whole frame ({@link Wire}: magic, length, type, body) is here, so that reading it cannot wait;
+         * also true for a header that is not a frame's, so that the reader meets the corruption and reports it.
+         * False for a frame too large to lie in the ring at once: the reader thread streams those. Call with the
+         * baton held.
+         */
+        boolean frameReady() {
+            limit = (long) LONGS.getVolatile(shared, TAIL);
+            long here = limit - head;
+            if (here < Wire.HEADER) {
+                return false;
+            }
+            if ((byteAt(0) << 8 | byteAt(1)) != Wire.FRAME_MAGIC) {
+                return true;
+            }
+            int length = byteAt(2) << 24 | byteAt(3) << 16 | byteAt(4) << 8 | byteAt(5);
+            if (length < 1 || length > Wire.MAX_FRAME) {
+                return true;
+            }
+            return length <= capacity - Wire.HEADER && here >= Wire.HEADER + length;
+        }
+
+        private int byteAt(int i) {
+            return shared.get(HEADER + (int) ((head + i) & mask)) & 0xff;
+        }
+
+        /**
+         * Called with the baton held, by a thread that reads frames itself while the reader sleeps: {@code true}
+         * tells the writer not to ring (someone is looking); {@code false} hands the watch back to the sleeping
+         * reader. After {@code watch(false)} the caller must take every frame {@link #frameReady} still shows: the
+         * writer published it without ringing.
+         */
+        void watch(boolean watching) {
+            LONGS.setVolatile(shared, SLEEPING, watching ? 0L : 1L);
+        }
+
         @Override
         public int available() {
             return (int) Math.min(Integer.MAX_VALUE, (long) LONGS.getVolatile(shared, TAIL) - head);
@@ -177,10 +256,10 @@ final class Ring {
                     return fresh() || end();
                 }
                 long waited = System.nanoTime() - start;
-                if (waited > SPIN_NANOS + YIELD_NANOS) {
+                if (waited > spinNanos + YIELD_NANOS || betweenFrames && wanted != null && wanted.getAsBoolean()) {
                     return sleep();
                 }
-                if (waited > SPIN_NANOS) {
+                if (waited > spinNanos) {
                     Thread.yield();
                 } else {
                     Thread.onSpinWait();
@@ -210,9 +289,20 @@ final class Ring {
                     LONGS.setVolatile(shared, SLEEPING, 0L);
                     return fresh() || end();
                 }
-                int rung = doorbell.read();
-                for (int extra = doorbell.available(); extra > 0; extra = doorbell.available()) {
-                    doorbell.read(drain, 0, Math.min(extra, drain.length)); // rings we did not need: never let them pile up
+                boolean lend = baton != null && betweenFrames;
+                if (lend) {
+                    baton.release();
+                }
+                int rung;
+                try {
+                    rung = doorbell.read();
+                    for (int extra = doorbell.available(); extra > 0; extra = doorbell.available()) {
+                        doorbell.read(drain, 0, Math.min(extra, drain.length)); // rings we did not need: never let them pile up
+                    }
+                } finally {
+                    if (lend) {
+                        baton.acquireUninterruptibly(); // a thread that took it is done within microseconds
+                    }
                 }
                 LONGS.setVolatile(shared, SLEEPING, 0L);
                 if (fresh()) {
@@ -315,6 +405,9 @@ final class Ring {
                     }
                     long waited = now - start;
                     if (waited > SPIN_NANOS + YIELD_NANOS) {
+                        if ((long) LONGS.getVolatile(shared, SLEEPING) != 0) {
+                            doorbell.write(1); // a full ring and a sleeping reader: whoever last watched did not ring it
+                        }
                         LockSupport.parkNanos(NAP_NANOS);
                     } else if (waited > SPIN_NANOS) {
                         Thread.yield();

@@ -67,6 +67,15 @@ final class Worker {
     private DataInputStream in;
     private OutputStream out;
     private final Semaphore window = new Semaphore(WINDOW);
+    /**
+     * Shared memory only: the right to read the results ring. The reader thread holds it, and lends it only while it
+     * sleeps between two frames; a thread in {@link #sendAndAwait} that gets it reads its own result from the ring,
+     * which saves two thread hand-offs (the reader's wake-up and the caller's).
+     */
+    private final Semaphore baton = new Semaphore(0);
+    private Ring.Input resultsRing; // set by the reader before ready completes
+    /** Set by a direct reader that met a fault it could not report itself; the reader thread reports it. */
+    private volatile String directFailure;
     private final Thread reader;
     private final Thread writer;
     private final Thread drainer;
@@ -91,6 +100,8 @@ final class Worker {
         }
     };
     private int chunksTaken;
+    /** A thread that sent to this idle worker and reads the result itself: nothing else is sent meanwhile. */
+    private volatile Thread reservedBy; // written under sendLock; read by the reader thread, which then lends the baton
 
     Worker(PoolCore pool, int slot, Process process, Path dir, Channel.Ends ends, Progress progress, Rings rings) {
         this.progress = progress;
@@ -169,13 +180,18 @@ final class Worker {
                     : rings.requests().output(ends.requests, process::isAlive);
             handshake(); // EOF if the worker dies before it: its exit releases the keepers
             if (rings != null) { // the handshake came on the FIFO; from now on it only rings, and the worker writes
-                in = new DataInputStream(rings.results().input(ends.results)); // nothing else there before we sleep
+                resultsRing = rings.results().input(ends.results, baton, () -> reservedBy != null); // nothing else there before we sleep
+                in = new DataInputStream(resultsRing);
             }
             connected();
             ready.complete(null);
             pool.workerReady(this);
             writer.start();
-            for (Wire.Frame f; (f = Wire.readFrame(in, "worker pid " + pid)) != null; ) {
+            while (resultsRing == null || resultsRing.awaitFrame()) {
+                Wire.Frame f = Wire.readFrame(in, "worker pid " + pid);
+                if (f == null) {
+                    break;
+                }
                 onFrame(f);
             }
         } catch (IOException | RuntimeException e) {
@@ -183,7 +199,7 @@ final class Worker {
             // Kill by signal only: Process.destroyForcibly() would also close stderr before its tail is read.
             process.toHandle().destroyForcibly();
         } finally {
-            died(failure);
+            died(directFailure != null ? directFailure : failure);
         }
     }
 
@@ -243,7 +259,8 @@ final class Worker {
         }
     }
 
-    private void onFrame(Wire.Frame f) throws IOException {
+    /** Delivers a result frame; returns the chunk it finished. */
+    private Chunk onFrame(Wire.Frame f) throws IOException {
         Wire.In body = f.in();
         long chunkId = body.getLong();
         Object values;
@@ -272,6 +289,7 @@ final class Worker {
         }
         window.release(permits);
         pool.finish(c, values, pid);
+        return c;
     }
 
     private synchronized Chunk peekHead(long chunkId) throws Wire.ProtocolException {
@@ -334,7 +352,7 @@ final class Worker {
             while (!usedUp()) {
                 window.acquire();
                 Chunk c = pool.takeChunk();
-                if (!trySend(c)) {
+                if (!trySend(c, Reserve.WAIT)) {
                     window.release();
                     pool.requeue(c);
                     if (!usedUp()) {
@@ -359,8 +377,19 @@ final class Worker {
      * found this worker idle: writing from the caller saves a hand-off between threads on every {@code apply}.
      * A write error kills the worker; the chunk, already held, then fails or moves on with the death.
      */
-    private boolean trySend(Chunk c) {
+    private boolean trySend(Chunk c, Reserve reserve) {
         synchronized (sendLock) {
+            while (reservedBy != null) { // a caller reads its result from the ring: its chunk must stay alone
+                if (reserve != Reserve.WAIT) {
+                    return false;
+                }
+                try {
+                    sendLock.wait();
+                } catch (InterruptedException e) { // the worker died: the writer gives the chunk back
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
             if (pool.usedUp(chunksTaken)) {
                 return false;
             }
@@ -370,6 +399,9 @@ final class Worker {
                 }
                 if (inflight.isEmpty()) {
                     headStartNanos = System.nanoTime();
+                    if (reserve == Reserve.TAKE) {
+                        reservedBy = Thread.currentThread();
+                    }
                 }
                 inflight.addLast(c);
             }
@@ -388,16 +420,129 @@ final class Worker {
         return alive && inflight.isEmpty() && ready.isDone() && !ready.isCompletedExceptionally();
     }
 
+    /** How {@link #trySend} treats a worker reserved by a caller. */
+    private enum Reserve {
+        /** The writer thread: wait until the caller has its result. */
+        WAIT,
+        /** A direct sender: go elsewhere. */
+        FAIL,
+        /** A caller that will read its result itself: fail if reserved, else reserve if nothing is in flight. */
+        TAKE
+    }
+
     /** Sends {@code c} from the calling thread; false if this worker cannot take it after all. */
     boolean sendDirect(Chunk c) {
         if (!window.tryAcquire()) {
             return false;
         }
-        if (!trySend(c)) {
+        if (!trySend(c, Reserve.FAIL)) {
             window.release();
             return false;
         }
         return true;
+    }
+
+    /**
+     * {@link #sendDirect}, by a thread that then waits for {@code c}'s result. Over shared memory, if the worker held
+     * nothing and the reader thread sleeps, this thread reads the result from the ring itself for up to
+     * {@link #DIRECT_NANOS}, so that the result reaches it without waking two threads (the reader, then itself);
+     * nothing else is sent to the worker meanwhile. Otherwise, or when the time is up, the reader thread delivers
+     * as usual. False if the worker cannot take {@code c}.
+     */
+    boolean sendAndAwait(Chunk c) {
+        if (rings == null) {
+            return sendDirect(c);
+        }
+        if (!window.tryAcquire()) {
+            return false;
+        }
+        if (!trySend(c, Reserve.TAKE)) {
+            window.release();
+            return false;
+        }
+        try {
+            if (reservedByMe() && takeBaton()) {
+                try {
+                    readOwnResult(c);
+                } finally {
+                    baton.release();
+                }
+            }
+        } finally {
+            synchronized (sendLock) {
+                if (reservedBy == Thread.currentThread()) {
+                    reservedBy = null;
+                    sendLock.notifyAll();
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The baton, if the reader thread lends it within {@link #DIRECT_NANOS}: seeing the reservation, a reader that
+     * yields between frames goes to sleep at once. Yielding, not spinning, while it does: it may need this processor.
+     */
+    private boolean takeBaton() {
+        long start = System.nanoTime();
+        while (!baton.tryAcquire()) {
+            if (System.nanoTime() - start > DIRECT_NANOS) {
+                return false;
+            }
+            Thread.yield();
+        }
+        return true;
+    }
+
+    private boolean reservedByMe() {
+        synchronized (sendLock) {
+            return reservedBy == Thread.currentThread();
+        }
+    }
+
+    /** How long a caller that sent to an idle worker watches the ring for its result: apply's tasks are tiny. */
+    static final long DIRECT_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.directMicros", 50));
+
+    /**
+     * Reads frames until {@code c}'s result or {@link #DIRECT_NANOS}, then hands the watch back to the sleeping reader
+     * thread. Called with the baton and the reservation held, so the frames here are {@code c}'s. A fault is left
+     * for the reader thread to report, as it reports every other: the worker is killed, the reader wakes with EOF.
+     */
+    private void readOwnResult(Chunk c) {
+        Ring.Input ring = resultsRing;
+        try {
+            boolean done = false;
+            ring.watch(true); // no need to ring while we look
+            try {
+                long start = System.nanoTime();
+                while (!done && System.nanoTime() - start < DIRECT_NANOS) {
+                    if (ring.frameReady()) {
+                        done = readFrameHere() == c;
+                        if (done) {
+                            pool.resultsReadByCallers.increment();
+                        }
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+            } finally {
+                ring.watch(false);
+            }
+            while (ring.frameReady()) { // published while we still looked: the worker did not ring for it
+                readFrameHere();
+            }
+        } catch (IOException | RuntimeException e) {
+            directFailure = e instanceof Wire.ProtocolException ? e.getMessage() : e.toString();
+            process.toHandle().destroyForcibly();
+        }
+    }
+
+    private Chunk readFrameHere() throws IOException {
+        Wire.Frame f = Wire.readFrame(in, "worker pid " + pid);
+        if (f == null) {
+            throw new IOException("the results ring ended inside a frame it showed whole");
+        }
+        return onFrame(f);
     }
 
     private void send(Chunk c) throws IOException {

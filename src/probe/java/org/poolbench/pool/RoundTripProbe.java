@@ -1,14 +1,17 @@
 package org.poolbench.pool;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The distribution of {@code apply} round trips, for docs/POOL.md (JMH reports means; on a shared machine the
  * median and the fastest tenth say more). Not a unit test; run by hand, e.g. with {@code -Dpoolbench.spinNanos=0}
- * to see what parking at once costs:
+ * to see what parking at once costs. Arguments: the number of workers, then the workers' JVM flags (for instance
+ * the same {@code -Dpoolbench.pool.spinMicros} as this JVM's):
  *
  * <pre>
- * java -cp target/benchmarks.jar:target/test-classes org.poolbench.pool.RoundTripProbe 2
+ * java -Dpoolbench.pool.transport=shared-memory -cp target/benchmarks.jar:target/test-classes \
+ *     org.poolbench.pool.RoundTripProbe 2 -Dpoolbench.pool.spinMicros=5
  * </pre>
  */
 final class RoundTripProbe {
@@ -20,7 +23,8 @@ final class RoundTripProbe {
     }
 
     public static void main(String[] args) {
-        try (ProcessPool pool = ProcessPool.builder().workers(Integer.parseInt(args[0])).build()) {
+        try (ProcessPool pool = ProcessPool.builder().workers(Integer.parseInt(args[0]))
+                .jvmArgs(List.of(args).subList(1, args.length)).build()) {
             for (int round = 0; round < 5; round++) {
                 long[] t = new long[20_000];
                 for (int i = 0; i < t.length; i++) {
@@ -36,6 +40,7 @@ final class RoundTripProbe {
                         t[t.length / 10] / 1e3, t[t.length / 2] / 1e3, t[t.length * 9 / 10] / 1e3,
                         t[t.length * 99 / 100] / 1e3);
             }
+            System.out.println("transport " + pool.transport() + ", workers' flags " + List.of(args).subList(1, args.length));
         }
     }
 }

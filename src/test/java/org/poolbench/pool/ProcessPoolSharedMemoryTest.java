@@ -47,6 +47,68 @@ class ProcessPoolSharedMemoryTest {
     }
 
     @Test
+    void applyReadsItsOwnResultFromTheRing() {
+        try (ProcessPool pool = pool(2)) {
+            for (long i = 0; i < 2_000; i++) {
+                assertEquals(i * i, pool.apply((Long x) -> x * x, i));
+            }
+            // a caller that finds the worker idle and the reader asleep takes its result without the reader thread
+            assertTrue(pool.resultsReadByCallers() > 0, "no apply read its own result");
+        }
+    }
+
+    @Test
+    void applyBesideOtherTrafficGetsItsOwnResults() throws Exception {
+        try (ProcessPool pool = pool(2)) {
+            List<Long> xs = IntStream.range(0, 2_000).mapToObj(i -> (long) i).toList();
+            CompletableFuture<List<Long>> mapped = CompletableFuture.supplyAsync(() -> {
+                List<Long> out = new java.util.ArrayList<>();
+                for (int round = 0; round < 20; round++) {
+                    out.addAll(pool.map((Long x) -> x + 1, xs, 7));
+                }
+                return out;
+            });
+            List<CompletableFuture<Long>> asyncs = new java.util.ArrayList<>();
+            for (long i = 0; i < 3_000; i++) {
+                assertEquals(i * 3, pool.apply((Long x) -> x * 3, i)); // a reserved worker takes nothing else
+                if (i % 10 == 0) {
+                    asyncs.add(pool.applyAsync((Long x) -> -x, i));
+                }
+            }
+            List<Long> expected = new java.util.ArrayList<>();
+            for (int round = 0; round < 20; round++) {
+                xs.forEach(x -> expected.add(x + 1));
+            }
+            assertEquals(expected, mapped.get(30, TimeUnit.SECONDS));
+            for (int k = 0; k < asyncs.size(); k++) {
+                assertEquals(-10L * k, asyncs.get(k).get(10, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void aTaskLongerThanTheCallersWatchComesThroughTheReader() {
+        try (ProcessPool pool = pool(1)) {
+            for (long ms = 0; ms < 4; ms++) { // 0 ms within the watch; 1-3 ms long after it: the reader is rung
+                assertEquals(ms, pool.apply(PoolTesting::sleep, ms));
+            }
+        }
+    }
+
+    @Test
+    void aWorkerThatDiesWhileItsCallerWatchesFailsTheApply() {
+        try (ProcessPool pool = pool(1)) {
+            assertEquals(4L, pool.apply((Long x) -> x * x, 2L)); // the reader now sleeps: the next apply watches
+            WorkerDiedException e = assertThrows(WorkerDiedException.class, () -> pool.apply((Long x) -> {
+                Runtime.getRuntime().halt(3);
+                return x;
+            }, 1L));
+            assertEquals(3, e.exitCode());
+            assertEquals(9L, pool.apply((Long x) -> x * x, 3L));
+        }
+    }
+
+    @Test
     void framesLargerThanTheRingStreamThroughAndTheRingWrapsAround() {
         int big = Ring.DEFAULT_CAPACITY * 3 + 12345; // one task whose argument and result exceed the ring thrice
         String s = String.join("", Collections.nCopies(big / 8, "poolbenc"));
