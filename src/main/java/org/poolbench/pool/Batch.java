@@ -29,6 +29,10 @@ final class Batch implements Chunk.Sink {
     private final Object[] columns; // per chunk: a column, a Failed for the whole chunk, or null while running
     private final ArrayDeque<Chunk> completed; // only for unordered(): in completion order
     private int doneChunks;
+    // what waiting callers need, so that a chunk wakes them only then: on a small virtual machine a wake-up per
+    // chunk (a futex call each side) cost more than a tiny task
+    private int wantIndex = -1; // an imap caller waits for this chunk
+    private int wantAny; // imap_unordered callers waiting for any chunk
 
     Batch(int n, int chunksize, boolean unordered) {
         this.n = n;
@@ -104,8 +108,11 @@ final class Batch implements Chunk.Sink {
         if (completed != null) {
             completed.addLast(c);
         }
-        notifyAll();
-        return doneChunks == columns.length;
+        boolean all = doneChunks == columns.length;
+        if (all || c.index == wantIndex || wantAny > 0) {
+            notifyAll();
+        }
+        return all;
     }
 
     /** Task {@code i}'s result; throws its failure. The chunk must be done. */
@@ -199,8 +206,13 @@ final class Batch implements Chunk.Sink {
                 }
                 synchronized (Batch.this) {
                     int chunk = next / chunksize;
-                    while (columns[chunk] == null) {
-                        await();
+                    wantIndex = chunk;
+                    try {
+                        while (columns[chunk] == null) {
+                            await();
+                        }
+                    } finally {
+                        wantIndex = -1;
                     }
                     int i = next++;
                     try {
@@ -235,8 +247,13 @@ final class Batch implements Chunk.Sink {
                 }
                 synchronized (Batch.this) {
                     if (current == null || pos == current.size) {
-                        while (completed.isEmpty()) {
-                            await();
+                        wantAny++;
+                        try {
+                            while (completed.isEmpty()) {
+                                await();
+                            }
+                        } finally {
+                            wantAny--;
                         }
                         current = completed.removeFirst();
                         pos = 0;

@@ -424,6 +424,11 @@ final class PoolCore {
         return queue.take();
     }
 
+    /** The next queued chunk, or null: for a reader thread that hands a freed window slot on ({@link Worker}). */
+    Chunk pollChunk() {
+        return queue.poll();
+    }
+
     /** True if a worker that has taken {@code chunksTaken} chunks must retire ({@code maxTasksPerChild}). */
     boolean usedUp(int chunksTaken) {
         return maxTasksPerChild > 0 && chunksTaken >= maxTasksPerChild;

@@ -156,7 +156,7 @@ final class PoolWorker {
             InputStream requestsFifo = new FileInputStream(dir.resolve(Worker.REQUESTS).toFile());
             resultsFifo = new FileOutputStream(dir.resolve(Worker.RESULTS).toFile());
             if (args.length == 2) { // shared memory: the FIFOs carry the handshake, then only wake-ups
-                in = new DataInputStream(Ring.open(dir.resolve(Worker.REQUESTS_RING)).input(requestsFifo, Ring.WORKER_SPIN_NANOS));
+                in = new DataInputStream(Ring.open(dir.resolve(Worker.REQUESTS_RING)).input(requestsFifo));
                 results = Ring.open(dir.resolve(Worker.RESULTS_RING));
             } else {
                 in = new DataInputStream(new BufferedInputStream(requestsFifo, 1 << 16));

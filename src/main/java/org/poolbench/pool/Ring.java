@@ -55,12 +55,6 @@ final class Ring {
     private static final int CLOSED = 136;
 
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.spinMicros", 0));
-    /**
-     * A worker waiting for its next task spins first: it has a processor of its own while it runs, a yield is a
-     * system call of about 1.3 µs on a virtual machine, and a caller's next {@code apply} comes within a few µs.
-     */
-    static final long WORKER_SPIN_NANOS =
-            TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.workerSpinMicros", 10));
     static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.yieldMicros", 20));
     private static final long NAP_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
@@ -105,12 +99,7 @@ final class Ring {
 
     /** The reading end: {@code doorbell} is the FIFO the writer rings (and whose EOF means the writer is gone). */
     Input input(InputStream doorbell) {
-        return input(doorbell, SPIN_NANOS);
-    }
-
-    /** {@link #input(InputStream)} whose reader spins for {@code spinNanos} before it yields. */
-    Input input(InputStream doorbell, long spinNanos) {
-        return new Input(doorbell, null, null, spinNanos);
+        return new Input(doorbell, null, null);
     }
 
     /**
@@ -121,7 +110,7 @@ final class Ring {
      * instead of yielding first.
      */
     Input input(InputStream doorbell, Semaphore baton, BooleanSupplier wanted) {
-        return new Input(doorbell, baton, wanted, SPIN_NANOS);
+        return new Input(doorbell, baton, wanted);
     }
 
     /**
@@ -136,7 +125,6 @@ final class Ring {
         private final InputStream doorbell;
         private final Semaphore baton; // null: one reader thread only
         private final BooleanSupplier wanted;
-        private final long spinNanos;
         private final byte[] one = new byte[1];
         private final byte[] drain = new byte[64];
         private long head;
@@ -144,11 +132,10 @@ final class Ring {
         private boolean ended;
         private boolean betweenFrames; // set by awaitFrame: only there may the reader lend the baton while it sleeps
 
-        Input(InputStream doorbell, Semaphore baton, BooleanSupplier wanted, long spinNanos) {
+        Input(InputStream doorbell, Semaphore baton, BooleanSupplier wanted) {
             this.doorbell = doorbell;
             this.baton = baton;
             this.wanted = wanted;
-            this.spinNanos = spinNanos;
             this.head = (long) LONGS.getVolatile(shared, HEAD);
             this.limit = head;
         }
@@ -256,10 +243,10 @@ final class Ring {
                     return fresh() || end();
                 }
                 long waited = System.nanoTime() - start;
-                if (waited > spinNanos + YIELD_NANOS || betweenFrames && wanted != null && wanted.getAsBoolean()) {
+                if (waited > SPIN_NANOS + YIELD_NANOS || betweenFrames && wanted != null && wanted.getAsBoolean()) {
                     return sleep();
                 }
-                if (waited > spinNanos) {
+                if (waited > SPIN_NANOS) {
                     Thread.yield();
                 } else {
                     Thread.onSpinWait();

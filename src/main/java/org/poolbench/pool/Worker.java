@@ -287,9 +287,49 @@ final class Worker {
             owedPermits = 0;
             notifyAll();
         }
-        window.release(permits);
+        if (permits == 1 && rings != null && handOnNext()) {
+            permits = 0; // the freed slot went to the next chunk
+        }
+        if (permits > 0) {
+            window.release(permits);
+        }
         pool.finish(c, values, pid);
         return c;
+    }
+
+    /**
+     * Over shared memory, gives the window slot a result just freed to the next queued chunk and sends it from this
+     * thread: the writer thread, parked for a slot, would otherwise be woken for every chunk, and on a small virtual
+     * machine that wake-up (a futex call and a context switch) cost more than a tiny task (docs/POOL.md,
+     * "Transports"). Only a chunk that fits in the ring beside everything in flight: the write cannot wait for the
+     * worker, which may itself be waiting for this thread to read.
+     */
+    private boolean handOnNext() throws IOException {
+        if (reservedBy != null) {
+            return false;
+        }
+        Chunk next = pool.pollChunk();
+        if (next == null) {
+            return false;
+        }
+        if (!fitsBesideInflight(next) || !trySend(next, Reserve.FAIL)) {
+            pool.requeue(next);
+            return false;
+        }
+        return true;
+    }
+
+    private synchronized boolean fitsBesideInflight(Chunk next) {
+        long bytes = 0;
+        for (Chunk c : inflight) {
+            bytes += framed(c);
+        }
+        return bytes + framed(next) <= rings.requests().capacity() / 2;
+    }
+
+    /** An upper bound on the bytes {@link #send} writes for {@code c}: its frame, and its function's if not loaded. */
+    private static long framed(Chunk c) {
+        return c.payload.n + c.fn.bytes().length + 256L;
     }
 
     private synchronized Chunk peekHead(long chunkId) throws Wire.ProtocolException {
