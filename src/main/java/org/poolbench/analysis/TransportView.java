@@ -70,8 +70,13 @@ public record TransportView(List<String> labels, Series ratios, String lesson, T
             // the same sequential time divides both: the speedups' ratio is the times' inverse ratio
             double r = pipeFact.get().score() / shmFact.get().score();
             double noise = Units.relativeError(pipeFact.get()) + Units.relativeError(shmFact.get());
-            lines.add(line("factorial at full cores (speedup, shm / pipe)", pipeFact, shmFact, Format.times(r),
-                    "≥ 0.95×", r >= 0.95 || r >= 1 - noise));
+            // the bar is 0.95×; a ratio below it but within both points' errors is said so, not called met
+            List<String> fact = new ArrayList<>(line("factorial at full cores (speedup, shm / pipe)", pipeFact, shmFact,
+                    Format.times(r), "≥ 0.95×", r >= 0.95));
+            if (r < 0.95 && r >= 1 - noise) {
+                fact.set(fact.size() - 1, "not met (within the points' errors, ±" + Math.round(noise * 100) + " %)");
+            }
+            lines.add(fact);
             lesson.add("factorial at full cores keeps " + Format.times(r) + " of its speedup over pipes");
             ratio(labels, points, "factorial (time)", 1 / r, pipeFact.get(), shmFact.get());
         }

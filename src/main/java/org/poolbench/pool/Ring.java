@@ -19,7 +19,9 @@ import java.util.function.BooleanSupplier;
  * A byte stream from one process to another through memory both map: the shared-memory transport's half of a
  * worker's channel ({@link ProcessPoolBuilder#transport}). One writer thread at a time, one reader thread at a time
  * (single producer, single consumer); frames are the same bytes the pipes carry, so {@link Wire} reads and writes
- * them unchanged.
+ * them unchanged. "One reader at a time" may be a relay: the parent's reader thread lends its end, between two frames
+ * and only while it sleeps, to a thread that waits for its own result ({@link #input(InputStream, Semaphore,
+ * BooleanSupplier)}); the semaphore passed with it orders their accesses.
  *
  * <p>Layout of the file: a header of {@link #HEADER} bytes (the writer's published position {@code tail}, the reader's
  * position {@code head}, each on its own cache line; the reader's {@code sleeping} flag; the writer's {@code closed}
@@ -42,7 +44,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A writer that finds the ring full publishes what it wrote, then backs off (spin, yield, then 50 µs naps) until
  * the reader frees space; it gives up with an {@link IOException} if the reader's process is gone. Like a write to a
- * full pipe, the wait is not interruptible (the interrupt is kept).
+ * full pipe, the wait is not interruptible (the interrupt is kept). While it naps it rings again whenever it finds the
+ * reader asleep: a borrower that handed the watch back in the middle of a frame too large for the ring saw no whole
+ * frame to take, and nothing else would wake the reader.
  */
 final class Ring {
     /** Bytes before the data: three cache lines of positions and flags, padded. */

@@ -62,6 +62,18 @@ class TransportViewTest {
     }
 
     @Test
+    void aFactorialRatioBelowTheBarButWithinTheErrorsIsNotCalledMet() {
+        List<ResultRow> rows = List.of(
+                ViewsTest.row("transport", "").benchmark("factorial").cores(2).score(100.0).scoreError(10.0)
+                        .unit("ms/op").params("transport=pipe").build(),
+                ViewsTest.row("transport", "").benchmark("factorial").cores(2).score(110.0).scoreError(11.0)
+                        .unit("ms/op").params("transport=shared-memory").build());
+        List<String> factorial = TransportView.of(rows, List.of()).table().rows().get(0);
+        assertEquals("0.91×", factorial.get(3));
+        assertEquals("not met (within the points' errors, ±20 %)", factorial.get(5));
+    }
+
+    @Test
     void noRowsNoView() {
         assertNull(TransportView.of(List.of(), List.of()));
     }
