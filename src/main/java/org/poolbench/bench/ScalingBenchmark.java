@@ -111,6 +111,13 @@ public class ScalingBenchmark {
     @Param({"65536"})
     public int fileBytes;
 
+    /**
+     * The family results.csv files these rows under: the transport family borrows this job to compare the pool over
+     * pipes and over shared memory ({@link org.poolbench.results.JmhJson#FAMILY}).
+     */
+    @Param({"scaling"})
+    public String family;
+
     private DownloadServer server;
     private Workload<Object, Object> job;
     private TakingTurns pools;

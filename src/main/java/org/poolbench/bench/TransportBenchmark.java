@@ -23,17 +23,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.poolbench.backend.Backends;
 import org.poolbench.pool.ProcessPool;
-import org.poolbench.workload.Factorial;
 
 /*
  * The process pool over pipes against the same pool over shared memory (ProcessPool.Transport), one figure each:
  * does "tiny tasks do not pay for a process pool" hold once the transport is memory?
  *
  * roundTrip: one tiny task (square a long) through apply, back to back, in µs. Over pipes each way costs a write, a
- * read and a wake-up; over shared memory the waiting side finds the bytes in the ring while it yields.
+ * read and a wake-up; over shared memory the caller reads its result from the ring itself while it spins.
  * mapSquares: map(square) over 10^6 boxed longs at CPython's auto chunksize, items per second.
- * factorial: the scaling family's factorial job (12 tasks of 50000!..70000!) at full cores, in ms: a waiting side
- * that spins must not take the CPU from the work, so this should not move.
+ * Factorial at full cores is not here: run-bench.sh measures it with ScalingBenchmark, process-pool and
+ * process-pool-shm taking turns in one JVM (-p backend=process-pool/process-pool-shm), because the figure is a
+ * difference of a few per cent (a waiting side that spins must not take the work's CPU) and a block per transport
+ * puts the machine's phases between them.
  * firstResults: a pool of as many workers as cores built and its first results back (map of one square per worker),
  * in ms: the transport's set-up (two rings per worker) must not show. Its floor, jvmStartup (run with workers=1), is
  * one bare JVM's spawn-to-first-frame, and pipeFloor is the round trip's floor: OverheadBenchmark's, measured here
@@ -46,6 +47,7 @@ import org.poolbench.workload.Factorial;
  * Run only this:
  *   mvn -B -q package -DskipTests
  *   java -jar target/benchmarks.jar TransportBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s
+ *   java -jar target/benchmarks.jar ScalingBenchmark -p workload=factorial -p backend=process-pool/process-pool-shm
  */
 public class TransportBenchmark {
 
@@ -173,27 +175,6 @@ public class TransportBenchmark {
 
     private static long checkedSum(Warm w, List<Long> out) {
         return OverheadBenchmark.checkedSum(out, MAP_ITEMS, w.expectedSum);
-    }
-
-    /** The scaling family's factorial job, run through the pool until BigInteger's multiplications are compiled. */
-    @State(Scope.Benchmark)
-    public static class FactorialJob {
-        final Factorial job = new Factorial(Factorial.DEFAULT_SIZES, Factorial.DEFAULT_TASKS);
-
-        @Setup(Level.Trial)
-        public void setUp(Warm w) {
-            job.expected();
-            WarmUp.runFor(1, WarmUp.PROCESS_FACTORIAL_NANOS, () -> job.verify(w.pool.map(job.task(), job.inputs(), 1)));
-        }
-    }
-
-    @Benchmark
-    @BenchmarkMode(Mode.AverageTime)
-    @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    public int factorial(Warm w, FactorialJob f) {
-        List<Factorial.Digest> out = w.pool.map(f.job.task(), f.job.inputs(), 1);
-        f.job.verify(out);
-        return out.size();
     }
 
     /** A pool to build per invocation, closed after it outside the measured time. */

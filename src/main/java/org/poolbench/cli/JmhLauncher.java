@@ -103,10 +103,11 @@ final class JmhLauncher {
 
     /** The set-up warm-up of the invocation's trials ({@link WarmUp#setUpSeconds}), which JMH does not count. */
     static double setUpWarmUpSeconds(JmhInvocation inv) {
-        if ("transport".equals(inv.family())) { // TransportBenchmark: its pools warm per transport, not per backend
+        boolean scalingJob = inv.benchmark().contains("ScalingBenchmark"); // the transport family's factorial
+        if ("transport".equals(inv.family()) && !scalingJob) { // TransportBenchmark: pools warm per transport
             double s = 0;
-            if (inv.benchmark().contains("factorial")) {
-                s += WarmUp.setUpSeconds("scaling", "factorial", "process-pool");
+            if (inv.benchmark().contains("roundTrip")) {
+                s += WarmUp.setUpSeconds("overhead", "squares", "process-pool");
             }
             if (inv.benchmark().contains("mapSquares")) {
                 s += WarmUp.setUpSeconds("overhead", "squares", "process-pool");
@@ -128,7 +129,8 @@ final class JmhLauncher {
         for (String w : workloads) {
             for (String b : backends) {
                 for (String one : Alternation.backends(b)) { // alternating backends all warm in one trial
-                    sum += perCombination * WarmUp.setUpSeconds(inv.family(), w, Alternation.backendOf(one));
+                    sum += perCombination * WarmUp.setUpSeconds(scalingJob ? "scaling" : inv.family(), w,
+                            Alternation.backendOf(one));
                 }
             }
         }

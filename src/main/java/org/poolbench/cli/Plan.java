@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.poolbench.results.Alternation;
+import org.poolbench.results.JmhJson;
 import org.poolbench.results.ResultRow;
 
 /**
@@ -223,8 +224,21 @@ final class Plan {
         boolean smoke = q.profile() == Profile.SMOKE;
         invocations.add(new JmhInvocation("transport", smoke
                 ? "\\.TransportBenchmark\\.(pipeFloor|roundTrip)$"
-                : "\\.TransportBenchmark\\.(pipeFloor|roundTrip|mapSquares|factorial)$",
-                top, params("transport", both), smoke ? 2 : 4));
+                : "\\.TransportBenchmark\\.(pipeFloor|roundTrip|mapSquares)$",
+                top, params("transport", both), smoke ? 2 : 3));
+        if (!smoke) {
+            // the scaling family's factorial job at full cores, the pool over pipes and over shared memory taking
+            // turns in one JVM: a difference of a few per cent is the figure, and blocks of their own put the
+            // machine's phases between the two (in one run 0.89x with blocks, from drift alone)
+            JmhInvocation factorial = new JmhInvocation("transport", "\\.ScalingBenchmark\\.", top,
+                    params("workload", List.of("factorial"), "backend", List.of("process-pool", "process-pool-shm"),
+                            "workers", List.of(top), "cores", List.of(top), JmhJson.FAMILY, List.of("transport")))
+                    .withIterationMillis(ONE_JOB_ITERATION_MILLIS);
+            if (q.profile() == Profile.QUICK) {
+                factorial = factorial.withIterations(0, PRECISE_ITERATIONS);
+            }
+            invocations.add(alternating(q.profile(), factorial));
+        }
         if (!smoke) {
             invocations.add(new JmhInvocation("transport",
                     "\\.TransportBenchmark\\.(firstResults|jvmStartup)$", top,

@@ -219,6 +219,12 @@ public final class JmhJson {
         return row(file, index, result, runId, null, result.getAsJsonObject("primaryMetric"));
     }
 
+    /**
+     * A JMH parameter that files a benchmark's rows under another family than its class's: the transport family
+     * measures the pools' factorial speed with ScalingBenchmark ({@code -p family=transport}).
+     */
+    public static final String FAMILY = "family";
+
     /** The row of one metric of a result: the primary one ({@code label} null) or a secondary one. */
     private static ResultRow row(Path file, int index, JsonObject result, String runId, String label,
             JsonObject metric) throws IOException {
@@ -236,6 +242,10 @@ public final class JmhJson {
             }
         }
         Params p = new Params(file, name, params);
+        String filedUnder = p.text(FAMILY); // a benchmark borrowed by another family says so
+        if (filedUnder != null && !filedUnder.isEmpty()) {
+            family = filedUnder;
+        }
         p.text(Alternation.CORES); // ways of measuring, not part of the point: the split rows say them in a note
         p.text(Alternation.WORKERS);
         String sizes = params.get(Alternation.TASK_SIZE);

@@ -258,13 +258,20 @@ class PlanTest {
                 "100! too, where the crossover over shared memory may lie");
         assertEquals(List.of("sequential/thread-pool/process-pool/process-pool-shm"), sizes.get(0).params().get("backend"));
         assertEquals(30.0, JmhLauncher.setUpWarmUpSeconds(sizes.get(0)), 1e-9, "both pools warm like the thread pool");
-        List<JmhInvocation> transport = plan.invocations.stream().filter(i -> i.family().equals("transport")).toList();
-        assertEquals(3, transport.size());
+        List<JmhInvocation> all = plan.invocations.stream().filter(i -> i.family().equals("transport")).toList();
+        assertEquals(4, all.size());
+        JmhInvocation paired = all.get(1);
+        assertEquals("\\.ScalingBenchmark\\.", paired.benchmark(), "factorial at full cores: the scaling job");
+        assertEquals(List.of("process-pool/process-pool-shm"), paired.params().get("backend"), "taking turns in one JVM");
+        assertEquals(List.of("2"), paired.params().get("cores"));
+        assertEquals(List.of("transport"), paired.params().get("family"), "its rows go to the transport family");
+        assertEquals(2 * 10, JmhLauncher.setUpWarmUpSeconds(paired), 1e-9, "each pool warms its factorial 10 s");
+        List<JmhInvocation> transport = all.stream().filter(i -> i != paired).toList();
         assertTrue(transport.stream().allMatch(i -> i.params().get("transport").equals(List.of("pipe", "shared-memory"))));
         assertEquals(List.of("1"), transport.get(1).params().get("workers"), "jvmStartup: one bare JVM");
         assertEquals(List.of("10000"), transport.get(2).params().get("idleMillis"));
-        assertEquals(2 * (10 + 3), JmhLauncher.setUpWarmUpSeconds(transport.get(0)), 1e-9,
-                "factorial warms 10 s and map 3 s, for each transport");
+        assertEquals(2 * (3 + 3), JmhLauncher.setUpWarmUpSeconds(transport.get(0)), 1e-9,
+                "apply warms 3 s and map 3 s, for each transport");
         assertEquals(2 * 2 * 10, JmhLauncher.setUpWarmUpSeconds(transport.get(2)), 1e-9,
                 "an idle spell of 10 s in a warm-up and a measured iteration, for each transport");
         // without the transport family the shared-memory pool is measured nowhere, even with every backend asked for

@@ -67,6 +67,19 @@ class JmhJsonTest {
         assertEquals(seq.score() / pool.score(), pool.speedup(), 1e-12);
     }
 
+    @Test
+    void aFamilyParameterFilesTheRowsElsewhere() throws Exception {
+        Path file = dir.resolve("borrowed.json");
+        Files.writeString(file, Files.readString(fixture()).replace("\"workers\" : \"2\"",
+                "\"workers\" : \"2\", \"family\" : \"transport\""));
+        List<ResultRow> rows = JmhJson.convert(file, "r", AUX_COUNTERS);
+        ResultRow seq = rows.get(2);
+        assertEquals("transport", seq.family(), "ScalingBenchmark's job, borrowed by the transport family");
+        assertEquals("job", seq.benchmark());
+        assertEquals("latencyMs=3", seq.params(), "the family is not a parameter of the point");
+        assertEquals("creation", rows.get(0).family(), "results without the parameter keep their class's family");
+    }
+
     /** {@code jmh-sync-1.37.json}: one SyncBenchmark point as JMH 1.37 wrote it, with its @AuxCounters metrics. */
     @Test
     void secondaryMetricsBecomeRowsOfTheirOwn() throws Exception {
