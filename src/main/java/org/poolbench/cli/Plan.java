@@ -242,7 +242,8 @@ final class Plan {
         if (!smoke) {
             invocations.add(new JmhInvocation("transport",
                     "\\.TransportBenchmark\\.(firstResults|jvmStartup)$", top,
-                    params("transport", both, "workers", List.of(1)), 2).expecting(0.15));
+                    params("transport", both, "workers", top == 1 ? List.of(1) : List.of(1, top)), 2)
+                    .expecting(0.15));
         }
         // one measured iteration: JMH sums @AuxCounters events over the iterations, and idleCpu is a share of one
         invocations.add(new JmhInvocation("transport", "\\.TransportBenchmark\\.idle$", top,

@@ -62,6 +62,22 @@ class TransportViewTest {
     }
 
     @Test
+    void theStartIsShownBesideItsFloor() {
+        List<ResultRow> rows = List.of(t("firstResults", "pipe", 250.0, "ms/op"),
+                t("firstResults", "shared-memory", 240.0, "ms/op"),
+                ViewsTest.row("transport", "").benchmark("jvmStartup").cores(2).workers(1).score(100.0)
+                        .unit("ms/op").build(),
+                ViewsTest.row("transport", "").benchmark("jvmStartup").cores(2).workers(2).score(160.0)
+                        .unit("ms/op").build());
+        List<List<String>> lines = TransportView.of(rows, List.of()).table().rows();
+        assertEquals("2.40×", lines.get(1).get(3), "shared memory's first results against one JVM");
+        assertEquals("not met", lines.get(1).get(5));
+        List<String> floor = lines.get(2);
+        assertEquals("2 bare JVMs started at once / one (the floor of the line above)", floor.get(0));
+        assertEquals("1.60×", floor.get(3));
+    }
+
+    @Test
     void aFactorialRatioBelowTheBarButWithinTheErrorsIsNotCalledMet() {
         List<ResultRow> rows = List.of(
                 ViewsTest.row("transport", "").benchmark("factorial").cores(2).score(100.0).scoreError(10.0)

@@ -268,7 +268,8 @@ class PlanTest {
         assertEquals(2 * 10, JmhLauncher.setUpWarmUpSeconds(paired), 1e-9, "each pool warms its factorial 10 s");
         List<JmhInvocation> transport = all.stream().filter(i -> i != paired).toList();
         assertTrue(transport.stream().allMatch(i -> i.params().get("transport").equals(List.of("pipe", "shared-memory"))));
-        assertEquals(List.of("1"), transport.get(1).params().get("workers"), "jvmStartup: one bare JVM");
+        assertEquals(List.of("1", "2"), transport.get(1).params().get("workers"),
+                "jvmStartup: one bare JVM, and as many as the pool's workers (its floor)");
         assertEquals(List.of("10000"), transport.get(2).params().get("idleMillis"));
         assertEquals(2 * (3 + 3), JmhLauncher.setUpWarmUpSeconds(transport.get(0)), 1e-9,
                 "apply warms 3 s and map 3 s, for each transport");
