@@ -109,9 +109,11 @@ public final class ProcessPool implements AutoCloseable {
         /** Two named pipes per worker, one each way: a system call per frame each way, and a wake-up. */
         PIPE,
         /**
-         * Two byte rings per worker in {@code /dev/shm}, one each way; a waiting side spins briefly, then sleeps on the
-         * worker's pipe, which then carries only wake-ups (so an idle pool burns no CPU) and still shows a dead
-         * process as EOF. Costs twice {@value Ring#DEFAULT_CAPACITY} bytes of memory per worker.
+         * Two byte rings per worker in {@code /dev/shm}, one each way; a waiting side yields briefly, then sleeps on
+         * the worker's pipe, which then carries only wake-ups (so an idle pool burns no CPU) and still shows a dead
+         * process as EOF. The thread that calls {@link #apply} watches the ring for its own result for up to 50 µs of
+         * its CPU, so a tiny task's answer reaches it without a thread hand-off. Costs twice
+         * {@value Ring#DEFAULT_CAPACITY} bytes of memory per worker.
          */
         SHARED_MEMORY;
 
