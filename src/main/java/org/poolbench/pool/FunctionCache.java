@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Functions as sent to workers: serialized once per call, with an id that is stable for equal bytes. */
+/**
+ * Functions as sent to workers: described by name ({@link WireLambdas}) or serialized once per call, with an id that
+ * is stable for equal bytes.
+ */
 final class FunctionCache {
     private static final Map<Key, Long> IDS_BY_CONTENT = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -34,9 +37,11 @@ final class FunctionCache {
         if (cached != null && cached[0] != null) {
             return cached[0];
         }
-        byte[] bytes;
+        byte[] bytes = WireLambdas.describe(fn); // a lambda that captures nothing: by name, no serialization
         try {
-            bytes = WireSerialization.serialize(fn);
+            if (bytes == null) {
+                bytes = WireSerialization.serialize(fn);
+            }
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("the function (a " + fn.getClass().getName()
                     + ") cannot be sent to a worker: " + e + "; everything it captures must be serializable", e);

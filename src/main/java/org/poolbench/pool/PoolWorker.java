@@ -80,7 +80,7 @@ final class PoolWorker {
             ping.writeFrameTo(parent.requests);
             Wire.readFrame(control, "training");
 
-            ObjectInputFilter base = ObjectInputFilter.Config.createFilter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*");
+            ObjectInputFilter base = lazyFilter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*");
             ObjectInputFilter filter = WireSerialization.filter(base, null);
             ProcessHandle.current().parent().ifPresent(ProcessHandle::isAlive);
             Thread t = new Thread(() -> { }, "poolbench-worker-parent-watch");
@@ -90,6 +90,10 @@ final class PoolWorker {
 
             SerializableFunction<Object, Object> fn = x -> x;
             Function<Object, Object> back = (Function<Object, Object>) WireSerialization.deserialize(WireSerialization.serialize(fn), filter);
+            WireLambdas.read(WireLambdas.describe(fn), PoolWorker.class.getName(), filter); // and by name
+            // Every class of a task's path must come from the archive: the first one loaded from the jar instead opens
+            // it, 25-45 ms for a class path like benchmarks.jar's (-Xlog:class+load shows where each class came from)
+            new FunctionLru(1).put(1L, back);
             progress.startChunk(1);
             progress.startTask(0);
             progress.takeBack(1, 2);
@@ -133,6 +137,40 @@ final class PoolWorker {
         hello.writeInt(Wire.PROTOCOL);
         hello.writeLong(ProcessHandle.current().pid());
         hello.flush();
+    }
+
+    /** The worker's functions by id, least recently used first, at most {@code capacity}. */
+    private static final class FunctionLru extends LinkedHashMap<Long, Object> {
+        private final int capacity;
+
+        FunctionLru(int capacity) {
+            super(16, 0.75f, true);
+            this.capacity = capacity;
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Object> eldest) {
+            return size() > capacity;
+        }
+    }
+
+    /**
+     * The allow-list {@code pattern} as a filter made at its first use: making it brings up the JDK's serial-filter
+     * configuration (31–48 ms of a fresh worker on a small VM), which a worker whose functions and values all travel
+     * without Java serialization never needs ({@link WireLambdas}).
+     */
+    static ObjectInputFilter lazyFilter(String pattern) {
+        return new ObjectInputFilter() {
+            private ObjectInputFilter made;
+
+            @Override
+            public synchronized Status checkInput(FilterInfo info) {
+                if (made == null) {
+                    made = ObjectInputFilter.Config.createFilter(pattern);
+                }
+                return made.checkInput(info);
+            }
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -186,7 +224,7 @@ final class PoolWorker {
             err.println("poolbench worker: expected INIT with protocol " + Wire.PROTOCOL + ", got frame type " + init.type());
             Runtime.getRuntime().halt(3);
         }
-        ObjectInputFilter base = ObjectInputFilter.Config.createFilter(i.getString());
+        ObjectInputFilter base = lazyFilter(i.getString()); // the parent checked the pattern
         ObjectInputFilter filter = WireSerialization.filter(base, null);
         int cacheCapacity = i.getInt();
         long parent = i.getLong();
@@ -196,7 +234,7 @@ final class PoolWorker {
             try {
                 @SuppressWarnings("unchecked")
                 Function<Object, Object> initializer =
-                        (Function<Object, Object>) WireSerialization.deserialize(fnBytes, WireSerialization.filter(base, home));
+                        (Function<Object, Object>) WireLambdas.read(fnBytes, home, WireSerialization.filter(base, home));
                 Object[] arg = WireValues.getElements(i, WireSerialization.filter(base, home));
                 if (arg[0] instanceof WireValues.Failure f) {
                     throw f.error();
@@ -221,12 +259,7 @@ final class PoolWorker {
         }
 
         // Mirrors the parent's per-worker LRU: same capacity, same sequence of puts and gets, so the same evictions.
-        Map<Long, Object> functions = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Object> eldest) {
-                return size() > cacheCapacity;
-            }
-        };
+        Map<Long, Object> functions = new FunctionLru(cacheCapacity);
         while (true) {
             Wire.Frame f;
             try {
@@ -249,7 +282,7 @@ final class PoolWorker {
                     byte[] bytes = body.getBytes();
                     Object fn;
                     try {
-                        fn = WireSerialization.deserialize(bytes, WireSerialization.filter(base, home));
+                        fn = WireLambdas.read(bytes, home, WireSerialization.filter(base, home));
                     } catch (Exception | LinkageError e) {
                         fn = new WireValues.Failure(e); // every chunk that uses it fails with this
                     }
