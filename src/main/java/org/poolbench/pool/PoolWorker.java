@@ -82,11 +82,9 @@ final class PoolWorker {
 
             ObjectInputFilter base = lazyFilter(ProcessPool.DEFAULT_ALLOWED_CLASSES + ";!*");
             ObjectInputFilter filter = WireSerialization.filter(base, null);
-            ProcessHandle.current().parent().ifPresent(ProcessHandle::isAlive);
-            Thread t = new Thread(() -> { }, "poolbench-worker-parent-watch");
-            t.setDaemon(true);
-            t.start();
-            t.join();
+            // the real parent watch, lambda included: a lambda the archive has not seen is spun at run time, and this
+            // one cost a worker 8-24 ms before its first task (the watch polls our parent, alive while it trains us)
+            ProcessHandle.current().parent().ifPresent(p -> watchParent(p.pid(), System.err));
 
             SerializableFunction<Object, Object> fn = x -> x;
             Function<Object, Object> back = (Function<Object, Object>) WireSerialization.deserialize(WireSerialization.serialize(fn), filter);
