@@ -33,8 +33,8 @@ import org.poolbench.pool.WorkerDiedException;
 
 /**
  * The pool's soak: seeded rounds, each one fault at a random moment against one operation, checked as a user of the
- * pool would check it. Round {@code r} runs fault {@code r mod F} against operation {@code (r / F) mod 4}, so every
- * fault meets every operation in {@code 4 F} rounds; the seed picks pool size (2-3 workers, {@code -Xmx64m}),
+ * pool would check it. Round {@code r} runs fault {@code r mod F} against operation {@code (r / F) mod 5}, so every
+ * fault meets every operation in {@code 5 F} rounds; the seed picks pool size (2-3 workers, {@code -Xmx64m}),
  * {@code maxTasksPerChild}, chunk size, input size and the moment of the fault.
  *
  * <p>Per round it records: whether every exception was the one docs/POOL.md documents for the fault ("clean");
@@ -52,7 +52,7 @@ public final class Soak {
     }
 
     /** The call the fault hits. */
-    public enum Op { MAP, IMAP, IMAP_UNORDERED, APPLY_ASYNC }
+    public enum Op { MAP, IMAP, IMAP_UNORDERED, APPLY_ASYNC, APPLY }
 
     /** One fault's totals. */
     public static final class Tally {
@@ -205,9 +205,10 @@ public final class Soak {
             this.random = random;
             this.callers = callers;
             this.workers = 2 + random.nextInt(2);
-            this.n = op == Op.APPLY_ASYNC ? 100 + random.nextInt(401) : 1000 + random.nextInt(4001);
+            boolean single = op == Op.APPLY_ASYNC || op == Op.APPLY;
+            this.n = single ? 100 + random.nextInt(401) : 1000 + random.nextInt(4001);
             int auto = (int) Math.max(1, (n + 4L * workers - 1) / (4L * workers));
-            this.chunksize = op == Op.APPLY_ASYNC ? 1 : List.of(1, 10, auto).get(random.nextInt(3));
+            this.chunksize = single ? 1 : List.of(1, 10, auto).get(random.nextInt(3));
             // recycling on: each worker replaced 2-4 times in the call (a JVM start costs ~0.1-0.3 s here)
             int chunks = (n + chunksize - 1) / chunksize;
             this.maxTasksPerChild = random.nextBoolean() ? 0 : Math.max(1, chunks / (workers * (2 + random.nextInt(3))));
@@ -391,6 +392,19 @@ public final class Soak {
                             } catch (TimeoutException e) {
                                 hung = true;
                                 return;
+                            }
+                        }
+                    }
+                    case APPLY -> { // one at a time from this thread: over shared memory it reads its own results
+                        for (int i = 0; i < n; i++) {
+                            try {
+                                check(i, pool.apply(fn, xs.get(i)), count);
+                            } catch (CancellationException e) {
+                                note(e);
+                                return;
+                            } catch (RuntimeException e) {
+                                note(e);
+                                count[i]++;
                             }
                         }
                     }
