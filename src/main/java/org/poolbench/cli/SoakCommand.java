@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * worker behind, or saw an exception other than the documented one.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Fault-inject the process pool: rounds of every fault against map, imap, imapUnordered, applyAsync.")
+        description = "Fault-inject the process pool: rounds of every fault against map, imap, imapUnordered, applyAsync, apply.")
 final class SoakCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", description = "Rounds to run (one fault each), default ${DEFAULT-VALUE}.")
