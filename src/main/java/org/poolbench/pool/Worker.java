@@ -542,6 +542,12 @@ final class Worker {
 
     /** How long a caller that sent to an idle worker watches the ring for its result: apply's tasks are tiny. */
     static final long DIRECT_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.directMicros", 50));
+    /**
+     * The first part of that watch, spent spinning: a tiny task's answer comes within 2-4 µs; after this the caller
+     * yields between looks, so that on a machine with fewer cores than busy threads it does not keep a worker off
+     * a processor for the rest of the watch.
+     */
+    static final long DIRECT_SPIN_NANOS = Math.min(DIRECT_NANOS, TimeUnit.MICROSECONDS.toNanos(10));
 
     /**
      * Reads frames until {@code c}'s result or {@link #DIRECT_NANOS}, then hands the watch back to the sleeping reader
@@ -555,15 +561,19 @@ final class Worker {
             ring.watch(true); // no need to ring while we look
             try {
                 long start = System.nanoTime();
-                while (!done && System.nanoTime() - start < DIRECT_NANOS) {
+                long waited = 0;
+                while (!done && waited < DIRECT_NANOS) {
                     if (ring.frameReady()) {
                         done = readFrameHere() == c;
                         if (done) {
                             pool.resultsReadByCallers.increment();
                         }
-                    } else {
+                    } else if (waited < DIRECT_SPIN_NANOS) {
                         Thread.onSpinWait();
+                    } else {
+                        Thread.yield(); // a longer task: let it have the processor if it needs this one
                     }
+                    waited = System.nanoTime() - start;
                 }
             } finally {
                 ring.watch(false);
