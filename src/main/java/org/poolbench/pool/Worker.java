@@ -547,7 +547,8 @@ final class Worker {
      * yields between looks, so that on a machine with fewer cores than busy threads it does not keep a worker off
      * a processor for the rest of the watch.
      */
-    static final long DIRECT_SPIN_NANOS = Math.min(DIRECT_NANOS, TimeUnit.MICROSECONDS.toNanos(10));
+    static final long DIRECT_SPIN_NANOS = Math.min(DIRECT_NANOS,
+            TimeUnit.MICROSECONDS.toNanos(Long.getLong("poolbench.pool.directSpinMicros", 10)));
 
     /**
      * Reads frames until {@code c}'s result or {@link #DIRECT_NANOS}, then hands the watch back to the sleeping reader
