@@ -210,6 +210,9 @@ class LocalClusterTest {
         assertTrue(none.getMessage().startsWith("--cluster: no Hazelcast member of cluster 'poolbench' answered at 127.0.0.1:"
                 + port), none.getMessage());
         assertFalse(none.getMessage().contains("\n"), "one line");
-        assertTrue(seconds < 10, "gave up after " + seconds + " s");
+        // the client gives up after ClusterConnect.CHECK_MILLIS (3 s); starting and stopping it takes about 1 s more
+        // here, and once 7 s more in a CI run on the 2-vCPU VM (2026-12-07). A hang (Hazelcast's default retries for
+        // ever) still fails this bound by far.
+        assertTrue(seconds < 15, "gave up after " + seconds + " s");
     }
 }
