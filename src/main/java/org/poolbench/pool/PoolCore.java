@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -43,6 +44,9 @@ final class PoolCore {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private final Condition terminated = lock.newCondition();
+    /** Replacement workers being spawned (guarded by lock): ending the pool waits for them, so none outlives it. */
+    private int replacing;
+    private final Condition replaced = lock.newCondition();
     private final Worker[] slots; // guarded by lock
     /** Results that the thread waiting for them read from a worker's ring itself ({@link Worker#sendAndAwait}). */
     final java.util.concurrent.atomic.LongAdder resultsReadByCallers = new java.util.concurrent.atomic.LongAdder();
@@ -352,9 +356,24 @@ final class PoolCore {
             if (runStateAtLeast(State.SHUTDOWN)) {
                 return; // the pool ended since the death was seen: spawn nothing
             }
+            replacing++;
         } finally {
             lock.unlock();
         }
+        try {
+            spawnReplacement(slot);
+        } finally {
+            lock.lock();
+            try {
+                replacing--;
+                replaced.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void spawnReplacement(int slot) {
         Worker fresh;
         try {
             fresh = spawn(slot);
@@ -381,6 +400,11 @@ final class PoolCore {
         }
         if (!wanted) {
             fresh.kill("the pool ended while it started", false);
+            try {
+                fresh.awaitGone(5_000); // before the pool's ending, which waits for this, may return
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -594,8 +618,21 @@ final class PoolCore {
 
     private void reap(List<Worker> all, long timeoutMillis) {
         watchdog.interrupt();
-        launcher.close(); // no more workers: the shell that makes their pipes goes too
         boolean interrupted = false;
+        // a replacement spawned while the pool ended is killed and awaited by the thread that spawned it: wait for
+        // that, or close() could return while a worker JVM it started still runs
+        lock.lock();
+        try {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (replacing > 0 && nanos > 0) {
+                nanos = replaced.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            lock.unlock();
+        }
+        launcher.close(); // no more workers: the shell that makes their pipes goes too
         for (Worker w : all) {
             try {
                 w.awaitGone(timeoutMillis);

@@ -51,6 +51,20 @@ class ProcessPoolStateTest {
     }
 
     @Test
+    void aReplacementSpawnedWhileThePoolClosesDoesNotOutliveClose() throws Exception {
+        for (int round = 0; round < 6; round++) {
+            Set<Long> before = PoolTesting.liveWorkers();
+            ProcessPool pool = ProcessPool.builder().workers(1).build();
+            ProcessHandle.of(pool.workerPids().get(0)).orElseThrow().destroyForcibly(); // its reader spawns another
+            Thread.sleep(round * 4L); // close at different moments of that spawn
+            pool.close();
+            Set<Long> left = new java.util.HashSet<>(PoolTesting.liveWorkers());
+            left.removeAll(before);
+            assertEquals(Set.of(), left, "a worker JVM outlived close() in round " + round);
+        }
+    }
+
+    @Test
     void startingToRunning() throws InterruptedException {
         try (ProcessPool pool = ProcessPool.builder().workers(2).build()) {
             assertFalse(pool.isShutdown());
