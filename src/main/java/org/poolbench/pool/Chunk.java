@@ -28,6 +28,8 @@ final class Chunk {
     final Sink sink;
     final boolean single; // an apply: its only task is "the task", not "task 0"
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** Its number in the stream of the worker that holds it ({@link Progress}); set under that worker's locks. */
+    long seq;
 
     Chunk(long id, Fn fn, int index, int offset, int size, Wire.Buf payload, Sink sink, boolean single) {
         this.id = id;

@@ -92,9 +92,10 @@ final class PoolWorker {
             // Every class of a task's path must come from the archive: the first one loaded from the jar instead opens
             // it, 25-45 ms for a class path like benchmarks.jar's (-Xlog:class+load shows where each class came from)
             new FunctionLru(1).put(1L, back);
-            progress.startChunk(1);
+            progress.startNextChunk();
             progress.startTask(0);
             progress.takeBack(1, 2);
+            progress.began(1);
             progress.tasksStarted();
             progress.taskIndex();
             Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 64);
@@ -328,7 +329,7 @@ final class PoolWorker {
         long fnId = body.getLong();
         byte arity = body.get();
         Object fn = functions.get(fnId); // before the gate: the LRU must see every get the parent's mirror saw
-        if (!progress.startChunk(chunkId)) {
+        if (!progress.startNextChunk()) {
             return; // the parent took this chunk back for an idle worker while we were stuck on the one before
         }
         Object[] a;

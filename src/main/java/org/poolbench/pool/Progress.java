@@ -18,11 +18,14 @@ import java.nio.file.Path;
  * <li>{@code started}: how many tasks the worker has started; the parent's watchdog sees a task start when it
  *     changes, and times each task, not each chunk.
  * <li>{@code index}: the running task's index in its chunk, to name the task that timed out.
- * <li>{@code gate}: the id of the chunk the worker last started, or {@code -id} of a chunk the parent took back.
- *     The worker starts chunk {@code k} with a CAS from whatever is there to {@code k}, unless it finds {@code -k};
- *     the parent takes back chunk {@code k} waiting behind running chunk {@code h} with a CAS from {@code h} to
- *     {@code -k}. Exactly one CAS wins, so a chunk taken back never runs in the worker, and a chunk that started is
- *     never taken back: a task runs at most once.
+ * <li>{@code gate}: the worker's count of the chunk it last started, or {@code -n} after the parent took back every
+ *     chunk it had sent up to its {@code n}th. Both sides count the chunks sent to this worker, 1, 2, 3 ... in the
+ *     order of the stream, so a number names one chunk for ever, even one that comes back later. The worker starts
+ *     its {@code s}th chunk with a CAS from whatever is there to {@code s}, unless it finds {@code -n} with
+ *     {@code s <= n}: then it skips it. The parent takes back the chunks waiting behind the running one, up to the
+ *     {@code n}th, with a CAS from a value that says the worker has started none of them to {@code -n}. Exactly one
+ *     CAS wins, so a chunk taken back never runs in the worker, and a chunk that started is never taken back: a task
+ *     runs at most once.
  * </ul>
  */
 final class Progress {
@@ -34,6 +37,7 @@ final class Progress {
 
     private final ByteBuffer shared;
     private long started; // the worker's own count (only the worker writes it)
+    private long chunks; // the worker's count of the chunks it was sent (only the worker writes it)
 
     private Progress(ByteBuffer shared) {
         this.shared = shared;
@@ -54,15 +58,18 @@ final class Progress {
 
     // ---- the worker's side --------------------------------------------------------------------------------------
 
-    /** Claims chunk {@code id} for running; false if the parent took it back (then it must not run or answer). */
-    boolean startChunk(long id) {
+    /**
+     * Counts the next chunk of the stream and claims it for running; false if the parent took it back (then it must
+     * not run or answer). Called once for every chunk the worker reads, in order.
+     */
+    boolean startNextChunk() {
+        long s = ++chunks;
         while (true) {
             long g = (long) LONGS.getVolatile(shared, GATE);
-            if (g == -id) {
-                LONGS.setVolatile(shared, GATE, 0L); // the same chunk may come back later and must run then
+            if (g < 0 && s <= -g) {
                 return false;
             }
-            if (LONGS.compareAndSet(shared, GATE, g, id)) {
+            if (LONGS.compareAndSet(shared, GATE, g, s)) {
                 return true;
             }
         }
@@ -84,13 +91,29 @@ final class Progress {
         return (int) (long) LONGS.getAcquire(shared, INDEX);
     }
 
-    /** True if the worker started chunk {@code id} (claimed it at the gate); false if it never did. */
-    boolean started(long id) {
-        return (long) LONGS.getVolatile(shared, GATE) == id;
+    /**
+     * True if the worker started its {@code seq}th chunk; asked of the oldest chunk the parent still holds (the chunks
+     * before it answered or were taken back), for which it is exact.
+     */
+    boolean began(long seq) {
+        long g = (long) LONGS.getVolatile(shared, GATE);
+        return seq <= Math.abs(g) && g != 0;
     }
 
-    /** Takes back chunk {@code waiting} if the worker is still running chunk {@code running} and has not begun it. */
-    boolean takeBack(long running, long waiting) {
-        return LONGS.compareAndSet(shared, GATE, running, -waiting);
+    /**
+     * Takes back every chunk sent after the {@code running}th up to the {@code lastWaiting}th, if the worker has
+     * started the {@code running}th and none after it: the gate then holds {@code running} itself, or the mark of an
+     * earlier take-back made while that chunk ran. False if the worker has moved on (or never began it).
+     */
+    boolean takeBack(long running, long lastWaiting) {
+        while (true) {
+            long g = (long) LONGS.getVolatile(shared, GATE);
+            if (g != running && !(g < 0 && running <= -g)) {
+                return false;
+            }
+            if (LONGS.compareAndSet(shared, GATE, g, -lastWaiting)) {
+                return true;
+            }
+        }
     }
 }

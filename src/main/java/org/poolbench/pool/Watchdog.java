@@ -7,12 +7,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A pool's watchdog, run on its own thread until the pool's run state is final: kills workers that miss the start
  * timeout or whose running task is past the task timeout (each task is timed from when the worker started it, seen
- * in its {@link Progress}), and moves a chunk that waits behind a long-running one to an idle worker when nothing
+ * in its {@link Progress}), and moves the chunks that wait behind a long-running one to idle workers when nothing
  * else is queued.
  */
 final class Watchdog implements Runnable {
 
-    /** A chunk waiting behind one that has run this long moves to an idle worker. */
+    /** Chunks waiting behind one that has run this long move to idle workers. */
     private static final long STEAL_AFTER_MILLIS = 50;
 
     private final PoolCore pool;
@@ -39,9 +39,9 @@ final class Watchdog implements Runnable {
             if (someoneIdle && pool.nothingQueued()) {
                 for (Worker w : all) {
                     if (w.runningSince(since) != null && now - since[0] > TimeUnit.MILLISECONDS.toNanos(STEAL_AFTER_MILLIS)) {
-                        Chunk waiting = w.takeBackWaiting();
-                        if (waiting != null) {
-                            pool.requeue(waiting);
+                        List<Chunk> waiting = w.takeBackWaiting();
+                        for (int i = waiting.size() - 1; i >= 0; i--) { // each goes to the queue's head: oldest first
+                            pool.requeue(waiting.get(i));
                         }
                     }
                 }

@@ -131,6 +131,28 @@ class ProcessPoolChaosTest {
         }
     }
 
+    /**
+     * Once short chunks have widened the window, many chunks wait behind a task that hangs: all of them move to the
+     * idle worker, not only the first (with one chunk taken back per hang, the rest waited for ever).
+     */
+    @Test
+    void everyChunkQueuedBehindAStuckWorkerMovesWhenTheWindowIsWide() throws Exception {
+        ProcessPool pool = ProcessPool.builder().workers(2).build();
+        try {
+            List<Long> warm = IntStream.range(0, 20_000).mapToObj(i -> (long) i).toList();
+            for (int round = 0; round < 3; round++) { // tiny chunks: each worker's window grows to its widest
+                assertEquals(warm, pool.map(x -> x, warm, 1));
+            }
+            CompletableFuture<Long> stuck = pool.applyAsync(PoolTesting::sleep, 600_000L);
+            List<Long> xs = IntStream.range(0, 2_000).mapToObj(i -> (long) i).toList();
+            CompletableFuture<List<Long>> rest = CompletableFuture.supplyAsync(() -> pool.map(x -> x + 1, xs, 1));
+            assertEquals(xs.stream().map(x -> x + 1).toList(), rest.get(30, TimeUnit.SECONDS));
+            assertTrue(!stuck.isDone());
+        } finally {
+            pool.terminate();
+        }
+    }
+
     /** After terminate(), the hung task's future fails with CancellationException, not a hang. */
     @Test
     void terminateEndsAHungTaskAtOnce(@TempDir Path dir) throws Exception {
