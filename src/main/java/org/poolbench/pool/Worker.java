@@ -98,6 +98,7 @@ final class Worker {
     private long headStartNanos;
     private int owedPermits; // window slots of chunks taken back, returned when the running chunk ends
     private int granted = WINDOW_MIN; // the window's size: slots that exist
+    private int freed; // reader thread only: window slots freed by answers, to hand on (handOn)
     private long serviceNanos; // moving average of the time from a chunk becoming the oldest in flight to its answer
 
     /** Why the pool killed this worker, if it did; read after the reader saw the end. */
@@ -207,6 +208,9 @@ final class Worker {
                     break;
                 }
                 onFrame(f);
+                if (freed > 0 && !resultsRing.frameReady()) { // every answer in the ring is read: refill at once
+                    handOn();
+                }
             }
         } catch (IOException | RuntimeException e) {
             failure = e instanceof Wire.ProtocolException ? e.getMessage() : e.toString();
@@ -304,8 +308,9 @@ final class Worker {
             owedPermits = 0;
             notifyAll();
         }
-        if (permits > 0 && rings != null) {
-            permits -= handOnNext(permits);
+        if (permits > 0 && rings != null && Thread.currentThread() == reader) {
+            freed += permits; // handed on once the answers already in the ring are read (readLoop)
+            permits = 0;
         }
         if (permits > 0) {
             window.release(permits);
@@ -333,26 +338,40 @@ final class Worker {
     }
 
     /**
-     * Over shared memory, gives window slots a result just freed to the next queued chunks and sends them from this
-     * thread: the writer thread, parked for a slot, would otherwise be woken for every chunk, and on a small virtual
-     * machine that wake-up (a futex call and a context switch) cost more than a tiny task (docs/POOL.md,
-     * "Transports"). Only chunks that fit in the ring beside everything in flight: the write cannot wait for the
-     * worker, which may itself be waiting for this thread to read. Returns how many slots it used.
+     * Over shared memory, gives the window slots that answers freed ({@link #freed}) to the next queued chunks and
+     * sends them from the reader thread, all in one publication: the writer thread, parked for a slot, would otherwise
+     * be woken for every chunk, and on a small virtual machine that wake-up (a futex call and a context switch) cost
+     * more than a tiny task (docs/POOL.md, "Transports"). Only chunks that fit in the ring beside everything in
+     * flight: the write cannot wait for the worker, which may itself be waiting for this thread to read. The slots
+     * left over go back to the window.
      */
-    private int handOnNext(int slots) throws IOException {
+    private void handOn() {
+        int slots = freed;
+        freed = 0;
         int used = 0;
         while (used < slots && reservedBy == null) {
             Chunk next = pool.pollChunk();
             if (next == null) {
                 break;
             }
-            if (!fitsBesideInflight(next) || !trySend(next, Reserve.FAIL)) {
+            if (!fitsBesideInflight(next) || !trySend(next, Reserve.FAIL, false)) {
                 pool.requeue(next);
                 break;
             }
             used++;
         }
-        return used;
+        if (used > 0) {
+            synchronized (sendLock) {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    kill("cannot write to its stdin: " + e, false);
+                }
+            }
+        }
+        if (used < slots) {
+            window.release(slots - used);
+        }
     }
 
     private synchronized boolean fitsBesideInflight(Chunk next) {
@@ -454,6 +473,11 @@ final class Worker {
      * A write error kills the worker; the chunk, already held, then fails or moves on with the death.
      */
     private boolean trySend(Chunk c, Reserve reserve) {
+        return trySend(c, reserve, true);
+    }
+
+    /** {@link #trySend}; without {@code flush}, the frame waits in the stream for the caller's flush. */
+    private boolean trySend(Chunk c, Reserve reserve, boolean flush) {
         synchronized (sendLock) {
             while (reservedBy != null) { // a caller reads its result from the ring: its chunk must stay alone
                 if (reserve != Reserve.WAIT) {
@@ -484,7 +508,7 @@ final class Worker {
             }
             chunksTaken++;
             try {
-                send(c);
+                send(c, flush);
             } catch (IOException e) {
                 kill("cannot write to its stdin: " + e, false);
             }
@@ -633,7 +657,7 @@ final class Worker {
         return onFrame(f);
     }
 
-    private void send(Chunk c) throws IOException {
+    private void send(Chunk c, boolean flush) throws IOException {
         Chunk.Fn fn = c.fn;
         if (loaded.get(fn.id()) == null) {
             Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, fn.bytes().length + 128);
@@ -651,7 +675,9 @@ final class Worker {
         header.frameLength();
         out.write(header.a, 0, header.n - c.payload.n);
         out.write(c.payload.a, 0, c.payload.n);
-        out.flush();
+        if (flush) {
+            out.flush();
+        }
     }
 
     /** {@code maxTasksPerChild} reached: let the held chunks finish, then close stdin so the worker exits. */
