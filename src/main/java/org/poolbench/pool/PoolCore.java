@@ -51,7 +51,8 @@ final class PoolCore {
     /** Results that the thread waiting for them read from a worker's ring itself ({@link Worker#sendAndAwait}). */
     final java.util.concurrent.atomic.LongAdder resultsReadByCallers = new java.util.concurrent.atomic.LongAdder();
     private State state = State.STARTING; // guarded by lock
-    private int pending;                  // chunks submitted and not finished; guarded by lock
+    /** Chunks submitted and not finished; reaching 0 is signalled on {@link #idle} under the lock. */
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private int startFailures;            // consecutive workers that died before their handshake
     private int nextSlot;                 // where idleWorker() starts looking: the worker used last
     private int live;                     // workers spawned whose reader has not yet reported their end
@@ -164,7 +165,7 @@ final class PoolCore {
         lock.lock();
         try {
             checkUsable();
-            pending += chunks.size();
+            pending.addAndGet(chunks.size());
             if (allowDirect && chunks.size() == 1 && queue.isEmpty()) {
                 direct = idleWorker();
             }
@@ -257,13 +258,15 @@ final class PoolCore {
     }
 
     private void chunkFinished() {
-        lock.lock();
-        try {
-            if (--pending == 0) {
+        // Not under the pool's lock for every chunk: the readers of all workers took turns at it. Only the last one
+        // signals, under the lock, so a closer that saw pending > 0 under the lock is already waiting for it.
+        if (pending.decrementAndGet() == 0) {
+            lock.lock();
+            try {
                 idle.signalAll();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -573,7 +576,7 @@ final class PoolCore {
         lock.lock();
         try {
             advanceRunState(State.CLOSING);
-            while (pending > 0 && state == State.CLOSING) {
+            while (pending.get() > 0 && state == State.CLOSING) {
                 idle.await();
             }
             if (state != State.CLOSING) {
@@ -651,7 +654,7 @@ final class PoolCore {
         lock.lock();
         try {
             return "ProcessPool[" + state.name().toLowerCase() + ", workers=" + workers + ", pending chunks="
-                    + pending + "]";
+                    + pending.get() + "]";
         } finally {
             lock.unlock();
         }

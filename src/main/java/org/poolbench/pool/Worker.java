@@ -57,6 +57,7 @@ final class Worker {
     final int slot;
     final Process process;
     final long pid;
+    private final String who; // "worker pid N", for messages: made once, not per frame
     private final long spawnedNanos = System.nanoTime();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final StderrTail stderr;
@@ -94,6 +95,7 @@ final class Worker {
 
     // guarded by this
     private final ArrayDeque<Chunk> inflight = new ArrayDeque<>();
+    private long inflightBytes; // the sum of framed(c) over inflight
     private boolean alive = true;
     private long headStartNanos;
     private int owedPermits; // window slots of chunks taken back, returned when the running chunk ends
@@ -114,6 +116,7 @@ final class Worker {
         }
     };
     private int chunksTaken;
+    private long lastFn = -1; // the function of the last chunk sent; ids are never negative
     private long chunksSent; // the stream's count of chunks, as the worker counts them (Progress)
     /** A thread that sent to this idle worker and reads the result itself: nothing else is sent meanwhile. */
     private volatile Thread reservedBy; // written under sendLock; read by the reader thread, which then lends the baton
@@ -125,6 +128,7 @@ final class Worker {
         this.slot = slot;
         this.process = process;
         this.pid = process.pid();
+        this.who = "worker pid " + pid;
         this.dir = dir;
         this.ends = ends;
         this.stderr = new StderrTail(process.getErrorStream());
@@ -203,7 +207,7 @@ final class Worker {
             pool.workerReady(this);
             writer.start();
             while (resultsRing == null || resultsRing.awaitFrame()) {
-                Wire.Frame f = Wire.readFrame(in, "worker pid " + pid);
+                Wire.Frame f = Wire.readFrame(in, who);
                 if (f == null) {
                     break;
                 }
@@ -244,7 +248,7 @@ final class Worker {
             }
         }
         keepNoise(noise);
-        Wire.Frame f = Wire.readFrame(in, "worker pid " + pid);
+        Wire.Frame f = Wire.readFrame(in, who);
         if (f == null || f.type() != Wire.READY) {
             throw new Wire.ProtocolException("expected READY from worker pid " + pid);
         }
@@ -258,7 +262,7 @@ final class Worker {
             throw new Wire.ProtocolException("process " + peer + " connected to the socket of worker pid " + pid);
         }
         if (!initialized) { // a worker is ready only once the pool's initializer has run in it
-            Wire.Frame done = Wire.readFrame(in, "worker pid " + pid);
+            Wire.Frame done = Wire.readFrame(in, who);
             if (done == null) {
                 throw new IOException("the worker ended while running the pool's initializer");
             }
@@ -299,7 +303,7 @@ final class Worker {
         int permits;
         synchronized (this) {
             c = peekHead(chunkId);
-            inflight.removeFirst();
+            inflightBytes -= framed(inflight.removeFirst());
             long now = System.nanoTime();
             long service = now - headStartNanos;
             serviceNanos = serviceNanos == 0 ? service : serviceNanos + (service - serviceNanos) / 8;
@@ -375,11 +379,7 @@ final class Worker {
     }
 
     private synchronized boolean fitsBesideInflight(Chunk next) {
-        long bytes = 0;
-        for (Chunk c : inflight) {
-            bytes += framed(c);
-        }
-        return bytes + framed(next) <= rings.requests().capacity() / 2;
+        return inflightBytes + framed(next) <= rings.requests().capacity() / 2;
     }
 
     /** An upper bound on the bytes {@link #send} writes for {@code c}: its frame, and its function's if not loaded. */
@@ -417,6 +417,7 @@ final class Worker {
             alive = false;
             held = new ArrayList<>(inflight);
             inflight.clear();
+            inflightBytes = 0;
             notifyAll();
         }
         writer.interrupt();
@@ -505,6 +506,7 @@ final class Worker {
                 }
                 c.seq = ++chunksSent;
                 inflight.addLast(c);
+                inflightBytes += framed(c);
             }
             chunksTaken++;
             try {
@@ -650,7 +652,7 @@ final class Worker {
     }
 
     private Chunk readFrameHere() throws IOException {
-        Wire.Frame f = Wire.readFrame(in, "worker pid " + pid);
+        Wire.Frame f = Wire.readFrame(in, who);
         if (f == null) {
             throw new IOException("the results ring ended inside a frame it showed whole");
         }
@@ -659,7 +661,8 @@ final class Worker {
 
     private void send(Chunk c, boolean flush) throws IOException {
         Chunk.Fn fn = c.fn;
-        if (loaded.get(fn.id()) == null) {
+        // The function of the chunk before is the newest in both LRUs already: a get would change neither.
+        if (fn.id() != lastFn && loaded.get(fn.id()) == null) {
             Wire.Buf define = Wire.Buf.frame(Wire.DEFINE, fn.bytes().length + 128);
             define.putLong(fn.id());
             define.putString(fn.home());
@@ -667,6 +670,7 @@ final class Worker {
             define.writeFrameTo(out);
             loaded.put(fn.id(), Boolean.TRUE);
         }
+        lastFn = fn.id();
         Wire.Buf header = Wire.Buf.frame(Wire.CHUNK, 17);
         header.putLong(c.id);
         header.putLong(fn.id());
@@ -771,6 +775,7 @@ final class Worker {
                     return List.of();
                 }
                 inflight.retainAll(List.of(running));
+                inflightBytes = framed(running);
                 // Their slots, and the free ones, come back only when the running chunk ends: else our own writer
                 // could take them straight back from the queue, to wait behind the same running task once more.
                 owedPermits += waiting.size() + window.drainPermits();
