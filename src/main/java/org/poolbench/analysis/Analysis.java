@@ -41,7 +41,8 @@ public record Analysis(String runId, Map<String, String> env, List<ResultRow> ro
         for (FamilyAnalysis f : families) {
             if (f.viewer() != null) {
                 viewed.add(f.id());
-                views.addAll(f.viewer().views(new FamilyRows(f.id(), rows, measured, env)));
+                views.addAll(f.viewer().views(new FamilyRows(f.id(), rows, measured, env,
+                        iterations == null ? List.of() : iterations)));
             }
         }
         for (String family : Rows.distinct(measured, ResultRow::family)) {

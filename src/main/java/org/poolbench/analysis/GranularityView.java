@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.poolbench.results.IterationsCsv.Iteration;
 import org.poolbench.results.ResultRow;
+import org.poolbench.results.Units;
 
 /**
  * Task granularity: at what work per task does a pool beat sequential code? The figure shows the workload with the
@@ -46,12 +48,18 @@ public record GranularityView(String workload, List<Series> series, double[] wor
         return workload == null ? List.of() : List.of(FIGURE);
     }
 
+    /** {@link #crossover(TreeMap, Map, List)} with no iterations: judged by the JMH errors alone. */
+    public static Crossover crossover(TreeMap<Long, ResultRow> backend, Map<Long, ResultRow> sequential) {
+        return crossover(backend, sequential, List.of());
+    }
+
     /**
      * The crossover of {@code backend} (task size → row) against {@code sequential} (task size → row): walking down
-     * from the largest task size, the last size at which the backend is still faster; {@code null} if it is not
-     * faster at the largest.
+     * from the largest task size, the last size at which the backend is still faster beyond the noise; {@code null}
+     * if it is not so at the largest. A point at parity within the noise is not a crossover ({@link #clearlyFaster}).
      */
-    public static Crossover crossover(TreeMap<Long, ResultRow> backend, Map<Long, ResultRow> sequential) {
+    public static Crossover crossover(TreeMap<Long, ResultRow> backend, Map<Long, ResultRow> sequential,
+            List<Iteration> iterations) {
         if (backend == null) {
             return null;
         }
@@ -61,7 +69,7 @@ public record GranularityView(String workload, List<Series> series, double[] wor
             if (seq == null) {
                 continue;
             }
-            if (Rows.micros(r) < Rows.micros(seq)) {
+            if (clearlyFaster(r, seq, iterations)) {
                 from = r;
             } else {
                 break;
@@ -74,18 +82,34 @@ public record GranularityView(String workload, List<Series> series, double[] wor
         return new Crossover(from.taskSize(), Rows.micros(seq) / seq.tasks());
     }
 
-    /** The granularity family's task-size sweep, if its rows give one. */
-    public static List<View> views(FamilyRows in) {
-        return Viewer.some(of(in.own(), in.env(), in.skipped()));
+    /**
+     * True if {@code r} is faster than {@code seq} beyond the noise: where the two took turns iteration by iteration
+     * (the granularity family does), the 95 % interval of the median of their paired ratios lies below 1
+     * ({@link RunChecks#paired}; pairing cancels the machine's drift, which JMH's errors carry); else their ratio
+     * plus its error (both JMH errors in quadrature) is below 1.
+     */
+    static boolean clearlyFaster(ResultRow r, ResultRow seq, List<Iteration> iterations) {
+        double[] paired = iterations.isEmpty() ? null : RunChecks.paired(iterations, seq, r);
+        if (paired != null) {
+            return paired[2] < 1;
+        }
+        double ratio = Rows.micros(r) / Rows.micros(seq);
+        return ratio * (1 + Math.hypot(Units.relativeError(r), Units.relativeError(seq))) < 1;
     }
 
-    static GranularityView of(List<ResultRow> family, Map<String, String> env, long skipped) {
+    /** The granularity family's task-size sweep, if its rows give one. */
+    public static List<View> views(FamilyRows in) {
+        return Viewer.some(of(in.own(), in.env(), in.skipped(), in.iterations()));
+    }
+
+    static GranularityView of(List<ResultRow> family, Map<String, String> env, long skipped,
+            List<Iteration> iterations) {
         List<ResultRow> sweep = family.stream().filter(r -> r.taskSize() != null && r.tasks() != null && r.tasks() > 0
                 && Rows.micros(r) != null).toList();
         if (sweep.isEmpty()) {
             return null;
         }
-        Lessons lessons = lessons(sweep);
+        Lessons lessons = lessons(sweep, iterations);
         String workload = sweep.stream().collect(Collectors.groupingBy(r -> Objects.toString(r.workload(), ""),
                         TreeMap::new, Collectors.mapping(ResultRow::taskSize, Collectors.toSet())))
                 .entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
@@ -121,12 +145,12 @@ public record GranularityView(String workload, List<Series> series, double[] wor
                     Double d = Rows.parse(env.get("logical_cores"));
                     return d == null ? 1 : d.intValue();
                 });
-        Crossover cross = crossover(byBackend.get("process-pool"), sequential);
+        Crossover cross = crossover(byBackend.get("process-pool"), sequential, iterations);
         String note = cross != null ? "Vertical line: from this task size on, process-pool beats sequential."
                 : byBackend.containsKey("process-pool") ? "process-pool never stays faster than sequential in this range."
                 : "";
         if (byBackend.containsKey("process-pool-shm")) { // the same pool over shared memory: where it pays
-            Crossover shm = crossover(byBackend.get("process-pool-shm"), sequential);
+            Crossover shm = crossover(byBackend.get("process-pool-shm"), sequential, iterations);
             note += shm == null ? " process-pool-shm never stays faster than sequential in this range."
                     : " process-pool-shm (shared memory) beats sequential from " + shm.taskSize() + "! on ("
                     + Format.duration(shm.workPerTask()) + " of work per task"
@@ -175,7 +199,7 @@ public record GranularityView(String workload, List<Series> series, double[] wor
     }
 
     /** Every workload's crossover per backend, in words, and the table of all points. */
-    private static Lessons lessons(List<ResultRow> all) {
+    private static Lessons lessons(List<ResultRow> all, List<Iteration> iterations) {
         List<ResultRow> sweep = atUsualChunk(all);
         // (JVM or CPython, workload, task size) → sequential row
         Map<List<Object>, ResultRow> seq = new LinkedHashMap<>();
@@ -207,7 +231,7 @@ public record GranularityView(String workload, List<Series> series, double[] wor
             if (Rows.isSequential(backend)) {
                 continue;
             }
-            Crossover from = crossover(e.getValue(), sequential);
+            Crossover from = crossover(e.getValue(), sequential, iterations);
             lessons.add(from == null ? backend + " is never faster than "
                     + (Rows.isPython(backend) ? "py-sequential" : "sequential") + " on " + workload + " in this range"
                     : backend + " beats " + (Rows.isPython(backend) ? "py-sequential" : "sequential") + " on " + workload + " from task size " + from.taskSize() + " on (≈ "

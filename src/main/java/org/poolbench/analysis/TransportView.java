@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.poolbench.results.IterationsCsv.Iteration;
 import org.poolbench.results.ResultRow;
 import org.poolbench.results.Units;
 
@@ -30,10 +31,14 @@ public record TransportView(List<String> labels, Series ratios, String lesson, T
     }
 
     public static List<View> views(FamilyRows in) {
-        return Viewer.some(of(in.own(), Rows.family(in.measured(), "granularity")));
+        return Viewer.some(of(in.own(), Rows.family(in.measured(), "granularity"), in.iterations()));
     }
 
     static TransportView of(List<ResultRow> rows, List<ResultRow> granularity) {
+        return of(rows, granularity, List.of());
+    }
+
+    static TransportView of(List<ResultRow> rows, List<ResultRow> granularity, List<Iteration> iterations) {
         if (rows.isEmpty()) {
             return null;
         }
@@ -116,8 +121,8 @@ public record TransportView(List<String> labels, Series ratios, String lesson, T
                         "< 2 %", pct < 2 ? "met" : "not met"));
             }
         }
-        GranularityView.Crossover pipeCross = crossover(granularity, "process-pool");
-        GranularityView.Crossover shmCross = crossover(granularity, "process-pool-shm");
+        GranularityView.Crossover pipeCross = crossover(granularity, "process-pool", iterations);
+        GranularityView.Crossover shmCross = crossover(granularity, "process-pool-shm", iterations);
         if (pipeCross != null || shmCross != null) {
             String p = pipeCross == null ? "none in range" : pipeCross.taskSize() + "! (" + Format.duration(pipeCross.workPerTask()) + ")";
             String s = shmCross == null ? "none in range" : shmCross.taskSize() + "! (" + Format.duration(shmCross.workPerTask()) + ")";
@@ -163,7 +168,8 @@ public record TransportView(List<String> labels, Series ratios, String lesson, T
     }
 
     /** Where {@code backend} beats sequential on the granularity family's factorial rows; null if nowhere. */
-    private static GranularityView.Crossover crossover(List<ResultRow> granularity, String backend) {
+    private static GranularityView.Crossover crossover(List<ResultRow> granularity, String backend,
+            List<Iteration> iterations) {
         Map<Long, ResultRow> sequential = new TreeMap<>();
         TreeMap<Long, ResultRow> pool = new TreeMap<>();
         for (ResultRow r : granularity) {
@@ -176,6 +182,6 @@ public record TransportView(List<String> labels, Series ratios, String lesson, T
                 pool.putIfAbsent(r.taskSize(), r);
             }
         }
-        return pool.isEmpty() ? null : GranularityView.crossover(pool, sequential);
+        return pool.isEmpty() ? null : GranularityView.crossover(pool, sequential, iterations);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.poolbench.cli.Family;
+import org.poolbench.results.IterationsCsv.Iteration;
 import org.poolbench.results.ResultRow;
 
 /** The views' numbers on small hand-made runs, where the right answer can be worked out by hand. */
@@ -93,6 +94,40 @@ class ViewsTest {
         GranularityView n = Family.analyse(never, ENV).views(GranularityView.class).get(0);
         assertNull(n.crossover());
         assertTrue(n.caption().contains("process-pool never stays faster than sequential"), n.caption());
+
+        // 5 % faster at 100 but with ±10 % errors on both points: parity within the noise, not a crossover
+        List<ResultRow> close = new ArrayList<>(withError(granularity("sequential", 100, 1_000, 10_000), 0.10));
+        close.addAll(withError(granularity("process-pool", 200, 950, 6_000), 0.10));
+        GranularityView c = Family.analyse(close, ENV).views(GranularityView.class).get(0);
+        assertEquals(1000L, c.crossover().taskSize());
+    }
+
+    /**
+     * Where the points took turns, their paired iterations decide: wide JMH errors from drift do not hide a pool that
+     * is faster in every pair, and a pool whose pairs straddle 1 is at parity even if its score is lower.
+     */
+    @Test
+    void crossoverJudgesByPairedIterationsWhereThereAreSome() {
+        List<ResultRow> seq = withError(granularity("sequential", 100, 1_000, 10_000), 0.30);
+        List<ResultRow> pool = withError(granularity("process-pool", 200, 980, 8_000), 0.30);
+        List<Iteration> its = new ArrayList<>();
+        for (int i = 1; i <= 15; i++) {
+            double drift = 1 + 0.4 * (i % 3); // the machine's speed moves; each pair shares its phase
+            its.add(RunChecksTest.iteration(seq.get(1), i, 1_000 * drift));
+            its.add(RunChecksTest.iteration(pool.get(1), i, (i % 2 == 0 ? 930 : 1_030) * drift)); // straddles 1
+            its.add(RunChecksTest.iteration(seq.get(2), i, 10_000 * drift));
+            its.add(RunChecksTest.iteration(pool.get(2), i, 8_000 * drift)); // 0.8 in every pair
+        }
+        List<ResultRow> rows = new ArrayList<>(seq);
+        rows.addAll(pool);
+        assertNull(Family.analyse(rows, ENV).views(GranularityView.class).get(0).crossover(),
+                "by the errors alone (±30 %) the pool never stays faster");
+        GranularityView paired = Family.analyse(rows, ENV, its).views(GranularityView.class).get(0);
+        assertEquals(1000L, paired.crossover().taskSize(), "faster in every pair at 1000, at parity at 100");
+    }
+
+    private static List<ResultRow> withError(List<ResultRow> rows, double relative) {
+        return rows.stream().map(r -> r.toBuilder().scoreError(r.score() * relative).build()).toList();
     }
 
     @Test
