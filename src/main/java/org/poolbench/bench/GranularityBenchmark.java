@@ -49,7 +49,8 @@ public class GranularityBenchmark {
 
     /** Tasks per job for each factorial size: about 10–100 ms of sequential work per job on a 2020s core. */
     static final Map<Integer, Integer> TASKS = Map.of(
-            100, 16_384, 300, 8_192, 1_000, 2_048, 2_000, 512, 3_000, 256, 10_000, 32, 30_000, 8);
+            100, 16_384, 300, 8_192, 600, 4_096, 1_000, 2_048, 1_500, 1_024, 2_000, 512, 3_000, 256, 10_000, 32,
+            30_000, 8);
 
     /** Numbers per job in the chunk-size sweep. */
     static final int SQUARES = 100_000;

@@ -521,12 +521,15 @@ final class Plan {
             // quick: the sizes around the crossovers (each size's parallel backends warm for 10 s, see
             // GranularityBenchmark); 10000! and 30000!, where pools are far ahead, only in full; 100!, where pools
             // over pipes are far behind, in quick only beside the pool over shared memory, whose crossover lies
-            // lower; smoke one size, a check that the family runs
+            // lower, and so are 600! and 1500!, which halve the steps in which the two transports' crossovers lie
+            // (the transport family compares them); smoke one size, a check that the family runs
             List<Integer> sizes = switch (profile) {
                 case SMOKE -> List.of(3_000);
-                case QUICK -> chosen.contains("process-pool-shm") ? List.of(100, 300, 1_000, 2_000, 3_000)
+                case QUICK -> chosen.contains("process-pool-shm") ? List.of(100, 300, 600, 1_000, 1_500, 2_000, 3_000)
                         : List.of(300, 1_000, 2_000, 3_000);
-                case FULL -> List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
+                case FULL -> chosen.contains("process-pool-shm")
+                        ? List.of(100, 300, 600, 1_000, 1_500, 2_000, 3_000, 10_000, 30_000)
+                        : List.of(100, 300, 1_000, 2_000, 3_000, 10_000, 30_000);
             };
             // one invocation for every size, its backends taking turns iteration by iteration in one JVM, size by
             // size (GranularityBenchmark): the crossover compares them, and on a machine whose speed moves in phases

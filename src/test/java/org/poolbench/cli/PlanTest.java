@@ -253,9 +253,9 @@ class PlanTest {
                 List.of(1, 2), List.of());
         List<JmhInvocation> sizes = plan.invocations.stream().filter(i -> i.benchmark().endsWith("factorial$")
                 && i.family().equals("granularity")).toList();
-        assertEquals(List.of("100/300/1000/2000/3000"),
+        assertEquals(List.of("100/300/600/1000/1500/2000/3000"),
                 sizes.stream().map(i -> String.join(",", i.params().get("taskSize"))).toList(),
-                "100! too, where the crossover over shared memory may lie");
+                "100! too, where the crossover over shared memory may lie, and 600! and 1500! between the crossovers");
         assertEquals(List.of("sequential/thread-pool/process-pool/process-pool-shm"), sizes.get(0).params().get("backend"));
         assertEquals(30.0, JmhLauncher.setUpWarmUpSeconds(sizes.get(0)), 1e-9, "both pools warm like the thread pool");
         List<JmhInvocation> all = plan.invocations.stream().filter(i -> i.family().equals("transport")).toList();
