@@ -89,6 +89,19 @@ public final class PoolTesting {
         return sleep(600_000);
     }
 
+    /** Runs in a worker: appends a line to {@code log} (one per run), sleeps {@code millis}, then halts its JVM. */
+    static long logThenHalt(String log, long millis) {
+        try {
+            Files.writeString(Path.of(log), "ran\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sleep(millis);
+        Runtime.getRuntime().halt(3);
+        return millis;
+    }
+
     /** Runs in a worker: sleeps {@code millis}, then returns it. */
     static long sleep(long millis) {
         try {

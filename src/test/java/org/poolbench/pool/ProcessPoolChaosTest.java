@@ -153,6 +153,29 @@ class ProcessPoolChaosTest {
         }
     }
 
+    /**
+     * A task that runs long enough for the chunk behind it to be taken back, then kills its worker, ran: it fails with
+     * the death and never runs again (the gate then held the take-back's mark, and the pool once read that as "never
+     * began" and ran the task a second time).
+     */
+    @Test
+    void aTaskThatKillsItsWorkerAfterATakeBackRunsOnce(@TempDir Path dir) throws Exception {
+        Path runs = dir.resolve("runs");
+        String runsPath = runs.toString();
+        try (ProcessPool pool = ProcessPool.builder().workers(2).build()) {
+            CompletableFuture<Long> dying = pool.applyAsync(x -> PoolTesting.logThenHalt(runsPath, 400), 0L);
+            PoolTesting.await(() -> Files.exists(runs), Duration.ofSeconds(30), "the task started");
+            // its worker's writer takes one of these to wait behind it; the other worker runs the rest, goes idle, and
+            // the watchdog moves the waiting one after 50 ms
+            List<Long> xs = IntStream.range(0, 20).mapToObj(i -> (long) i).toList();
+            assertEquals(xs.stream().map(x -> x + 1).toList(), pool.map(x -> x + 1, xs, 1));
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> dying.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof WorkerDiedException, e.getCause().toString());
+            assertEquals(1, Files.readAllLines(runs).size(), "the task ran more than once: " + Files.readAllLines(runs));
+        }
+    }
+
     /** After terminate(), the hung task's future fails with CancellationException, not a hang. */
     @Test
     void terminateEndsAHungTaskAtOnce(@TempDir Path dir) throws Exception {
