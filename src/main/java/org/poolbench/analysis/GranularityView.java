@@ -147,11 +147,11 @@ public record GranularityView(String workload, List<Series> series, double[] wor
                 });
         Crossover cross = crossover(byBackend.get("process-pool"), sequential, iterations);
         String note = cross != null ? "Vertical line: from this task size on, process-pool beats sequential."
-                : byBackend.containsKey("process-pool") ? "process-pool never stays faster than sequential in this range."
+                : byBackend.containsKey("process-pool") ? "process-pool never stays faster than sequential beyond the noise in this range."
                 : "";
         if (byBackend.containsKey("process-pool-shm")) { // the same pool over shared memory: where it pays
             Crossover shm = crossover(byBackend.get("process-pool-shm"), sequential, iterations);
-            note += shm == null ? " process-pool-shm never stays faster than sequential in this range."
+            note += shm == null ? " process-pool-shm never stays faster than sequential beyond the noise in this range."
                     : " process-pool-shm (shared memory) beats sequential from " + shm.taskSize() + "! on ("
                     + Format.duration(shm.workPerTask()) + " of work per task"
                     + (cross == null ? "" : "; over pipes from " + Format.duration(cross.workPerTask())) + ").";
@@ -233,7 +233,8 @@ public record GranularityView(String workload, List<Series> series, double[] wor
             }
             Crossover from = crossover(e.getValue(), sequential, iterations);
             lessons.add(from == null ? backend + " is never faster than "
-                    + (Rows.isPython(backend) ? "py-sequential" : "sequential") + " on " + workload + " in this range"
+                    + (Rows.isPython(backend) ? "py-sequential" : "sequential") + " on " + workload
+                    + " beyond the noise in this range"
                     : backend + " beats " + (Rows.isPython(backend) ? "py-sequential" : "sequential") + " on " + workload + " from task size " + from.taskSize() + " on (≈ "
                     + Format.duration(from.workPerTask()) + " of work per task)");
         }

@@ -93,7 +93,7 @@ class ViewsTest {
         never.addAll(granularity("process-pool", 200, 2_000, 20_000));
         GranularityView n = Family.analyse(never, ENV).views(GranularityView.class).get(0);
         assertNull(n.crossover());
-        assertTrue(n.caption().contains("process-pool never stays faster than sequential"), n.caption());
+        assertTrue(n.caption().contains("process-pool never stays faster than sequential beyond the noise"), n.caption());
 
         // 5 % faster at 100 but with ±10 % errors on both points: parity within the noise, not a crossover
         List<ResultRow> close = new ArrayList<>(withError(granularity("sequential", 100, 1_000, 10_000), 0.10));
