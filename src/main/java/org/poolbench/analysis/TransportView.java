@@ -34,10 +34,6 @@ public record TransportView(List<String> labels, Series ratios, String lesson, T
         return Viewer.some(of(in.own(), Rows.family(in.measured(), "granularity"), in.iterations()));
     }
 
-    static TransportView of(List<ResultRow> rows, List<ResultRow> granularity) {
-        return of(rows, granularity, List.of());
-    }
-
     static TransportView of(List<ResultRow> rows, List<ResultRow> granularity, List<Iteration> iterations) {
         if (rows.isEmpty()) {
             return null;

@@ -29,7 +29,7 @@ import org.poolbench.pool.ProcessPool;
  * does "tiny tasks do not pay for a process pool" hold once the transport is memory?
  *
  * roundTrip: one tiny task (square a long) through apply, back to back, in µs. Over pipes each way costs a write, a
- * read and a wake-up; over shared memory the caller reads its result from the ring itself while it spins.
+ * read and a wake-up; over shared memory the caller reads its result from the ring itself while it watches.
  * mapSquares: map(square) over 10^6 boxed longs at CPython's auto chunksize, items per second.
  * Factorial at full cores is not here: run-bench.sh measures it with ScalingBenchmark, process-pool and
  * process-pool-shm taking turns in one JVM (-p backend=process-pool/process-pool-shm), because the figure is a

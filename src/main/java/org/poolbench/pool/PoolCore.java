@@ -11,6 +11,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -49,10 +51,10 @@ final class PoolCore {
     private final Condition replaced = lock.newCondition();
     private final Worker[] slots; // guarded by lock
     /** Results that the thread waiting for them read from a worker's ring itself ({@link Worker#sendAndAwait}). */
-    final java.util.concurrent.atomic.LongAdder resultsReadByCallers = new java.util.concurrent.atomic.LongAdder();
+    final LongAdder resultsReadByCallers = new LongAdder();
     private State state = State.STARTING; // guarded by lock
     /** Chunks submitted and not finished; reaching 0 is signalled on {@link #idle} under the lock. */
-    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
     private int startFailures;            // consecutive workers that died before their handshake
     private int nextSlot;                 // where idleWorker() starts looking: the worker used last
     private int live;                     // workers spawned whose reader has not yet reported their end

@@ -39,7 +39,7 @@ class TransportViewTest {
             granularity.add(g("process-pool", sizes[i], pipe[i] * (i + 1)));
             granularity.add(g("process-pool-shm", sizes[i], shm[i] * (i + 1)));
         }
-        TransportView v = TransportView.of(rows, granularity);
+        TransportView v = TransportView.of(rows, granularity, List.of());
         List<List<String>> lines = v.table().rows();
         assertEquals("apply, back to back", lines.get(0).get(0));
         assertEquals("0.20×", lines.get(0).get(3));
@@ -69,7 +69,7 @@ class TransportViewTest {
                         .unit("ms/op").build(),
                 ViewsTest.row("transport", "").benchmark("jvmStartup").cores(2).workers(2).score(160.0)
                         .unit("ms/op").build());
-        List<List<String>> lines = TransportView.of(rows, List.of()).table().rows();
+        List<List<String>> lines = TransportView.of(rows, List.of(), List.of()).table().rows();
         assertEquals("2.40×", lines.get(1).get(3), "shared memory's first results against one JVM");
         assertEquals("not met", lines.get(1).get(5));
         List<String> floor = lines.get(2);
@@ -84,13 +84,13 @@ class TransportViewTest {
                         .unit("ms/op").params("transport=pipe").build(),
                 ViewsTest.row("transport", "").benchmark("factorial").cores(2).score(110.0).scoreError(11.0)
                         .unit("ms/op").params("transport=shared-memory").build());
-        List<String> factorial = TransportView.of(rows, List.of()).table().rows().get(0);
+        List<String> factorial = TransportView.of(rows, List.of(), List.of()).table().rows().get(0);
         assertEquals("0.91×", factorial.get(3));
         assertEquals("not met (within the points' errors, ±20 %)", factorial.get(5));
     }
 
     @Test
     void noRowsNoView() {
-        assertNull(TransportView.of(List.of(), List.of()));
+        assertNull(TransportView.of(List.of(), List.of(), List.of()));
     }
 }

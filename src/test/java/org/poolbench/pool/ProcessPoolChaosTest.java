@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -169,7 +170,7 @@ class ProcessPoolChaosTest {
             // the watchdog moves the waiting one after 50 ms
             List<Long> xs = IntStream.range(0, 20).mapToObj(i -> (long) i).toList();
             assertEquals(xs.stream().map(x -> x + 1).toList(), pool.map(x -> x + 1, xs, 1));
-            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+            ExecutionException e = assertThrows(ExecutionException.class,
                     () -> dying.get(30, TimeUnit.SECONDS));
             assertTrue(e.getCause() instanceof WorkerDiedException, e.getCause().toString());
             assertEquals(1, Files.readAllLines(runs).size(), "the task ran more than once: " + Files.readAllLines(runs));
