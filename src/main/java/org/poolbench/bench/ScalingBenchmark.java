@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.IterationParams;
+import org.poolbench.backend.Backend;
 import org.poolbench.results.Alternation;
 import org.poolbench.workload.DownloadServer;
 import org.poolbench.workload.Workload;
@@ -160,6 +161,10 @@ public class ScalingBenchmark {
         pools.forEach((name, pool) -> WarmUp.run(Alternation.backendOf(name), WARM_JOBS, "factorial".equals(workload)
                 ? WarmUp.PROCESS_FACTORIAL_NANOS : WarmUp.PROCESS_NANOS,
                 () -> job.verify(pool.map(job.task(), job.inputs(), chunksize))));
+        // and the first collections, whose first touches of fresh heap pages would land in a measured iteration
+        Backend first = pools.current();
+        WarmUp.untilCollected(WarmUp.FIRST_COLLECTIONS, WarmUp.COLLECT_NANOS,
+                () -> job.verify(first.map(job.task(), job.inputs(), chunksize)));
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.poolbench.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+
 /**
  * Warm-up in a trial's set-up, before JMH's own warm-up iterations.
  *
@@ -55,6 +58,40 @@ public final class WarmUp {
     /** True for the process pool over either transport ({@code process-pool}, {@code process-pool-shm}). */
     static boolean isPool(String backend) {
         return "process-pool".equals(backend) || "process-pool-shm".equals(backend);
+    }
+
+    /**
+     * Collections this JVM must have run before measurement ({@link #untilCollected}): the first young collections
+     * copy survivors into heap pages nobody has touched, and on a VM whose page faults cost about 12.6 µs each they
+     * are slow. Squares' benchmark JVM (1 GB, a 341 MB young generation) paused 211 and 220 ms for its first two, 17
+     * ms for the third, then 4-9 ms (-Xlog:gc); in a smoke run the second fell into sequential's first measured
+     * iteration (54 ms a job against 4), and its speedups read 5.5x on 2 cores.
+     */
+    static final int FIRST_COLLECTIONS = 3;
+    /** The most {@link #untilCollected} runs a job that allocates little. */
+    static final long COLLECT_NANOS = 3_000_000_000L;
+
+    /**
+     * Runs {@code job} until this JVM's collectors have run {@code collections} times in all since it started, or
+     * for {@code maxNanos}; returns the runs.
+     */
+    static int untilCollected(int collections, long maxNanos, Runnable job) {
+        long start = System.nanoTime();
+        int runs = 0;
+        while (collections() < collections && System.nanoTime() - start < maxNanos) {
+            job.run();
+            runs++;
+        }
+        return runs;
+    }
+
+    /** The collections this JVM's collectors have run since it started. */
+    static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
     }
 
     /** Runs {@code job} at least {@code minRuns} times and for at least {@code minNanos}. */
