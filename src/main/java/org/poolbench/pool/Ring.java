@@ -286,9 +286,10 @@ final class Ring {
                 }
                 int rung;
                 try {
-                    // one read takes this ring and any earlier ones we did not need, so they never pile up (a
-                    // separate look at what is left would be a system call per wake-up)
-                    rung = doorbell.read(drain, 0, drain.length);
+                    rung = doorbell.read();
+                    for (int extra = doorbell.available(); extra > 0; extra = doorbell.available()) {
+                        doorbell.read(drain, 0, Math.min(extra, drain.length)); // rings we did not need: never let them pile up
+                    }
                 } finally {
                     if (lend) {
                         baton.acquireUninterruptibly(); // a thread that took it is done within microseconds

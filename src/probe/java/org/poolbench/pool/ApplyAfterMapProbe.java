@@ -1,6 +1,5 @@
 package org.poolbench.pool;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.LongStream;
 
@@ -12,7 +11,8 @@ import java.util.stream.LongStream;
  *
  * <pre>
  * mvn -B -q -o package -DskipTests &amp;&amp; mvn -B -q -o test-compile
- * jar cf /tmp/aam.jar -C target/test-classes org/poolbench/pool/ApplyAfterMapProbe.class
+ * jar cf /tmp/aam.jar -C target/test-classes org/poolbench/pool/ApplyAfterMapProbe.class \
+ *     -C target/test-classes org/poolbench/pool/RoundTripProbe.class
  * java -Dpoolbench.pool.transport=shared-memory -cp target/benchmarks.jar:/tmp/aam.jar org.poolbench.pool.ApplyAfterMapProbe
  * </pre>
  */
@@ -34,16 +34,7 @@ final class ApplyAfterMapProbe {
             }
             for (int round = 0; round < 4; round++) {
                 long before = pool.resultsReadByCallers();
-                long[] t = new long[10_000];
-                for (int i = 0; i < t.length; i++) {
-                    long t0 = System.nanoTime();
-                    long r = pool.apply(ApplyAfterMapProbe::square, (long) i);
-                    t[i] = System.nanoTime() - t0;
-                    if (r != (long) i * i) {
-                        throw new IllegalStateException("apply(square, " + i + ") returned " + r);
-                    }
-                }
-                Arrays.sort(t);
+                long[] t = RoundTripProbe.applyNanos(pool, 10_000);
                 System.out.printf("round %d: median %.1f us, %d of %d read by the caller (transport %s)%n", round,
                         t[t.length / 2] / 1e3, pool.resultsReadByCallers() - before, t.length, pool.transport().label());
             }

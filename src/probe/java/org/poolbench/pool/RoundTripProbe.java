@@ -22,20 +22,26 @@ final class RoundTripProbe {
         return x * x;
     }
 
+    /** {@code n} applies of {@link #square} one after another, each checked: their times in ns, sorted. */
+    static long[] applyNanos(ProcessPool pool, int n) {
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            long r = pool.apply(RoundTripProbe::square, (long) i);
+            t[i] = System.nanoTime() - t0;
+            if (r != (long) i * i) {
+                throw new IllegalStateException("apply(square, " + i + ") returned " + r);
+            }
+        }
+        Arrays.sort(t);
+        return t;
+    }
+
     public static void main(String[] args) {
         try (ProcessPool pool = ProcessPool.builder().workers(Integer.parseInt(args[0]))
                 .jvmArgs(List.of(args).subList(1, args.length)).build()) {
             for (int round = 0; round < 5; round++) {
-                long[] t = new long[20_000];
-                for (int i = 0; i < t.length; i++) {
-                    long t0 = System.nanoTime();
-                    long r = pool.apply(RoundTripProbe::square, (long) i);
-                    t[i] = System.nanoTime() - t0;
-                    if (r != (long) i * i) {
-                        throw new IllegalStateException("apply(square, " + i + ") returned " + r);
-                    }
-                }
-                Arrays.sort(t);
+                long[] t = applyNanos(pool, 20_000);
                 System.out.printf("round %d: p10 %.1f  median %.1f  p90 %.1f  p99 %.1f us%n", round,
                         t[t.length / 10] / 1e3, t[t.length / 2] / 1e3, t[t.length * 9 / 10] / 1e3,
                         t[t.length * 99 / 100] / 1e3);
