@@ -33,6 +33,32 @@ final class WireValues {
     record Failure(Throwable error) {
     }
 
+    /** Longs a list's encoding unboxes before it copies them into the frame at once. */
+    private static final int LONG_BLOCK = 1024;
+
+    /**
+     * Copies {@code v[0..len)} into {@code b} as big-endian longs in one bulk copy. Numbers go in and out of frames
+     * in bulk rather than one {@code ByteBuffer} call each, because a program's first chunks run before the JIT has
+     * compiled those calls, and each is a chain of several interpreted methods.
+     */
+    static void putLongs(Buf b, long[] v, int len) {
+        b.ensure(8L * len);
+        b.bb.slice(b.n, 8 * len).asLongBuffer().put(v, 0, len);
+        b.n += 8 * len;
+    }
+
+    /** A list of longs as {@link #putElements} encodes one: {@code v} is a chunk's results, all {@code Long}. */
+    static void putLongList(Buf b, long[] v) {
+        b.put(T_LONG_LIST);
+        b.putInt(v.length);
+        putLongs(b, v, v.length);
+    }
+
+    /** True if the next value is a list {@link #putElements} encoded as bare longs. */
+    static boolean nextIsLongList(In in) {
+        return in.p < in.end && in.a[in.p] == T_LONG_LIST;
+    }
+
     /** Encodes {@code xs.get(from..to)} as one list value, the cheap way when the elements allow it. */
     static void putElements(Buf b, List<?> xs, int from, int to) throws IOException {
         putElements(b, xs, from, to, 0);
@@ -48,13 +74,18 @@ final class WireValues {
             b.put(T_LONG_LIST);
             b.putInt(k);
             b.ensure(8L * k);
-            for (int i = from; i < to && bare; i++) {
-                if (xs.get(i) instanceof Long v) {
-                    b.bb.putLong(b.n, (long) v);
-                    b.n += 8;
-                } else {
-                    bare = false;
+            long[] block = new long[Math.min(k, LONG_BLOCK)];
+            for (int i = from; i < to && bare; ) {
+                int m = Math.min(block.length, to - i);
+                for (int j = 0; j < m && bare; j++) {
+                    if (xs.get(i + j) instanceof Long v) {
+                        block[j] = v;
+                    } else {
+                        bare = false;
+                    }
                 }
+                putLongs(b, block, m);
+                i += m;
             }
         } else if (first instanceof Integer) {
             b.put(T_INT_LIST);
@@ -129,25 +160,22 @@ final class WireValues {
             case T_LONG_LIST -> {
                 in.need(8L * k);
                 long[] x = new long[k];
-                for (int i = 0; i < k; i++, in.p += 8) {
-                    x[i] = in.bb.getLong(in.p);
-                }
+                in.bb.slice(in.p, 8 * k).asLongBuffer().get(x);
+                in.p += 8 * k;
                 return x;
             }
             case T_INT_LIST -> {
                 in.need(4L * k);
                 int[] x = new int[k];
-                for (int i = 0; i < k; i++, in.p += 4) {
-                    x[i] = in.bb.getInt(in.p);
-                }
+                in.bb.slice(in.p, 4 * k).asIntBuffer().get(x);
+                in.p += 4 * k;
                 return x;
             }
             default -> {
                 in.need(8L * k);
                 double[] x = new double[k];
-                for (int i = 0; i < k; i++, in.p += 8) {
-                    x[i] = Double.longBitsToDouble(in.bb.getLong(in.p));
-                }
+                in.bb.slice(in.p, 8 * k).asDoubleBuffer().get(x);
+                in.p += 8 * k;
                 return x;
             }
         }

@@ -90,6 +90,29 @@ class ProcessPoolTest {
         assertThrows(IllegalArgumentException.class, () -> pool.map(ProcessPoolTest::square, xs, 0));
     }
 
+    /** Chunks of longs take the worker's column path until a result is something other than a Long. */
+    @Test
+    void aChunkOfLongsKeepsEveryResultWhateverItsType() {
+        List<Long> xs = longs(100);
+        SerializableFunction<Long, Object> mixed =
+                x -> x % 10 == 3 ? "s" + x : x % 10 == 7 ? null : x % 10 == 9 ? (Object) (int) (long) x : x * x;
+        List<Object> expected = new ArrayList<>();
+        for (Long x : xs) {
+            expected.add(mixed.apply(x));
+        }
+        for (int chunksize : new int[] {1, 5, 50, 100}) {
+            assertEquals(expected, pool.map(mixed, xs, chunksize), "chunksize " + chunksize);
+        }
+        assertEquals(Arrays.asList("zero", 1L, 2L), pool.map(x -> x == 0 ? "zero" : x, List.of(0L, 1L, 2L), 3));
+
+        Iterator<Long> it = pool.imap(x -> 10 / x, List.of(1L, 0L, 2L, 5L), 4);
+        assertEquals(10L, it.next());
+        TaskFailedException e = assertThrows(TaskFailedException.class, it::next);
+        assertEquals("java.lang.ArithmeticException", e.remoteClassName());
+        assertEquals(5L, it.next());
+        assertEquals(2L, it.next());
+    }
+
     @Test
     void valuesOfEveryKindRoundTrip() {
         List<Object> xs = new ArrayList<>(Arrays.asList(1L, 2, 3.5, "héllo", null, true, BigInteger.TEN.pow(40),
