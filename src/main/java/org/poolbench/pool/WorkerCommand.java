@@ -1,6 +1,7 @@
 package org.poolbench.pool;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,11 +115,35 @@ final class WorkerCommand {
      * stdout. C2 stays on ({@code -XX:TieredStopAtLevel=1} starts faster but slows CPU-heavy tasks). Reflection
      * through native accessors: the method-handle accessors' lambda forms (first needed by the JDK's own
      * {@code FileChannel.map}) took 40 ms of every worker's start; a task that calls {@code Method.invoke} in a hot
-     * loop can have them back with {@code jvmArgs("-Djdk.reflect.useNativeAccessorOnly=false")}.
+     * loop can have them back with {@code jvmArgs("-Djdk.reflect.useNativeAccessorOnly=false")}. Transparent huge
+     * pages for the heap where the kernel gives them on request ({@link #hugePagesOnRequest}): a fresh worker's
+     * young generation is touched for the first time by its first tasks, a page fault per 4 KiB page without them;
+     * {@code jvmArgs("-XX:-UseTransparentHugePages")} turns them off.
      */
-    static final List<String> FLAGS = List.of(
-            "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr",
-            "-Djdk.reflect.useNativeAccessorOnly=true");
+    static final List<String> FLAGS = flags(hugePagesOnRequest(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")));
+
+    static List<String> flags(boolean hugePages) {
+        List<String> flags = new ArrayList<>(List.of(
+                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr",
+                "-Djdk.reflect.useNativeAccessorOnly=true"));
+        if (hugePages) {
+            flags.add("-XX:+UseTransparentHugePages");
+        }
+        return List.copyOf(flags);
+    }
+
+    /**
+     * True if the kernel's transparent-huge-page mode is {@code madvise}: huge pages for memory that asks, which is
+     * what the flag does. In mode {@code always} the heap gets them without asking; in mode {@code never}, or with no
+     * such file (not Linux), the flag would only print a warning in every worker.
+     */
+    static boolean hugePagesOnRequest(Path enabled) {
+        try {
+            return Files.readString(enabled).contains("[madvise]");
+        } catch (IOException | RuntimeException e) {
+            return false; // no such file or not readable: no huge pages to ask for
+        }
+    }
 
     static List<String> build(List<String> jvmArgs) {
         String classPath = System.getProperty("java.class.path");
