@@ -106,6 +106,15 @@ final class PoolWorker {
             for (int k = 0; k < xs.length; k++) {
                 results[k] = run(back, xs[k]);
             }
+            // a chunk of longs, as map over numbers sends one: the column path and the bulk copies it makes (a copy
+            // of fewer than 7 numbers is a loop, and would leave the copy's memory-session classes to the runtime image)
+            Wire.Buf longs = Wire.Buf.frame(Wire.CHUNK, 256);
+            WireValues.putElements(longs, java.util.stream.LongStream.range(0, 16).boxed().toList(), 0, 16);
+            Wire.In longsIn = new Wire.In(longs.a, Wire.HEADER + 1, longs.n);
+            if (WireValues.nextIsLongList(longsIn)
+                    && runLongs(back, (long[]) WireValues.getColumn(longsIn, filter), progress) instanceof long[] ys) {
+                WireValues.putLongList(longs, ys);
+            }
             Wire.Buf out = Wire.Buf.frame(Wire.RESULT, 64);
             out.putLong(1);
             encodeResults(out, results);
