@@ -167,9 +167,7 @@ final class Ring {
             int at = (int) (head & mask);
             int first = Math.min(n, capacity - at);
             shared.get(HEADER + at, b, off, first);
-            if (n > first) {
-                shared.get(HEADER, b, off + first, n - first);
-            }
+            shared.get(HEADER, b, off + first, n - first); // what wrapped: see Output.write
             advance(n);
             return n;
         }
@@ -348,9 +346,11 @@ final class Ring {
                 int at = (int) (tail & mask);
                 int first = Math.min(n, capacity - at);
                 shared.put(HEADER + at, b, off, first);
-                if (n > first) {
-                    shared.put(HEADER, b, off + first, n - first);
-                }
+                // The part that wraps to the ring's start, copied unconditionally (nothing, until the ring wraps): as
+                // a branch it was never taken while the JIT profiled the path of small frames, which meet the end of
+                // a 1 MiB ring once in some 26 000, so the first wrap deoptimised the compiled path of apply on both
+                // sides, and its recompiles held the other core of 2 for a whole round of apply (docs/POOL.md).
+                shared.put(HEADER, b, off + first, n - first);
                 tail += n;
                 off += n;
                 len -= n;
