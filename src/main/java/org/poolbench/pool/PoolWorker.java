@@ -106,8 +106,8 @@ final class PoolWorker {
             for (int k = 0; k < xs.length; k++) {
                 results[k] = run(back, xs[k]);
             }
-            // a chunk of longs, as map over numbers sends one: the column path and the bulk copies it makes (a copy
-            // of fewer than 7 numbers is a loop, and would leave the copy's memory-session classes to the runtime image)
+            // a chunk of longs, as map over numbers sends one: the column path and its bulk copies (a copy of fewer
+            // than 7 numbers is a loop, and would leave the copy's memory-session classes to the runtime image)
             Wire.Buf longs = Wire.Buf.frame(Wire.CHUNK, 256);
             WireValues.putElements(longs, java.util.stream.LongStream.range(0, 16).boxed().toList(), 0, 16);
             Wire.In longsIn = new Wire.In(longs.a, Wire.HEADER + 1, longs.n);
@@ -425,7 +425,7 @@ final class PoolWorker {
         return ys;
     }
 
-    /** {@link #runLongs} once task {@code k}'s result {@code r} was not a {@code Long}: the rest as the general loop. */
+    /** {@link #runLongs} from task {@code k} on, whose result {@code r} was not a {@code Long}: as runChunk does. */
     private static Object[] boxedFrom(Function<Object, Object> fn, long[] xs, long[] ys, int k, Object r,
                                       Progress progress) {
         Object[] results = new Object[xs.length];
