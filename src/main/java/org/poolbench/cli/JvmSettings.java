@@ -1,5 +1,7 @@
 package org.poolbench.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +33,9 @@ import org.poolbench.backend.Backends;
  *   1 core read 1.21, interval 1.01-1.45); at 341 MB it read 0.99. Its workers keep 64 MB: they only pass chunks
  *   through. A run's invocations measure one workload each wherever the setting differs.</li>
  *   <li>{@code -XX:CICompilerCount=2}: one C1 and one C2 thread, what ergonomics gives 1 or 2 CPUs, at every k.</li>
- *   <li>{@code -XX:-UseTransparentHugePages} for workers: the pool asks for huge pages by default where the kernel
- *   offers them (docs/POOL.md, "Start-up"), the benchmark JVMs do not, and a heap on 2 MiB pages takes fewer TLB
- *   misses; off, a task runs on the same kind of memory in every JVM.</li>
+ *   <li>{@code -XX:-UseTransparentHugePages} for workers, on Linux: the pool asks for huge pages by default where the
+ *   kernel offers them (docs/POOL.md, "Start-up"), the benchmark JVMs do not, and a heap on 2 MiB pages takes fewer
+ *   TLB misses; off, a task runs on the same kind of memory in every JVM.</li>
  * </ul>
  * The processor count itself is not faked ({@code -XX:ActiveProcessorCount}): the benchmarks check {@code cores}
  * against {@link Runtime#availableProcessors()}, and thread pools, the virtual-thread scheduler and the common
@@ -49,9 +51,20 @@ final class JvmSettings {
             "-XX:+UseSerialGC", "-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:CICompilerCount=2");
 
     /** Options of every worker JVM, after the pool's own start-up flags. */
-    static final List<String> WORKER = List.of(
-            "-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-Xmn64m", "-XX:CICompilerCount=2",
-            "-XX:-UseTransparentHugePages");
+    static final List<String> WORKER = worker(Files.exists(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")));
+
+    /**
+     * {@link #WORKER} on a kernel with transparent huge pages or without; only a Linux JVM knows the flag, and only
+     * such a kernel has the file the pool looks at before it asks for them.
+     */
+    static List<String> worker(boolean hugePagesKernel) {
+        List<String> worker = new ArrayList<>(List.of(
+                "-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-Xmn64m", "-XX:CICompilerCount=2"));
+        if (hugePagesKernel) {
+            worker.add("-XX:-UseTransparentHugePages");
+        }
+        return List.copyOf(worker);
+    }
 
     /** A benchmark JVM's young generation for a workload, where {@link #BENCHMARK}'s 64 MB does not suit it. */
     static final Map<String, String> YOUNG_BY_WORKLOAD = Map.of("squares", "-Xmn341m");

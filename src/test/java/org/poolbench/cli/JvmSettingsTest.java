@@ -18,10 +18,11 @@ class JvmSettingsTest {
         assertTrue(args.containsAll(List.of("-XX:+UseSerialGC", "-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:CICompilerCount=2")),
                 args.toString());
         assertTrue(args.stream().noneMatch(a -> a.contains("ActiveProcessorCount")), "the cores are not faked");
-        assertTrue(args.contains("-Dpoolbench.workerJvmArgs=-XX:+UseSerialGC,-Xms256m,-Xmx256m,-Xmn64m,"
-                + "-XX:CICompilerCount=2,-XX:-UseTransparentHugePages"), args.toString());
-        assertTrue(args.stream().noneMatch(a -> a.startsWith("-XX:+UseTransparentHugePages")),
-                "workers off huge pages because the benchmark JVMs are: " + args);
+        assertTrue(args.contains("-Dpoolbench.workerJvmArgs=" + String.join(",", JvmSettings.WORKER)), args.toString());
+        assertEquals(List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx256m", "-Xmn64m", "-XX:CICompilerCount=2",
+                "-XX:-UseTransparentHugePages"), JvmSettings.worker(true), "workers off huge pages, as benchmark JVMs");
+        assertEquals(JvmSettings.worker(true).subList(0, 5), JvmSettings.worker(false), "no flag a JVM may not know");
+        assertTrue(args.stream().noneMatch(a -> a.startsWith("-XX:+UseTransparentHugePages")), args.toString());
         for (List<String> list : List.of(JvmSettings.BENCHMARK, JvmSettings.WORKER)) {
             String xms = list.stream().filter(a -> a.startsWith("-Xms")).findFirst().orElseThrow().substring(4);
             String xmx = list.stream().filter(a -> a.startsWith("-Xmx")).findFirst().orElseThrow().substring(4);
