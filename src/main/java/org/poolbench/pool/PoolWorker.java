@@ -368,37 +368,34 @@ final class PoolWorker {
             protocol.flush();
             return;
         }
+        Object results; // a long[] from runLongs while every result is a Long, else an Object[]
         if (longs != null) {
-            Object results = runLongs((Function<Object, Object>) fn, longs, progress);
-            // 8 bytes a result, as the chunk had 8 a task: the frame fits wherever the chunk's did
-            Wire.Buf out = Wire.Buf.frame(Wire.RESULT, 16 + 8 * longs.length);
-            out.putLong(chunkId);
-            if (results instanceof long[] ys) {
-                WireValues.putLongList(out, ys);
-            } else {
-                encodeResults(out, (Object[]) results);
-            }
-            out.writeFrameTo(protocol);
-            protocol.flush();
-            return;
-        }
-        Object[] results = new Object[a.length];
-        if (arity == 2) {
-            BiFunction<Object, Object, Object> f2 = (BiFunction<Object, Object, Object>) fn;
-            for (int k = 0; k < a.length; k++) {
-                progress.startTask(k);
-                results[k] = run(f2, a[k], b[k]);
-            }
+            results = runLongs((Function<Object, Object>) fn, longs, progress);
         } else {
-            Function<Object, Object> f1 = (Function<Object, Object>) fn;
-            for (int k = 0; k < a.length; k++) {
-                progress.startTask(k);
-                results[k] = run(f1, a[k]);
+            Object[] r = new Object[a.length];
+            if (arity == 2) {
+                BiFunction<Object, Object, Object> f2 = (BiFunction<Object, Object, Object>) fn;
+                for (int k = 0; k < a.length; k++) {
+                    progress.startTask(k);
+                    r[k] = run(f2, a[k], b[k]);
+                }
+            } else {
+                Function<Object, Object> f1 = (Function<Object, Object>) fn;
+                for (int k = 0; k < a.length; k++) {
+                    progress.startTask(k);
+                    r[k] = run(f1, a[k]);
+                }
             }
+            results = r;
         }
-        Wire.Buf out = Wire.Buf.frame(Wire.RESULT, 16 + 8 * results.length);
+        // a column of longs takes 8 bytes a result, as the chunk took 8 a task: it fits wherever the chunk did
+        Wire.Buf out = Wire.Buf.frame(Wire.RESULT, 16 + 8 * (longs != null ? longs.length : a.length));
         out.putLong(chunkId);
-        encodeResults(out, results);
+        if (results instanceof long[] ys) {
+            WireValues.putLongList(out, ys);
+        } else {
+            encodeResults(out, (Object[]) results);
+        }
         out.writeFrameTo(protocol);
         protocol.flush();
     }
