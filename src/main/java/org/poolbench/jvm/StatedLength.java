@@ -38,4 +38,22 @@ public final class StatedLength {
         }
         return m;
     }
+
+    /**
+     * Reads exactly {@code length} bytes from {@code in} into {@code m}, which holds them: for a reader that keeps one
+     * buffer for every message it has room for.
+     *
+     * @throws EOFException if the stream ends first, with {@code endedAfter}'s message
+     */
+    public static void readInto(InputStream in, byte[] m, int length, IntFunction<String> endedAfter)
+            throws IOException {
+        int have = 0;
+        while (have < length) {
+            int n = in.read(m, have, length - have);
+            if (n < 0) {
+                throw new EOFException(endedAfter.apply(have));
+            }
+            have += n;
+        }
+    }
 }

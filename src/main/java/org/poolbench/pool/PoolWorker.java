@@ -268,10 +268,11 @@ final class PoolWorker {
 
         // Mirrors the parent's per-worker LRU: same capacity, same sequence of puts and gets, so the same evictions.
         Map<Long, Object> functions = new FunctionLru(cacheCapacity);
+        Wire.Scratch frames = new Wire.Scratch(); // each frame is decoded before the next is read
         while (true) {
             Wire.Frame f;
             try {
-                f = Wire.readFrame(in, "parent");
+                f = Wire.readFrame(in, "parent", frames);
             } catch (IOException e) {
                 err.println("poolbench worker: " + e);
                 err.flush();

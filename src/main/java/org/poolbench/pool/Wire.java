@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 import org.poolbench.jvm.StatedLength;
 
 /**
@@ -204,11 +205,34 @@ final class Wire {
     }
 
     /**
+     * A reader's buffer for frame bodies: a frame read with it is valid until that reader's next read. Decoders copy
+     * whatever they keep (strings, byte arrays, columns, serialized objects), so a reader that decodes each frame
+     * before it reads the next can reuse one array for all of them. Without it a stream of large results takes a
+     * fresh array per frame, and in a young JVM every fresh page of heap is a page fault and a zeroing.
+     */
+    static final class Scratch {
+        /** Bodies up to this size are kept for the next frame; a larger one is read into an array of its own. */
+        static final int KEEP = 2 << 20;
+        private byte[] a = new byte[0];
+    }
+
+    /**
      * Reads one frame. Returns {@code null} at a clean end of stream (between frames).
      *
      * @param from names the sender in error messages
      */
     static Frame readFrame(DataInputStream in, String from) throws IOException {
+        return readFrame(in, from, null);
+    }
+
+    /**
+     * Reads one frame into {@code scratch} when it has room (see {@link Scratch}). Returns {@code null} at a clean
+     * end of stream (between frames).
+     *
+     * @param from names the sender in error messages
+     * @param scratch the reader's buffer, or {@code null} for a body of its own
+     */
+    static Frame readFrame(DataInputStream in, String from, Scratch scratch) throws IOException {
         int m0 = in.read();
         if (m0 < 0) {
             return null;
@@ -230,9 +254,18 @@ final class Wire {
             throw new ProtocolException("corrupt frame from " + from + ": unknown type " + type);
         }
         int bodyLength = length - 1;
-        // Allocate as bytes arrive rather than trusting the length: a corrupt length then fails with EOF, not OOM.
-        byte[] body = StatedLength.read(in, bodyLength, 1 << 20,
-                got -> "stream from " + from + " ended inside a frame of " + length + " bytes");
+        IntFunction<String> ended = got -> "stream from " + from + " ended inside a frame of " + length + " bytes";
+        byte[] body;
+        if (scratch != null && bodyLength <= scratch.a.length) {
+            body = scratch.a;
+            StatedLength.readInto(in, body, bodyLength, ended);
+        } else {
+            // Allocate as bytes arrive rather than trusting the length: a corrupt length then fails with EOF, not OOM.
+            body = StatedLength.read(in, bodyLength, 1 << 20, ended);
+            if (scratch != null && body.length <= Scratch.KEEP) {
+                scratch.a = body;
+            }
+        }
         return new Frame(type, body, bodyLength);
     }
 

@@ -76,6 +76,8 @@ final class Worker {
     private final Rings rings; // null: frames travel on the FIFOs themselves
     // set by the reader before ready completes (which publishes them)
     private DataInputStream in;
+    /** Result frames are read into this: whichever thread holds the baton reads and decodes one before the next. */
+    private final Wire.Scratch frames = new Wire.Scratch();
     private OutputStream out;
     /** Free slots of the window; {@link #granted} slots exist in all (free, held by chunks in flight, or owed). */
     private final Semaphore window = new Semaphore(WINDOW_MIN);
@@ -207,7 +209,7 @@ final class Worker {
             pool.workerReady(this);
             writer.start();
             while (resultsRing == null || resultsRing.awaitFrame()) {
-                Wire.Frame f = Wire.readFrame(in, who);
+                Wire.Frame f = Wire.readFrame(in, who, frames);
                 if (f == null) {
                     break;
                 }
@@ -248,7 +250,7 @@ final class Worker {
             }
         }
         keepNoise(noise);
-        Wire.Frame f = Wire.readFrame(in, who);
+        Wire.Frame f = Wire.readFrame(in, who, frames);
         if (f == null || f.type() != Wire.READY) {
             throw new Wire.ProtocolException("expected READY from worker pid " + pid);
         }
@@ -652,7 +654,7 @@ final class Worker {
     }
 
     private Chunk readFrameHere() throws IOException {
-        Wire.Frame f = Wire.readFrame(in, who);
+        Wire.Frame f = Wire.readFrame(in, who, frames);
         if (f == null) {
             throw new IOException("the results ring ended inside a frame it showed whole");
         }

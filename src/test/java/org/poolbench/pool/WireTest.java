@@ -3,7 +3,9 @@ package org.poolbench.pool;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +62,99 @@ class WireTest {
         // a plausible header with too few bytes behind it: EOF, after allocating only what arrived
         byte[] truncated = {0x50, 0x42, 0x3f, 0, 0, 0, Wire.RESULT, 1, 2, 3};
         assertThrows(EOFException.class, () -> Wire.readFrame(stream(truncated), "w"));
+    }
+
+    /** A RESULT frame of {@code xs} as a worker sends it. */
+    private static byte[] resultFrame(List<?> xs) throws IOException {
+        Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 64);
+        b.putLong(7);
+        WireValues.putElements(b, xs, 0, xs.size());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        b.writeFrameTo(out);
+        return out.toByteArray();
+    }
+
+    private static Object[] decode(Wire.Frame f) throws IOException {
+        Wire.In in = f.in();
+        assertEquals(7, in.getLong());
+        Object column = WireValues.getColumn(in, null);
+        Object[] values = new Object[WireValues.columnLength(column)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = WireValues.columnElement(column, i);
+        }
+        return values;
+    }
+
+    @Test
+    void aReadersScratchHoldsEachFrameAndNothingDecodedFromItChangesWhenTheNextArrives() throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        List<Object> first = Arrays.asList("first", new byte[] {1, 2, 3}, new java.math.BigInteger("123456789012345678901"), 5L);
+        List<Object> second = Arrays.asList("other", new byte[] {9, 9, 9}, new java.math.BigInteger("-987654321098765432109"), 6L);
+        all.write(resultFrame(first));
+        all.write(resultFrame(second));
+        all.write(resultFrame(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L))); // larger: a new array
+        all.write(resultFrame(List.of(11L)));
+        DataInputStream in = stream(all.toByteArray());
+        Wire.Scratch scratch = new Wire.Scratch();
+
+        Wire.Frame f1 = Wire.readFrame(in, "w", scratch);
+        Object[] v1 = decode(f1);
+        Wire.Frame f2 = Wire.readFrame(in, "w", scratch);
+        assertSame(f1.body(), f2.body(), "a frame that fits is read into the same array");
+        Object[] v2 = decode(f2);
+        assertEquals("first", v1[0]);
+        assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) v1[1]);
+        assertEquals(new java.math.BigInteger("123456789012345678901"), v1[2]);
+        assertEquals(5L, v1[3]);
+        assertEquals("other", v2[0]);
+        assertArrayEquals(new byte[] {9, 9, 9}, (byte[]) v2[1]);
+
+        Wire.Frame f3 = Wire.readFrame(in, "w", scratch);
+        assertNotSame(f1.body(), f3.body(), "a frame larger than the array gets one of its own");
+        long[] ten = (long[]) WireValues.getColumn(skipId(f3), null);
+        assertArrayEquals(new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, ten);
+        Wire.Frame f4 = Wire.readFrame(in, "w", scratch);
+        assertSame(f3.body(), f4.body(), "which it keeps for the next");
+        assertArrayEquals(new long[] {11}, (long[]) WireValues.getColumn(skipId(f4), null));
+        assertArrayEquals(new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, ten, "a column is a copy");
+        assertNull(Wire.readFrame(in, "w", scratch));
+    }
+
+    private static Wire.In skipId(Wire.Frame f) throws IOException {
+        Wire.In in = f.in();
+        in.getLong();
+        return in;
+    }
+
+    @Test
+    void aScratchKeepsNoFrameOverItsLimitAndReportsATruncatedFrameAsWithout() throws IOException {
+        long[] big = new long[Wire.Scratch.KEEP / 8 + 1];
+        Arrays.setAll(big, i -> i);
+        Wire.Buf b = Wire.Buf.frame(Wire.RESULT, 16 + 8 * big.length);
+        b.putLong(7);
+        WireValues.putLongList(b, big);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        b.writeFrameTo(all);
+        all.write(resultFrame(List.of(1L)));
+        all.write(resultFrame(List.of(2L)));
+        DataInputStream in = stream(all.toByteArray());
+        Wire.Scratch scratch = new Wire.Scratch();
+        Wire.Frame huge = Wire.readFrame(in, "w", scratch);
+        assertArrayEquals(big, (long[]) WireValues.getColumn(skipId(huge), null));
+        Wire.Frame small = Wire.readFrame(in, "w", scratch);
+        assertNotSame(huge.body(), small.body(), "a body over the limit is not kept");
+        assertSame(small.body(), Wire.readFrame(in, "w", scratch).body());
+
+        byte[] frame = resultFrame(List.of(3L)); // as large as the kept array: read into it, as the cut one is
+        byte[] truncated = Arrays.copyOf(resultFrame(List.of(4L)), frame.length - 3);
+        ByteArrayOutputStream two = new ByteArrayOutputStream();
+        two.write(frame);
+        two.write(truncated);
+        DataInputStream cut = stream(two.toByteArray());
+        Wire.Frame whole = Wire.readFrame(cut, "worker 3", scratch);
+        assertSame(small.body(), whole.body());
+        EOFException e = assertThrows(EOFException.class, () -> Wire.readFrame(cut, "worker 3", scratch));
+        assertTrue(e.getMessage().contains("stream from worker 3 ended inside a frame of"), e.getMessage());
     }
 
     @Test
