@@ -61,7 +61,7 @@ final class Wire {
             bb = ByteBuffer.wrap(a);
         }
 
-        /** A buffer that will become a frame of {@code type}: the length is filled in by {@link #frameBytes}. */
+        /** A buffer that will become a frame of {@code type}: the length is filled in by {@link #frameLength}. */
         static Buf frame(byte type, int capacity) {
             Buf b = new Buf(capacity + HEADER + 1);
             b.n = HEADER;
