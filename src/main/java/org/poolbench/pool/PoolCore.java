@@ -52,6 +52,8 @@ final class PoolCore {
     private final Worker[] slots; // guarded by lock
     /** Results that the thread waiting for them read from a worker's ring itself ({@link Worker#sendAndAwait}). */
     final LongAdder resultsReadByCallers = new LongAdder();
+    /** Argument payloads of ended chunks, for the next ones. */
+    final PayloadArrays payloads = new PayloadArrays();
     private State state = State.STARTING; // guarded by lock
     /** Chunks submitted and not finished; reaching 0 is signalled on {@link #idle} under the lock. */
     private final AtomicInteger pending = new AtomicInteger();
@@ -227,6 +229,7 @@ final class PoolCore {
 
     void finish(Chunk c, Object values, long pid) {
         if (c.claim()) {
+            payloads.give(c.payload);
             try {
                 c.sink.done(c, values, pid);
             } finally {
@@ -241,6 +244,7 @@ final class PoolCore {
             return;
         }
         if (c.claim()) {
+            payloads.give(c.payload);
             try {
                 c.sink.failed(c, error);
             } finally {

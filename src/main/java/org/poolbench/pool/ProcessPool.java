@@ -186,6 +186,11 @@ public final class ProcessPool implements AutoCloseable {
         return core.resultsReadByCallers.sum();
     }
 
+    /** Bytes of argument arrays kept for the next chunks ({@link PayloadArrays}), for tests. */
+    long payloadBytesKept() {
+        return core.payloads.keptBytes();
+    }
+
     // ---- the API ------------------------------------------------------------------------------------------------
 
     /**
@@ -414,7 +419,7 @@ public final class ProcessPool implements AutoCloseable {
         try {
             for (int from = 0, index = 0; from < n; from += chunksize, index++) {
                 int to = (int) Math.min(n, (long) from + chunksize);
-                Wire.Buf payload = new Wire.Buf(16 + 9 * (to - from));
+                Wire.Buf payload = core.payloads.take(16 + 9 * (to - from));
                 encode(payload, a, from, to);
                 if (b != null) {
                     encode(payload, b, from, to);

@@ -57,8 +57,17 @@ final class Wire {
         int n;
 
         Buf(int capacity) {
-            a = new byte[Math.max(16, capacity)];
+            this(new byte[Math.max(16, capacity)]);
+        }
+
+        private Buf(byte[] a) {
+            this.a = a;
             bb = ByteBuffer.wrap(a);
+        }
+
+        /** An empty buffer over {@code a}, whose bytes it overwrites. */
+        static Buf over(byte[] a) {
+            return new Buf(a);
         }
 
         /** A buffer that will become a frame of {@code type}: the length is filled in by {@link #frameLength}. */

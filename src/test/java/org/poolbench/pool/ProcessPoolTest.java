@@ -113,6 +113,23 @@ class ProcessPoolTest {
         assertEquals(2L, it.next());
     }
 
+    /**
+     * The argument arrays of ended chunks carry the next call's arguments (PayloadArrays): a call of other values,
+     * of other types and in smaller chunks that reuse larger arrays, sends only its own.
+     */
+    @Test
+    void theArgumentArraysOfEndedChunksCarryTheNextCallsOwnArguments() {
+        List<Long> xs = longs(20_000);
+        assertEquals(xs.stream().map(x -> x * x).toList(), pool.map(x -> x * x, xs, 5000));
+        long kept = pool.payloadBytesKept();
+        assertTrue(kept >= 4 * 45_000, "the four chunks' arrays are kept: " + kept);
+
+        List<Long> ys = xs.stream().map(x -> -3 * x - 1).toList();
+        assertEquals(ys.stream().map(x -> x + 1).toList(), pool.map(x -> x + 1, ys, 3000)); // 27 KB in 45 KB arrays
+        List<String> words = xs.subList(0, 9000).stream().map(x -> "w" + x).toList();
+        assertEquals(words.stream().map(String::length).toList(), pool.map(String::length, words, 3000));
+    }
+
     @Test
     void valuesOfEveryKindRoundTrip() {
         List<Object> xs = new ArrayList<>(Arrays.asList(1L, 2, 3.5, "héllo", null, true, BigInteger.TEN.pow(40),
