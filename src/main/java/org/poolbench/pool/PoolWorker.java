@@ -74,7 +74,8 @@ final class PoolWorker {
             DataInputStream in = new DataInputStream(new BufferedInputStream(parent.results, 1 << 16));
             sayHello(protocol);
             in.skipNBytes(Wire.MAGIC.length);
-            Wire.readFrame(in, "training");
+            Wire.Scratch frames = new Wire.Scratch(); // as the worker's loop reads: into one array, read twice here
+            Wire.readFrame(in, "training", frames);
             Wire.Buf ping = Wire.Buf.frame(Wire.INIT, 16);
             ping.putInt(Wire.PROTOCOL);
             ping.writeFrameTo(parent.requests);
@@ -121,7 +122,7 @@ final class PoolWorker {
             WireThrowables.putThrowable(out, new IllegalStateException("training"));
             out.writeFrameTo(protocol);
             protocol.flush();
-            Wire.Frame f = Wire.readFrame(in, "training");
+            Wire.Frame f = Wire.readFrame(in, "training", frames);
             Wire.In body = f.in();
             body.getLong();
             WireValues.getColumn(body, filter);
