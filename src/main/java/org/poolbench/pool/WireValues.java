@@ -59,6 +59,22 @@ final class WireValues {
         return in.p < in.end && in.a[in.p] == T_LONG_LIST;
     }
 
+    /**
+     * Copies {@code xs.get(from..from + m)} into {@code block}; false at the first that is not a {@code Long}. A method
+     * of its own so that the loop a program's first {@code map} runs is all the JIT compiles, not the whole encoder
+     * around it (which took C2 about 29 ms as an on-stack replacement).
+     */
+    private static boolean unbox(List<?> xs, int from, long[] block, int m) {
+        for (int j = 0; j < m; j++) {
+            if (xs.get(from + j) instanceof Long v) {
+                block[j] = v;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Encodes {@code xs.get(from..to)} as one list value, the cheap way when the elements allow it. */
     static void putElements(Buf b, List<?> xs, int from, int to) throws IOException {
         putElements(b, xs, from, to, 0);
@@ -77,13 +93,7 @@ final class WireValues {
             long[] block = new long[Math.min(k, LONG_BLOCK)];
             for (int i = from; i < to && bare; ) {
                 int m = Math.min(block.length, to - i);
-                for (int j = 0; j < m && bare; j++) {
-                    if (xs.get(i + j) instanceof Long v) {
-                        block[j] = v;
-                    } else {
-                        bare = false;
-                    }
-                }
+                bare = unbox(xs, i, block, m);
                 putLongs(b, block, m);
                 i += m;
             }
