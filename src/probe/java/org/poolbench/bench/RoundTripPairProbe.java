@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.poolbench.pool.ProcessPool;
+import org.poolbench.pool.RoundTripProbe;
 
 /**
  * {@code apply}'s round trip against the pipe floor, taken in alternating blocks so that a slow phase of a shared
@@ -22,10 +23,6 @@ import org.poolbench.pool.ProcessPool;
  */
 final class RoundTripPairProbe {
     private RoundTripPairProbe() {
-    }
-
-    static long square(long x) {
-        return x * x;
     }
 
     private static final int PER_BLOCK = 4000;
@@ -52,17 +49,10 @@ final class RoundTripPairProbe {
             for (int b = -2; b < blocks; b++) { // two blocks each of warm-up
                 long p0 = self.getProcessCpuTime();
                 long w0 = cpu(pids);
-                for (int i = 0; i < PER_BLOCK; i++) {
-                    long t0 = System.nanoTime();
-                    long r = pool.apply(RoundTripPairProbe::square, (long) i);
-                    t[i] = System.nanoTime() - t0;
-                    if (r != (long) i * i) {
-                        throw new IllegalStateException("apply(square, " + i + ") returned " + r);
-                    }
-                }
+                long[] applies = RoundTripProbe.applyNanos(pool, PER_BLOCK); // each checked
                 long p1 = self.getProcessCpuTime();
                 long w1 = cpu(pids);
-                double a = median(t);
+                double a = median(applies);
                 long e0 = cpu(List.of(echo.pid()));
                 for (int i = 0; i < PER_BLOCK; i++) {
                     long t0 = System.nanoTime();

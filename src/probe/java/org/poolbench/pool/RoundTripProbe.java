@@ -14,16 +14,16 @@ import java.util.List;
  *     org.poolbench.pool.RoundTripProbe 2 -Dpoolbench.pool.spinMicros=5
  * </pre>
  */
-final class RoundTripProbe {
+public final class RoundTripProbe {
     private RoundTripProbe() {
     }
 
-    static long square(long x) {
+    public static long square(long x) {
         return x * x;
     }
 
     /** {@code n} applies of {@link #square} one after another, each checked: their times in ns, sorted. */
-    static long[] applyNanos(ProcessPool pool, int n) {
+    public static long[] applyNanos(ProcessPool pool, int n) {
         long[] t = new long[n];
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
